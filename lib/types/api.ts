@@ -1,0 +1,273 @@
+/**
+ * Isthmus wire types: what /api/* returns and what the browser consumes.
+ * Plain JSON only: timestamps are ISO strings, no client-node classes, no Dates.
+ * docs/api.md documents every field; keep the two in step.
+ */
+
+/** Why one source (a cluster, or one call inside it) gave no data. */
+export type SourceErrorKind =
+  | 'unreachable' // connection refused / DNS / reset
+  | 'timeout' // the per-cluster deadline passed
+  | 'unauthorized' // 401
+  | 'forbidden' // 403 (RBAC)
+  | 'tls' // certificate verification failed
+  | 'not-found' // 404 (object or endpoint)
+  | 'bad-response'; // the peer answered something we cannot parse
+
+export interface SourceError {
+  kind: SourceErrorKind;
+  /** Human readable, composed by us: never raw client exception text, never a credential. */
+  message: string;
+  /** What was being read, e.g. "pods", "istiod istiod-6696b6844d-cwj44 /debug/clusterz". */
+  source: string;
+  /** HTTP status when there was one. */
+  status?: number;
+}
+
+/** GET /api/clusters */
+export interface ClusterInfo {
+  /** kubeconfig context name; the cluster's key in every URL. */
+  name: string;
+  /** Istio cluster ID (istiod CLUSTER_ID), null until known. */
+  clusterId: string | null;
+  /** API server URL from the kubeconfig. */
+  server: string;
+  reachable: boolean;
+  kubernetesVersion: string | null;
+  error: SourceError | null;
+  /** ISO time the data was read. */
+  fetchedAt: string;
+}
+
+export interface ClustersResponse {
+  clusters: ClusterInfo[];
+  /** True when serving the lab's demo mesh. */
+  demo: boolean;
+  generatedAt: string;
+}
+
+export interface IstiodReplica {
+  pod: string;
+  namespace: string;
+  /** Istio version from the istiod image tag / pod labels, null when unknown. */
+  version: string | null;
+  /** istio.io/rev label, "default" when absent. */
+  revision: string;
+  ready: boolean;
+}
+
+export type RemoteSyncStatus = 'synced' | 'syncing' | 'timeout' | 'closed';
+
+/** One row of `istioctl remote-clusters`: what one istiod replica says about one cluster. */
+export interface RemoteClusterRow {
+  /** Istio cluster ID of the cluster being read (first row is the istiod's own cluster). */
+  name: string;
+  /** "namespace/name" of the remote secret, "" for the istiod's own cluster. */
+  secret: string;
+  status: RemoteSyncStatus | string;
+  /** istiod pod name that reported the row. */
+  istiod: string;
+  revision: string;
+}
+
+export type GatewayRole = 'eastwest' | 'ingress' | 'egress' | 'other';
+
+export interface GatewayService {
+  name: string;
+  namespace: string;
+  role: GatewayRole;
+  /** Service type: LoadBalancer, NodePort, ClusterIP. */
+  type: string;
+  clusterIP: string | null;
+  /** status.loadBalancer.ingress[].ip plus spec.externalIPs. */
+  externalIPs: string[];
+  /** status.loadBalancer.ingress[].hostname (cloud load balancers), null when none. */
+  hostname: string | null;
+  /** LoadBalancer without any external address yet (kubectl's <pending>). */
+  pending: boolean;
+  /** As kubectl prints them: "15021:31046/TCP" (nodePort present) or "15010/TCP". */
+  ports: string[];
+  /** topology.istio.io/network label, null when absent. */
+  network: string | null;
+}
+
+/** Per-type xDS state, as istioctl proxy-status prints it. */
+export type XdsStatus = 'SYNCED' | 'NOT SENT' | 'STALE' | 'STALE (Never Acknowledged)' | 'ERROR' | 'IGNORED';
+export const XDS_TYPES = ['CDS', 'LDS', 'EDS', 'RDS', 'ECDS'] as const;
+export type XdsType = (typeof XDS_TYPES)[number];
+
+/** One row of `istioctl proxy-status`. */
+export interface ProxyStatusRow {
+  /** "<pod>.<namespace>" */
+  name: string;
+  /** The proxy's Istio cluster ID. */
+  cluster: string;
+  istiod: string;
+  /** The proxy's Istio version. */
+  version: string;
+  proxyType: string;
+  types: Record<XdsType, XdsStatus>;
+  /** The worst of the per-type states (ERROR > STALE > NOT SENT > SYNCED; IGNORED never counts). */
+  overall: 'SYNCED' | 'NOT SENT' | 'STALE' | 'ERROR';
+}
+
+export interface ProxySync {
+  counts: Record<ProxyStatusRow['overall'], number>;
+  proxies: ProxyStatusRow[];
+}
+
+/** GET /api/mesh: one entry per configured cluster. */
+export interface ClusterMesh {
+  cluster: string;
+  clusterId: string | null;
+  /** False when the cluster itself could not be read; `error` then says why. */
+  ok: boolean;
+  error: SourceError | null;
+  /** Errors of single sources while the rest of the cluster was read (one istiod, a forbidden resource...). */
+  errors: SourceError[];
+  fetchedAt: string;
+  istiod: IstiodReplica[];
+  meshId: string | null;
+  network: string | null;
+  trustDomain: string | null;
+  /** SHA-256 fingerprints (hex, colon separated upper case) of the certs in istio-ca-root-cert. */
+  rootCertFingerprints: string[];
+  remoteClusters: RemoteClusterRow[];
+  gateways: GatewayService[];
+  proxySync: ProxySync | null;
+}
+
+export interface MeshResponse {
+  clusters: ClusterMesh[];
+  generatedAt: string;
+}
+
+/* ------------------------------------------------------------------ topology */
+
+export type TopologyNodeKind = 'cluster' | 'namespace' | 'service' | 'workload' | 'gateway';
+
+export interface TopologyNode {
+  /** Deterministic: cluster:<c>, ns:<c>:<ns>, svc:<c>:<ns>:<name>, wl:<c>:<ns>:<app>:<version>, gw:<c>:<ns>:<name> */
+  id: string;
+  kind: TopologyNodeKind;
+  /** Compound parent id (cluster for namespace, namespace for service/workload/gateway). */
+  parent: string | null;
+  label: string;
+  /** Context name of the cluster that holds the node. */
+  cluster: string;
+  namespace?: string;
+  name?: string;
+  // cluster
+  clusterId?: string | null;
+  network?: string | null;
+  reachable?: boolean;
+  // service
+  hostname?: string;
+  ports?: string[];
+  // workload
+  app?: string;
+  version?: string;
+  pods?: number;
+  readyPods?: number;
+  // gateway
+  role?: GatewayRole;
+  addresses?: string[];
+  pending?: boolean;
+}
+
+export type TopologyEdgeKind =
+  | 'local' // service -> workload in the same cluster
+  | 'cross-cluster' // service -> workload in another cluster on the same network (pod IPs)
+  | 'east-west' // service -> remote east-west gateway, or gateway -> the workload it fronts
+  | 'unroutable'; // remote network without a gateway address: clients get raw pod IPs
+
+export interface TopologyEdge {
+  id: string;
+  source: string;
+  target: string;
+  kind: TopologyEdgeKind;
+  /** Address the client's Envoy dials for this hop, e.g. "172.40.143.182:15443". */
+  address?: string;
+}
+
+/** One hostname across every cluster that defines it. */
+export interface LogicalService {
+  hostname: string;
+  namespace: string;
+  name: string;
+  clusters: Array<{
+    cluster: string;
+    clusterIP: string | null;
+    ports: string[];
+    readyEndpoints: number;
+    notReadyEndpoints: number;
+  }>;
+}
+
+export interface TopologyResponse {
+  nodes: TopologyNode[];
+  edges: TopologyEdge[];
+  services: LogicalService[];
+  errors: Array<SourceError & { cluster: string }>;
+  generatedAt: string;
+}
+
+/* ----------------------------------------------------------------- endpoints */
+
+export type EndpointHealth = 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'TIMEOUT' | 'DEGRADED' | 'UNKNOWN';
+
+export type EndpointTarget =
+  | { kind: 'pod'; cluster: string; namespace: string; name: string }
+  | { kind: 'eastwest-gateway'; cluster: string; network: string | null; service: string }
+  | { kind: 'pipe' }
+  | { kind: 'unknown' };
+
+/** One row of `istioctl proxy-config endpoints`, plus what the address is. */
+export interface EndpointRow {
+  /** As istioctl prints it: "172.40.143.182:15443", "unix://./etc/istio/proxy/XDS". */
+  endpoint: string;
+  address: string;
+  port: number | null;
+  status: EndpointHealth;
+  outlierCheck: 'OK' | 'FAILED';
+  /** Envoy cluster name, e.g. "outbound|9080||reviews.default.svc.cluster.local". */
+  cluster: string;
+  weight: number;
+  /** "region/zone/subzone" (empty parts kept), "" when Envoy reports none. */
+  locality: string;
+  target: EndpointTarget;
+  rqTotal: number;
+  rqError: number;
+  cxActive: number;
+}
+
+export interface EndpointsResponse {
+  cluster: string;
+  namespace: string;
+  pod: string;
+  rows: EndpointRow[];
+  /** Every Envoy cluster name the proxy has, for filter suggestions. */
+  envoyClusters: string[];
+  errors: SourceError[];
+  fetchedAt: string;
+}
+
+/** Pods for the pod picker: GET /api/clusters/{cluster}/pods?namespace= */
+export interface PodSummary {
+  name: string;
+  namespace: string;
+  ip: string | null;
+  phase: string;
+  ready: boolean;
+  hasSidecar: boolean;
+  app: string | null;
+  version: string | null;
+}
+
+export interface PodsResponse {
+  cluster: string;
+  namespaces: string[];
+  pods: PodSummary[];
+  error: SourceError | null;
+  fetchedAt: string;
+}
