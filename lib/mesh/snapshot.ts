@@ -1,0 +1,47 @@
+/**
+ * What the server reads of one cluster, reduced to plain data: the input of the pure graph builder
+ * (lib/topology) and of endpoint-target resolution (lib/mesh/targets). server/ builds these from
+ * Kubernetes objects; tests build them by hand.
+ */
+import type { GatewayService, SourceError } from '../types/api';
+
+export interface ServiceSnapshot {
+  namespace: string;
+  name: string;
+  type: string;
+  clusterIP: string | null;
+  /** kubectl style: "9080/TCP", "15021:31046/TCP". */
+  ports: string[];
+  /** spec.selector; null for selector-less Services. */
+  selector: Record<string, string> | null;
+  labels: Record<string, string>;
+}
+
+export interface PodSnapshot {
+  namespace: string;
+  name: string;
+  ip: string | null;
+  phase: string;
+  ready: boolean;
+  labels: Record<string, string>;
+  nodeName: string | null;
+  /** Has an istio-proxy container (sidecar) or is a gateway. */
+  hasSidecar: boolean;
+}
+
+export interface ClusterSnapshot {
+  /** Context name (the cluster's key in URLs). */
+  cluster: string;
+  /** Istio cluster ID. */
+  clusterId: string | null;
+  /** Network of the cluster: istio-system's topology.istio.io/network label, or the east-west gateway's. */
+  network: string | null;
+  /** False when the cluster could not be read at all; the lists are then empty. */
+  reachable: boolean;
+  namespaces: string[];
+  services: ServiceSnapshot[];
+  pods: PodSnapshot[];
+  /** Gateway Services in the Istio namespace (role, addresses, network). */
+  gateways: GatewayService[];
+  errors: SourceError[];
+}
