@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: serve Isthmus.
+ *   npm start                                         the lab's demo mesh (lab/scenarios/seed.yaml)
+ *   npm start -- --kubeconfig ~/.kube/config --context a --context b   real clusters
+ *   npm start -- --context a                          real clusters from $KUBECONFIG
+ * Options: --port 3000, --host 127.0.0.1, --scenario <file> (demo), --deadline-ms 5000, --dev.
+ * Builds the app first when the build is missing or older than the sources.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+
+function parseArgs(argv) {
+  const opts = { kubeconfig: [], context: [], port: 3000, host: '127.0.0.1', scenario: 'lab/scenarios/seed.yaml', dev: false, deadlineMs: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined) fail(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--kubeconfig': opts.kubeconfig.push(value()); break;
+      case '--context': opts.context.push(value()); break;
+      case '--port': case '-p': opts.port = Number(value()); break;
+      case '--host': case '-H': opts.host = value(); break;
+      case '--scenario': opts.scenario = value(); break;
+      case '--deadline-ms': opts.deadlineMs = Number(value()); break;
+      case '--dev': opts.dev = true; break;
+      case '--help': case '-h':
+        console.log('usage: npm start [-- --kubeconfig FILE] [--context NAME]... [--port N] [--host ADDR] [--scenario FILE] [--deadline-ms N] [--dev]');
+        process.exit(0);
+      default: fail(`unknown option ${arg} (try --help)`);
+    }
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535) fail('--port must be 1-65535');
+  return opts;
+}
+
+function fail(message) {
+  console.error(`isthmus: ${message}`);
+  process.exit(2);
+}
+
+const SOURCES = ['app', 'components', 'lib', 'server', 'public', 'next.config.js', 'package.json', 'postcss.config.mjs', 'proxy.ts', 'middleware.ts'];
+
+function newestMtime(p) {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(p)) {
+    if (entry.endsWith('.test.ts')) continue;
+    newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  }
+  return newest;
+}
+
+function buildIfStale() {
+  const buildId = path.join('.next', 'BUILD_ID');
+  const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  const sources = Math.max(...SOURCES.map(newestMtime));
+  if (built >= sources) return;
+  console.log(built ? 'isthmus: sources changed since the last build, rebuilding…' : 'isthmus: first start, building the app (a minute or two)…');
+  const r = spawnSync(process.execPath, [require_bin('next'), 'build'], { stdio: 'inherit', env: childEnv() });
+  if (r.status !== 0) fail('the build failed (see above)');
+}
+
+function require_bin(name) {
+  const p = path.join(root, 'node_modules', name, 'dist', 'bin', name);
+  if (!existsSync(p)) fail(`${name} is not installed: run \`npm install\` first`);
+  return p;
+}
+
+function childEnv(extra = {}) {
+  return { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...extra };
+}
+
+/** Starts the lab as a child process and resolves with its kubeconfig path once it prints "lab ready:". */
+function startLab(scenario) {
+  const labDir = path.join(root, '.lab');
+  mkdirSync(labDir, { recursive: true });
+  const kubeconfigOut = path.join(labDir, 'kubeconfig');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/main.ts', '--scenario', scenario, '--kubeconfig-out', kubeconfigOut], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: childEnv(),
+  });
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error('the lab did not become ready within 60 s')), 60_000);
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      buffer += chunk.toString();
+      const m = /lab ready: kubeconfig=(\S+) control=(\S+)/.exec(buffer);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, kubeconfig: m[1], control: m[2] });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the lab exited (code ${code}) before it was ready`));
+    });
+  });
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const real = opts.kubeconfig.length > 0 || opts.context.length > 0;
+  const children = [];
+  const stopAll = (signal) => {
+    for (const c of children) if (c.exitCode === null) c.kill(signal);
+  };
+  process.on('SIGINT', () => stopAll('SIGINT'));
+  process.on('SIGTERM', () => stopAll('SIGTERM'));
+
+  const env = {
+    ISTHMUS_DEADLINE_MS: opts.deadlineMs ? String(opts.deadlineMs) : process.env.ISTHMUS_DEADLINE_MS,
+    ISTHMUS_ALLOWED_HOSTS: process.env.ISTHMUS_ALLOWED_HOSTS ?? allowedHosts(opts.host, opts.port),
+  };
+  if (real) {
+    env.ISTHMUS_KUBECONFIG = opts.kubeconfig.length ? opts.kubeconfig.map((p) => path.resolve(p)).join(path.delimiter) : (process.env.KUBECONFIG ?? '');
+    env.ISTHMUS_CONTEXTS = opts.context.join(',');
+    env.ISTHMUS_DEMO = '';
+  }
+
+  if (!opts.dev) buildIfStale();
+
+  if (!real) {
+    console.log(`isthmus: DEMO MESH — starting the lab with ${opts.scenario} (simulated clusters on 127.0.0.1)`);
+    const lab = await startLab(opts.scenario).catch((e) => fail(e.message));
+    children.push(lab.child);
+    lab.child.on('exit', (code) => {
+      if (code) console.error(`isthmus: the lab exited with code ${code}`);
+      stopAll('SIGTERM');
+    });
+    env.ISTHMUS_KUBECONFIG = lab.kubeconfig;
+    env.ISTHMUS_CONTEXTS = '';
+    env.ISTHMUS_DEMO = '1';
+    env.ISTHMUS_LAB_CONTROL = lab.control;
+  }
+
+  const nextArgs = [require_bin('next'), opts.dev ? 'dev' : 'start', '-H', opts.host, '-p', String(opts.port)];
+  const next = spawn(process.execPath, nextArgs, { stdio: 'inherit', env: childEnv(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined))) });
+  children.push(next);
+  const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  console.log(`isthmus: ${real ? 'serving your clusters' : 'serving the DEMO MESH (lab)'} on http://${shownHost}:${opts.port}`);
+  next.on('exit', (code) => {
+    stopAll('SIGTERM');
+    process.exitCode = code ?? 0;
+  });
+}
+
+function allowedHosts(host, port) {
+  const names = new Set([host.includes(':') ? `[${host}]` : host]);
+  if (host === '127.0.0.1' || host === '::1' || host === 'localhost') names.add('localhost').add('127.0.0.1');
+  return [...names].map((h) => `${h}:${port}`).join(',');
+}
+
+main();
