@@ -1,0 +1,128 @@
+/**
+ * TopologyResponse → Cytoscape element definitions, after the view's filters.
+ * Pure and browser-safe: plain objects in the shape cytoscape's `cy.add()` accepts, so the
+ * component only moves data into the canvas and tests need no DOM.
+ */
+import type { TopologyEdge, TopologyNode, TopologyResponse } from '../types/api';
+
+/** What the view shows; empty `clusters` / `namespaces` mean "all". */
+export interface GraphFilter {
+  clusters: string[];
+  namespaces: string[];
+  hiddenNamespaces: string[];
+}
+
+export const NO_FILTER: GraphFilter = { clusters: [], namespaces: [], hiddenNamespaces: [] };
+
+export interface NodeData {
+  id: string;
+  parent?: string;
+  /** What the canvas prints (may hold a line break). */
+  label: string;
+  kind: TopologyNode['kind'];
+  cluster: string;
+  namespace?: string;
+}
+
+export interface EdgeData {
+  id: string;
+  source: string;
+  target: string;
+  kind: TopologyEdge['kind'];
+  /** The dialled address, printed on cross-network hops. */
+  label: string;
+}
+
+export type GraphElement =
+  | { group: 'nodes'; data: NodeData; classes: string }
+  | { group: 'edges'; data: EdgeData; classes: string };
+
+/** The nodes and edges left after the filter, with the parent each node gets in the canvas. */
+export function filterTopology(topology: Pick<TopologyResponse, 'nodes' | 'edges'>, filter: GraphFilter) {
+  const clusterShown = (c: string) => filter.clusters.length === 0 || filter.clusters.includes(c);
+  const namespaceShown = (ns: string) =>
+    !filter.hiddenNamespaces.includes(ns) && (filter.namespaces.length === 0 || filter.namespaces.includes(ns));
+
+  const nodes: Array<{ node: TopologyNode; parent: string | null }> = [];
+  for (const node of topology.nodes) {
+    if (!clusterShown(node.cluster)) continue;
+    if (node.kind === 'cluster' || node.namespace === undefined || namespaceShown(node.namespace)) {
+      nodes.push({ node, parent: node.parent });
+    } else if (node.kind === 'gateway') {
+      // Gateways carry the cross-cluster paths: hiding istio-system must not cut them, so they move
+      // up into their cluster's box.
+      nodes.push({ node, parent: `cluster:${node.cluster}` });
+    }
+  }
+  const kept = new Set(nodes.map((n) => n.node.id));
+  for (const n of nodes) if (n.parent !== null && !kept.has(n.parent)) n.parent = null;
+  const edges = topology.edges.filter((e) => kept.has(e.source) && kept.has(e.target));
+  return { nodes, edges };
+}
+
+export function nodeLabel(node: TopologyNode): string {
+  switch (node.kind) {
+    case 'cluster': {
+      const id = node.clusterId ?? node.cluster;
+      const parts = [id, node.network ? `network ${node.network}` : null, node.reachable === false ? 'unreachable' : null];
+      return parts.filter(Boolean).join(' · ');
+    }
+    case 'workload': {
+      const name = node.version ? `${node.app ?? node.label} ${node.version}` : node.label;
+      return `${name}\n${node.readyPods ?? 0}/${node.pods ?? 0} ready`;
+    }
+    case 'gateway': {
+      const where = node.pending ? 'external IP pending' : (node.addresses ?? []).join(', ');
+      return `${node.label}\n${where}`;
+    }
+    default:
+      return node.label;
+  }
+}
+
+export function nodeClasses(node: TopologyNode): string {
+  const classes: string[] = [node.kind];
+  if (node.kind === 'gateway') {
+    classes.push(node.role ?? 'other');
+    if (node.pending) classes.push('pending');
+  }
+  if (node.kind === 'workload' && (node.readyPods ?? 0) < (node.pods ?? 0)) classes.push('not-ready');
+  if (node.kind === 'cluster' && node.reachable === false) classes.push('unreachable');
+  return classes.join(' ');
+}
+
+export function toElements(topology: Pick<TopologyResponse, 'nodes' | 'edges'>, filter: GraphFilter = NO_FILTER): GraphElement[] {
+  const { nodes, edges } = filterTopology(topology, filter);
+  const elements: GraphElement[] = nodes.map(({ node, parent }) => ({
+    group: 'nodes',
+    data: {
+      id: node.id,
+      ...(parent ? { parent } : {}),
+      label: nodeLabel(node),
+      kind: node.kind,
+      cluster: node.cluster,
+      ...(node.namespace !== undefined ? { namespace: node.namespace } : {}),
+    },
+    classes: nodeClasses(node),
+  }));
+  for (const e of edges) {
+    elements.push({
+      group: 'edges',
+      data: { id: e.id, source: e.source, target: e.target, kind: e.kind, label: e.address ?? '' },
+      classes: e.kind,
+    });
+  }
+  return elements;
+}
+
+/** Every namespace name in the topology, sorted, for the filter and hide lists. */
+export function namespaceNames(topology: Pick<TopologyResponse, 'nodes'>): string[] {
+  const names = new Set<string>();
+  for (const n of topology.nodes) if (n.kind === 'namespace' && n.namespace) names.add(n.namespace);
+  return [...names].sort();
+}
+
+/** Every cluster (context name) in the topology, in the response's order. */
+export function clusterNames(topology: Pick<TopologyResponse, 'nodes'>): string[] {
+  return topology.nodes.filter((n) => n.kind === 'cluster').map((n) => n.cluster);
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { toElements } from './elements';
+import { largeTopology, seedLikeTopology } from './fixture';
+import { boxesPositions, layoutOptions, resolveLayout } from './layout';
+
+describe('layouts', () => {
+  it('auto picks fcose for small meshes and boxes for large ones', () => {
+    expect(resolveLayout('auto', 50)).toBe('fcose');
+    expect(resolveLayout('auto', 5000)).toBe('boxes');
+    expect(resolveLayout('grid', 5000)).toBe('grid');
+  });
+
+  it('fcose keeps positions as the start only with quality proof', () => {
+    expect(layoutOptions('fcose', [], { randomize: false })).toMatchObject({ quality: 'proof', randomize: false });
+  });
+
+  it('boxes places every leaf, without overlaps, and keeps namespaces together', () => {
+    const els = toElements(seedLikeTopology());
+    const pos = boxesPositions(els);
+    const leaves = els.filter((e) => e.group === 'nodes' && !els.some((c) => c.group === 'nodes' && c.data.parent === e.data.id));
+    expect(Object.keys(pos).sort()).toEqual(leaves.map((l) => l.data.id).sort());
+    const points = Object.values(pos);
+    for (let i = 0; i < points.length; i++)
+      for (let j = i + 1; j < points.length; j++)
+        expect(Math.abs(points[i].x - points[j].x) >= 170 || Math.abs(points[i].y - points[j].y) >= 80).toBe(true);
+    expect(boxesPositions(els)).toEqual(pos);
+  });
+
+  it('boxes lays out thousands of nodes quickly', () => {
+    const els = toElements(largeTopology(10, 20, 10));
+    expect(els.filter((e) => e.group === 'nodes').length).toBeGreaterThan(6000);
+    const t = performance.now();
+    boxesPositions(els);
+    expect(performance.now() - t).toBeLessThan(2000); // generous: measured well under 100 ms
+  });
+});

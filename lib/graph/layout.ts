@@ -1,0 +1,131 @@
+/**
+ * Layout choices for the canvas. fcose suits nested boxes for small and medium meshes; beyond a few
+ * hundred nodes a force layout on 2 cores costs seconds, so `auto` switches to `boxes`: a
+ * deterministic, linear-time shelf packing of leaves inside namespaces inside clusters, applied
+ * through cytoscape's `preset` layout.
+ */
+import type { GraphElement } from './elements';
+import type { LayoutName } from './view-state';
+
+/** Above this many nodes `auto` picks the linear-time boxes layout. */
+export const LARGE_GRAPH_NODES = 400;
+
+export type ConcreteLayout = Exclude<LayoutName, 'auto'>;
+
+export function resolveLayout(name: LayoutName, nodeCount: number): ConcreteLayout {
+  if (name !== 'auto') return name;
+  return nodeCount > LARGE_GRAPH_NODES ? 'boxes' : 'fcose';
+}
+
+export interface Position {
+  x: number;
+  y: number;
+}
+
+/** Cytoscape layout options (plain data plus, for boxes, precomputed positions). */
+export function layoutOptions(
+  name: ConcreteLayout,
+  elements: readonly GraphElement[],
+  opts: { randomize: boolean },
+): Record<string, unknown> {
+  const nodeCount = elements.filter((e) => e.group === 'nodes').length;
+  const common = { animate: false, fit: true, padding: 30 };
+  switch (name) {
+    case 'boxes':
+      return { ...common, name: 'preset', positions: boxesPositions(elements) };
+    case 'fcose':
+      return {
+        ...common,
+        name: 'fcose',
+        // fcose only keeps current positions as a starting point with quality 'proof'.
+        quality: opts.randomize ? (nodeCount > LARGE_GRAPH_NODES ? 'draft' : 'default') : 'proof',
+        randomize: opts.randomize,
+        nodeDimensionsIncludeLabels: true,
+        packComponents: true,
+        nodeRepulsion: 6000,
+        idealEdgeLength: 90,
+        nestingFactor: 0.3,
+        tile: true,
+      };
+    case 'breadthfirst':
+      return { ...common, name, directed: true, spacingFactor: 1.1 };
+    case 'cose':
+      return { ...common, name, randomize: opts.randomize, nodeDimensionsIncludeLabels: true };
+    default:
+      return { ...common, name };
+  }
+}
+
+/* ------------------------------------------------------------------ boxes */
+
+const LEAF_W = 170;
+const LEAF_H = 80;
+/** Room a compound box takes around its children (padding plus its label on top). */
+const BOX_PAD = 24;
+const BOX_LABEL = 28;
+const GAP = 30;
+
+interface Rect {
+  id: string;
+  w: number;
+  h: number;
+  /** Child rectangles with offsets from this rectangle's top-left corner. */
+  children: Array<{ rect: Rect; dx: number; dy: number }>;
+  leaf: boolean;
+}
+
+/** Shelf-packs rectangles into rows about as wide as they are tall; returns offsets and the size. */
+function pack(rects: Rect[]): { placed: Array<{ rect: Rect; dx: number; dy: number }>; w: number; h: number } {
+  const area = rects.reduce((sum, r) => sum + (r.w + GAP) * (r.h + GAP), 0);
+  const widest = rects.reduce((m, r) => Math.max(m, r.w), 0);
+  const rowWidth = Math.max(widest, Math.sqrt(area) * 1.3);
+  const placed: Array<{ rect: Rect; dx: number; dy: number }> = [];
+  let x = 0;
+  let y = 0;
+  let rowH = 0;
+  let w = 0;
+  for (const r of rects) {
+    if (x > 0 && x + r.w > rowWidth) {
+      y += rowH + GAP;
+      x = 0;
+      rowH = 0;
+    }
+    placed.push({ rect: r, dx: x, dy: y });
+    x += r.w + GAP;
+    rowH = Math.max(rowH, r.h);
+    w = Math.max(w, x - GAP);
+  }
+  return { placed, w, h: y + rowH };
+}
+
+/** Positions (centres) of every leaf node, boxes nested by their `parent`. Deterministic. */
+export function boxesPositions(elements: readonly GraphElement[]): Record<string, Position> {
+  const childrenOf = new Map<string | undefined, string[]>();
+  for (const el of elements) {
+    if (el.group !== 'nodes') continue;
+    const list = childrenOf.get(el.data.parent) ?? [];
+    list.push(el.data.id);
+    childrenOf.set(el.data.parent, list);
+  }
+  const build = (id: string): Rect => {
+    const kids = childrenOf.get(id);
+    if (!kids) return { id, w: LEAF_W, h: LEAF_H, children: [], leaf: true };
+    // Compounds first, then leaves, each by id: stable under refreshes.
+    const rects = kids.map(build).sort((a, b) => Number(a.leaf) - Number(b.leaf) || a.id.localeCompare(b.id));
+    const { placed, w, h } = pack(rects);
+    return { id, w: w + 2 * BOX_PAD, h: h + 2 * BOX_PAD + BOX_LABEL, children: placed, leaf: false };
+  };
+  const roots = (childrenOf.get(undefined) ?? []).map(build).sort((a, b) => Number(a.leaf) - Number(b.leaf) || a.id.localeCompare(b.id));
+  const top = pack(roots);
+
+  const positions: Record<string, Position> = {};
+  const place = (rect: Rect, left: number, topY: number) => {
+    if (rect.leaf) {
+      positions[rect.id] = { x: left + rect.w / 2, y: topY + rect.h / 2 };
+      return;
+    }
+    for (const c of rect.children) place(c.rect, left + BOX_PAD + c.dx, topY + BOX_PAD + BOX_LABEL + c.dy);
+  };
+  for (const p of top.placed) place(p.rect, p.dx, p.dy);
+  return positions;
+}
