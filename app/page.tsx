@@ -1,3 +1,5 @@
+import { Overview } from '@/components/overview/Overview';
+
 export default function OverviewPage() {
-  return <main className="p-4">Isthmus</main>;
+  return <Overview />;
 }

@@ -1,0 +1,29 @@
+'use client';
+
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import { PollingProvider } from '@/lib/hooks/polling';
+import { ApiError } from '@/lib/hooks/fetch-json';
+
+function makeQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // The server already caches briefly and answers partial data with 200: a failed request is rare
+        // and retrying 4xx never helps.
+        retry: (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
+        staleTime: 1000,
+        refetchOnWindowFocus: true,
+      },
+    },
+  });
+}
+
+export function Providers({ children }: { children: React.ReactNode }) {
+  const [client] = useState(makeQueryClient);
+  return (
+    <QueryClientProvider client={client}>
+      <PollingProvider>{children}</PollingProvider>
+    </QueryClientProvider>
+  );
+}

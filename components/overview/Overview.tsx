@@ -1,0 +1,129 @@
+'use client';
+
+import dynamic from 'next/dynamic';
+import Link from 'next/link';
+import { useEffect, useMemo, useState } from 'react';
+import type { ClusterMesh } from '@/lib/types/api';
+import { useClusters, useMesh } from '@/lib/hooks/queries';
+import { apiUrls } from '@/lib/hooks/query-keys';
+import { buildSyncMatrix, sharesRootCert } from '@/lib/ui/sync-matrix';
+import { appendSample, sampleOf, type SyncSample } from '@/lib/ui/history';
+import { ClusterErrorBanner, type ClusterProblem } from '../ClusterErrorBanner';
+import { CopyTableButton } from '../CopyTableButton';
+import { EmptyState } from '../EmptyState';
+import { Panel } from '../Panel';
+import { Skeleton, SkeletonRows } from '../Skeleton';
+import { ClusterCard } from './ClusterCard';
+import { GatewaysTable } from './GatewaysTable';
+import { ProxySyncPanel } from './ProxySyncPanel';
+import { SyncMatrixTable } from './SyncMatrixTable';
+
+// recharts is the heaviest thing on this page: load it after the tables.
+const SyncHistoryCharts = dynamic(() => import('./SyncHistoryCharts'), { ssr: false, loading: () => <Skeleton className="h-24 w-full" label="loading charts" /> });
+
+/** Failed clusters as errors, and failed sources inside readable clusters as warnings. */
+function problemsOf(mesh: ClusterMesh[] | undefined, fromClusters: ClusterProblem[]): { errors: ClusterProblem[]; warnings: ClusterProblem[] } {
+  const errors = [...fromClusters];
+  const warnings: ClusterProblem[] = [];
+  for (const c of mesh ?? []) {
+    if (!c.ok && c.error && !errors.some((e) => e.cluster === c.cluster)) errors.push({ cluster: c.cluster, error: c.error });
+    if (c.ok) for (const e of c.errors) warnings.push({ cluster: c.cluster, error: e });
+  }
+  return { errors, warnings };
+}
+
+export function Overview() {
+  const clusters = useClusters();
+  const mesh = useMesh();
+  const [history, setHistory] = useState<SyncSample[]>([]);
+
+  useEffect(() => {
+    if (mesh.data) setHistory((h) => appendSample(h, sampleOf(mesh.data)));
+  }, [mesh.data]);
+
+  const names = useMemo(() => {
+    const out: string[] = [];
+    for (const c of clusters.data?.clusters ?? []) out.push(c.name);
+    for (const c of mesh.data?.clusters ?? []) if (!out.includes(c.cluster)) out.push(c.cluster);
+    return out;
+  }, [clusters.data, mesh.data]);
+
+  const matrix = useMemo(() => buildSyncMatrix(mesh.data?.clusters ?? []), [mesh.data]);
+  const rootShared = useMemo(() => sharesRootCert(mesh.data?.clusters ?? []), [mesh.data]);
+  const clusterProblems: ClusterProblem[] = (clusters.data?.clusters ?? []).filter((c) => c.error).map((c) => ({ cluster: c.name, error: c.error! }));
+  const { errors, warnings } = problemsOf(mesh.data?.clusters, clusterProblems);
+
+  if (clusters.isError && mesh.isError) {
+    return (
+      <EmptyState title="The Isthmus API is not answering">
+        {clusters.error.message}. Is the server running? It serves this page and /api/* from the same process.
+      </EmptyState>
+    );
+  }
+  if (clusters.data && clusters.data.clusters.length === 0) {
+    return (
+      <EmptyState title="No clusters configured">
+        Point Isthmus at a kubeconfig: set <code>ISTHMUS_KUBECONFIG</code> (or <code>KUBECONFIG</code>) and optionally <code>ISTHMUS_CONTEXTS</code>, then restart. The README shows how to
+        start the lab&apos;s demo mesh instead.
+      </EmptyState>
+    );
+  }
+
+  const meshByName = new Map((mesh.data?.clusters ?? []).map((c) => [c.cluster, c]));
+  const infoByName = new Map((clusters.data?.clusters ?? []).map((c) => [c.name, c]));
+
+  return (
+    <main className="space-y-2">
+      <h1 className="sr-only">Mesh overview</h1>
+      <ClusterErrorBanner problems={errors} />
+      <ClusterErrorBanner problems={warnings} severity="warning" />
+      {mesh.isError && <ClusterErrorBanner problems={[{ cluster: 'mesh API', error: { kind: 'bad-response', message: mesh.error.message, source: '/api/mesh' } }]} />}
+
+      <div className="grid grid-cols-[repeat(auto-fill,minmax(340px,1fr))] gap-2" aria-busy={names.length === 0}>
+        {names.length === 0 ? (
+          <>
+            <Skeleton className="h-40" label="loading clusters" />
+            <Skeleton className="h-40" label="loading clusters" />
+          </>
+        ) : (
+          names.map((n) => <ClusterCard key={n} name={n} info={infoByName.get(n)} mesh={meshByName.get(n)} rootMismatch={!rootShared} />)
+        )}
+      </div>
+
+      <div className="grid grid-cols-1 gap-2 xl:grid-cols-[minmax(0,1.1fr)_minmax(0,1fr)_minmax(0,1.2fr)]">
+        <Panel id="remote-sync" title="Remote cluster sync" actions={<CopyTableButton url={apiUrls.remoteClustersTable()} label="copy as istioctl" />}>
+          {mesh.isPending ? <SkeletonRows rows={3} /> : matrix.rows.length === 0 ? <EmptyState title="No istiod found">Install Istio, or check that istiod pods are readable.</EmptyState> : <SyncMatrixTable matrix={matrix} />}
+        </Panel>
+        <Panel
+          id="proxy-sync"
+          title="Proxy sync"
+          actions={
+            <>
+              <Link href="/proxies" className="text-xs underline">
+                all proxies
+              </Link>
+              <CopyTableButton url={apiUrls.proxyStatusTable()} label="copy as istioctl" />
+            </>
+          }
+        >
+          {mesh.isPending ? <SkeletonRows rows={3} /> : <ProxySyncPanel clusters={mesh.data?.clusters ?? []} />}
+        </Panel>
+        <Panel id="history" title="Since this page opened">
+          <SyncHistoryCharts history={history} clusters={names} />
+        </Panel>
+      </div>
+
+      <Panel
+        id="gateways"
+        title="Gateways (istio-system Services)"
+        actions={
+          <Link href="/pods" className="text-xs underline">
+            pick a pod to inspect its endpoints →
+          </Link>
+        }
+      >
+        {mesh.isPending ? <SkeletonRows rows={4} /> : <GatewaysTable clusters={mesh.data?.clusters ?? []} />}
+      </Panel>
+    </main>
+  );
+}

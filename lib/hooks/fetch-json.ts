@@ -1,0 +1,40 @@
+/** An API answer that was not 2xx, with the server's own message when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function failure(res: Response): Promise<ApiError> {
+  let message = `${res.status} ${res.statusText}`.trim();
+  try {
+    const body: unknown = await res.json();
+    if (body && typeof body === 'object') {
+      const b = body as { error?: unknown; message?: unknown };
+      const err = b.error;
+      if (typeof err === 'string') message = err;
+      else if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string') message = (err as { message: string }).message;
+      else if (typeof b.message === 'string') message = b.message;
+    }
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new ApiError(res.status, message);
+}
+
+export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as T;
+}
+
+/** For the `?output=table` routes: istioctl's text table. */
+export async function fetchText(url: string, signal?: AbortSignal): Promise<string> {
+  const res = await fetch(url, { signal, headers: { accept: 'text/plain' } });
+  if (!res.ok) throw await failure(res);
+  return res.text();
+}

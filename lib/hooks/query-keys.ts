@@ -1,0 +1,22 @@
+/** Every react-query key and API URL in one place, so pages share caches and invalidations. */
+const enc = encodeURIComponent;
+
+export const queryKeys = {
+  clusters: () => ['clusters'] as const,
+  mesh: () => ['mesh'] as const,
+  topology: () => ['topology'] as const,
+  pods: (cluster: string, namespace: string) => ['pods', cluster, namespace] as const,
+  endpoints: (cluster: string, namespace: string, pod: string, filterQuery: string) => ['endpoints', cluster, namespace, pod, filterQuery] as const,
+};
+
+export const apiUrls = {
+  clusters: () => '/api/clusters',
+  mesh: () => '/api/mesh',
+  topology: () => '/api/topology',
+  pods: (cluster: string, namespace: string) => `/api/clusters/${enc(cluster)}/pods${namespace ? `?namespace=${enc(namespace)}` : ''}`,
+  /** `filterQuery` is a query string without '?', e.g. from endpointFilterQuery(). */
+  endpoints: (cluster: string, namespace: string, pod: string, filterQuery = '') =>
+    `/api/clusters/${enc(cluster)}/namespaces/${enc(namespace)}/pods/${enc(pod)}/endpoints${filterQuery ? `?${filterQuery}` : ''}`,
+  remoteClustersTable: () => '/api/mesh/remote-clusters?output=table',
+  proxyStatusTable: () => '/api/mesh/proxy-status?output=table',
+};
