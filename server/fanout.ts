@@ -1,0 +1,84 @@
+import 'server-only';
+import type { SourceError } from '@/lib/types/api';
+import { createDeadline, withDeadline, type Deadline } from './k8s/deadline';
+import { toSourceError } from './k8s/errors';
+import type { ClusterHandle } from './k8s/registry';
+
+export type ClusterResult<T> = { cluster: string; ok: true; data: T } | { cluster: string; ok: false; error: SourceError };
+
+export interface FanOutOptions {
+  deadlineMs: number;
+  /** TTL of the per-cluster result cache; 0 = single-flight only. */
+  cacheMs: number;
+  /** Names the thing being read in error messages, e.g. "the mesh state". */
+  source?: string;
+}
+
+/* ------------------------------------------------------------- single-flight + short TTL cache */
+
+interface Entry {
+  promise: Promise<unknown>;
+  /** Set once settled: the entry serves until then. */
+  expiresAt: number;
+}
+const entries = new Map<string, Entry>();
+
+/**
+ * Identical concurrent calls share one upstream call (single-flight); a settled result is served for
+ * ttlMs more, so a page left open does not hammer API servers. Errors are cached for the same short time.
+ */
+export function cached<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+  const now = Date.now();
+  const hit = entries.get(key);
+  if (hit && (hit.expiresAt === Infinity || hit.expiresAt > now)) return hit.promise as Promise<T>;
+  const entry: Entry = { promise: Promise.resolve(), expiresAt: Infinity };
+  const settle = () => {
+    if (entries.get(key) !== entry) return;
+    if (ttlMs > 0) entry.expiresAt = Date.now() + ttlMs;
+    else entries.delete(key);
+  };
+  entry.promise = load().finally(settle);
+  entries.set(key, entry);
+  // Evict expired entries now and then so the map does not grow with old keys.
+  if (entries.size > 2000) for (const [k, e] of entries) if (e.expiresAt <= now) entries.delete(k);
+  return entry.promise as Promise<T>;
+}
+
+/** Drops every cached result (tests, benchmark cold runs). In-flight calls still complete for their callers. */
+export function clearCache(): void {
+  entries.clear();
+}
+
+export function cacheKey(cluster: ClusterHandle, what: string): string {
+  return `${cluster.name}\u0000${cluster.generation}\u0000${what}`;
+}
+
+/* --------------------------------------------------------------------------------------- fan-out */
+
+/**
+ * Runs `fn` for every cluster in parallel, each under its own deadline. A cluster's failure (refused,
+ * slow, forbidden...) becomes its own `{ok: false, error}` entry and never delays or fails the others.
+ * Results keep the order of `clusters`.
+ */
+export function fanOut<T>(
+  clusters: ClusterHandle[],
+  what: string,
+  fn: (cluster: ClusterHandle, deadline: Deadline) => Promise<T>,
+  opts: FanOutOptions,
+): Promise<ClusterResult<T>[]> {
+  return Promise.all(clusters.map((c) => cached(cacheKey(c, what), opts.cacheMs, () => runOne(c, fn, opts))));
+}
+
+async function runOne<T>(
+  cluster: ClusterHandle,
+  fn: (cluster: ClusterHandle, deadline: Deadline) => Promise<T>,
+  opts: FanOutOptions,
+): Promise<ClusterResult<T>> {
+  const deadline = createDeadline(opts.deadlineMs);
+  try {
+    const data = await withDeadline(deadline, () => fn(cluster, deadline));
+    return { cluster: cluster.name, ok: true, data };
+  } catch (err) {
+    return { cluster: cluster.name, ok: false, error: toSourceError(err, { cluster: cluster.name, server: cluster.server, source: opts.source ?? 'the cluster' }) };
+  }
+}

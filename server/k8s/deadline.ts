@@ -1,0 +1,79 @@
+import 'server-only';
+import { Observable, type ConfigurationOptions, type ObservableMiddleware, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
+
+/** Raised when a deadline passes; errors.ts maps it to kind "timeout". */
+export class DeadlineExceeded extends Error {
+  constructor(readonly ms: number) {
+    super(`deadline of ${ms} ms exceeded`);
+    this.name = 'DeadlineExceeded';
+  }
+}
+
+/** An absolute point in time shared by every call made for one cluster, with the signal that fires there. */
+export interface Deadline {
+  readonly ms: number;
+  readonly expiresAt: number;
+  readonly signal: AbortSignal;
+}
+
+export function createDeadline(ms: number, parent?: Deadline): Deadline {
+  const controller = new AbortController();
+  const expiresAt = Math.min(Date.now() + ms, parent?.expiresAt ?? Infinity);
+  const timer = setTimeout(() => controller.abort(new DeadlineExceeded(ms)), Math.max(0, expiresAt - Date.now()));
+  timer.unref?.();
+  if (parent) {
+    const onParent = () => controller.abort(parent.signal.reason);
+    if (parent.signal.aborted) onParent();
+    else parent.signal.addEventListener('abort', onParent, { once: true });
+  }
+  controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  return { ms, expiresAt, signal: controller.signal };
+}
+
+export function remainingMs(d: Deadline): number {
+  return Math.max(0, d.expiresAt - Date.now());
+}
+
+/**
+ * A shorter deadline for an optional source (istiod, Envoy) inside a cluster's deadline, so that when
+ * the optional source is slow the cluster's Kubernetes data still arrives with a `timeout` entry for it.
+ */
+export function optionalSourceDeadline(d: Deadline): Deadline {
+  const left = remainingMs(d);
+  return createDeadline(Math.max(0, left - Math.min(250, Math.floor(left * 0.15))), d);
+}
+
+/**
+ * Runs work under the deadline: the work gets the signal (to abort sockets), and the race guarantees the
+ * caller never waits past the deadline even if the work ignores the signal.
+ */
+export function withDeadline<T>(d: Deadline, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (d.signal.aborted) return Promise.reject(d.signal.reason ?? new DeadlineExceeded(d.ms));
+  let onAbort: () => void = () => {};
+  const expired = new Promise<never>((_, reject) => {
+    onAbort = () => reject(d.signal.reason instanceof Error ? d.signal.reason : new DeadlineExceeded(d.ms));
+    d.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([work(d.signal), expired]).finally(() => d.signal.removeEventListener('abort', onAbort));
+}
+
+/**
+ * client-node call options that attach the signal to the request (node-fetch aborts the socket).
+ * The middleware must return an Observable: client-node 1.4's ObjectParam API does not wrap a
+ * Promise-returning middleware.
+ */
+export function signalOptions(signal: AbortSignal): ConfigurationOptions<ObservableMiddleware> {
+  const middleware: ObservableMiddleware = {
+    pre: (ctx: RequestContext) => {
+      ctx.setSignal(signal);
+      return new Observable(Promise.resolve(ctx));
+    },
+    post: (rsp: ResponseContext) => new Observable(Promise.resolve(rsp)),
+  };
+  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
+}
+
+/** A Kubernetes API call under the deadline: `call(options)` passes the options to the generated client. */
+export function apiCall<T>(d: Deadline, call: (options: ConfigurationOptions<ObservableMiddleware>) => Promise<T>): Promise<T> {
+  return withDeadline(d, (signal) => call(signalOptions(signal)));
+}
