@@ -1,5 +1,6 @@
 import 'server-only';
 import type { SourceError, SourceErrorKind } from '@/lib/types/api';
+import { isBadResponseError } from '@/lib/istio/errors';
 import { DeadlineExceeded } from './deadline';
 
 /**
@@ -124,9 +125,8 @@ export function toSourceError(err: unknown, ctx: ErrorContext): SourceError {
     const ms = err instanceof DeadlineExceeded ? ` within ${err.ms} ms` : ' before the deadline';
     return make('timeout', `no answer for ${ctx.source}${ms}`);
   }
-  if ((err as { name?: unknown } | null)?.name === 'BadResponseError') {
-    return make('bad-response', `${ctx.source} answered something that could not be parsed`);
-  }
+  // The parser's problem text is composed by lib/istio, never the peer's body.
+  if (isBadResponseError(err)) return make('bad-response', `${ctx.source} answered something that could not be parsed: ${err.problem}`);
   const http = httpStatus(err);
   if (http) {
     const kind: SourceErrorKind = STATUS_KIND[http.status] ?? 'bad-response';
