@@ -1,0 +1,15 @@
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { Skeleton } from '@/components/Skeleton';
+import { TopologyView } from '@/components/topology/TopologyView';
+
+export const metadata: Metadata = { title: 'Topology' };
+
+export default function TopologyPage() {
+  // useSearchParams (the view state lives in the URL) needs a Suspense boundary.
+  return (
+    <Suspense fallback={<Skeleton className="h-[70vh] w-full" label="loading the topology" />}>
+      <TopologyView />
+    </Suspense>
+  );
+}

@@ -1,0 +1,273 @@
+'use client';
+
+/**
+ * The one long-lived Cytoscape instance. React renders only the container <div>; data, layout,
+ * selection and find results reach the canvas through effects that patch the instance in place:
+ * a refresh that changes labels keeps zoom, pan and positions, and only added or removed elements
+ * re-run the layout (from the current positions).
+ */
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import type { Core, ElementDefinition } from 'cytoscape';
+import { diffElements } from '@/lib/graph/diff';
+import type { GraphElement } from '@/lib/graph/elements';
+import { LARGE_GRAPH_NODES, layoutOptions, resolveLayout } from '@/lib/graph/layout';
+import type { LayoutName } from '@/lib/graph/view-state';
+import { CANVAS_BACKGROUND, graphStyle } from './graph-style';
+
+/** Read by e2e tests and bench/ui.ts: the graph's model, never its pixels. */
+export interface TopologyTestHook {
+  nodes(): string[];
+  edges(): string[];
+  counts(): { nodes: number; edges: number };
+  /** Centre of every node, keyed by id. */
+  positions(): Record<string, { x: number; y: number }>;
+  viewport(): { zoom: number; pan: { x: number; y: number } };
+  layoutDone: boolean;
+  /** Layout name actually run (after `auto` resolved). */
+  layoutName: string | null;
+  /** Duration of the last layout run. */
+  layoutMs: number | null;
+  /** performance.now() when the last layout stopped (ms since navigation start). */
+  layoutDoneAt: number | null;
+  /** performance.now() when the canvas first drew the graph (ms since navigation start). */
+  firstPaintMs: number | null;
+  /** How many layouts ran: a refresh that keeps the graph still does not add one. */
+  layoutRuns: number;
+}
+
+declare global {
+  interface Window {
+    __isthmusTopology?: TopologyTestHook;
+  }
+}
+
+export interface GraphCanvasHandle {
+  /** Downloads the whole graph as a PNG file. */
+  exportPng(): void;
+  /** Re-runs the current layout from scratch. */
+  relayout(): void;
+  /** Zooms and pans so the whole graph is in view. */
+  fit(): void;
+}
+
+const KIND_ORDER: Record<string, number> = { cluster: 0, namespace: 1 };
+
+/** Parents before children, nodes before edges: cytoscape wants referenced ids to exist. */
+function insertionOrder(els: GraphElement[]): ElementDefinition[] {
+  const rank = (e: GraphElement) => (e.group === 'edges' ? 3 : (KIND_ORDER[e.data.kind] ?? 2));
+  return [...els].sort((a, b) => rank(a) - rank(b)) as ElementDefinition[];
+}
+
+function prefersDark(): boolean {
+  return typeof window !== 'undefined' && window.matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
+export function GraphCanvas({
+  elements,
+  layout,
+  selected,
+  matches,
+  onSelect,
+  ref,
+}: {
+  elements: GraphElement[];
+  layout: LayoutName;
+  selected: string | null;
+  /** Node ids found by name: highlighted, the first one centred. */
+  matches: string[];
+  onSelect(id: string | null): void;
+  ref?: Ref<GraphCanvasHandle>;
+}) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const cyRef = useRef<Core | null>(null);
+  /** What the canvas holds, by id, to diff the next data against. */
+  const shownRef = useRef(new Map<string, GraphElement>());
+  const hookRef = useRef<TopologyTestHook | null>(null);
+  const onSelectRef = useRef(onSelect);
+  const layoutRef = useRef(layout);
+  const [ready, setReady] = useState(false);
+
+  useEffect(() => {
+    onSelectRef.current = onSelect;
+  }, [onSelect]);
+
+  const runLayout = (randomize: boolean) => {
+    const cy = cyRef.current;
+    const hook = hookRef.current;
+    if (!cy || !hook) return;
+    const els = [...shownRef.current.values()];
+    const name = resolveLayout(layoutRef.current, cy.nodes().length);
+    const started = performance.now();
+    hook.layoutDone = false;
+    hook.layoutName = name;
+    const run = cy.layout(layoutOptions(name, els, { randomize }) as unknown as Parameters<Core['layout']>[0]);
+    run.one('layoutstop', () => {
+      hook.layoutMs = Math.round(performance.now() - started);
+      hook.layoutDoneAt = Math.round(performance.now());
+      hook.layoutRuns += 1;
+      hook.layoutDone = true;
+    });
+    run.run();
+  };
+
+  // Create the instance once the first data is there (its size picks the renderer's options).
+  const haveData = elements.length > 0;
+  useEffect(() => {
+    if (!haveData || cyRef.current) return;
+    let cancelled = false;
+    void import('./cytoscape-setup').then(({ default: cytoscape }) => {
+      if (cancelled || !containerRef.current) return;
+      const large = elements.length > LARGE_GRAPH_NODES;
+      const cy = cytoscape({
+        container: containerRef.current,
+        style: graphStyle(prefersDark()),
+        pixelRatio: 1,
+        textureOnViewport: large,
+        hideEdgesOnViewport: large,
+        motionBlur: false,
+        minZoom: 0.02,
+        maxZoom: 4,
+        boxSelectionEnabled: false,
+        selectionType: 'single',
+      });
+      cy.on('tap', 'node', (e) => onSelectRef.current(e.target.id()));
+      cy.on('tap', (e) => {
+        if (e.target === cy) onSelectRef.current(null);
+      });
+      const hook: TopologyTestHook = {
+        nodes: () => cy.nodes().map((n) => n.id()),
+        edges: () => cy.edges().map((e) => e.id()),
+        counts: () => ({ nodes: cy.nodes().length, edges: cy.edges().length }),
+        positions: () => Object.fromEntries(cy.nodes().map((n) => [n.id(), { ...n.position() }])),
+        viewport: () => ({ zoom: cy.zoom(), pan: { ...cy.pan() } }),
+        layoutDone: false,
+        layoutName: null,
+        layoutMs: null,
+        layoutDoneAt: null,
+        firstPaintMs: null,
+        layoutRuns: 0,
+      };
+      hookRef.current = hook;
+      window.__isthmusTopology = hook;
+      cyRef.current = cy;
+      setReady(true);
+    });
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- created once; data flows in through the effect below
+  }, [haveData]);
+
+  // Destroy with the component only.
+  useEffect(
+    () => () => {
+      cyRef.current?.destroy();
+      cyRef.current = null;
+      if (window.__isthmusTopology === hookRef.current) delete window.__isthmusTopology;
+    },
+    [],
+  );
+
+  // Data: patch in place; re-layout only when the set of elements changed.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!ready || !cy) return;
+    const firstLoad = shownRef.current.size === 0;
+    const diff = diffElements(shownRef.current, elements);
+    if (!firstLoad && !diff.structural && diff.updated.length === 0) return;
+    cy.batch(() => {
+      for (const id of diff.removed) cy.getElementById(id).remove();
+      for (const el of diff.updated) {
+        const target = cy.getElementById(el.data.id);
+        target.data(el.data);
+        target.classes(el.classes);
+      }
+      // Removing a compound also removes its descendants and edges: add back whatever is missing.
+      const missing = elements.filter((el) => cy.getElementById(el.data.id).empty());
+      if (missing.length > 0) cy.add(insertionOrder(missing));
+    });
+    shownRef.current = new Map(elements.map((el) => [el.data.id, el]));
+    if (firstLoad) {
+      const hook = hookRef.current;
+      cy.one('render', () => {
+        if (hook && hook.firstPaintMs === null) hook.firstPaintMs = Math.round(performance.now());
+      });
+    }
+    if (firstLoad || diff.structural) runLayout(firstLoad);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runLayout reads refs only
+  }, [ready, elements]);
+
+  // A new layout choice lays the graph out afresh.
+  useEffect(() => {
+    if (layoutRef.current === layout) return;
+    layoutRef.current = layout;
+    runLayout(true);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runLayout reads refs only
+  }, [layout]);
+
+  // Selection from the URL.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!ready || !cy) return;
+    cy.$(':selected').unselect();
+    if (selected) cy.getElementById(selected).select();
+  }, [ready, selected, elements]);
+
+  // Find: highlight every match, centre on the best one.
+  const matchKey = matches.join('\n');
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!ready || !cy) return;
+    cy.batch(() => {
+      cy.nodes('.match').removeClass('match');
+      for (const id of matches) cy.getElementById(id).addClass('match');
+    });
+    const best = matches.length > 0 ? cy.getElementById(matches[0]) : null;
+    if (best && best.nonempty()) {
+      cy.zoom(Math.max(cy.zoom(), 1));
+      cy.center(best);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the ids, not the array identity
+  }, [ready, matchKey]);
+
+  // Follow the system's dark mode.
+  useEffect(() => {
+    const query = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => cyRef.current?.style(graphStyle(query.matches));
+    query.addEventListener('change', apply);
+    return () => query.removeEventListener('change', apply);
+  }, []);
+
+  useImperativeHandle(ref, () => ({
+    exportPng() {
+      const cy = cyRef.current;
+      if (!cy) return;
+      const blob = cy.png({ output: 'blob', full: true, scale: 1, maxWidth: 8000, maxHeight: 8000, bg: prefersDark() ? CANVAS_BACKGROUND.dark : CANVAS_BACKGROUND.light });
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `isthmus-topology-${new Date().toISOString().replace(/[:.]/g, '-')}.png`;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    },
+    relayout() {
+      runLayout(true);
+    },
+    fit() {
+      cyRef.current?.fit(undefined, 30);
+    },
+  }));
+
+  return (
+    <div
+      ref={containerRef}
+      className="h-full w-full"
+      role="img"
+      aria-label="Mesh topology graph: clusters, namespaces, services, workloads and gateways"
+      data-testid="topology-canvas"
+      data-ready={ready ? 'true' : 'false'}
+    />
+  );
+}

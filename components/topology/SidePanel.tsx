@@ -1,0 +1,180 @@
+'use client';
+
+/** Details of the selected node, with the links an SRE follows next. */
+import Link from 'next/link';
+import { podsOfWorkload } from '@/lib/graph/workload-pods';
+import { usePods } from '@/lib/hooks/queries';
+import { podPath } from '@/lib/ui/format';
+import type { LogicalService, TopologyEdge, TopologyNode, TopologyResponse } from '@/lib/types/api';
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <>
+      <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="break-all">{children}</dd>
+    </>
+  );
+}
+
+function ServiceEndpoints({ service }: { service: LogicalService | undefined }) {
+  if (!service) return <p className="text-slate-500 dark:text-slate-400">No endpoint summary for this hostname.</p>;
+  return (
+    <table className="w-full text-left text-xs">
+      <caption className="sr-only">Endpoints of {service.hostname} per cluster</caption>
+      <thead>
+        <tr className="text-slate-500 dark:text-slate-400">
+          <th scope="col" className="py-0.5 font-medium">Cluster</th>
+          <th scope="col" className="font-medium">ClusterIP</th>
+          <th scope="col" className="font-medium">Ready</th>
+          <th scope="col" className="font-medium">Not ready</th>
+        </tr>
+      </thead>
+      <tbody>
+        {service.clusters.map((c) => (
+          <tr key={c.cluster} className="border-t border-slate-200 dark:border-slate-800">
+            <td className="py-0.5">{c.cluster}</td>
+            <td className="font-mono">{c.clusterIP ?? '—'}</td>
+            <td>{c.readyEndpoints}</td>
+            <td className={c.notReadyEndpoints > 0 ? 'font-semibold text-amber-700 dark:text-amber-300' : ''}>{c.notReadyEndpoints}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Paths({ edges, nodes, onSelect }: { edges: TopologyEdge[]; nodes: Map<string, TopologyNode>; onSelect(id: string): void }) {
+  if (edges.length === 0) return null;
+  return (
+    <ul className="space-y-0.5 text-xs">
+      {edges.map((e) => {
+        const other = nodes.get(e.target);
+        return (
+          <li key={e.id}>
+            <span className="font-mono">{e.kind}</span> →{' '}
+            <button type="button" className="underline decoration-dotted hover:text-sky-700 dark:hover:text-sky-300" onClick={() => onSelect(e.target)}>
+              {other ? `${other.label} (${other.cluster})` : e.target}
+            </button>
+            {e.address && <span className="font-mono"> via {e.address}</span>}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function WorkloadPods({ node }: { node: TopologyNode }) {
+  const pods = usePods(node.cluster, node.namespace ?? '');
+  if (pods.isPending) return <p className="text-slate-500">Loading pods…</p>;
+  if (pods.isError) return <p className="text-red-700 dark:text-red-300">Pods could not be read: {pods.error.message}</p>;
+  if (pods.data.error) return <p className="text-red-700 dark:text-red-300">Pods could not be read: {pods.data.error.message}</p>;
+  const mine = podsOfWorkload(pods.data.pods, node);
+  if (mine.length === 0) return <p className="text-slate-500 dark:text-slate-400">No pods of this workload right now.</p>;
+  return (
+    <ul className="space-y-0.5 text-xs" data-testid="workload-pods">
+      {mine.map((p) => (
+        <li key={p.name}>
+          <Link className="font-mono text-sky-700 underline dark:text-sky-300" href={podPath(node.cluster, p.namespace, p.name)}>
+            {p.name}
+          </Link>{' '}
+          <span className={p.ready ? 'text-green-700 dark:text-green-400' : 'text-amber-700 dark:text-amber-300'}>{p.ready ? 'ready' : p.phase}</span>
+          {p.ip && <span className="font-mono text-slate-500"> {p.ip}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function SidePanel({ topology, selected, onSelect }: { topology: TopologyResponse; selected: string; onSelect(id: string | null): void }) {
+  const nodes = new Map(topology.nodes.map((n) => [n.id, n]));
+  const node = nodes.get(selected);
+  const close = (
+    <button type="button" onClick={() => onSelect(null)} className="rounded px-1.5 text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800" aria-label="Close details">
+      ✕
+    </button>
+  );
+  if (!node) {
+    return (
+      <aside className="w-80 shrink-0 rounded-lg border border-slate-200 bg-white p-3 text-sm dark:border-slate-800 dark:bg-slate-900" data-testid="side-panel">
+        <div className="flex justify-between">
+          <p>{selected} is not in the current topology.</p>
+          {close}
+        </div>
+      </aside>
+    );
+  }
+  const outgoing = topology.edges.filter((e) => e.source === node.id);
+  const incoming = topology.edges.filter((e) => e.target === node.id);
+  const service = node.kind === 'service' ? topology.services.find((s) => s.hostname === node.hostname || (s.namespace === node.namespace && s.name === node.name)) : undefined;
+
+  return (
+    <aside className="w-80 shrink-0 space-y-3 overflow-y-auto rounded-lg border border-slate-200 bg-white p-3 text-sm dark:border-slate-800 dark:bg-slate-900" data-testid="side-panel" aria-label="Selected node">
+      <div className="flex items-start justify-between gap-2">
+        <div>
+          <p className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">{node.kind}</p>
+          <h2 className="font-semibold break-all">{node.label}</h2>
+        </div>
+        {close}
+      </div>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs">
+        <Row label="Cluster">{node.cluster}</Row>
+        {node.namespace && <Row label="Namespace">{node.namespace}</Row>}
+        {node.kind === 'cluster' && (
+          <>
+            <Row label="Cluster ID">{node.clusterId ?? 'unknown'}</Row>
+            <Row label="Network">{node.network ?? 'unknown'}</Row>
+            <Row label="Reachable">{node.reachable === false ? 'no' : 'yes'}</Row>
+          </>
+        )}
+        {node.hostname && <Row label="Hostname">{node.hostname}</Row>}
+        {node.ports && node.ports.length > 0 && <Row label="Ports">{node.ports.join(', ')}</Row>}
+        {node.kind === 'workload' && (
+          <>
+            <Row label="App / version">
+              {node.app ?? '—'} / {node.version ?? '—'}
+            </Row>
+            <Row label="Pods">
+              {node.readyPods ?? 0} of {node.pods ?? 0} ready
+            </Row>
+          </>
+        )}
+        {node.kind === 'gateway' && (
+          <>
+            <Row label="Role">{node.role ?? 'other'}</Row>
+            <Row label="External IP">{node.pending ? <span className="font-semibold text-amber-700 dark:text-amber-300">pending</span> : (node.addresses ?? []).join(', ') || '—'}</Row>
+          </>
+        )}
+      </dl>
+
+      {node.kind === 'cluster' && (
+        <Link href="/" className="inline-block text-sky-700 underline dark:text-sky-300">
+          Cluster on the overview →
+        </Link>
+      )}
+      {node.kind === 'service' && (
+        <section>
+          <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Endpoints per cluster</h3>
+          <ServiceEndpoints service={service} />
+        </section>
+      )}
+      {node.kind === 'workload' && (
+        <section>
+          <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Pods (outbound endpoints)</h3>
+          <WorkloadPods node={node} />
+        </section>
+      )}
+      {outgoing.length > 0 && (
+        <section>
+          <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Routes to</h3>
+          <Paths edges={outgoing} nodes={nodes} onSelect={onSelect} />
+        </section>
+      )}
+      {incoming.length > 0 && (
+        <section>
+          <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Reached from</h3>
+          <Paths edges={incoming.map((e) => ({ ...e, target: e.source }))} nodes={nodes} onSelect={onSelect} />
+        </section>
+      )}
+    </aside>
+  );
+}

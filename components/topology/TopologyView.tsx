@@ -1,0 +1,235 @@
+'use client';
+
+/**
+ * The topology page: filters, find and layout controls around the canvas, with the selected node's
+ * details on the side. Every choice lives in the URL (router.replace), so links reproduce the view.
+ */
+import dynamic from 'next/dynamic';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ClusterErrorBanner, type ClusterProblem } from '@/components/ClusterErrorBanner';
+import { EmptyState } from '@/components/EmptyState';
+import { FreshnessBadge } from '@/components/FreshnessBadge';
+import { Skeleton } from '@/components/Skeleton';
+import { clusterNames, namespaceNames, toElements } from '@/lib/graph/elements';
+import { findNodes } from '@/lib/graph/search';
+import { DEFAULT_VIEW, LAYOUT_NAMES, parseViewState, toggle, viewStateQuery, type ViewState } from '@/lib/graph/view-state';
+import { useTopology } from '@/lib/hooks/queries';
+import type { GraphCanvasHandle } from './GraphCanvas';
+import { SidePanel } from './SidePanel';
+
+// Cytoscape is loaded by the canvas itself through import(); next/dynamic keeps the canvas module
+// (and its stylesheet code) out of the server render and of other routes.
+const GraphCanvas = dynamic(() => import('./GraphCanvas').then((m) => m.GraphCanvas), {
+  ssr: false,
+  loading: () => <Skeleton className="h-full w-full" label="loading the graph" />,
+});
+
+const LAYOUT_LABELS: Record<(typeof LAYOUT_NAMES)[number], string> = {
+  auto: 'Auto (fcose, boxes when large)',
+  fcose: 'fcose (nested boxes)',
+  boxes: 'Boxes (fast grid)',
+  breadthfirst: 'Breadth-first',
+  grid: 'Grid',
+  concentric: 'Concentric',
+  cose: 'CoSE',
+};
+
+const control =
+  'rounded border border-slate-300 bg-white px-1.5 py-0.5 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:border-slate-600 dark:bg-slate-900';
+const button = `${control} hover:bg-slate-100 dark:hover:bg-slate-800`;
+
+function Legend() {
+  const items = [
+    { label: 'local', style: 'border-slate-400 border-solid' },
+    { label: 'cross-cluster (same network)', style: 'border-blue-600 border-dashed' },
+    { label: 'east-west gateway', style: 'border-violet-600 border-dashed' },
+    { label: 'unroutable (raw remote pod IPs)', style: 'border-red-600 border-dotted' },
+  ];
+  return (
+    <ul className="space-y-0.5 text-xs" aria-label="Edge legend">
+      {items.map((i) => (
+        <li key={i.label} className="flex items-center gap-2">
+          <span aria-hidden="true" className={`inline-block w-6 border-t-2 ${i.style}`} />
+          {i.label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function TopologyView() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const view = useMemo(() => parseViewState(params), [params]);
+  const topology = useTopology();
+  const canvas = useRef<GraphCanvasHandle>(null);
+
+  const setView = useCallback(
+    (patch: Partial<ViewState>) => {
+      const query = viewStateQuery({ ...view, ...patch });
+      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+    },
+    [view, router, pathname],
+  );
+
+  // react-query's structural sharing keeps `nodes` / `edges` identical across equal refreshes.
+  const nodes = topology.data?.nodes;
+  const edges = topology.data?.edges;
+  const filterKey = JSON.stringify([view.clusters, view.namespaces, view.hiddenNamespaces]);
+  const elements = useMemo(
+    () => (nodes && edges ? toElements({ nodes, edges }, view) : []),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the filter part of the view, by value
+    [nodes, edges, filterKey],
+  );
+  const allClusters = useMemo(() => (nodes ? clusterNames({ nodes }) : []), [nodes]);
+  const allNamespaces = useMemo(() => (nodes ? namespaceNames({ nodes }) : []), [nodes]);
+
+  // Find: typed locally, committed to the URL after a short pause.
+  const [findText, setFindText] = useState(view.find);
+  useEffect(() => {
+    if (findText === view.find) return;
+    const t = window.setTimeout(() => setView({ find: findText }), 250);
+    return () => window.clearTimeout(t);
+  }, [findText, view.find, setView]);
+  const matches = useMemo(() => findNodes(elements, view.find), [elements, view.find]);
+
+  const onSelect = useCallback((id: string | null) => setView({ selected: id }), [setView]);
+
+  const nodeCount = elements.filter((e) => e.group === 'nodes').length;
+  const edgeCount = elements.length - nodeCount;
+  const problems: ClusterProblem[] = (topology.data?.errors ?? []).map(({ cluster, ...error }) => ({ cluster, error }));
+
+  const toggleCluster = (c: string) => {
+    const shown = view.clusters.length === 0 ? allClusters : view.clusters;
+    const next = toggle(shown, c);
+    setView({ clusters: next.length === allClusters.length ? [] : next });
+  };
+
+  return (
+    <main className="flex h-[calc(100vh-4rem)] min-h-[480px] flex-col gap-2 py-1">
+      <div className="flex flex-wrap items-center gap-2">
+        <h1 className="text-lg font-semibold">Topology</h1>
+        <label className="flex items-center gap-1 text-sm">
+          <span>Find</span>
+          <input
+            type="search"
+            value={findText}
+            onChange={(e) => setFindText(e.target.value)}
+            placeholder="service, workload, IP…"
+            className={`${control} w-56`}
+            data-testid="topology-find"
+          />
+        </label>
+        {view.find && (
+          <span className="text-xs text-slate-500 dark:text-slate-400" aria-live="polite" data-testid="find-count">
+            {matches.length} {matches.length === 1 ? 'match' : 'matches'}
+          </span>
+        )}
+        <label className="flex items-center gap-1 text-sm">
+          <span>Layout</span>
+          <select value={view.layout} onChange={(e) => setView({ layout: e.target.value as ViewState['layout'] })} className={control} data-testid="topology-layout">
+            {LAYOUT_NAMES.map((l) => (
+              <option key={l} value={l}>
+                {LAYOUT_LABELS[l]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className={button} onClick={() => canvas.current?.fit()}>
+          Fit
+        </button>
+        <button type="button" className={button} onClick={() => canvas.current?.relayout()}>
+          Re-layout
+        </button>
+        <button type="button" className={button} onClick={() => canvas.current?.exportPng()} data-testid="export-png" disabled={nodeCount === 0}>
+          Export PNG
+        </button>
+        <span className="ml-auto flex items-center gap-3 text-xs text-slate-600 dark:text-slate-300">
+          <span data-testid="topology-counts" data-nodes={nodeCount} data-edges={edgeCount}>
+            {nodeCount} nodes · {edgeCount} edges
+          </span>
+          <FreshnessBadge fetchedAt={topology.data?.generatedAt} />
+        </span>
+      </div>
+
+      {topology.isError && (
+        <ClusterErrorBanner problems={[{ cluster: 'all clusters', error: { kind: 'bad-response', message: `The topology could not be loaded: ${topology.error.message}`, source: '/api/topology' } }]} />
+      )}
+      <ClusterErrorBanner problems={problems} />
+
+      <div className="flex min-h-0 flex-1 gap-2">
+        <aside className="w-56 shrink-0 space-y-3 overflow-y-auto rounded-lg border border-slate-200 bg-white p-2.5 text-sm dark:border-slate-800 dark:bg-slate-900" aria-label="Filters">
+          <fieldset>
+            <legend className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Clusters</legend>
+            {allClusters.map((c) => (
+              <label key={c} className="flex items-center gap-1.5 break-all">
+                <input type="checkbox" checked={view.clusters.length === 0 || view.clusters.includes(c)} onChange={() => toggleCluster(c)} />
+                {c}
+              </label>
+            ))}
+          </fieldset>
+          <label className="block">
+            <span className="mb-1 block text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Namespace</span>
+            <select
+              value={view.namespaces.length === 1 ? view.namespaces[0] : ''}
+              onChange={(e) => setView({ namespaces: e.target.value ? [e.target.value] : [] })}
+              className={`${control} w-full`}
+              data-testid="topology-namespace"
+            >
+              <option value="">All namespaces</option>
+              {allNamespaces.map((ns) => (
+                <option key={ns} value={ns}>
+                  {ns}
+                </option>
+              ))}
+            </select>
+          </label>
+          <fieldset>
+            <legend className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Hide namespaces</legend>
+            {allNamespaces.map((ns) => (
+              <label key={ns} className="flex items-center gap-1.5">
+                <input type="checkbox" checked={view.hiddenNamespaces.includes(ns)} onChange={() => setView({ hiddenNamespaces: toggle(view.hiddenNamespaces, ns) })} />
+                {ns}
+              </label>
+            ))}
+            {allNamespaces.includes('istio-system') && (
+              <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Gateways stay visible when istio-system is hidden.</p>
+            )}
+          </fieldset>
+          <section>
+            <h2 className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Paths</h2>
+            <Legend />
+          </section>
+        </aside>
+
+        <section className="relative min-w-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950" aria-label="Graph">
+          {topology.isPending && <Skeleton className="h-full w-full" label="loading the topology" />}
+          {nodes && nodes.length > 0 && (
+            <GraphCanvas ref={canvas} elements={elements} layout={view.layout} selected={view.selected} matches={matches} onSelect={onSelect} />
+          )}
+          {nodes && nodes.length === 0 && (
+            <div className="p-4">
+              <EmptyState title="No clusters to draw">
+                The server read no cluster. Check that the kubeconfig (ISTHMUS_KUBECONFIG or KUBECONFIG) holds the contexts you expect, or run{' '}
+                <code>npm start</code> without arguments to see the demo mesh.
+              </EmptyState>
+            </div>
+          )}
+          {nodes && nodes.length > 0 && nodeCount === 0 && (
+            <div className="absolute inset-0 bg-white p-4 dark:bg-slate-950">
+              <EmptyState title="Nothing matches the filters">
+                <button type="button" className={button} onClick={() => setView({ ...DEFAULT_VIEW, layout: view.layout })}>
+                  Show every cluster and namespace
+                </button>
+              </EmptyState>
+            </div>
+          )}
+        </section>
+
+        {view.selected && topology.data && <SidePanel topology={topology.data} selected={view.selected} onSelect={onSelect} />}
+      </div>
+    </main>
+  );
+}
