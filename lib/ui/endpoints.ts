@@ -29,13 +29,16 @@ export function endpointFilterQuery(f: EndpointFilters, extra: Record<string, st
   return q.toString();
 }
 
-/** What an endpoint address is, in words: the pod name, or "cluster1 east-west gateway, network network1". */
-export function targetLabel(t: EndpointTarget): string {
+/**
+ * What an endpoint address is, in words: the pod name, or "cluster1 east-west gateway, network network1".
+ * `clusterId` maps the target's cluster (context or ID) to the Istio cluster ID people know from istioctl.
+ */
+export function targetLabel(t: EndpointTarget, clusterId: (cluster: string) => string = (c) => c): string {
   switch (t.kind) {
     case 'pod':
       return t.name;
     case 'eastwest-gateway':
-      return `${t.cluster} east-west gateway${t.network ? `, network ${t.network}` : ''}`;
+      return `${clusterId(t.cluster)} east-west gateway${t.network ? `, network ${t.network}` : ''}`;
     case 'pipe':
       return 'local socket';
     default:

@@ -1,0 +1,14 @@
+import { Suspense } from 'react';
+import type { Metadata } from 'next';
+import { PodPicker } from '@/components/pods/PodPicker';
+import { SkeletonRows } from '@/components/Skeleton';
+
+export const metadata: Metadata = { title: 'Pods' };
+
+export default function PodsPage() {
+  return (
+    <Suspense fallback={<SkeletonRows rows={8} label="loading pod picker" />}>
+      <PodPicker />
+    </Suspense>
+  );
+}

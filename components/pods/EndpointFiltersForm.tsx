@@ -1,0 +1,71 @@
+'use client';
+
+import { ENDPOINT_STATUSES, type EndpointFilters } from '@/lib/ui/endpoints';
+
+const control = 'rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
+const labelCls = 'flex flex-col text-xs text-slate-600 dark:text-slate-300';
+
+/** istioctl's --cluster, --port, --status and --address filters; the parent keeps them in the URL. */
+export function EndpointFiltersForm({
+  filters,
+  envoyClusters,
+  grouped,
+  onChange,
+  onGroupedChange,
+}: {
+  filters: EndpointFilters;
+  envoyClusters: string[];
+  grouped: boolean;
+  onChange: (patch: Partial<EndpointFilters>) => void;
+  onGroupedChange: (grouped: boolean) => void;
+}) {
+  const any = Object.values(filters).some((v) => v !== '');
+  return (
+    <form role="search" aria-label="Endpoint filters" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
+      <label className={labelCls}>
+        Envoy cluster
+        <input
+          className={`${control} w-[26rem] font-mono text-xs`}
+          list="envoy-clusters"
+          placeholder="outbound|9080||reviews.default.svc.cluster.local"
+          value={filters.cluster}
+          onChange={(e) => onChange({ cluster: e.target.value })}
+          data-testid="filter-cluster"
+        />
+        <datalist id="envoy-clusters">
+          {envoyClusters.map((c) => (
+            <option key={c} value={c} />
+          ))}
+        </datalist>
+      </label>
+      <label className={labelCls}>
+        Port
+        <input className={`${control} w-24`} inputMode="numeric" pattern="[0-9]*" placeholder="9080" value={filters.port} onChange={(e) => onChange({ port: e.target.value.replace(/\D/g, '') })} data-testid="filter-port" />
+      </label>
+      <label className={labelCls}>
+        Status
+        <select className={control} value={filters.status} onChange={(e) => onChange({ status: e.target.value })} data-testid="filter-status">
+          <option value="">any</option>
+          {ENDPOINT_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className={labelCls}>
+        Address
+        <input className={`${control} w-40 font-mono text-xs`} placeholder="172.40.143.182" value={filters.address} onChange={(e) => onChange({ address: e.target.value.trim() })} data-testid="filter-address" />
+      </label>
+      <label className="flex items-center gap-1.5 pb-1.5 text-sm">
+        <input type="checkbox" checked={grouped} onChange={(e) => onGroupedChange(e.target.checked)} data-testid="filter-group" />
+        Group by Envoy cluster
+      </label>
+      {any && (
+        <button type="button" className="mb-1 text-xs underline" onClick={() => onChange({ cluster: '', port: '', status: '', address: '' })}>
+          clear filters
+        </button>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,90 @@
+'use client';
+
+import dynamic from 'next/dynamic';
+import Link from 'next/link';
+import { useMemo } from 'react';
+import { useClusters, useEndpoints } from '@/lib/hooks/queries';
+import { ApiError } from '@/lib/hooks/fetch-json';
+import { apiUrls } from '@/lib/hooks/query-keys';
+import { useSearchState } from '@/lib/hooks/use-search-state';
+import { endpointFilterQuery, readEndpointFilters, type EndpointFilters } from '@/lib/ui/endpoints';
+import { resolveCluster } from '@/lib/ui/pods';
+import { ClusterErrorBanner } from '../ClusterErrorBanner';
+import { CopyTableButton } from '../CopyTableButton';
+import { EmptyState } from '../EmptyState';
+import { FreshnessBadge } from '../FreshnessBadge';
+import { Skeleton, SkeletonRows } from '../Skeleton';
+import { EndpointFiltersForm } from './EndpointFiltersForm';
+import { EndpointsTable, type ClusterNames } from './EndpointsTable';
+
+const HealthDonut = dynamic(() => import('./HealthDonut'), { ssr: false, loading: () => <Skeleton className="h-24 w-24 rounded-full" label="loading chart" /> });
+
+/** A pod's outbound endpoints (`istioctl proxy-config endpoints`), filters and grouping in the URL. */
+export function EndpointsView({ cluster, namespace, pod }: { cluster: string; namespace: string; pod: string }) {
+  const [params, update] = useSearchState();
+  const filters = readEndpointFilters(params);
+  const grouped = params.get('group') === '1';
+  const filterQuery = endpointFilterQuery(filters);
+  const endpoints = useEndpoints(cluster, namespace, pod, filterQuery);
+  const clusters = useClusters();
+
+  const names = useMemo<ClusterNames>(() => {
+    const list = clusters.data?.clusters ?? [];
+    return { context: (c) => resolveCluster(c, list).context, id: (c) => resolveCluster(c, list).id };
+  }, [clusters.data]);
+
+  const data = endpoints.data;
+  const tableUrl = apiUrls.endpoints(cluster, namespace, pod, endpointFilterQuery(filters, { output: 'table' }));
+
+  return (
+    <main className="space-y-2">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <nav aria-label="Breadcrumb" className="text-xs text-slate-500">
+          <Link className="underline" href={`/pods?cluster=${encodeURIComponent(cluster)}&namespace=${encodeURIComponent(namespace)}`}>
+            Pods
+          </Link>{' '}
+          / {cluster} / {namespace}
+        </nav>
+        <h1 className="font-mono text-base font-semibold">{pod}</h1>
+        <span className="text-xs text-slate-500">outbound endpoints</span>
+        <FreshnessBadge fetchedAt={data?.fetchedAt} />
+        <span className="ml-auto">
+          <CopyTableButton url={tableUrl} label="copy as istioctl table" />
+        </span>
+      </div>
+
+      <EndpointFiltersForm
+        filters={filters}
+        envoyClusters={data?.envoyClusters ?? []}
+        grouped={grouped}
+        onChange={(patch: Partial<EndpointFilters>) => update(patch)}
+        onGroupedChange={(g) => update({ group: g ? '1' : null })}
+      />
+
+      {endpoints.isPending ? (
+        <SkeletonRows rows={6} label="loading endpoints" />
+      ) : endpoints.isError ? (
+        <ClusterErrorBanner problems={[{ cluster, error: { kind: endpoints.error instanceof ApiError && endpoints.error.status === 404 ? 'not-found' : 'bad-response', message: endpoints.error.message, source: `pod ${namespace}/${pod}` } }]} />
+      ) : (
+        <>
+          {data!.errors.length > 0 && <ClusterErrorBanner problems={data!.errors.map((error) => ({ cluster, error }))} />}
+          {data!.rows.length === 0 ? (
+            <EmptyState title={filterQuery ? 'No endpoint matches these filters' : 'This proxy reports no endpoints'}>
+              {filterQuery ? 'Clear or widen the filters.' : 'Is the pod running with an istio-proxy sidecar? Check the sidecar and the errors above.'}
+            </EmptyState>
+          ) : (
+            <div className="flex items-start gap-3">
+              <div className="min-w-0 flex-1 overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+                <EndpointsTable rows={data!.rows} grouped={grouped} names={names} />
+              </div>
+              <aside aria-label="Endpoint health mix" className="shrink-0 rounded-lg border border-slate-200 bg-white p-2 dark:border-slate-800 dark:bg-slate-900">
+                <h2 className="mb-1 text-xs font-semibold text-slate-600 dark:text-slate-300">Health mix</h2>
+                <HealthDonut rows={data!.rows} />
+              </aside>
+            </div>
+          )}
+        </>
+      )}
+    </main>
+  );
+}

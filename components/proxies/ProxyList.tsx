@@ -1,0 +1,121 @@
+'use client';
+
+import { useMemo } from 'react';
+import { XDS_TYPES, type ProxyStatusRow } from '@/lib/types/api';
+import { useMesh } from '@/lib/hooks/queries';
+import { apiUrls } from '@/lib/hooks/query-keys';
+import { useSearchState } from '@/lib/hooks/use-search-state';
+import { proxyStatusTone } from '@/lib/ui/format';
+import { ClusterErrorBanner } from '../ClusterErrorBanner';
+import { CopyTableButton } from '../CopyTableButton';
+import { EmptyState } from '../EmptyState';
+import { FreshnessBadge } from '../FreshnessBadge';
+import { SkeletonRows } from '../Skeleton';
+import { StatusPill } from '../StatusPill';
+import { PROXY_STATES } from '../overview/ProxySyncPanel';
+
+const control = 'rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
+const th = 'px-2 py-1 text-left font-medium text-slate-500 dark:text-slate-400';
+/** `status=problems` (the default): everything not SYNCED. */
+const PROBLEMS = 'problems';
+
+/** Proxies as `istioctl proxy-status` lists them, by default only the stale or errored ones. */
+export function ProxyList() {
+  const [params, update] = useSearchState();
+  const cluster = params.get('cluster') ?? '';
+  const status = params.get('status') ?? PROBLEMS;
+  const mesh = useMesh();
+
+  const rows = useMemo(() => {
+    const out: Array<ProxyStatusRow & { context: string }> = [];
+    for (const c of mesh.data?.clusters ?? []) {
+      if (cluster && c.cluster !== cluster) continue;
+      for (const p of c.proxySync?.proxies ?? []) {
+        if (status === PROBLEMS ? p.overall === 'SYNCED' : status !== 'all' && p.overall !== status) continue;
+        out.push({ ...p, context: c.cluster });
+      }
+    }
+    return out;
+  }, [mesh.data, cluster, status]);
+
+  const failed = (mesh.data?.clusters ?? []).filter((c) => !c.ok && c.error).map((c) => ({ cluster: c.cluster, error: c.error! }));
+
+  return (
+    <main className="space-y-2">
+      <div className="flex flex-wrap items-end gap-3">
+        <h1 className="mr-2 text-base font-semibold">Proxy sync</h1>
+        <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300">
+          Reported by istiod in
+          <select className={control} value={cluster} onChange={(e) => update({ cluster: e.target.value })}>
+            <option value="">every cluster</option>
+            {(mesh.data?.clusters ?? []).map((c) => (
+              <option key={c.cluster} value={c.cluster}>
+                {c.cluster}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300">
+          Status
+          <select className={control} value={status} onChange={(e) => update({ status: e.target.value === PROBLEMS ? null : e.target.value })}>
+            <option value={PROBLEMS}>not SYNCED</option>
+            <option value="all">all</option>
+            {PROXY_STATES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <FreshnessBadge fetchedAt={mesh.data?.generatedAt} className="mb-1.5" />
+        <span className="mb-1 ml-auto">
+          <CopyTableButton url={apiUrls.proxyStatusTable()} label="copy as istioctl" />
+        </span>
+      </div>
+      <ClusterErrorBanner problems={failed} />
+      {mesh.isPending ? (
+        <SkeletonRows rows={6} label="loading proxies" />
+      ) : mesh.isError ? (
+        <EmptyState title="Could not load proxy status">{mesh.error.message}</EmptyState>
+      ) : rows.length === 0 ? (
+        <EmptyState title={status === PROBLEMS ? 'Every proxy is SYNCED' : 'No proxy in this state'}>Nothing to look at here; choose “all” to list every proxy.</EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+          <table className="w-full text-xs" data-testid="proxy-list">
+            <thead className="border-b border-slate-200 dark:border-slate-800">
+              <tr>
+                <th className={th}>NAME</th>
+                <th className={th}>CLUSTER</th>
+                {XDS_TYPES.map((t) => (
+                  <th key={t} className={th}>
+                    {t}
+                  </th>
+                ))}
+                <th className={th}>ISTIOD</th>
+                <th className={th}>VERSION</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((p) => (
+                <tr key={`${p.context}/${p.istiod}/${p.name}`} className="border-b border-slate-100 dark:border-slate-800">
+                  <td className="px-2 py-1 font-mono">{p.name}</td>
+                  <td className="px-2 py-1 font-mono">{p.cluster}</td>
+                  {XDS_TYPES.map((t) => {
+                    const s = p.types[t] ?? '';
+                    return (
+                      <td key={t} className="px-2 py-1">
+                        {s === 'SYNCED' || s === 'IGNORED' || s === '' ? <span className="text-slate-600 dark:text-slate-300">{s}</span> : <StatusPill tone={proxyStatusTone(s)}>{s}</StatusPill>}
+                      </td>
+                    );
+                  })}
+                  <td className="px-2 py-1 font-mono">{p.istiod}</td>
+                  <td className="px-2 py-1 font-mono">{p.version}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,24 @@
+import type { ClusterInfo, PodSummary } from '@/lib/types/api';
+
+/** Pods with a sidecar first (only they have outbound endpoints), then by namespace and name. */
+export function sortPods(pods: PodSummary[]): PodSummary[] {
+  return [...pods].sort((a, b) => Number(b.hasSidecar) - Number(a.hasSidecar) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+export function podMatches(p: PodSummary, query: string): boolean {
+  if (!query) return true;
+  const needle = query.toLowerCase();
+  return [p.name, p.namespace, p.app ?? '', p.version ?? '', p.ip ?? ''].some((s) => s.toLowerCase().includes(needle));
+}
+
+/**
+ * Istio speaks cluster IDs ("cluster1"), our URLs context names ("cluster1-admin@cluster1").
+ * Given either, returns both (the input stands in for a missing half).
+ */
+export function resolveCluster(nameOrId: string, clusters: ClusterInfo[]): { context: string; id: string } {
+  const byContext = clusters.find((c) => c.name === nameOrId);
+  if (byContext) return { context: byContext.name, id: byContext.clusterId ?? byContext.name };
+  const byId = clusters.find((c) => c.clusterId === nameOrId);
+  if (byId) return { context: byId.name, id: nameOrId };
+  return { context: nameOrId, id: nameOrId };
+}
