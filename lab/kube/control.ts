@@ -1,0 +1,66 @@
+/** The lab's control endpoint on 127.0.0.1: POST /faults, GET /faults, GET /requests, GET /healthz. */
+import http from 'node:http';
+import type { LabFault } from '../world';
+
+const maxBodyBytes = 64 * 1024;
+
+export interface ControlTarget {
+  applyFault(f: LabFault): void;
+  faults(): unknown;
+  requestLog(): unknown;
+}
+
+function reply(res: http.ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBodyBytes) reject(new Error('body too large'));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    req.on('error', reject);
+  });
+}
+
+export async function startControlServer(target: ControlTarget, port = 0): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { ok: true });
+      if (req.method === 'GET' && path === '/faults') return reply(res, 200, target.faults());
+      if (req.method === 'GET' && path === '/requests') return reply(res, 200, target.requestLog());
+      if (req.method === 'POST' && path === '/faults') {
+        const fault = JSON.parse(await readBody(req)) as LabFault;
+        if (!fault || typeof fault.type !== 'string' || typeof fault.cluster !== 'string') {
+          return reply(res, 400, { error: 'expected a LabFault: {"type": ..., "cluster": ..., ...}' });
+        }
+        target.applyFault(fault);
+        return reply(res, 200, { ok: true, applied: fault });
+      }
+      reply(res, 404, { error: 'not found' });
+    } catch (err) {
+      // Lab-internal messages (bad JSON, unknown cluster or pod): useful to whoever drives the drill.
+      reply(res, 400, { error: err instanceof Error ? err.message : 'bad request' });
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,59 @@
+/** metav1.Status bodies with the API server's reasons and wording. */
+import type { ServerResponse } from 'node:http';
+import type { ResourceType } from '../world';
+
+export interface StatusBody {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, never>;
+  status: 'Failure';
+  message: string;
+  reason: string;
+  details?: Record<string, unknown>;
+  code: number;
+}
+
+export function status(code: number, reason: string, message: string, details?: Record<string, unknown>): StatusBody {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+}
+
+export const unauthorized = () => status(401, 'Unauthorized', 'Unauthorized');
+
+/** The RBAC denial message, e.g. `pods "x" is forbidden: User "u" cannot get resource "pods" in API group "" in the namespace "y"`. */
+export function forbidden(user: string, verb: string, type: ResourceType, subresource: string | undefined, name: string | undefined, namespace: string | undefined): StatusBody {
+  const resource = subresource ? `${type.resource}/${subresource}` : type.resource;
+  const subject = name ? `${type.resource} "${name}"` : type.resource;
+  const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+  return status(403, 'Forbidden', `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${type.group}" ${scope}`, {
+    ...(name ? { name } : {}),
+    ...(type.group ? { group: type.group } : {}),
+    kind: type.resource,
+  });
+}
+
+export function notFound(type: ResourceType, name: string): StatusBody {
+  const qualified = type.group ? `${type.resource}.${type.group}` : type.resource;
+  return status(404, 'NotFound', `${qualified} "${name}" not found`, { name, ...(type.group ? { group: type.group } : {}), kind: type.resource });
+}
+
+export const pathNotFound = () => status(404, 'NotFound', 'the server could not find the requested resource', {});
+
+export function methodNotAllowed(method: string): StatusBody {
+  return status(405, 'MethodNotAllowed', `${method} is not supported: the mesh lab is read-only`, {});
+}
+
+export const badRequest = (message: string) => status(400, 'BadRequest', message);
+
+export function expired(message: string): StatusBody {
+  return status(410, 'Expired', message);
+}
+
+export function sendJson(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
+
+export function sendStatus(res: ServerResponse, body: StatusBody): void {
+  sendJson(res, body.code, body);
+}
