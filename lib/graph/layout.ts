@@ -42,10 +42,18 @@ export function layoutOptions(
         randomize: opts.randomize,
         nodeDimensionsIncludeLabels: true,
         packComponents: true,
-        nodeRepulsion: 6000,
-        idealEdgeLength: 90,
-        nestingFactor: 0.3,
+        nodeRepulsion: 4500,
+        // Short edges inside a namespace, long ones across clusters: keeps boxes compact.
+        idealEdgeLength: 60,
+        edgeElasticity: 0.45,
+        nestingFactor: 0.1,
+        gravity: 0.4,
+        gravityCompound: 1.5,
+        gravityRangeCompound: 1.0,
+        numIter: 2500,
         tile: true,
+        tilingPaddingVertical: 20,
+        tilingPaddingHorizontal: 20,
       };
     case 'breadthfirst':
       return { ...common, name, directed: true, spacingFactor: 1.1 };
