@@ -101,7 +101,7 @@ export function ProxyList() {
                   <td className="px-2 py-1 font-mono">{p.name}</td>
                   <td className="px-2 py-1 font-mono">{p.cluster}</td>
                   {XDS_TYPES.map((t) => {
-                    const s = p.types[t] ?? '';
+                    const s: string = p.types[t] ?? ''; // older istiods omit ECDS
                     return (
                       <td key={t} className="px-2 py-1">
                         {s === 'SYNCED' || s === 'IGNORED' || s === '' ? <span className="text-slate-600 dark:text-slate-300">{s}</span> : <StatusPill tone={proxyStatusTone(s)}>{s}</StatusPill>}

@@ -1,0 +1,67 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import type { LabFault } from '../lab/world';
+import { readE2eEnv, type E2eEnv } from './env';
+
+const root = path.resolve(__dirname, '..');
+const shotsDir = path.join(root, 'test-results', 'screenshots');
+const docsShotsDir = path.join(root, 'docs', 'screenshots');
+
+/** A full-page screenshot as a test artefact; with UPDATE_SCREENSHOTS=1 also the README's copy. */
+export async function snap(page: Page, name: string): Promise<void> {
+  mkdirSync(shotsDir, { recursive: true });
+  const file = path.join(shotsDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(docsShotsDir, { recursive: true });
+    copyFileSync(file, path.join(docsShotsDir, `${name}.png`));
+  }
+}
+
+async function postFault(controlUrl: string, fault: LabFault): Promise<void> {
+  const res = await fetch(`${controlUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+  if (!res.ok) throw new Error(`lab refused fault ${JSON.stringify(fault)}: ${res.status} ${await res.text()}`);
+}
+
+interface Fixtures {
+  e2e: E2eEnv;
+  /** Applies a lab fault now and its `undo` after the test, pass or fail. */
+  fault: (fault: LabFault, undo: LabFault) => Promise<void>;
+  /** Console errors and uncaught page errors; checked after every test. */
+  consoleErrors: string[];
+}
+
+export const test = base.extend<Fixtures>({
+  e2e: async ({}, use) => {
+    await use(readE2eEnv());
+  },
+  baseURL: async ({ e2e }, use) => {
+    await use(e2e.baseURL);
+  },
+  fault: async ({ e2e }, use) => {
+    const undos: LabFault[] = [];
+    await use(async (fault, undo) => {
+      undos.push(undo);
+      await postFault(e2e.controlUrl, fault);
+    });
+    for (const u of undos.reverse()) await postFault(e2e.controlUrl, u);
+  },
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      await use(errors);
+      expect(errors, 'console errors on the page').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+export const CLUSTER1 = 'cluster1-admin@cluster1';
+export const CLUSTER2 = 'cluster2-admin@cluster2';

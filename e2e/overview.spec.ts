@@ -1,0 +1,42 @@
+import { CLUSTER1, CLUSTER2, expect, snap, test } from './fixtures';
+
+test.describe('overview', () => {
+  test('shows both clusters synced and the four gateway external IPs of the talk', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByTestId('demo-badge')).toHaveText('Demo mesh (lab)');
+
+    for (const ctx of [CLUSTER1, CLUSTER2]) {
+      await expect(page.locator(`[data-testid="cluster-card"][data-cluster="${ctx}"]`).getByText('reachable')).toBeVisible();
+    }
+
+    // Each istiod reads its own cluster and the other one: a 2 × 2 matrix, every cell synced.
+    const cells = page.getByTestId('sync-cell');
+    await expect(cells).toHaveCount(4);
+    for (const cell of await cells.all()) await expect(cell).toHaveAttribute('data-state', 'synced');
+
+    const external = page.getByTestId('gateway-external');
+    for (const ip of ['172.40.143.182', '172.40.143.181', '172.40.143.192', '172.40.143.191']) {
+      await expect(external.filter({ hasText: ip })).toHaveCount(1);
+    }
+    await expect(page.getByTestId('cluster-errors')).toHaveCount(0);
+
+    // The tooltip names the remote secret and the istiod pod, on keyboard focus too.
+    const remoteCell = page.locator(`tr[data-cluster="${CLUSTER1}"] [data-testid="sync-cell"]`).nth(1);
+    await remoteCell.focus();
+    await expect(remoteCell.getByRole('tooltip')).toContainText('istio-remote-secret-cluster2');
+    await expect(remoteCell.getByRole('tooltip')).toContainText('istiod-');
+
+    // A healthy two-cluster mesh fits one 1440×900 screen.
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    expect(height).toBeLessThanOrEqual(900);
+    await snap(page, 'overview');
+  });
+
+  test('links proxy counts to the proxy list', async ({ page }) => {
+    await page.goto('/proxies?status=all');
+    await expect(page.getByTestId('proxy-list')).toBeVisible();
+    await expect(page.getByTestId('proxy-list').locator('tbody tr').first()).toBeVisible();
+    await expect(page.getByTestId('proxy-list')).toContainText('ratings-v1-6484c4d9bb-25cnf.default');
+    await snap(page, 'proxies');
+  });
+});
