@@ -3,6 +3,7 @@ import type { SourceError } from '@/lib/types/api';
 import { createDeadline, withDeadline, type Deadline } from './k8s/deadline';
 import { toSourceError } from './k8s/errors';
 import type { ClusterHandle } from './k8s/registry';
+import { ClusterFailure } from './sources';
 
 export type ClusterResult<T> = { cluster: string; ok: true; data: T } | { cluster: string; ok: false; error: SourceError };
 
@@ -79,6 +80,7 @@ async function runOne<T>(
     const data = await withDeadline(deadline, () => fn(cluster, deadline));
     return { cluster: cluster.name, ok: true, data };
   } catch (err) {
-    return { cluster: cluster.name, ok: false, error: toSourceError(err, { cluster: cluster.name, server: cluster.server, source: opts.source ?? 'the cluster' }) };
+    const error = err instanceof ClusterFailure ? err.error : toSourceError(err, { cluster: cluster.name, server: cluster.server, source: opts.source ?? 'the cluster' });
+    return { cluster: cluster.name, ok: false, error };
   }
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import fs from 'node:fs';
 import { AppsV1Api, CoreV1Api, KubeConfig, VersionApi, type Cluster, type Context, type User } from '@kubernetes/client-node';
-import { loadConfig, type ServerConfig } from '../config';
+import { loadConfig, type Env, type ServerConfig } from '../config';
 
 /** One configured cluster: a kubeconfig context with its own KubeConfig holding only that context. */
 export interface ClusterHandle {
@@ -136,7 +136,7 @@ function stamp(config: ServerConfig): string {
 }
 
 /** The registry for the current environment; a changed kubeconfig is picked up on the next call. */
-export function getRegistry(env: NodeJS.ProcessEnv = process.env): Registry {
+export function getRegistry(env: Env = process.env): Registry {
   const config = loadConfig(env);
   const key = stamp(config);
   if (current?.key === key) return current.registry;

@@ -1,0 +1,34 @@
+import 'server-only';
+import { apiCall, type Deadline } from './k8s/deadline';
+import { clusterIdFromIstiods, ISTIO_NAMESPACE, meshFacts } from './k8s/convert';
+import type { ClusterHandle } from './k8s/registry';
+
+/**
+ * Context name → Istio cluster ID ("cluster1-admin@cluster1" → "cluster1"). Learnt from istiod's
+ * CLUSTER_ID env, else the first row of its clusterz, else the injector values; cached per kubeconfig
+ * generation (it changes only when Istio is reinstalled).
+ */
+const ids = new Map<string, string>();
+const key = (c: ClusterHandle) => `${c.name}\u0000${c.generation}`;
+
+export function rememberClusterId(cluster: ClusterHandle, id: string): void {
+  ids.set(key(cluster), id);
+}
+
+export function knownClusterId(cluster: ClusterHandle): string | null {
+  return ids.get(key(cluster)) ?? null;
+}
+
+/** The cluster ID, reading istiod pods (and the injector ConfigMap if needed) when not known yet. Null when Istio is not found. */
+export async function resolveClusterId(cluster: ClusterHandle, deadline: Deadline): Promise<string | null> {
+  const known = knownClusterId(cluster);
+  if (known) return known;
+  const pods = await apiCall(deadline, (o) => cluster.core.listNamespacedPod({ namespace: ISTIO_NAMESPACE, labelSelector: 'app=istiod' }, o));
+  let id = clusterIdFromIstiods(pods.items);
+  if (!id) {
+    const cms = await apiCall(deadline, (o) => cluster.core.listNamespacedConfigMap({ namespace: ISTIO_NAMESPACE }, o));
+    id = meshFacts(cms.items).clusterId;
+  }
+  if (id) rememberClusterId(cluster, id);
+  return id;
+}

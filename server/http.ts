@@ -1,0 +1,84 @@
+import 'server-only';
+import { ConfigError } from './config';
+import { getRegistry, RegistryError, type Registry } from './k8s/registry';
+
+/** Helpers for the thin route handlers in app/api: JSON/text responses, validation, registry errors. */
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+export function json(data: unknown, status = 200): Response {
+  return new Response(JSON.stringify(data), { status, headers: { ...NO_STORE, 'Content-Type': 'application/json; charset=utf-8' } });
+}
+
+export function text(body: string, status = 200): Response {
+  return new Response(body, { status, headers: { ...NO_STORE, 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+
+/** An error answer: `{ error: { kind, message } }` (kinds: invalid, not-found, no-clusters, config, internal). */
+export function problem(status: number, kind: string, message: string): Response {
+  return json({ error: { kind, message } }, status);
+}
+
+export class BadRequest extends Error {}
+export class NotFound extends Error {}
+
+/**
+ * Runs a route body with the current cluster registry. Answers 503 when no cluster is configured or the
+ * kubeconfig is invalid, 400/404 for BadRequest/NotFound, and 500 with a generic message for anything
+ * unexpected (never the exception text: it may carry credentials or headers).
+ */
+export async function withRegistry(handler: (registry: Registry) => Promise<Response>): Promise<Response> {
+  let registry: Registry;
+  try {
+    registry = getRegistry();
+  } catch (e) {
+    if (e instanceof RegistryError || e instanceof ConfigError) return problem(503, 'config', e.message);
+    return problem(503, 'config', 'the cluster configuration could not be read');
+  }
+  if (registry.clusters.length === 0) return problem(503, 'no-clusters', 'no cluster is configured (the kubeconfig has no contexts)');
+  try {
+    return await handler(registry);
+  } catch (e) {
+    if (e instanceof BadRequest) return problem(400, 'invalid', e.message);
+    if (e instanceof NotFound) return problem(404, 'not-found', e.message);
+    console.error(`isthmus: internal error while serving a request (${e instanceof Error ? e.name : 'unknown'})`);
+    return problem(500, 'internal', 'internal error');
+  }
+}
+
+/** `?output=table` or nothing; anything else is a 400. */
+export function wantsTable(url: URL): boolean {
+  const output = url.searchParams.get('output');
+  if (output === null || output === '' || output === 'json') return false;
+  if (output === 'table') return true;
+  throw new BadRequest(`output must be "table" or "json", got "${output.slice(0, 40)}"`);
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function validNamespace(ns: string): string {
+  if (ns.length > 63 || !DNS1123_LABEL.test(ns)) throw new BadRequest(`invalid namespace name "${ns.slice(0, 80)}" (must be a DNS-1123 label)`);
+  return ns;
+}
+
+export function validPodName(name: string): string {
+  if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) throw new BadRequest(`invalid pod name "${name.slice(0, 80)}" (must be a DNS-1123 subdomain)`);
+  return name;
+}
+
+/** A cluster path segment: Next hands it over decoded once; it must be a configured context name. */
+export function configuredCluster(registry: Registry, segment: string) {
+  let name = segment;
+  // Some clients double-encode; accept a name that matches after one more decode.
+  if (!registry.get(name)) {
+    try {
+      name = decodeURIComponent(segment);
+    } catch {
+      /* keep as is */
+    }
+  }
+  const cluster = registry.get(name);
+  if (!cluster) throw new BadRequest(`unknown cluster "${segment.slice(0, 120)}" (not a configured context)`);
+  return cluster;
+}

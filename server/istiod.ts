@@ -1,0 +1,44 @@
+import 'server-only';
+import { parseClusterz } from '@/lib/istio/clusterz';
+import { parseSyncz } from '@/lib/istio/syncz';
+import type { IstiodReplica, ProxyStatusRow, RemoteClusterRow } from '@/lib/types/api';
+import type { Deadline } from './k8s/deadline';
+import { podGet, type IstiodPath } from './k8s/portforward';
+import type { ClusterHandle } from './k8s/registry';
+import type { SourceReader } from './sources';
+
+export type IstiodTarget = IstiodReplica & { port: number };
+
+export interface IstiodReadings {
+  remoteClusters: RemoteClusterRow[];
+  proxies: ProxyStatusRow[];
+  /** True when at least one replica answered syncz (otherwise proxy sync is unknown, not zero). */
+  syncKnown: boolean;
+}
+
+function fetchIstiod(cluster: ClusterHandle, istiod: IstiodTarget, path: IstiodPath, deadline: Deadline) {
+  return podGet(cluster, { namespace: istiod.namespace, pod: istiod.pod, port: istiod.port }, path, deadline);
+}
+
+/**
+ * clusterz and syncz of every ready istiod replica, all forwards concurrent (each replica only knows its
+ * own connections, so every replica is asked). A failing replica or path is an entry in reader.errors.
+ */
+export async function readIstiods(cluster: ClusterHandle, istiods: IstiodTarget[], deadline: Deadline, reader: SourceReader): Promise<IstiodReadings> {
+  const ready = istiods.filter((i) => i.ready);
+  const perReplica = await Promise.all(
+    ready.map(async (istiod) => {
+      const [clusterz, syncz] = await Promise.all([
+        reader.optional(`istiod ${istiod.pod} /debug/clusterz`, fetchIstiod(cluster, istiod, '/debug/clusterz', deadline).then((b) => parseClusterz(b, istiod.pod, istiod.revision))),
+        reader.optional(`istiod ${istiod.pod} /debug/syncz`, fetchIstiod(cluster, istiod, '/debug/syncz', deadline).then((b) => parseSyncz(b, istiod.pod))),
+      ]);
+      return { clusterz, syncz };
+    }),
+  );
+  return {
+    // Replicas are sorted by pod name; rows keep each replica's response order (as istioctl prints them).
+    remoteClusters: perReplica.flatMap((r) => r.clusterz ?? []),
+    proxies: perReplica.flatMap((r) => r.syncz ?? []),
+    syncKnown: perReplica.some((r) => r.syncz !== null),
+  };
+}

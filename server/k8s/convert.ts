@@ -1,0 +1,183 @@
+import 'server-only';
+import { X509Certificate } from 'node:crypto';
+import type { V1ConfigMap, V1Pod, V1Service } from '@kubernetes/client-node';
+import YAML from 'yaml';
+import { NETWORK_LABEL, toGatewayService, type ServiceJson } from '@/lib/format/kube';
+import { istioVersionFromImage } from '@/lib/istio/version';
+import type { PodSnapshot, ServiceSnapshot } from '@/lib/mesh/snapshot';
+import type { GatewayService, IstiodReplica } from '@/lib/types/api';
+import { istiodMonitoringPort } from './portforward';
+
+/** client-node model objects reduced to what the dashboard reads (plain JSON, no Dates). */
+
+export const ISTIO_NAMESPACE = 'istio-system';
+
+export function podReady(pod: V1Pod): boolean {
+  return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+export function isIstiodPod(pod: V1Pod): boolean {
+  return pod.metadata?.labels?.app === 'istiod';
+}
+
+/** Running istiod pods (as istioctl lists them: app=istiod, status.phase=Running), sorted by name. */
+export function runningIstiods(pods: V1Pod[]): V1Pod[] {
+  return pods
+    .filter((p) => isIstiodPod(p) && p.status?.phase === 'Running')
+    .sort((a, b) => (a.metadata!.name! < b.metadata!.name! ? -1 : 1));
+}
+
+function discoveryContainer(pod: V1Pod) {
+  const containers = pod.spec?.containers ?? [];
+  return containers.find((c) => c.name === 'discovery') ?? containers[0];
+}
+
+export function istiodReplica(pod: V1Pod): IstiodReplica & { port: number } {
+  const labels = pod.metadata?.labels ?? {};
+  return {
+    pod: pod.metadata?.name ?? '',
+    namespace: pod.metadata?.namespace ?? ISTIO_NAMESPACE,
+    version: istioVersionFromImage(discoveryContainer(pod)?.image) ?? labels['operator.istio.io/version'] ?? null,
+    revision: labels['istio.io/rev'] || 'default',
+    ready: podReady(pod),
+    port: istiodMonitoringPort(pod.metadata?.annotations),
+  };
+}
+
+/** istiod's CLUSTER_ID env (global.multiCluster.clusterName), the authoritative Istio cluster ID. */
+export function clusterIdFromIstiods(pods: V1Pod[]): string | null {
+  for (const pod of pods.filter(isIstiodPod)) {
+    const value = discoveryContainer(pod)?.env?.find((e) => e.name === 'CLUSTER_ID')?.value;
+    if (value) return value;
+  }
+  return null;
+}
+
+/** client-node Service model → the plain JSON shape lib/format/kube reads. */
+export function serviceJson(svc: V1Service): ServiceJson {
+  return {
+    metadata: { name: svc.metadata?.name ?? '', namespace: svc.metadata?.namespace, labels: svc.metadata?.labels },
+    spec: {
+      type: svc.spec?.type,
+      clusterIP: svc.spec?.clusterIP === 'None' ? undefined : svc.spec?.clusterIP,
+      externalIPs: svc.spec?.externalIPs,
+      ports: (svc.spec?.ports ?? []).map((p) => ({ name: p.name, port: p.port, nodePort: p.nodePort, protocol: p.protocol })),
+    },
+    status: { loadBalancer: { ingress: (svc.status?.loadBalancer?.ingress ?? []).map((i) => ({ ip: i.ip, hostname: i.hostname })) } },
+  };
+}
+
+/** Gateway Services of the Istio namespace: a known role, or labelled istio=*. */
+export function gatewayServices(services: V1Service[]): GatewayService[] {
+  return services
+    .filter((s) => (s.metadata?.namespace ?? ISTIO_NAMESPACE) === ISTIO_NAMESPACE)
+    .map((s) => ({ svc: s, gw: toGatewayService(serviceJson(s)) }))
+    .filter(({ svc, gw }) => gw.role !== 'other' || svc.metadata?.labels?.istio !== undefined)
+    .filter(({ svc }) => svc.metadata?.labels?.app !== 'istiod' && svc.metadata?.name !== 'istiod')
+    .map(({ gw }) => gw)
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** The cluster's network: istio-system's topology.istio.io/network label, else the east-west gateway's. */
+export function clusterNetwork(istioNamespaceLabels: Record<string, string> | undefined, gateways: GatewayService[]): string | null {
+  return istioNamespaceLabels?.[NETWORK_LABEL] ?? gateways.find((g) => g.role === 'eastwest' && g.network)?.network ?? gateways.find((g) => g.network)?.network ?? null;
+}
+
+export function serviceSnapshot(svc: V1Service): ServiceSnapshot {
+  const json = serviceJson(svc);
+  const gw = toGatewayService(json);
+  return {
+    namespace: svc.metadata?.namespace ?? '',
+    name: svc.metadata?.name ?? '',
+    type: gw.type,
+    clusterIP: gw.clusterIP,
+    ports: gw.ports,
+    selector: svc.spec?.selector && Object.keys(svc.spec.selector).length ? { ...svc.spec.selector } : null,
+    labels: { ...(svc.metadata?.labels ?? {}) },
+  };
+}
+
+export function hasSidecar(pod: V1Pod): boolean {
+  const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
+  // Native sidecars (1.29+) run istio-proxy as an init container; gateways run it as their only container.
+  return names.includes('istio-proxy');
+}
+
+export function podSnapshot(pod: V1Pod): PodSnapshot {
+  return {
+    namespace: pod.metadata?.namespace ?? '',
+    name: pod.metadata?.name ?? '',
+    ip: pod.status?.podIP || null,
+    phase: pod.status?.phase ?? 'Unknown',
+    ready: podReady(pod),
+    labels: { ...(pod.metadata?.labels ?? {}) },
+    nodeName: pod.spec?.nodeName ?? null,
+    hasSidecar: hasSidecar(pod),
+  };
+}
+
+/* ------------------------------------------------------------------------------- mesh config */
+
+export interface MeshFacts {
+  meshId: string | null;
+  trustDomain: string | null;
+  network: string | null;
+  clusterId: string | null;
+}
+
+function objectAt(v: unknown, key: string): Record<string, unknown> {
+  const o = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  return o && typeof o === 'object' ? (o as Record<string, unknown>) : {};
+}
+function stringAt(v: unknown, key: string): string | null {
+  const s = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  return typeof s === 'string' && s !== '' ? s : null;
+}
+
+function parseLoose(text: string | undefined): unknown {
+  if (!text) return null;
+  try {
+    return YAML.parse(text); // YAML is a superset of JSON: reads both the mesh YAML and the injector values JSON
+  } catch {
+    return null;
+  }
+}
+
+/** The configmap of a revision: "<name>" for default, "<name>-<rev>" otherwise, else the first prefixed one. */
+function byRevision(configMaps: V1ConfigMap[], name: string, revision: string): V1ConfigMap | undefined {
+  const wanted = revision && revision !== 'default' ? `${name}-${revision}` : name;
+  return configMaps.find((c) => c.metadata?.name === wanted) ?? configMaps.find((c) => c.metadata?.name === name) ?? configMaps.find((c) => c.metadata?.name?.startsWith(`${name}-`));
+}
+
+/**
+ * Mesh ID, trust domain, network and cluster ID from the istio ConfigMap (mesh YAML) and the injector
+ * values (global.meshID, global.network, global.multiCluster.clusterName).
+ */
+export function meshFacts(configMaps: V1ConfigMap[], revision = 'default'): MeshFacts {
+  const mesh = parseLoose(byRevision(configMaps, 'istio', revision)?.data?.mesh);
+  const values = parseLoose(byRevision(configMaps, 'istio-sidecar-injector', revision)?.data?.values);
+  const global = objectAt(values, 'global');
+  const meshConfigRead = mesh !== null && typeof mesh === 'object';
+  return {
+    meshId: stringAt(objectAt(mesh, 'defaultConfig'), 'meshId') ?? stringAt(global, 'meshID'),
+    trustDomain: stringAt(mesh, 'trustDomain') ?? (meshConfigRead ? 'cluster.local' : null),
+    network: stringAt(global, 'network'),
+    clusterId: stringAt(objectAt(global, 'multiCluster'), 'clusterName'),
+  };
+}
+
+/** SHA-256 fingerprints (upper-case hex, colon separated) of every certificate in istio-ca-root-cert. */
+export function rootCertFingerprints(configMaps: V1ConfigMap[]): string[] {
+  const pem = configMaps.find((c) => c.metadata?.name === 'istio-ca-root-cert')?.data?.['root-cert.pem'];
+  if (!pem) return [];
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  const out: string[] = [];
+  for (const block of blocks) {
+    try {
+      out.push(new X509Certificate(block).fingerprint256);
+    } catch {
+      // An unparsable block is skipped; the others still count.
+    }
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+import 'server-only';
+import { proxySync } from '@/lib/istio/syncz';
+import type { ClusterMesh, MeshResponse } from '@/lib/types/api';
+import { knownClusterId, rememberClusterId } from './cluster-id';
+import { fanOut } from './fanout';
+import { apiCall, optionalSourceDeadline, type Deadline } from './k8s/deadline';
+import {
+  clusterIdFromIstiods,
+  clusterNetwork,
+  gatewayServices,
+  istiodReplica,
+  ISTIO_NAMESPACE,
+  meshFacts,
+  rootCertFingerprints,
+  runningIstiods,
+} from './k8s/convert';
+import type { ClusterHandle, Registry } from './k8s/registry';
+import { readIstiods } from './istiod';
+import { sourceReader } from './sources';
+
+/** Everything /api/mesh shows for one cluster. Throws ClusterFailure when the cluster cannot be read at all. */
+export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline): Promise<ClusterMesh> {
+  const reader = sourceReader(cluster);
+  const ns = ISTIO_NAMESPACE;
+  const [pods, services, configMaps, namespace] = await Promise.all([
+    reader.kube(`pods in ${ns}`, apiCall(deadline, (o) => cluster.core.listNamespacedPod({ namespace: ns }, o))),
+    reader.kube(`services in ${ns}`, apiCall(deadline, (o) => cluster.core.listNamespacedService({ namespace: ns }, o))),
+    reader.kube(`configmaps in ${ns}`, apiCall(deadline, (o) => cluster.core.listNamespacedConfigMap({ namespace: ns }, o))),
+    reader.kube(`namespace ${ns}`, apiCall(deadline, (o) => cluster.core.readNamespace({ name: ns }, o))),
+  ]);
+  const istiodPods = runningIstiods(pods?.items ?? []);
+  const istiods = istiodPods.map(istiodReplica);
+  const revision = istiods[0]?.revision ?? 'default';
+  const facts = meshFacts(configMaps?.items ?? [], revision);
+  const gateways = gatewayServices(services?.items ?? []);
+
+  const istiodData = await readIstiods(cluster, istiods, optionalSourceDeadline(deadline), reader);
+  const clusterId = clusterIdFromIstiods(istiodPods) ?? istiodData.remoteClusters.find((r) => r.secret === '')?.name ?? facts.clusterId;
+  if (clusterId) rememberClusterId(cluster, clusterId);
+
+  return {
+    cluster: cluster.name,
+    clusterId,
+    ok: true,
+    error: null,
+    errors: reader.errors,
+    fetchedAt: new Date().toISOString(),
+    istiod: istiods.map(({ port: _port, ...replica }) => replica),
+    meshId: facts.meshId,
+    network: clusterNetwork(namespace?.metadata?.labels, gateways) ?? facts.network,
+    trustDomain: facts.trustDomain,
+    rootCertFingerprints: rootCertFingerprints(configMaps?.items ?? []),
+    remoteClusters: istiodData.remoteClusters,
+    gateways,
+    proxySync: istiodData.syncKnown ? proxySync(istiodData.proxies) : null,
+  };
+}
+
+export function emptyClusterMesh(cluster: string, error: ClusterMesh['error']): ClusterMesh {
+  return {
+    cluster,
+    clusterId: null,
+    ok: false,
+    error,
+    errors: [],
+    fetchedAt: new Date().toISOString(),
+    istiod: [],
+    meshId: null,
+    network: null,
+    trustDomain: null,
+    rootCertFingerprints: [],
+    remoteClusters: [],
+    gateways: [],
+    proxySync: null,
+  };
+}
+
+export async function getMesh(registry: Registry): Promise<MeshResponse> {
+  const { deadlineMs, cacheMs } = registry.config;
+  const results = await fanOut(registry.clusters, 'mesh', readClusterMesh, { deadlineMs, cacheMs, source: 'the mesh state' });
+  return {
+    clusters: results.map((r) => {
+      if (r.ok) return r.data;
+      const known = registry.get(r.cluster);
+      return { ...emptyClusterMesh(r.cluster, r.error), clusterId: known ? knownClusterId(known) : null };
+    }),
+    generatedAt: new Date().toISOString(),
+  };
+}
+
