@@ -93,6 +93,10 @@ export function getOverPortForward(
     new k8s.PortForward(kc)
       .portForward(namespace, pod, [port], output, errors, input)
       .then(() => input.write(`GET ${requestPath} HTTP/1.1\r\nHost: localhost:${port}\r\nConnection: close\r\n\r\n`))
-      .catch((err: unknown) => finish(err instanceof Error ? err : new Error(String(err))));
+      .catch((err: unknown) => {
+        // An upgrade failure arrives as a WebSocket ErrorEvent ("Unexpected server response: 403"), not an Error.
+        const message = (err as { message?: unknown } | null)?.message;
+        finish(err instanceof Error ? err : new Error(typeof message === 'string' ? message : 'port-forward failed'));
+      });
   });
 }

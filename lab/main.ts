@@ -1,0 +1,82 @@
+/**
+ * `npm run lab -- --scenario lab/scenarios/seed.yaml --kubeconfig-out .lab/kubeconfig`
+ * Options: --scale clusters=N,namespaces=M,pods=P  --control-port N  --latency MS
+ */
+import { startLab, type LabOptions } from './index';
+
+function usage(message: string): never {
+  console.error(`lab: ${message}`);
+  console.error(
+    'usage: npm run lab -- [--scenario <file> | --scale clusters=N,namespaces=M,pods=P] [--kubeconfig-out <path>] [--control-port <n>] [--latency <ms>]',
+  );
+  process.exit(2);
+}
+
+function parseScale(text: string): NonNullable<LabOptions['scale']> {
+  const values: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const [key, value] = part.split('=');
+    values[key.trim()] = Number(value);
+  }
+  const { clusters, namespaces, pods } = values;
+  if (![clusters, namespaces, pods].every((n) => Number.isInteger(n) && n > 0)) usage(`bad --scale "${text}"`);
+  return { clusters, namespaces, pods };
+}
+
+function parseArgs(argv: string[]): LabOptions {
+  const options: LabOptions = { kubeconfigOut: '.lab/kubeconfig' };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (value === undefined && flag !== '--help') usage(`${flag} needs a value`);
+    switch (flag) {
+      case '--scenario':
+        options.scenarioPath = value;
+        break;
+      case '--scale':
+        options.scale = parseScale(value);
+        break;
+      case '--kubeconfig-out':
+        options.kubeconfigOut = value;
+        break;
+      case '--control-port':
+        options.controlPort = Number(value);
+        break;
+      case '--latency':
+        options.latencyMs = Number(value);
+        break;
+      case '--help':
+        usage('help');
+      // falls through: usage exits
+      default:
+        usage(`unknown option ${flag}`);
+    }
+    i++;
+  }
+  return options;
+}
+
+async function main() {
+  const lab = await startLab(parseArgs(process.argv.slice(2)));
+  console.log(`lab ready: kubeconfig=${lab.kubeconfigPath} control=${lab.controlUrl}`);
+  for (const cluster of lab.world.clusters()) {
+    for (const context of cluster.contexts) console.log(`  ${context.name} -> ${lab.servers[cluster.name]}`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`lab: ${signal}, stopping`);
+    lab.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`lab: failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
