@@ -1,0 +1,101 @@
+/**
+ * The mesh lab, programmatically: one HTTPS Kubernetes API server per cluster of a scenario (lab/model
+ * computes the world, lab/kube serves it), a kubeconfig for them and a control endpoint for faults.
+ */
+import path from 'node:path';
+import type { ClusterFaults, LabFault, World } from './world';
+import { startClusterApiServer, type ClusterApiServer, type RequestLogEntry } from './kube/apiserver';
+import { startControlServer } from './kube/control';
+import { buildKubeconfig, writeKubeconfig } from './kube/kubeconfig';
+
+export type { RequestLogEntry } from './kube/apiserver';
+
+export interface LabOptions {
+  /** Scenario file; default lab/scenarios/seed.yaml. Ignored when `scale` or `world` is given. */
+  scenarioPath?: string;
+  /** A generated scenario for benchmarks. */
+  scale?: { clusters: number; namespaces: number; pods: number };
+  /** Where to write the kubeconfig (mode 0600); not written when absent. */
+  kubeconfigOut?: string;
+  /** Added latency on every API request of every cluster. */
+  latencyMs?: number;
+  /** Control endpoint port (default: ephemeral). */
+  controlPort?: number;
+  /** Serve this world instead of building one from a scenario (tests of lab/kube). */
+  world?: World;
+}
+
+export interface Lab {
+  kubeconfigPath: string;
+  kubeconfig: string;
+  contexts: string[];
+  controlUrl: string;
+  world: World;
+  /** API server URL by cluster name. */
+  servers: Record<string, string>;
+  applyFault(f: LabFault): void;
+  requestLog(): RequestLogEntry[];
+  stop(): Promise<void>;
+}
+
+export const defaultScenarioPath = path.resolve(__dirname, 'scenarios/seed.yaml');
+const maxLoggedRequests = 50_000;
+
+async function buildWorld(options: LabOptions): Promise<World> {
+  if (options.world) return options.world;
+  const model = await import('./model');
+  const scenario = options.scale ? model.scaleScenario(options.scale) : model.loadScenario(options.scenarioPath ?? defaultScenarioPath);
+  return model.createWorld(scenario);
+}
+
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
+  const world = await buildWorld(options);
+  const log: RequestLogEntry[] = [];
+  const onRequest = (entry: RequestLogEntry) => {
+    log.push(entry);
+    if (log.length > maxLoggedRequests) log.splice(0, log.length - maxLoggedRequests);
+  };
+
+  const servers: ClusterApiServer[] = [];
+  try {
+    for (const cluster of world.clusters()) {
+      if (options.latencyMs) world.applyFault({ type: 'api-latency', cluster: cluster.name, ms: options.latencyMs });
+      servers.push(await startClusterApiServer({ world, cluster, onRequest }));
+    }
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw err;
+  }
+
+  const kubeconfig = buildKubeconfig(servers);
+  const kubeconfigPath = options.kubeconfigOut ? path.resolve(options.kubeconfigOut) : '';
+  if (kubeconfigPath) writeKubeconfig(kubeconfigPath, kubeconfig);
+
+  const applyFault = (f: LabFault) => {
+    world.applyFault(f);
+    // Open or close listeners now rather than at the next poll.
+    for (const s of servers) void s.syncFaults();
+  };
+  const faults = () => {
+    const byCluster: Record<string, ClusterFaults> = {};
+    for (const c of world.clusters()) byCluster[c.name] = world.faults(c.name);
+    return byCluster;
+  };
+  const requestLog = () => [...log];
+  const control = await startControlServer({ applyFault, faults, requestLog }, options.controlPort);
+
+  return {
+    kubeconfigPath,
+    kubeconfig,
+    contexts: servers.flatMap((s) => s.cluster.contexts.map((c) => c.name)),
+    controlUrl: control.url,
+    world,
+    servers: Object.fromEntries(servers.map((s) => [s.cluster.name, s.url])),
+    applyFault,
+    requestLog,
+    async stop() {
+      await control.close();
+      await Promise.all(servers.map((s) => s.stop()));
+    },
+  };
+}
