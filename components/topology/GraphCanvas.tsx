@@ -19,6 +19,10 @@ export interface TopologyTestHook {
   nodes(): string[];
   edges(): string[];
   counts(): { nodes: number; edges: number };
+  /** Every edge with its ends, kind and printed address. */
+  edgeData(): Array<{ id: string; source: string; target: string; kind: string; label: string }>;
+  /** The label the canvas prints for a node, null when absent. */
+  nodeLabel(id: string): string | null;
   /** Centre of every node, keyed by id. */
   positions(): Record<string, { x: number; y: number }>;
   viewport(): { zoom: number; pan: { x: number; y: number } };
@@ -138,6 +142,11 @@ export function GraphCanvas({
         nodes: () => cy.nodes().map((n) => n.id()),
         edges: () => cy.edges().map((e) => e.id()),
         counts: () => ({ nodes: cy.nodes().length, edges: cy.edges().length }),
+        edgeData: () => cy.edges().map((e) => ({ id: e.id(), source: e.data('source'), target: e.data('target'), kind: e.data('kind'), label: e.data('label') })),
+        nodeLabel: (id) => {
+          const n = cy.getElementById(id);
+          return n.nonempty() ? (n.data('label') as string) : null;
+        },
         positions: () => Object.fromEntries(cy.nodes().map((n) => [n.id(), { ...n.position() }])),
         viewport: () => ({ zoom: cy.zoom(), pan: { ...cy.pan() } }),
         layoutDone: false,
