@@ -1,0 +1,130 @@
+/**
+ * What an Envoy endpoint address is: a pod (pod IPs overlap across networks, so the caller's network
+ * decides), another cluster's east-west gateway (remote-network endpoints collapse to its external
+ * IP:15443, istio.md §5.5), a pipe, or unknown. Build the index once per request, then resolve each
+ * row in O(1).
+ */
+import type { EndpointTarget } from '../types/api';
+import { EASTWEST_TLS_PORT, NETWORK_LABEL, portOf } from '../format/kube';
+import type { ClusterSnapshot } from './snapshot';
+
+interface PodEntry {
+  cluster: string;
+  network: string | null;
+  namespace: string;
+  name: string;
+  running: boolean;
+}
+
+interface GatewayEntry {
+  cluster: string;
+  network: string | null;
+  service: string;
+  /** Ports the gateway Service exposes; a dial to any of them (or no port) is to the gateway. */
+  ports: Set<number>;
+}
+
+/** Lookup tables over every cluster's pods and network gateways. */
+export interface AddressIndex {
+  podsByIp: Map<string, PodEntry[]>;
+  gatewaysByAddress: Map<string, GatewayEntry[]>;
+}
+
+/** The calling proxy's cluster (context name) and network. */
+export interface ResolveFrom {
+  cluster: string;
+  network: string | null;
+}
+
+/**
+ * Indexes pod IPs and east-west (network) gateway addresses of every reachable cluster. A gateway is
+ * any gateway Service with role eastwest or a network label (istiod treats every Service labelled
+ * topology.istio.io/network as a network gateway); its addresses are external IPs and hostname.
+ */
+export function buildAddressIndex(snapshots: ClusterSnapshot[]): AddressIndex {
+  const podsByIp = new Map<string, PodEntry[]>();
+  const gatewaysByAddress = new Map<string, GatewayEntry[]>();
+  const sorted = [...snapshots].sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
+  for (const snapshot of sorted) {
+    for (const pod of snapshot.pods) {
+      if (!pod.ip) continue;
+      const entry: PodEntry = {
+        cluster: snapshot.cluster,
+        network: pod.labels[NETWORK_LABEL] ?? snapshot.network,
+        namespace: pod.namespace,
+        name: pod.name,
+        running: pod.phase === 'Running',
+      };
+      const list = podsByIp.get(pod.ip);
+      if (list) list.push(entry);
+      else podsByIp.set(pod.ip, [entry]);
+    }
+    for (const gateway of snapshot.gateways) {
+      if (gateway.role !== 'eastwest' && !gateway.network) continue;
+      const ports = new Set(gateway.ports.map(portOf).filter((p): p is number => p !== null));
+      ports.add(EASTWEST_TLS_PORT);
+      const entry: GatewayEntry = {
+        cluster: snapshot.cluster,
+        network: gateway.network ?? snapshot.network,
+        service: gateway.name,
+        ports,
+      };
+      for (const address of [...gateway.externalIPs, ...(gateway.hostname ? [gateway.hostname] : [])]) {
+        const list = gatewaysByAddress.get(address);
+        if (list) list.push(entry);
+        else gatewaysByAddress.set(address, [entry]);
+      }
+    }
+  }
+  return { podsByIp, gatewaysByAddress };
+}
+
+/** Lower is better: the caller's network first (same cluster first within it), then its cluster, running pods before others. */
+function podRank(pod: PodEntry, from: ResolveFrom): number {
+  const sameNetwork = from.network !== null && pod.network === from.network;
+  const sameCluster = pod.cluster === from.cluster;
+  return (sameNetwork ? 0 : 4) + (sameCluster ? 0 : 2) + (pod.running ? 0 : 1);
+}
+
+function bestPod(pods: PodEntry[], from: ResolveFrom): PodEntry {
+  let best = pods[0];
+  for (const pod of pods) if (podRank(pod, from) < podRank(best, from)) best = pod;
+  return best;
+}
+
+const indexCache = new WeakMap<ClusterSnapshot[], AddressIndex>();
+
+/**
+ * What the endpoint `address:port` seen by a proxy in `from` is.
+ * @param address ENDPOINT without port: an IP, a hostname, "unix://..." or "envoy://..."
+ * @param port the endpoint port, null when none
+ * @param snapshots an index from buildAddressIndex, or the snapshots (indexed once per array)
+ */
+export function resolveTarget(
+  address: string,
+  port: number | null,
+  snapshots: AddressIndex | ClusterSnapshot[],
+  from: ResolveFrom,
+): EndpointTarget {
+  if (address.startsWith('unix://')) return { kind: 'pipe' };
+  let index: AddressIndex;
+  if (Array.isArray(snapshots)) {
+    index = indexCache.get(snapshots) ?? buildAddressIndex(snapshots);
+    indexCache.set(snapshots, index);
+  } else {
+    index = snapshots;
+  }
+
+  const gateways = (index.gatewaysByAddress.get(address) ?? []).filter((g) => port === null || g.ports.has(port));
+  if (gateways.length > 0) {
+    // A client never dials its own network's gateway for mesh traffic; prefer a remote one.
+    const gateway = gateways.find((g) => g.network !== from.network) ?? gateways[0];
+    return { kind: 'eastwest-gateway', cluster: gateway.cluster, network: gateway.network, service: gateway.service };
+  }
+  const pods = index.podsByIp.get(address);
+  if (pods && pods.length > 0) {
+    const pod = bestPod(pods, from);
+    return { kind: 'pod', cluster: pod.cluster, namespace: pod.namespace, name: pod.name };
+  }
+  return { kind: 'unknown' };
+}

@@ -1,0 +1,267 @@
+/**
+ * The graph model of /api/topology, built from per-cluster snapshots (pure, no I/O).
+ *
+ * Istio merges a hostname across every cluster that defines the Service, so a client in cluster C
+ * reaches the matching workloads of every cluster D that defines the same namespace/name:
+ *  - D == C: `local` edge service → workload;
+ *  - D on C's network: `cross-cluster` edge (clients dial pod IPs);
+ *  - D on another network with an east-west gateway that has an external address: `east-west`
+ *    edges service:C → gateway:D ("<ip>:15443") and gateway:D → workload:D;
+ *  - D on another network without such a gateway: `unroutable` (clients get raw pod IPs, istio.md §5.5).
+ */
+import type { GatewayService, LogicalService, TopologyEdge, TopologyNode, TopologyResponse } from '../types/api';
+import { EASTWEST_TLS_PORT } from '../format/kube';
+import type { ClusterSnapshot, PodSnapshot, ServiceSnapshot } from '../mesh/snapshot';
+
+export type Topology = Omit<TopologyResponse, 'generatedAt'>;
+
+export const UNVERSIONED = 'unversioned';
+
+/** ReplicaSet pods end in "-<template hash>-<5 chars>", DaemonSet/bare ReplicaSet pods in "-<5 chars>", StatefulSet pods in "-<ordinal>". */
+const POD_SUFFIXES = [/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, /-[a-z0-9]{5}$/, /-\d+$/];
+
+/** The app a pod belongs to: its app label, else its name without controller suffixes. */
+export function podApp(pod: Pick<PodSnapshot, 'name' | 'labels'>): string {
+  const label = pod.labels.app ?? pod.labels['app.kubernetes.io/name'];
+  if (label) return label;
+  for (const suffix of POD_SUFFIXES) {
+    if (suffix.test(pod.name)) return pod.name.replace(suffix, '');
+  }
+  return pod.name;
+}
+
+/** The version a pod belongs to: its version label, else "unversioned". */
+export function podVersion(pod: Pick<PodSnapshot, 'labels'>): string {
+  return pod.labels.version ?? pod.labels['app.kubernetes.io/version'] ?? UNVERSIONED;
+}
+
+function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  for (const key in selector) if (labels[key] !== selector[key]) return false;
+  return true;
+}
+
+function hasSelector(svc: ServiceSnapshot): svc is ServiceSnapshot & { selector: Record<string, string> } {
+  return svc.selector !== null && Object.keys(svc.selector).length > 0;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function edge(source: string, target: string, kind: TopologyEdge['kind'], address?: string): TopologyEdge {
+  const e: TopologyEdge = { id: `${source}->${target}`, source, target, kind };
+  if (address) e.address = address;
+  return e;
+}
+
+const KIND_ORDER: Record<TopologyNode['kind'], number> = { cluster: 0, namespace: 1, gateway: 2, service: 3, workload: 4 };
+
+/** Per-cluster working state. */
+interface ClusterIndex {
+  snapshot: ClusterSnapshot;
+  /** Pods that serve traffic (not Succeeded/Failed), by namespace, each with its workload id. */
+  podsByNamespace: Map<string, Array<{ pod: PodSnapshot; workload: string }>>;
+  /** The east-west gateway remote clients dial ("<address>:15443"), or null. */
+  eastWest: { id: string; dial: string } | null;
+}
+
+function gatewayAddresses(gw: GatewayService): string[] {
+  return [...gw.externalIPs, ...(gw.hostname ? [gw.hostname] : [])];
+}
+
+/**
+ * Builds nodes, edges and logical services from cluster snapshots. Ids are deterministic (see
+ * TopologyNode.id; edges "<source>-><target>"), nodes are ordered cluster, namespace, gateway,
+ * service, workload then by id; services by hostname with their clusters by name; edges by hostname,
+ * client cluster, serving cluster (the same for any input order). Unreachable clusters keep their
+ * cluster node (reachable: false); every snapshot's errors are listed with their cluster.
+ */
+export function buildTopology(snapshots: ClusterSnapshot[]): Topology {
+  const nodes = new Map<string, TopologyNode>();
+  // Service edges are unique by construction (one source per hostname and cluster, each serving
+  // cluster visited once); only gateway → workload edges can repeat across hostnames.
+  const edges: TopologyEdge[] = [];
+  const gatewayEdgeIds = new Set<string>();
+  const addNode = (node: TopologyNode) => {
+    if (!nodes.has(node.id)) nodes.set(node.id, node);
+  };
+  const addNamespace = (c: string, ns: string) =>
+    addNode({ id: `ns:${c}:${ns}`, kind: 'namespace', parent: `cluster:${c}`, label: ns, cluster: c, namespace: ns, name: ns });
+
+  // Input order must not matter: walk clusters by name, hostnames sorted, so edges come out in a
+  // deterministic order without sorting 100,000s of edge ids at the end.
+  const ordered = [...snapshots].sort((a, b) => compareStrings(a.cluster, b.cluster));
+  const indexes: ClusterIndex[] = [];
+  for (const snapshot of ordered) {
+    const c = snapshot.cluster;
+    addNode({
+      id: `cluster:${c}`,
+      kind: 'cluster',
+      parent: null,
+      label: snapshot.clusterId ?? c,
+      cluster: c,
+      clusterId: snapshot.clusterId,
+      network: snapshot.network,
+      reachable: snapshot.reachable,
+    });
+    for (const ns of snapshot.namespaces) addNamespace(c, ns);
+    indexes.push(indexCluster(snapshot, addNode, addNamespace));
+  }
+
+  // One entry per namespace/name: every cluster that defines the Service.
+  const byHostname = new Map<string, Array<{ index: ClusterIndex; svc: ServiceSnapshot }>>();
+  for (const index of indexes) {
+    const gatewayNames = new Set(index.snapshot.gateways.filter((g) => g.role !== 'other').map((g) => `${g.namespace}/${g.name}`));
+    for (const svc of index.snapshot.services) {
+      if (gatewayNames.has(`${svc.namespace}/${svc.name}`)) continue; // drawn as a gateway node
+      const key = `${svc.name}.${svc.namespace}.svc.cluster.local`;
+      const list = byHostname.get(key);
+      if (list) list.push({ index, svc });
+      else byHostname.set(key, [{ index, svc }]);
+    }
+  }
+
+  const services: LogicalService[] = [];
+  for (const hostname of [...byHostname.keys()].sort()) {
+    const definitions = byHostname.get(hostname)!;
+    const { namespace, name } = definitions[0].svc;
+    const logical: LogicalService = { hostname, namespace, name, clusters: [] };
+    // Workloads each defining cluster serves for this hostname: matched once per (service, cluster).
+    const served = definitions.map(({ index, svc }) => {
+      const c = index.snapshot.cluster;
+      const workloads = new Set<string>();
+      let ready = 0;
+      let notReady = 0;
+      if (hasSelector(svc)) {
+        for (const { pod, workload } of index.podsByNamespace.get(svc.namespace) ?? []) {
+          if (!selects(svc.selector, pod.labels)) continue;
+          workloads.add(workload);
+          if (pod.ip) pod.ready ? ready++ : notReady++;
+        }
+      }
+      addNamespace(c, svc.namespace);
+      addNode({
+        id: `svc:${c}:${svc.namespace}:${svc.name}`,
+        kind: 'service',
+        parent: `ns:${c}:${svc.namespace}`,
+        label: svc.name,
+        cluster: c,
+        namespace: svc.namespace,
+        name: svc.name,
+        hostname,
+        ports: svc.ports,
+      });
+      logical.clusters.push({ cluster: c, clusterIP: svc.clusterIP, ports: svc.ports, readyEndpoints: ready, notReadyEndpoints: notReady });
+      return { index, workloads: [...workloads].sort() };
+    });
+
+    const reachedThroughGateway = new Set<ClusterIndex>();
+    for (const client of definitions) {
+      const from = client.index.snapshot;
+      const source = `svc:${from.cluster}:${namespace}:${name}`;
+      for (const { index, workloads } of served) {
+        const to = index.snapshot;
+        if (workloads.length === 0) continue;
+        if (to === from) {
+          for (const wl of workloads) edges.push(edge(source, wl, 'local'));
+        } else if (to.network === from.network) {
+          for (const wl of workloads) edges.push(edge(source, wl, 'cross-cluster'));
+        } else if (index.eastWest) {
+          edges.push(edge(source, index.eastWest.id, 'east-west', index.eastWest.dial));
+          reachedThroughGateway.add(index);
+        } else {
+          for (const wl of workloads) edges.push(edge(source, wl, 'unroutable'));
+        }
+      }
+    }
+    // Several services may select one workload: its gateway edge is drawn once.
+    for (const { index, workloads } of served) {
+      if (!index.eastWest || !reachedThroughGateway.has(index)) continue;
+      for (const wl of workloads) {
+        const gatewayEdge = edge(index.eastWest.id, wl, 'east-west');
+        if (gatewayEdgeIds.has(gatewayEdge.id)) continue;
+        gatewayEdgeIds.add(gatewayEdge.id);
+        edges.push(gatewayEdge);
+      }
+    }
+    services.push(logical);
+  }
+
+  return {
+    nodes: [...nodes.values()].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareStrings(a.id, b.id)),
+    edges,
+    services,
+    errors: ordered.flatMap((s) => s.errors.map((e) => ({ ...e, cluster: s.cluster }))),
+  };
+}
+
+/** Gateway and workload nodes of one cluster, and the indexes the edge pass needs. */
+function indexCluster(
+  snapshot: ClusterSnapshot,
+  addNode: (node: TopologyNode) => void,
+  addNamespace: (c: string, ns: string) => void,
+): ClusterIndex {
+  const c = snapshot.cluster;
+  let eastWest: ClusterIndex['eastWest'] = null;
+  const gateways = snapshot.gateways.filter((g) => g.role !== 'other').sort((a, b) => compareStrings(a.name, b.name));
+  for (const gw of gateways) {
+    const id = `gw:${c}:${gw.namespace}:${gw.name}`;
+    const addresses = gatewayAddresses(gw);
+    addNamespace(c, gw.namespace);
+    addNode({
+      id,
+      kind: 'gateway',
+      parent: `ns:${c}:${gw.namespace}`,
+      label: gw.name,
+      cluster: c,
+      namespace: gw.namespace,
+      name: gw.name,
+      role: gw.role,
+      addresses,
+      pending: gw.pending,
+    });
+    // istiod uses a Service labelled with the cluster's network as that network's gateway.
+    const servesNetwork = gw.role === 'eastwest' && (gw.network === null || gw.network === snapshot.network);
+    if (!eastWest && servesNetwork && addresses.length > 0) eastWest = { id, dial: `${addresses[0]}:${EASTWEST_TLS_PORT}` };
+  }
+
+  // Gateway pods are drawn as their gateway, not as workloads.
+  const gatewaySelectors = snapshot.services
+    .filter((svc) => hasSelector(svc) && gateways.some((g) => g.namespace === svc.namespace && g.name === svc.name))
+    .map((svc) => ({ namespace: svc.namespace, selector: svc.selector as Record<string, string> }));
+
+  const podsByNamespace: ClusterIndex['podsByNamespace'] = new Map();
+  const workloads = new Map<string, TopologyNode>();
+  for (const pod of snapshot.pods) {
+    if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
+    if (gatewaySelectors.some((g) => g.namespace === pod.namespace && selects(g.selector, pod.labels))) continue;
+    const app = podApp(pod);
+    const version = podVersion(pod);
+    const id = `wl:${c}:${pod.namespace}:${app}:${version}`;
+    let workload = workloads.get(id);
+    if (!workload) {
+      workload = {
+        id,
+        kind: 'workload',
+        parent: `ns:${c}:${pod.namespace}`,
+        label: `${app} ${version}`,
+        cluster: c,
+        namespace: pod.namespace,
+        name: `${app}-${version}`,
+        app,
+        version,
+        pods: 0,
+        readyPods: 0,
+      };
+      workloads.set(id, workload);
+      addNamespace(c, pod.namespace);
+      addNode(workload);
+    }
+    workload.pods = (workload.pods ?? 0) + 1;
+    if (pod.ready) workload.readyPods = (workload.readyPods ?? 0) + 1;
+    const list = podsByNamespace.get(pod.namespace);
+    const entry = { pod, workload: id };
+    if (list) list.push(entry);
+    else podsByNamespace.set(pod.namespace, [entry]);
+  }
+  return { snapshot, podsByNamespace, eastWest };
+}
