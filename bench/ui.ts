@@ -1,0 +1,164 @@
+/**
+ * UI benchmark (prints numbers; not a pass/fail test): the topology of the lab's scale scenario in
+ * headless Debian Chromium (time to first paint and to layout done, from the page's test hook), and
+ * the overview's first-load JavaScript (gzip). Usage:
+ *   npm run bench:ui [-- --clusters 10 --namespaces 20 --pods 4000 --runs 3]
+ * Builds the app first when .next/BUILD_ID is missing. Cleans up every process it started.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser } from '@playwright/test';
+import { startLab, type Lab } from '../lab/index';
+
+const root = path.resolve(__dirname, '..');
+const GOALS = { firstPaintMs: 1500, layoutMs: 3000, overviewJsKb: 250 };
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
+}
+
+/** Sum of the gzip sizes of the /_next/static scripts a page's HTML loads. */
+async function firstLoadJs(baseURL: string, pagePath: string): Promise<{ kb: number; files: number; hasCytoscape: boolean }> {
+  const html = await (await fetch(`${baseURL}${pagePath}`)).text();
+  const srcs = new Set([...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]));
+  let bytes = 0;
+  let files = 0;
+  let hasCytoscape = false;
+  for (const src of srcs) {
+    const rel = decodeURIComponent(src.split('?')[0]).replace(/^\/_next\/static\//, '');
+    const file = path.join(root, '.next', 'static', rel);
+    if (!existsSync(file)) continue;
+    const content = readFileSync(file);
+    bytes += gzipSync(content, { level: 9 }).length;
+    files += 1;
+    if (content.includes('cytoscape')) hasCytoscape = true;
+  }
+  return { kb: bytes / 1024, files, hasCytoscape };
+}
+
+function row(label: string, value: string, goal = '', result = ''): string {
+  return `| ${label.padEnd(40)} | ${value.padStart(12)} | ${goal.padStart(9)} | ${result.padEnd(6)} |`;
+}
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+
+async function main() {
+  const scale = { clusters: arg('clusters', 10), namespaces: arg('namespaces', 20), pods: arg('pods', 4000) };
+  const runs = arg('runs', 3);
+
+  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
+    console.log('building the app (no .next/BUILD_ID)...');
+    const build = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    });
+    if (build.status !== 0) throw new Error('next build failed');
+  }
+
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'isthmus-bench-ui-'));
+  let lab: Lab | null = null;
+  let next: ChildProcess | null = null;
+  let browser: Browser | null = null;
+  try {
+    console.log(`starting the lab: ${scale.clusters} clusters, ${scale.namespaces} namespaces, ${scale.pods} pods`);
+    lab = await startLab({ scale, kubeconfigOut: path.join(tmp, 'kubeconfig') });
+    const port = await freePort();
+    const baseURL = `http://127.0.0.1:${port}`;
+    next = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+      cwd: root,
+      env: { ...process.env, ISTHMUS_KUBECONFIG: lab.kubeconfigPath, ISTHMUS_CONTEXTS: '', ISTHMUS_DEMO: '1', ISTHMUS_DEADLINE_MS: '20000', NEXT_TELEMETRY_DISABLED: '1' },
+      stdio: 'ignore',
+    });
+    await waitForHttp(`${baseURL}/api/clusters`, next, 60_000);
+
+    // Warm the server's read of the clusters so the browser runs measure the page, and report the API.
+    const apiStarted = performance.now();
+    const topo = (await (await fetch(`${baseURL}/api/topology`)).json()) as { nodes: unknown[]; edges: unknown[]; errors: unknown[] };
+    const apiColdMs = performance.now() - apiStarted;
+    console.log(`/api/topology: ${topo.nodes.length} nodes, ${topo.edges.length} edges, ${topo.errors.length} errors, cold ${apiColdMs.toFixed(0)} ms`);
+
+    browser = await chromium.launch({ executablePath: process.env.ISTHMUS_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
+    const samples: Array<{ firstPaint: number; layoutDone: number; layoutMs: number; dataAt: number; layout: string; nodes: number; edges: number }> = [];
+    for (let i = 0; i < runs; i++) {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${baseURL}/topology`);
+      await page.waitForFunction(() => window.__isthmusTopology?.layoutDone === true && window.__isthmusTopology.firstPaintMs !== null, null, { timeout: 120_000 });
+      const s = await page.evaluate(() => {
+        const h = window.__isthmusTopology!;
+        const api = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/topology')) as PerformanceResourceTiming | undefined;
+        return { firstPaint: h.firstPaintMs!, layoutDone: h.layoutDoneAt!, layoutMs: h.layoutMs!, dataAt: api?.responseEnd ?? 0, layout: h.layoutName ?? '', ...h.counts() };
+      });
+      if (errors.length) console.log(`page errors: ${errors.join('; ')}`);
+      samples.push(s);
+      console.log(`run ${i + 1}: first paint ${s.firstPaint} ms, layout done ${s.layoutDone} ms (layout ${s.layoutMs} ms, ${s.layout}), data arrived ${s.dataAt.toFixed(0)} ms`);
+      await page.close();
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const firstPaint = median(samples.map((s) => s.firstPaint));
+    const layoutDone = median(samples.map((s) => s.layoutDone));
+    const layoutMs = median(samples.map((s) => s.layoutMs));
+    const afterData = median(samples.map((s) => s.firstPaint - s.dataAt));
+    const overview = await firstLoadJs(baseURL, '/');
+    const topologyJs = await firstLoadJs(baseURL, '/topology');
+
+    console.log('');
+    console.log(`UI benchmark: lab scale ${scale.clusters}×${scale.namespaces}×${scale.pods}, ${samples[0].nodes} nodes / ${samples[0].edges} edges on the canvas, median of ${runs} runs, ${os.cpus().length} cores`);
+    console.log(row('metric', 'value', 'goal', 'result'));
+    console.log(`|${'-'.repeat(42)}|${'-'.repeat(14)}|${'-'.repeat(11)}|${'-'.repeat(8)}|`);
+    console.log(row('topology first paint (from navigation)', `${firstPaint} ms`, `< ${GOALS.firstPaintMs}`, verdict(firstPaint < GOALS.firstPaintMs)));
+    console.log(row('  of which after /api/topology arrived', `${afterData.toFixed(0)} ms`));
+    console.log(row('topology layout done (from navigation)', `${layoutDone} ms`, `< ${GOALS.layoutMs}`, verdict(layoutDone < GOALS.layoutMs)));
+    console.log(row(`  layout run itself (${samples[0].layout})`, `${layoutMs} ms`));
+    console.log(row('/api/topology cold (server)', `${apiColdMs.toFixed(0)} ms`));
+    console.log(row('overview first-load JS (gzip)', `${overview.kb.toFixed(1)} kB`, `< ${GOALS.overviewJsKb}`, verdict(overview.kb < GOALS.overviewJsKb)));
+    console.log(row('  overview loads cytoscape', overview.hasCytoscape ? 'yes' : 'no', 'no', verdict(!overview.hasCytoscape)));
+    console.log(row('topology first-load JS (gzip, no canvas)', `${topologyJs.kb.toFixed(1)} kB`));
+  } finally {
+    await browser?.close().catch(() => undefined);
+    if (next && next.exitCode === null) {
+      const exited = new Promise((r) => next!.once('exit', r));
+      next.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (next.exitCode === null) next.kill('SIGKILL');
+    }
+    await lab?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
