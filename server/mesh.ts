@@ -1,6 +1,8 @@
 import 'server-only';
 import { proxySync } from '@/lib/istio/syncz';
+import type { ProxyStatusFormat } from '@/lib/istio/tables';
 import type { ClusterMesh, MeshResponse } from '@/lib/types/api';
+import { BadRequest } from './http';
 import { knownClusterId, rememberClusterId } from './cluster-id';
 import { fanOut } from './fanout';
 import { apiCall, optionalSourceDeadline, type Deadline } from './k8s/deadline';
@@ -88,3 +90,43 @@ export async function getMesh(registry: Registry): Promise<MeshResponse> {
   };
 }
 
+
+/* ---------------------------------------------------------- istioctl layouts by istiod version */
+
+/** [major, minor] of the cluster's istiod (the first replica with a version), null when unknown. */
+function istiodMinor(mesh: ClusterMesh): [number, number] | null {
+  const v = mesh.istiod.find((r) => r.version)?.version;
+  const m = v ? /^v?(\d+)\.(\d+)/.exec(v) : null;
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+const atLeast = (v: [number, number] | null, major: number, minor: number) => v !== null && (v[0] > major || (v[0] === major && v[1] >= minor));
+
+/** istioctl prints the REVISION column of remote-clusters from 1.31 on. */
+export function remoteClustersWithRevision(mesh: ClusterMesh): boolean {
+  return atLeast(istiodMinor(mesh), 1, 31);
+}
+
+/** The proxy-status layout of the istioctl that matches the cluster's istiod (unknown version: current). */
+export function proxyStatusFormat(mesh: ClusterMesh): ProxyStatusFormat {
+  const v = istiodMinor(mesh);
+  if (v === null || atLeast(v, 1, 27)) return 'current';
+  return atLeast(v, 1, 22) ? '1.26' : '1.21';
+}
+
+/** Picks one cluster by context name (`?cluster=`), or all of them; unknown names are a 400. */
+export function selectClusters(mesh: MeshResponse, cluster: string | null): ClusterMesh[] {
+  if (cluster === null || cluster === '') return mesh.clusters;
+  const found = mesh.clusters.filter((c) => c.cluster === cluster);
+  if (!found.length) throw new BadRequest(`unknown cluster "${cluster.slice(0, 120)}" (not a configured context)`);
+  return found;
+}
+
+/**
+ * Text for `?output=table`: with one cluster exactly istioctl's table; with several, one table per
+ * cluster under a "# <context>" line (istioctl itself reads one cluster at a time).
+ */
+export function tablesText(clusters: ClusterMesh[], table: (c: ClusterMesh) => string): string {
+  if (clusters.length === 1 && clusters[0].ok) return table(clusters[0]);
+  return clusters.map((c) => `# ${c.cluster}\n${c.ok ? table(c) : `# error: ${c.error?.message ?? 'unavailable'}\n`}`).join('\n');
+}

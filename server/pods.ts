@@ -1,0 +1,30 @@
+import 'server-only';
+import type { PodsResponse } from '@/lib/types/api';
+import type { ClusterHandle, Registry } from './k8s/registry';
+import { getSnapshots } from './snapshot';
+
+/** Pods for the pod picker, from the cluster's (cached) snapshot; optionally one namespace. */
+export async function getPods(registry: Registry, cluster: ClusterHandle, namespace: string | null): Promise<PodsResponse> {
+  const snapshots = await getSnapshots(registry);
+  const snapshot = snapshots.find((s) => s.cluster === cluster.name)!;
+  const pods = snapshot.pods
+    .filter((p) => namespace === null || p.namespace === namespace)
+    .map((p) => ({
+      name: p.name,
+      namespace: p.namespace,
+      ip: p.ip,
+      phase: p.phase,
+      ready: p.ready,
+      hasSidecar: p.hasSidecar,
+      app: p.labels.app ?? p.labels['app.kubernetes.io/name'] ?? null,
+      version: p.labels.version ?? p.labels['app.kubernetes.io/version'] ?? null,
+    }))
+    .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return {
+    cluster: cluster.name,
+    namespaces: snapshot.namespaces,
+    pods,
+    error: snapshot.errors[0] ?? null,
+    fetchedAt: new Date().toISOString(),
+  };
+}
