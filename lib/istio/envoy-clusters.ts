@@ -86,8 +86,8 @@ function parseHost(host: Record<string, unknown>): ParsedHost {
   };
 }
 
-/** istioctl's retrieveEndpointAddress, split into address and port. */
-function hostAddress(address: Record<string, unknown>): { address: string; port: number | null } {
+/** istioctl's retrieveEndpointAddress for an envoy.config.core.v3.Address, split into address and port. */
+export function hostAddress(address: Record<string, unknown>): { address: string; port: number | null } {
   if (isObject(address.socket_address)) {
     const port = numberAt(address.socket_address, 'port_value');
     return { address: stringAt(address.socket_address, 'address'), port: port !== 0 ? port : null };
@@ -104,7 +104,8 @@ function hostAddress(address: Record<string, unknown>): { address: string; port:
   return { address: 'unknown', port: null };
 }
 
-function healthName(value: unknown): EndpointHealth {
+/** An envoy.config.core.v3.HealthStatus as istioctl names it; "UNKNOWN" when absent or unreadable. */
+export function healthName(value: unknown): EndpointHealth {
   if (typeof value === 'string' && HEALTH_NAMES.has(value)) return value as EndpointHealth;
   if (typeof value === 'number') return HEALTH_BY_NUMBER[value] ?? 'UNKNOWN';
   return 'UNKNOWN';
