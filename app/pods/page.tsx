@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
 import { PodPicker } from '@/components/pods/PodPicker';
+import { AfterHydration } from '@/components/AfterHydration';
 import { SkeletonRows } from '@/components/Skeleton';
 
 export const metadata: Metadata = { title: 'Pods' };
@@ -8,7 +9,9 @@ export const metadata: Metadata = { title: 'Pods' };
 export default function PodsPage() {
   return (
     <Suspense fallback={<SkeletonRows rows={8} label="loading pod picker" />}>
-      <PodPicker />
+      <AfterHydration fallback={<SkeletonRows rows={8} label="loading pod picker" />}>
+        <PodPicker />
+      </AfterHydration>
     </Suspense>
   );
 }

@@ -79,7 +79,7 @@ export function Overview() {
       <ClusterErrorBanner problems={warnings} severity="warning" />
       {mesh.isError && <ClusterErrorBanner problems={[{ cluster: 'mesh API', error: { kind: 'bad-response', message: mesh.error.message, source: '/api/mesh' } }]} />}
 
-      <div className="grid grid-cols-[repeat(auto-fill,minmax(340px,1fr))] gap-2" aria-busy={names.length === 0}>
+      <div className="grid grid-cols-[repeat(auto-fit,minmax(360px,1fr))] gap-2" aria-busy={names.length === 0}>
         {names.length === 0 ? (
           <>
             <Skeleton className="h-40" label="loading clusters" />

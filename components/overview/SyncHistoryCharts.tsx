@@ -17,9 +17,9 @@ function MiniChart({ history, clusters, metric, title }: { history: SyncSample[]
       <figcaption className="text-[11px] text-slate-500 dark:text-slate-400">{title}</figcaption>
       <div className="h-24">
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: -28 }}>
+          <LineChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: -16 }}>
             <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={clock} tick={{ fontSize: 9 }} minTickGap={40} />
-            <YAxis allowDecimals={false} tick={{ fontSize: 9 }} width={40} />
+            <YAxis allowDecimals={false} tick={{ fontSize: 9 }} width={36} domain={[0, (max: number) => Math.max(1, max)]} />
             <Tooltip labelFormatter={(t) => clock(Number(t))} contentStyle={{ fontSize: 11 }} />
             <Legend wrapperStyle={{ fontSize: 10 }} iconSize={8} />
             {clusters.map((c, i) => (

@@ -36,12 +36,12 @@ function Row({ row, names }: { row: EndpointRow; names: ClusterNames }) {
         <StatusPill tone={tone}>{row.status}</StatusPill>
       </td>
       <td className={td}>{row.outlierCheck === 'FAILED' ? <StatusPill tone="bad">FAILED</StatusPill> : <span className="text-slate-600 dark:text-slate-300">OK</span>}</td>
-      <td className={`${td} break-all font-mono text-[11px]`}>{row.cluster}</td>
+      <td className={`${td} whitespace-nowrap font-mono text-[11px]`}>{row.cluster}</td>
       <td className={td}>
         <Target row={row} names={names} />
       </td>
       <td className={`${td} text-right tabular-nums`}>{row.weight}</td>
-      <td className={`${td} font-mono text-[11px]`}>{row.locality || '—'}</td>
+      <td className={`${td} whitespace-nowrap font-mono text-[11px]`}>{row.locality || '—'}</td>
     </tr>
   );
 }

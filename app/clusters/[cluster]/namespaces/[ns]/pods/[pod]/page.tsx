@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
 import { EndpointsView } from '@/components/pods/EndpointsView';
+import { AfterHydration } from '@/components/AfterHydration';
 import { SkeletonRows } from '@/components/Skeleton';
 
 type Params = Promise<{ cluster: string; ns: string; pod: string }>;
@@ -23,7 +24,9 @@ export default async function PodEndpointsPage({ params }: { params: Params }) {
   const { cluster, ns, pod } = await params;
   return (
     <Suspense fallback={<SkeletonRows rows={6} label="loading endpoints" />}>
-      <EndpointsView cluster={segment(cluster)} namespace={segment(ns)} pod={segment(pod)} />
+      <AfterHydration fallback={<SkeletonRows rows={6} label="loading endpoints" />}>
+        <EndpointsView cluster={segment(cluster)} namespace={segment(ns)} pod={segment(pod)} />
+      </AfterHydration>
     </Suspense>
   );
 }
