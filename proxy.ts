@@ -1,0 +1,40 @@
+import { NextResponse, type NextRequest } from 'next/server';
+
+/**
+ * Security baseline in front of every route (Next 16 "proxy", formerly middleware):
+ *  - DNS rebinding: a request whose Host is not one we serve under is refused (421), so a hostile page
+ *    that re-points its own name at 127.0.0.1 cannot read the API.
+ *  - The API is read-only: anything but GET/HEAD on /api is 405.
+ */
+
+function allowedHosts(): Set<string> {
+  const configured = process.env.ISTHMUS_ALLOWED_HOSTS;
+  if (configured && configured.trim()) return new Set(configured.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
+  const port = process.env.PORT || '3000';
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+}
+
+/** The decision, separate from Next for tests: null = let it through. */
+export function checkRequest(method: string, pathname: string, host: string | null): { status: number; message: string } | null {
+  if (!host || !allowedHosts().has(host.trim().toLowerCase())) {
+    return { status: 421, message: 'this server does not answer for that host name' };
+  }
+  if (pathname.startsWith('/api/') || pathname === '/api') {
+    if (method !== 'GET' && method !== 'HEAD') return { status: 405, message: 'the Isthmus API is read-only: GET only' };
+  }
+  return null;
+}
+
+export function proxy(request: NextRequest): NextResponse {
+  const refusal = checkRequest(request.method, request.nextUrl.pathname, request.headers.get('host'));
+  if (!refusal) return NextResponse.next();
+  return NextResponse.json(
+    { error: { kind: refusal.status === 405 ? 'method-not-allowed' : 'host-not-allowed', message: refusal.message } },
+    { status: refusal.status, headers: { 'Cache-Control': 'no-store', ...(refusal.status === 405 ? { Allow: 'GET, HEAD' } : {}) } },
+  );
+}
+
+export const config = {
+  // Everything except Next's own static assets.
+  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+};
