@@ -1,0 +1,259 @@
+/**
+ * createWorld: the World (lab/world.ts) over the mesh model. Kubernetes objects are rendered per cluster
+ * and kept in a store that counts resourceVersions; every change re-renders the touched cluster and diffs
+ * it into ADDED/MODIFIED/DELETED events (kept in a bounded history for watches).
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject, LabCluster, LabFault, LabUser, ResourceType, WatchEvent, World } from '../world';
+import { hexOf } from './determinism';
+import { envoyClusters, envoyConfigDump, envoyServerInfo } from './envoy';
+import { istiodAnswer, type HttpAnswer } from './istiod';
+import { defaultContext, defaultUser, Mesh, type MeshPod } from './mesh';
+import { RESOURCE_TYPES, renderCluster, typeKey } from './objects';
+import { createRootCA, type RootCA } from './rootca';
+import type { Scenario } from './scenario';
+
+/** Events kept per cluster; a watch from an older resourceVersion gets 410 Gone. */
+export const WATCH_HISTORY = 1000;
+
+interface StoredObject {
+  object: KubeObject;
+  fingerprint: string;
+}
+
+interface ClusterStore {
+  resourceVersion: number;
+  /** Per typeKey: objects by "<namespace>/<name>", in list order. */
+  objects: Map<string, Map<string, StoredObject>>;
+  history: Array<{ type: string; event: WatchEvent }>;
+  /** Events at or below this resourceVersion are no longer retained. */
+  historyFloor: number;
+  listeners: Map<string, Set<(ev: WatchEvent) => void>>;
+}
+
+export interface WorldOptions {
+  /** Lab start time in ms (default Date.now()); ages are counted back from it. */
+  nowMs?: number;
+  /** Clock for run-time changes (tests pin it). */
+  clock?: () => number;
+}
+
+const objectKey = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+function fingerprint(o: KubeObject): string {
+  return createHash('sha1').update(JSON.stringify(o)).digest('base64');
+}
+
+function labUser(name: string, auth: 'cert' | 'token', clusterId: string): LabUser {
+  return auth === 'cert'
+    ? // kubeadm's admin.conf certificate: CN kubernetes-admin, O system:masters.
+      { name, credential: { kind: 'cert', commonName: name.endsWith('-admin') ? 'kubernetes-admin' : name, groups: name.endsWith('-admin') ? ['system:masters'] : [] } }
+    : { name, credential: { kind: 'token', token: `lab-${hexOf(`${clusterId}/${name}/token`, 32)}` } };
+}
+
+/** The World plus its model, for tests and tools of the lab. */
+export type LabWorld = World & { readonly mesh: Mesh };
+
+export function createWorld(scenario: Scenario, options: WorldOptions = {}): LabWorld {
+  const startMs = options.nowMs ?? Date.now();
+  const clock = options.clock ?? (() => Date.now());
+  const mesh = new Mesh(scenario, startMs);
+
+  const rootCAs = new Map<string, RootCA>();
+  const rootCAOf = (clusterId: string): RootCA => {
+    const name = scenario.istio.sharedRootCA ? 'shared' : (mesh.cluster(clusterId).spec.rootCA ?? clusterId);
+    let ca = rootCAs.get(name);
+    if (!ca) {
+      ca = createRootCA(name, new Date(Math.floor((startMs - 30 * 86_400_000) / 1000) * 1000));
+      rootCAs.set(name, ca);
+    }
+    return ca;
+  };
+
+  const stores = new Map<string, ClusterStore>();
+  const storeOf = (cluster: string): ClusterStore => {
+    const s = stores.get(cluster);
+    if (!s) throw new Error(`unknown cluster "${cluster}"`);
+    return s;
+  };
+
+  const emit = (store: ClusterStore, type: string, ev: WatchEvent) => {
+    store.history.push({ type, event: ev });
+    if (store.history.length > WATCH_HISTORY) store.historyFloor = store.history.shift()!.event.resourceVersion;
+    for (const listener of store.listeners.get(type) ?? []) listener(ev);
+  };
+
+  /** Renders a cluster and folds the result into its store; emits events unless it is the initial load. */
+  const sync = (cluster: string, nowMs: number) => {
+    const rendered = renderCluster({ mesh, cluster: mesh.cluster(cluster), nowMs, rootCA: rootCAOf(cluster) });
+    let store = stores.get(cluster);
+    const initial = !store;
+    if (!store) {
+      store = { resourceVersion: 0, objects: new Map(), history: [], historyFloor: 0, listeners: new Map() };
+      stores.set(cluster, store);
+    }
+    for (const [type, objects] of rendered) {
+      const previous = store.objects.get(type) ?? new Map<string, StoredObject>();
+      const next = new Map<string, StoredObject>();
+      const changes: Array<{ kind: 'ADDED' | 'MODIFIED'; stored: StoredObject }> = [];
+      for (const object of objects) {
+        const k = objectKey(object);
+        const print = fingerprint(object);
+        const old = previous.get(k);
+        if (old && old.fingerprint === print) {
+          next.set(k, old);
+          continue;
+        }
+        object.metadata.resourceVersion = String(++store.resourceVersion);
+        const stored = { object, fingerprint: print };
+        next.set(k, stored);
+        if (!initial) changes.push({ kind: old ? 'MODIFIED' : 'ADDED', stored });
+      }
+      store.objects.set(type, next);
+      for (const { kind, stored } of changes) emit(store, type, { type: kind, object: stored.object, resourceVersion: Number(stored.object.metadata.resourceVersion) });
+      for (const [k, old] of previous) {
+        if (next.has(k)) continue;
+        const rv = ++store.resourceVersion;
+        const object = { ...old.object, metadata: { ...old.object.metadata, resourceVersion: String(rv) } };
+        emit(store, type, { type: 'DELETED', object, resourceVersion: rv });
+      }
+    }
+    if (initial) store.historyFloor = store.resourceVersion;
+  };
+
+  for (const id of mesh.clusters.keys()) sync(id, startMs);
+
+  /** Scaled-up pods finish starting later: re-render then, so watchers see them become Ready. */
+  const scheduleStartups = (cluster: string, nowMs: number) => {
+    const pending = mesh.pods(cluster).filter((p) => p.startingUntilMs > nowMs);
+    if (pending.length === 0) return;
+    const at = Math.max(...pending.map((p) => p.startingUntilMs));
+    setTimeout(() => sync(cluster, Math.max(clock(), at)), at - nowMs + 5).unref();
+  };
+
+  const findPod = (cluster: string, namespace: string, name: string): MeshPod | undefined => mesh.findPod(cluster, namespace, name);
+
+  const world: World = {
+    scenarioName: scenario.name,
+
+    clusters(): LabCluster[] {
+      return scenario.clusters.map((spec) => {
+        const users = [labUser(defaultUser(spec), spec.auth, spec.id), ...spec.extraUsers.map((u) => labUser(u.name, u.auth, spec.id))];
+        return {
+          name: spec.id,
+          kubernetesVersion: spec.kubernetesVersion,
+          users,
+          contexts: [{ name: defaultContext(spec), user: users[0].name }, ...spec.extraUsers.map((u) => ({ name: `${u.name}@${spec.id}`, user: u.name }))],
+        };
+      });
+    },
+
+    resourceTypes(): ResourceType[] {
+      return RESOURCE_TYPES.map((t) => ({ ...t, ...(t.shortNames ? { shortNames: [...t.shortNames] } : {}) }));
+    },
+
+    list(cluster, type, namespace) {
+      const objects = storeOf(cluster).objects.get(typeKey(type));
+      if (!objects) return [];
+      const out: KubeObject[] = [];
+      for (const { object } of objects.values()) if (namespace === undefined || object.metadata.namespace === namespace) out.push({ ...object });
+      return out;
+    },
+
+    resourceVersion(cluster) {
+      return storeOf(cluster).resourceVersion;
+    },
+
+    eventsSince(cluster, type, since) {
+      const store = storeOf(cluster);
+      if (since < store.historyFloor) return 'gone';
+      const k = typeKey(type);
+      return store.history.filter((h) => h.type === k && h.event.resourceVersion > since).map((h) => h.event);
+    },
+
+    subscribe(cluster, type, listener) {
+      const store = storeOf(cluster);
+      const k = typeKey(type);
+      const set = store.listeners.get(k) ?? new Set();
+      store.listeners.set(k, set);
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+
+    faults(cluster) {
+      return mesh.faults(cluster);
+    },
+
+    podHandler(cluster, namespace, podName, port, opts = {}) {
+      const pod = findPod(cluster, namespace, podName);
+      const nowMs = clock();
+      if (!pod || mesh.podIP(pod, nowMs) === null) return null;
+      const viaApiServerProxy = opts.viaApiServerProxy ?? false;
+      if (pod.role === 'istiod') {
+        if (port !== 15014 && port !== 8080) return null;
+        return serve((path, query) => istiodAnswer(mesh, pod, { port, path, query, viaApiServerProxy }, clock(), rootCAOf(cluster)));
+      }
+      // Envoy admin binds 127.0.0.1 only: reachable by port-forward, never through the API server proxy.
+      if (!pod.proxy || port !== 15000 || viaApiServerProxy) return null;
+      return serve((path, query) => envoyAdminAnswer(mesh, pod, path, query, clock(), rootCAOf(cluster)));
+    },
+
+    applyFault(fault: LabFault) {
+      const nowMs = clock();
+      for (const cluster of mesh.apply(fault, nowMs)) {
+        sync(cluster, nowMs);
+        scheduleStartups(cluster, nowMs);
+      }
+    },
+  };
+  return Object.assign(world, { mesh });
+}
+
+function envoyAdminAnswer(mesh: Mesh, pod: MeshPod, path: string, query: URLSearchParams, nowMs: number, rootCA: RootCA): HttpAnswer {
+  const json = (value: unknown): HttpAnswer => ({ status: 200, contentType: 'application/json', body: JSON.stringify(value, null, 1) + '\n' });
+  switch (path) {
+    case '/clusters':
+      if (query.get('format') === 'json') return json(envoyClusters(mesh, pod, nowMs));
+      return { status: 200, contentType: 'text/plain; charset=UTF-8', body: clustersText(envoyClusters(mesh, pod, nowMs)) };
+    case '/config_dump':
+      return json(envoyConfigDump(mesh, pod, nowMs, rootCA, query.has('include_eds')));
+    case '/server_info':
+      return json(envoyServerInfo(mesh, pod, nowMs));
+    case '/ready':
+      return { status: 200, contentType: 'text/plain; charset=UTF-8', body: 'LIVE\n' };
+    default:
+      return { status: 404, contentType: 'text/plain; charset=UTF-8', body: `invalid path. admin commands are: /clusters /config_dump /ready /server_info\n` };
+  }
+}
+
+/** Envoy's plain-text /clusters: "<cluster>::<host>::<stat>::<value>" lines. */
+function clustersText(clusters: ReturnType<typeof envoyClusters>): string {
+  const lines: string[] = [];
+  for (const c of clusters.cluster_statuses) {
+    lines.push(`${c.name}::observability_name::${c.name}`);
+    for (const h of ('host_statuses' in c ? c.host_statuses : undefined) ?? []) {
+      const addr = 'pipe' in h.address ? `unix://${h.address.pipe.path}` : `${h.address.socket_address.address}:${h.address.socket_address.port_value}`;
+      for (const s of h.stats) lines.push(`${c.name}::${addr}::${s.name}::${'value' in s ? s.value : 0}`);
+      const flags = 'failed_outlier_check' in h.health_status ? '/failed_outlier_check' : h.health_status.eds_health_status === 'DRAINING' ? '/pending_dynamic_removal' : 'healthy';
+      lines.push(`${c.name}::${addr}::health_flags::${flags}`, `${c.name}::${addr}::weight::${h.weight}`, `${c.name}::${addr}::region::${h.locality.region ?? ''}`, `${c.name}::${addr}::zone::${h.locality.zone ?? ''}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Wraps an answer function as a node HTTP handler (Content-Length always set: the port-forward relies on it). */
+function serve(answer: (path: string, query: URLSearchParams) => HttpAnswer): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let result: HttpAnswer;
+    try {
+      result = req.method === 'GET' || req.method === 'HEAD' ? answer(url.pathname, url.searchParams) : { status: 405, contentType: 'text/plain; charset=utf-8', body: 'method not allowed\n' };
+    } catch (err) {
+      result = { status: 500, contentType: 'text/plain; charset=utf-8', body: `internal error: ${(err as Error).message}\n` };
+    }
+    const body = Buffer.from(result.body, 'utf8');
+    res.writeHead(result.status, { 'Content-Type': result.contentType, 'Content-Length': body.length, Date: new Date().toUTCString() });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Deterministic generators: every "random looking" value of the lab (uids, pod-name suffixes, IPs,
+ * nonces, counters) derives from a hash of stable names, so two worlds built from one scenario are equal.
+ */
+import { createHash } from 'node:crypto';
+
+/** 32-bit FNV-1a: cheap and stable; used where thousands of values are needed quickly. */
+export function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** A hex digest of any length (sha256-based; for uids and nonces). */
+export function hexOf(text: string, length: number): string {
+  let out = '';
+  for (let round = 0; out.length < length; round++) {
+    out += createHash('sha256').update(`${round}:${text}`).digest('hex');
+  }
+  return out.slice(0, length);
+}
+
+/** RFC 4122-shaped (version 4 layout) uuid derived from a name. */
+export function uuidOf(text: string): string {
+  const h = hexOf(text, 32);
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The alphabet Kubernetes uses for generated name suffixes (no vowels, no confusable digits). */
+const KUBE_ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function kubeSuffix(text: string, length: number): string {
+  const h = hexOf(text, length * 2);
+  let out = '';
+  for (let i = 0; i < length; i++) out += KUBE_ALPHANUMS[parseInt(h.slice(i * 2, i * 2 + 2), 16) % KUBE_ALPHANUMS.length];
+  return out;
+}
+
+/** A Deployment's pod-template-hash: 9-10 characters of the kube alphabet. */
+export function podTemplateHash(text: string): string {
+  return kubeSuffix(`template:${text}`, 9 + (hash32(text) % 2));
+}
+
+export function ipToInt(ip: string): number {
+  const parts = ip.split('.').map(Number);
+  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+}
+
+export function intToIp(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/**
+ * Hands out addresses of a CIDR: a name hashes to a preferred address, collisions probe forward.
+ * Addresses a scenario states explicitly are reserved first so generated ones never clash with them.
+ */
+export class AddressPool {
+  private readonly base: number;
+  private readonly size: number;
+  private readonly used = new Set<number>();
+
+  constructor(cidr: string) {
+    const [ip, bits] = cidr.split('/');
+    this.size = 2 ** (32 - Number(bits));
+    this.base = (ipToInt(ip) & ~(this.size - 1)) >>> 0;
+  }
+
+  reserve(ip: string): void {
+    this.used.add(ipToInt(ip));
+  }
+
+  allocate(name: string): string {
+    if (this.used.size >= this.size - 2) throw new Error(`address pool exhausted while allocating for ${name}`);
+    // Skip the network address, .0 and .255 of every /24 so addresses look like real ones.
+    let offset = 1 + (hash32(name) % (this.size - 2));
+    for (;;) {
+      const candidate = (this.base + offset) >>> 0;
+      const last = candidate & 255;
+      if (last !== 0 && last !== 255 && !this.used.has(candidate)) {
+        this.used.add(candidate);
+        return intToIp(candidate);
+      }
+      offset = offset + 1 >= this.size - 1 ? 1 : offset + 1;
+    }
+  }
+}
+
+/** Parses "103m", "10d", "79m", "9m43s", "2h" into milliseconds. */
+export function parseAge(age: string): number {
+  const units: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+  let total = 0;
+  const re = /(\d+)([dhms])/g;
+  let match: RegExpExecArray | null;
+  let consumed = 0;
+  while ((match = re.exec(age)) !== null) {
+    total += Number(match[1]) * units[match[2]];
+    consumed += match[0].length;
+  }
+  if (consumed !== age.length || consumed === 0) throw new Error(`invalid age "${age}" (expected e.g. 103m, 10d, 9m43s)`);
+  return total;
+}

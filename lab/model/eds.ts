@@ -1,0 +1,192 @@
+/**
+ * What istiod computes for EDS: the endpoints of each service across the clusters an istiod reads, and
+ * how a proxy on a given network sees them (pilot/pkg/xds/endpoints/ep_filters.go EndpointsByNetworkFilter):
+ *  - endpoints on the proxy's network, or on a network without a known gateway: pod IP:targetPort, weight 1;
+ *  - endpoints on another network with gateways: one host per gateway (externalIP:15443) carrying the
+ *    summed weight, in the locality of the replaced endpoints; non-mTLS ones are dropped.
+ */
+import { type Mesh, type MeshPod, type MeshService, type MeshServicePort, serviceHostname } from './mesh';
+import { serviceBackends } from './objects';
+
+export interface Locality {
+  region?: string;
+  zone?: string;
+}
+
+/** One service endpoint as istiod holds it in its shards (IstioEndpoint). */
+export interface MeshEndpoint {
+  cluster: string;
+  network: string;
+  ip: string;
+  port: number;
+  portName: string;
+  node: string;
+  locality: Locality;
+  ready: boolean;
+  draining: boolean;
+  ejected: boolean;
+  tlsMode: 'istio' | 'disabled';
+  pod?: MeshPod;
+}
+
+export interface NetworkGateway {
+  network: string;
+  cluster: string;
+  addr: string;
+  port: number;
+}
+
+/** A host of an Envoy cluster, as the proxy receives it from EDS. */
+export interface EnvoyHost {
+  address: string;
+  port: number;
+  weight: number;
+  locality: Locality;
+  health: 'HEALTHY' | 'DRAINING';
+  ejected: boolean;
+  /** The endpoint itself, absent for gateway hosts (which stand for several). */
+  endpoint?: MeshEndpoint;
+  gateway?: NetworkGateway;
+}
+
+export interface OutboundCluster {
+  /** outbound|<port>||<hostname> */
+  name: string;
+  hostname: string;
+  namespace: string;
+  service: string;
+  port: number;
+  hosts: EnvoyHost[];
+}
+
+const DEFAULT_NETWORK_GATEWAY_PORT = 15443;
+
+/** Endpoints of one service port in one cluster (ready or not; callers decide). */
+export function serviceEndpoints(mesh: Mesh, svc: MeshService, port: MeshServicePort, nowMs: number): MeshEndpoint[] {
+  const cluster = mesh.cluster(svc.cluster);
+  const nodes = new Map(cluster.nodes.map((n) => [n.name, n]));
+  return serviceBackends(mesh, cluster, svc, nowMs).map((b) => {
+    const node = nodes.get(b.node);
+    const podKey = b.pod ? `${svc.cluster}/${b.pod.namespace}/${b.pod.name}` : '';
+    return {
+      cluster: svc.cluster,
+      network: cluster.network,
+      ip: b.ip,
+      port: port.targetPort,
+      portName: port.name,
+      node: b.node,
+      locality: { ...(node?.region ? { region: node.region } : {}), ...(node?.zone ? { zone: node.zone } : {}) },
+      ready: b.ready,
+      draining: mesh.draining.has(podKey),
+      ejected: mesh.ejected.has(podKey),
+      tlsMode: b.pod?.sidecar ? 'istio' : 'disabled',
+      pod: b.pod,
+    };
+  });
+}
+
+/** Network gateways istiod knows: labelled east-west Services, in clusters it reads, with an external address. */
+export function networkGateways(mesh: Mesh, visible: string[]): NetworkGateway[] {
+  const out: NetworkGateway[] = [];
+  for (const id of visible) {
+    for (const svc of mesh.cluster(id).services) {
+      const network = svc.labels['topology.istio.io/network'];
+      const addr = mesh.externalIP(svc);
+      if (!network || !addr) continue;
+      out.push({ network, cluster: id, addr, port: DEFAULT_NETWORK_GATEWAY_PORT });
+    }
+  }
+  return out;
+}
+
+/** Services of the clusters an istiod reads, merged by hostname (as the aggregate registry does). */
+export function visibleServices(mesh: Mesh, visible: string[]): Map<string, MeshService[]> {
+  const byHost = new Map<string, MeshService[]>();
+  for (const id of visible) {
+    for (const svc of mesh.cluster(id).services) {
+      const host = serviceHostname(svc.name, svc.namespace);
+      const list = byHost.get(host);
+      if (list) list.push(svc);
+      else byHost.set(host, [svc]);
+    }
+  }
+  return byHost;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** The services a proxy is configured for: the scenario's calls for its app, else every mesh service. */
+function calledHostnames(mesh: Mesh, caller: MeshPod): Set<string> | null {
+  const calls = mesh.scenario.calls.filter((c) => c.from.namespace === caller.namespace && c.from.app === caller.app);
+  if (calls.length === 0 || caller.role !== 'workload') return null;
+  const hosts = new Set<string>();
+  for (const c of calls) for (const to of c.to) {
+    const [name, namespace] = to.split('.');
+    hosts.add(serviceHostname(name, namespace));
+  }
+  return hosts;
+}
+
+/** The outbound EDS clusters of a proxy (a sidecar or a gateway pod), computed from the mesh. */
+export function outboundClusters(mesh: Mesh, caller: MeshPod, nowMs: number): OutboundCluster[] {
+  const visible = mesh.visibleClusters(caller.cluster);
+  const callerNetwork = mesh.cluster(caller.cluster).network;
+  const gateways = networkGateways(mesh, visible);
+  const gatewaysOf = (network: string, cluster: string) => {
+    const ofNetwork = gateways.filter((g) => g.network === network);
+    const ofCluster = ofNetwork.filter((g) => g.cluster === cluster);
+    return ofCluster.length > 0 ? ofCluster : ofNetwork;
+  };
+  // Weights are scaled by the LCM of gateway counts so every gateway share stays an integer.
+  let scale = 1;
+  for (const network of new Set(gateways.map((g) => g.network))) {
+    const n = gateways.filter((g) => g.network === network).length;
+    scale = (scale * n) / gcd(scale, n);
+  }
+  const called = calledHostnames(mesh, caller);
+  // An east-west gateway asks for its own network's view only (ISTIO_META_REQUESTED_NETWORK_VIEW).
+  const ownNetworkOnly = caller.role === 'eastwest';
+
+  const out: OutboundCluster[] = [];
+  for (const [hostname, services] of visibleServices(mesh, visible)) {
+    if (called && !called.has(hostname)) continue;
+    const ports = new Map<number, MeshServicePort>();
+    for (const svc of services) for (const p of svc.ports) if (!ports.has(p.port)) ports.set(p.port, p);
+    for (const port of [...ports.keys()].sort((a, b) => a - b)) {
+      const direct: EnvoyHost[] = [];
+      const viaGateway = new Map<string, EnvoyHost>();
+      for (const svc of services) {
+        const svcPort = svc.ports.find((p) => p.port === port);
+        if (!svcPort) continue;
+        for (const ep of serviceEndpoints(mesh, svc, svcPort, nowMs)) {
+          if (!ep.ready) continue;
+          const gws = ep.network === callerNetwork ? [] : gatewaysOf(ep.network, ep.cluster);
+          if (gws.length === 0) {
+            if (ownNetworkOnly && ep.network !== callerNetwork) continue;
+            direct.push({ address: ep.ip, port: ep.port, weight: 1, locality: ep.locality, health: ep.draining ? 'DRAINING' : 'HEALTHY', ejected: ep.ejected, endpoint: ep });
+            continue;
+          }
+          if (ownNetworkOnly || ep.tlsMode !== 'istio') continue;
+          for (const gw of gws) {
+            const k = `${gw.addr}:${gw.port}/${ep.locality.region ?? ''}/${ep.locality.zone ?? ''}`;
+            const share = scale / gws.length;
+            const host = viaGateway.get(k);
+            if (host) host.weight += share;
+            else viaGateway.set(k, { address: gw.addr, port: gw.port, weight: share, locality: ep.locality, health: 'HEALTHY', ejected: false, gateway: gw });
+          }
+        }
+      }
+      if (scale > 1) for (const h of direct) h.weight = scale;
+      const first = services[0];
+      out.push({ name: `outbound|${port}||${hostname}`, hostname, namespace: first.namespace, service: first.name, port, hosts: [...direct, ...viaGateway.values()] });
+    }
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Proxy ID as istiod and istioctl know it: "<pod>.<namespace>". */
+export function proxyId(pod: MeshPod): string {
+  return `${pod.name}.${pod.namespace}`;
+}

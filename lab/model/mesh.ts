@@ -1,0 +1,546 @@
+/**
+ * The resolved mesh: the scenario with every generated value filled in (pod names, IPs, nodes, cluster
+ * IPs, ages) plus the run-time state that faults change. Kubernetes objects (objects.ts), Envoy admin
+ * (envoy.ts) and istiod debug (istiod.ts) are all rendered from this one model, so they stay consistent.
+ */
+import type { ClusterFaults, LabFault } from '../world';
+import { AddressPool, hash32, kubeSuffix, parseAge, podTemplateHash } from './determinism';
+import type { ClusterSpec, Scenario, WorkloadSpec } from './scenario';
+
+export type RemoteSyncStatus = 'synced' | 'syncing' | 'timeout' | 'closed';
+export type PodRole = 'workload' | 'istiod' | 'eastwest' | 'ingress';
+
+export interface MeshNode {
+  name: string;
+  ip: string;
+  controlPlane: boolean;
+  region?: string;
+  zone?: string;
+}
+
+export interface MeshPod {
+  cluster: string;
+  namespace: string;
+  name: string;
+  role: PodRole;
+  /** Owning Deployment / StatefulSet name. */
+  owner: string;
+  ownerKind: 'Deployment' | 'StatefulSet';
+  templateHash?: string;
+  app: string;
+  version?: string;
+  ip: string;
+  node: string;
+  phase: 'Running' | 'Pending' | 'Succeeded' | 'Failed';
+  /** Readiness stated by the scenario (faults and start-up are applied on top, see Mesh.podReady). */
+  scenarioReady: boolean;
+  restarts: number;
+  createdMs: number;
+  /** Until this time a freshly scaled pod is still starting (Pending, ContainerCreating). */
+  startingUntilMs: number;
+  /** istio-proxy injected (workloads) or the proxy itself (gateways). */
+  proxy: boolean;
+  /** istio-proxy is a sidecar container next to the app (false for gateways, which are the proxy). */
+  sidecar: boolean;
+  ports: number[];
+  image: string;
+  serviceAccount: string;
+}
+
+export interface MeshServicePort {
+  name: string;
+  port: number;
+  targetPort: number;
+  protocol: 'TCP' | 'UDP';
+  nodePort?: number;
+}
+
+export interface MeshService {
+  cluster: string;
+  namespace: string;
+  name: string;
+  type: 'ClusterIP' | 'LoadBalancer';
+  clusterIP: string;
+  ports: MeshServicePort[];
+  selector: Record<string, string>;
+  labels: Record<string, string>;
+  createdMs: number;
+  /** Scenario external address of a LoadBalancer (the eastwest-pending fault hides it, see Mesh.externalIP). */
+  scenarioExternalIP?: string;
+  gatewayKind?: 'eastwest' | 'ingress';
+}
+
+export interface MeshCluster {
+  spec: ClusterSpec;
+  id: string;
+  network: string;
+  createdMs: number;
+  nodes: MeshNode[];
+  /** Deployments / StatefulSets of the cluster, istio-system ones included. */
+  workloads: MeshWorkload[];
+  services: MeshService[];
+  namespaces: Array<{ name: string; injection: boolean | null; createdMs: number }>;
+  podPool: AddressPool;
+}
+
+export interface MeshWorkload {
+  cluster: string;
+  namespace: string;
+  name: string;
+  kind: 'Deployment' | 'StatefulSet';
+  role: PodRole;
+  app: string;
+  version?: string;
+  labels: Record<string, string>;
+  templateHash: string;
+  replicas: number;
+  createdMs: number;
+  pods: MeshPod[];
+  ports: number[];
+  image: string;
+  proxy: boolean;
+  sidecar: boolean;
+  serviceAccount: string;
+  /** Pods stated in the scenario, used first when replicas are (re)created. */
+  explicitPods: WorkloadSpec['pods'];
+}
+
+export const ISTIO_NAMESPACE = 'istio-system';
+
+/** Names of the well-known Istio gateway ports (the Helm chart's), and their container ports. */
+const GATEWAY_PORTS: Record<number, { name: string; targetPort: number }> = {
+  15021: { name: 'status-port', targetPort: 15021 },
+  15443: { name: 'tls', targetPort: 15443 },
+  15012: { name: 'tls-istiod', targetPort: 15012 },
+  15017: { name: 'tls-webhook', targetPort: 15017 },
+  80: { name: 'http2', targetPort: 8080 },
+  443: { name: 'https', targetPort: 8443 },
+};
+
+export function defaultContext(spec: ClusterSpec): string {
+  return spec.context ?? `${defaultUser(spec)}@${spec.id}`;
+}
+export function defaultUser(spec: ClusterSpec): string {
+  return spec.user ?? `${spec.id}-admin`;
+}
+
+export function serviceHostname(name: string, namespace: string): string {
+  return `${name}.${namespace}.svc.cluster.local`;
+}
+
+const key = (...parts: string[]) => parts.join('/');
+
+export class Mesh {
+  readonly clusters = new Map<string, MeshCluster>();
+  readonly apiFaults = new Map<string, ClusterFaults>();
+  readonly remoteSyncOverride = new Map<string, RemoteSyncStatus>();
+  readonly eastwestPending = new Set<string>();
+  readonly ejected = new Set<string>();
+  readonly draining = new Set<string>();
+  readonly istiodNotReady = new Set<string>();
+  readonly istiodMalformed = new Set<string>();
+  /** Bumped on every change, so computed views (endpoint indexes) know when to rebuild. */
+  generation = 0;
+
+  constructor(
+    readonly scenario: Scenario,
+    /** Lab start time: creation timestamps are computed back from it so AGE reads as in the scenario. */
+    readonly startMs: number,
+  ) {
+    for (const spec of scenario.clusters) this.clusters.set(spec.id, this.resolveCluster(spec));
+    for (const fault of scenario.faults) this.apply(fault, startMs);
+  }
+
+  // ---------------------------------------------------------------- resolution
+
+  private ago(age: string | undefined, fallback: string): number {
+    return this.startMs - parseAge(age ?? fallback);
+  }
+
+  private resolveCluster(spec: ClusterSpec): MeshCluster {
+    const createdMs = this.ago(spec.age, '30d');
+    const nodePool = new AddressPool(spec.nodeCIDR);
+    const nodeSpecs = spec.nodes ?? [
+      { name: `${spec.id}-control-plane`, controlPlane: true },
+      ...[1, 2, 3].map((i) => ({ name: `${spec.id}-worker${i}` })),
+    ];
+    for (const n of nodeSpecs) if ('ip' in n && n.ip) nodePool.reserve(n.ip);
+    const nodes: MeshNode[] = nodeSpecs.map((n) => ({
+      name: n.name,
+      ip: ('ip' in n && n.ip) || nodePool.allocate(`${spec.id}/node/${n.name}`),
+      controlPlane: ('controlPlane' in n && n.controlPlane) || false,
+      region: ('region' in n && n.region) || spec.region,
+      zone: ('zone' in n && n.zone) || spec.zone,
+    }));
+
+    const cluster: MeshCluster = {
+      spec,
+      id: spec.id,
+      network: spec.network,
+      createdMs,
+      nodes,
+      workloads: [],
+      services: [],
+      namespaces: [],
+      podPool: new AddressPool(spec.podCIDR),
+    };
+    const servicePool = new AddressPool(spec.serviceCIDR);
+    // The kubernetes Service always holds the first address of the service CIDR.
+    const firstServiceIP = spec.serviceCIDR.replace(/\.\d+\/\d+$/, '.1');
+    servicePool.reserve(firstServiceIP);
+    const explicitServiceIPs = [
+      spec.istiod.clusterIP,
+      ...spec.gateways.map((g) => g.clusterIP),
+      ...this.scenario.services.map((s) => s.clusterIPs[spec.id]),
+    ];
+    for (const ip of explicitServiceIPs) if (ip) servicePool.reserve(ip);
+    for (const w of this.scenario.workloads) if (w.cluster === spec.id) for (const p of w.pods) if (p.ip) cluster.podPool.reserve(p.ip);
+
+    const injected = new Map(this.scenario.namespaces.map((n) => [n.name, n.injection]));
+    cluster.namespaces = [
+      { name: 'default', injection: injected.get('default') ?? null, createdMs },
+      { name: 'kube-node-lease', injection: null, createdMs },
+      { name: 'kube-public', injection: null, createdMs },
+      { name: 'kube-system', injection: null, createdMs },
+      { name: ISTIO_NAMESPACE, injection: null, createdMs: this.ago(spec.istiod.serviceAge ?? spec.istiod.age, '2h') },
+      ...this.scenario.namespaces
+        .filter((n) => n.name !== 'default')
+        .map((n) => ({ name: n.name, injection: n.injection, createdMs: this.ago(n.age, '2h') })),
+    ].sort((a, b) => a.name.localeCompare(b.name));
+
+    cluster.services.push({
+      cluster: spec.id,
+      namespace: 'default',
+      name: 'kubernetes',
+      type: 'ClusterIP',
+      clusterIP: firstServiceIP,
+      ports: [{ name: 'https', port: 443, targetPort: 6443, protocol: 'TCP' }],
+      selector: {},
+      labels: { component: 'apiserver', provider: 'kubernetes' },
+      createdMs,
+    });
+
+    // istiod
+    const istiodAge = spec.istiod.age ?? '2h';
+    const istiodPods = spec.istiod.pods ?? [];
+    const istiodReplicas = spec.istiod.replicas ?? Math.max(1, istiodPods.length);
+    if (istiodReplicas > 0) {
+      cluster.workloads.push(
+        this.newWorkload(cluster, {
+          namespace: ISTIO_NAMESPACE,
+          name: 'istiod',
+          kind: 'Deployment',
+          role: 'istiod',
+          app: 'istiod',
+          labels: { app: 'istiod', istio: 'pilot', 'istio.io/rev': this.scenario.istio.revision },
+          replicas: istiodReplicas,
+          age: istiodAge,
+          ports: [8080, 15010, 15012, 15014, 15017],
+          image: `docker.io/istio/pilot:${this.scenario.istio.version}`,
+          proxy: false,
+          sidecar: false,
+          serviceAccount: 'istiod',
+          explicitPods: istiodPods.map((name) => ({ name, phase: 'Running' as const, restarts: 0 })),
+        }),
+      );
+      cluster.services.push({
+        cluster: spec.id,
+        namespace: ISTIO_NAMESPACE,
+        name: 'istiod',
+        type: 'ClusterIP',
+        clusterIP: spec.istiod.clusterIP ?? servicePool.allocate(`${spec.id}/svc/istiod`),
+        ports: [
+          { name: 'grpc-xds', port: 15010, targetPort: 15010, protocol: 'TCP' },
+          { name: 'https-dns', port: 15012, targetPort: 15012, protocol: 'TCP' },
+          { name: 'https-webhook', port: 443, targetPort: 15017, protocol: 'TCP' },
+          { name: 'http-monitoring', port: 15014, targetPort: 15014, protocol: 'TCP' },
+        ],
+        selector: { app: 'istiod', istio: 'pilot' },
+        labels: { app: 'istiod', istio: 'pilot', 'istio.io/rev': this.scenario.istio.revision, release: 'istio' },
+        createdMs: this.ago(spec.istiod.serviceAge ?? istiodAge, '2h'),
+      });
+    }
+
+    // gateways
+    for (const g of spec.gateways) {
+      const istioLabel = g.name.replace(/^istio-/, '');
+      const selector = { app: g.name, istio: istioLabel };
+      const networkLabel: Record<string, string> = g.kind === 'eastwest' ? { 'topology.istio.io/network': spec.network } : {};
+      cluster.workloads.push(
+        this.newWorkload(cluster, {
+          namespace: ISTIO_NAMESPACE,
+          name: g.name,
+          kind: 'Deployment',
+          role: g.kind,
+          app: g.name,
+          labels: { ...selector, 'istio.io/rev': this.scenario.istio.revision, ...networkLabel },
+          replicas: g.replicas ?? Math.max(1, g.pods?.length ?? 0),
+          age: g.age ?? '2h',
+          ports: g.ports.map((p) => p.targetPort ?? GATEWAY_PORTS[p.port]?.targetPort ?? p.port),
+          image: `docker.io/istio/proxyv2:${this.scenario.istio.version}`,
+          proxy: true,
+          sidecar: false,
+          serviceAccount: `${g.name}-service-account`,
+          explicitPods: (g.pods ?? []).map((name) => ({ name, phase: 'Running' as const, restarts: 0 })),
+        }),
+      );
+      const usedNodePorts = new Set(g.ports.map((p) => p.nodePort).filter((n): n is number => n !== undefined));
+      cluster.services.push({
+        cluster: spec.id,
+        namespace: ISTIO_NAMESPACE,
+        name: g.name,
+        type: 'LoadBalancer',
+        clusterIP: g.clusterIP ?? servicePool.allocate(`${spec.id}/svc/${g.name}`),
+        ports: g.ports.map((p) => {
+          let nodePort = p.nodePort;
+          if (nodePort === undefined) {
+            nodePort = 30000 + (hash32(`${spec.id}/${g.name}/${p.port}`) % 2768);
+            while (usedNodePorts.has(nodePort)) nodePort++;
+            usedNodePorts.add(nodePort);
+          }
+          return {
+            name: p.name ?? GATEWAY_PORTS[p.port]?.name ?? `tcp-${p.port}`,
+            port: p.port,
+            targetPort: p.targetPort ?? GATEWAY_PORTS[p.port]?.targetPort ?? p.port,
+            protocol: 'TCP' as const,
+            nodePort,
+          };
+        }),
+        selector,
+        labels: { ...selector, 'istio.io/rev': this.scenario.istio.revision, ...networkLabel },
+        createdMs: this.ago(g.serviceAge ?? g.age, '2h'),
+        scenarioExternalIP: g.externalIP,
+        gatewayKind: g.kind,
+      });
+    }
+
+    // application workloads and services
+    for (const w of this.scenario.workloads) {
+      if (w.cluster !== spec.id) continue;
+      const injection = this.scenario.namespaces.find((n) => n.name === w.namespace)?.injection ?? false;
+      const sidecar = w.sidecar ?? injection;
+      cluster.workloads.push(
+        this.newWorkload(cluster, {
+          namespace: w.namespace,
+          name: w.name,
+          kind: w.kind,
+          role: 'workload',
+          app: w.app,
+          version: w.version,
+          labels: { app: w.app, ...(w.version ? { version: w.version } : {}) },
+          replicas: w.replicas ?? Math.max(1, w.pods.length),
+          age: w.age,
+          ports: w.ports,
+          image: w.image ?? `docker.io/istio/examples-${w.namespace === 'default' ? 'bookinfo-' : ''}${w.app}-${w.version ?? 'v1'}:1.19.1`,
+          proxy: sidecar,
+          sidecar,
+          serviceAccount: w.serviceAccount ?? (w.namespace === 'default' ? `bookinfo-${w.app}` : w.app),
+          explicitPods: w.pods,
+        }),
+      );
+    }
+    for (const s of this.scenario.services) {
+      if (s.clusters && !s.clusters.includes(spec.id)) continue;
+      cluster.services.push({
+        cluster: spec.id,
+        namespace: s.namespace,
+        name: s.name,
+        type: 'ClusterIP',
+        clusterIP: s.clusterIPs[spec.id] ?? servicePool.allocate(`${spec.id}/svc/${s.namespace}/${s.name}`),
+        ports: s.ports.map((p) => ({ name: p.name ?? `tcp-${p.port}`, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol })),
+        selector: s.selector ?? { app: s.name },
+        labels: { app: s.name, service: s.name },
+        createdMs: this.ago(s.age, '79m'),
+      });
+    }
+    return cluster;
+  }
+
+  private newWorkload(
+    cluster: MeshCluster,
+    w: Omit<MeshWorkload, 'cluster' | 'createdMs' | 'pods' | 'templateHash'> & { age: string },
+  ): MeshWorkload {
+    const explicitHash = w.explicitPods.map((p) => p.name.split('-').slice(-2, -1)[0]).find((h) => h && h.length >= 8);
+    const workload: MeshWorkload = {
+      ...w,
+      cluster: cluster.id,
+      createdMs: this.ago(w.age, '79m'),
+      templateHash: explicitHash ?? podTemplateHash(key(cluster.id, w.namespace, w.name)),
+      pods: [],
+    };
+    this.setReplicas(cluster, workload, w.replicas, this.startMs);
+    return workload;
+  }
+
+  /** (Re)creates a workload's pods for a replica count; new pods beyond the initial ones start up first. */
+  private setReplicas(cluster: MeshCluster, w: MeshWorkload, replicas: number, nowMs: number): void {
+    w.replicas = replicas;
+    const workers = cluster.nodes.filter((n) => !n.controlPlane);
+    const schedulable = workers.length > 0 ? workers : cluster.nodes;
+    const pods: MeshPod[] = [];
+    for (let i = 0; i < replicas; i++) {
+      const existing = w.pods[i];
+      if (existing) {
+        pods.push(existing);
+        continue;
+      }
+      const explicit = w.explicitPods[i];
+      const name =
+        explicit?.name ??
+        (w.kind === 'StatefulSet' ? `${w.name}-${i}` : `${w.name}-${w.templateHash}-${kubeSuffix(key(cluster.id, w.namespace, w.name, String(i)), 5)}`);
+      const initial = nowMs === this.startMs;
+      const phase = explicit?.phase ?? 'Running';
+      pods.push({
+        cluster: cluster.id,
+        namespace: w.namespace,
+        name,
+        role: w.role,
+        owner: w.name,
+        ownerKind: w.kind,
+        templateHash: w.kind === 'Deployment' ? w.templateHash : undefined,
+        app: w.app,
+        version: w.version,
+        ip: explicit?.ip ?? cluster.podPool.allocate(key(cluster.id, w.namespace, name)),
+        node: explicit?.node ?? (phase === 'Pending' ? '' : schedulable[hash32(name) % schedulable.length].name),
+        phase,
+        scenarioReady: explicit?.ready ?? phase === 'Running',
+        restarts: explicit?.restarts ?? 0,
+        createdMs: !initial ? nowMs : explicit?.age ? this.ago(explicit.age, '') : w.createdMs,
+        startingUntilMs: initial ? 0 : nowMs + this.scenario.podStartMs,
+        proxy: w.proxy,
+        sidecar: w.sidecar,
+        ports: w.ports,
+        image: w.image,
+        serviceAccount: w.serviceAccount,
+      });
+    }
+    w.pods = pods;
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  cluster(id: string): MeshCluster {
+    const c = this.clusters.get(id);
+    if (!c) throw new Error(`unknown cluster "${id}"`);
+    return c;
+  }
+
+  pods(clusterId: string): MeshPod[] {
+    return this.cluster(clusterId).workloads.flatMap((w) => w.pods);
+  }
+
+  findPod(clusterId: string, namespace: string, name: string): MeshPod | undefined {
+    return this.clusters.get(clusterId)?.workloads.find((w) => w.namespace === namespace && w.pods.some((p) => p.name === name))?.pods.find((p) => p.name === name);
+  }
+
+  /** A pod is still starting (scaled up at run time, not yet running). */
+  podStarting(pod: MeshPod, nowMs: number): boolean {
+    return nowMs < pod.startingUntilMs;
+  }
+
+  podReady(pod: MeshPod, nowMs: number): boolean {
+    if (pod.phase !== 'Running' || !pod.scenarioReady || this.podStarting(pod, nowMs)) return false;
+    return !(pod.role === 'istiod' && this.istiodNotReady.has(pod.cluster));
+  }
+
+  /** Pod IP as the API shows it: none while Pending or starting. */
+  podIP(pod: MeshPod, nowMs: number): string | null {
+    return pod.phase === 'Pending' || this.podStarting(pod, nowMs) ? null : pod.ip;
+  }
+
+  /** A LoadBalancer's current external address (null = <pending>). */
+  externalIP(svc: MeshService): string | null {
+    if (!svc.scenarioExternalIP) return null;
+    if (svc.gatewayKind === 'eastwest' && this.eastwestPending.has(svc.cluster)) return null;
+    return svc.scenarioExternalIP;
+  }
+
+  faults(clusterId: string): ClusterFaults {
+    let f = this.apiFaults.get(clusterId);
+    if (!f) {
+      f = { apiDown: false, latencyMs: 0, forbid: [] };
+      this.apiFaults.set(clusterId, f);
+    }
+    return f;
+  }
+
+  /** Sync status of a remote cluster as seen by `clusterId`'s istiod (clusterz). */
+  remoteStatus(clusterId: string, remote: string): RemoteSyncStatus {
+    if (this.istiodNotReady.has(clusterId)) return 'syncing';
+    const override = this.remoteSyncOverride.get(key(clusterId, remote));
+    if (override === 'closed') return 'closed';
+    if (!this.clusters.has(remote) || this.faults(remote).apiDown) return 'timeout';
+    return override ?? this.cluster(clusterId).spec.remoteSecrets.find((r) => r.cluster === remote)?.status ?? 'timeout';
+  }
+
+  /** Remote clusters istiod reads (one per remote-secret data key, its own ID excluded, first secret wins). */
+  remoteClusters(clusterId: string): string[] {
+    const seen = new Set<string>([clusterId]);
+    const out: string[] = [];
+    for (const r of this.cluster(clusterId).spec.remoteSecrets) {
+      if (seen.has(r.cluster)) continue;
+      seen.add(r.cluster);
+      out.push(r.cluster);
+    }
+    return out;
+  }
+
+  /** Clusters whose endpoints `clusterId`'s istiod has: its own plus remotes that synced. */
+  visibleClusters(clusterId: string): string[] {
+    return [clusterId, ...this.remoteClusters(clusterId).filter((r) => this.remoteStatus(clusterId, r) === 'synced')];
+  }
+
+  // ---------------------------------------------------------------- changes
+
+  /**
+   * Applies a fault or state change. Returns the clusters whose Kubernetes objects may have changed
+   * (the world re-renders and diffs those).
+   */
+  apply(fault: LabFault, nowMs: number): string[] {
+    this.cluster(fault.cluster); // unknown cluster ⇒ throws
+    this.generation++;
+    const podKey = 'pod' in fault ? key(fault.cluster, fault.namespace, fault.pod) : '';
+    const toggle = (set: Set<string>, k: string, on: boolean) => (on ? set.add(k) : set.delete(k));
+    switch (fault.type) {
+      case 'api-down':
+        this.faults(fault.cluster).apiDown = fault.down;
+        return [];
+      case 'api-latency':
+        this.faults(fault.cluster).latencyMs = fault.ms;
+        return [];
+      case 'forbid': {
+        const f = this.faults(fault.cluster);
+        const same = (r: ClusterFaults['forbid'][number]) =>
+          r.user === fault.user && r.verb === fault.verb && r.resource === fault.resource && r.namespace === fault.namespace;
+        f.forbid = f.forbid.filter((r) => !same(r));
+        if (fault.on) f.forbid.push({ user: fault.user, verb: fault.verb, resource: fault.resource, ...(fault.namespace ? { namespace: fault.namespace } : {}) });
+        return [];
+      }
+      case 'remote-sync':
+        this.remoteSyncOverride.set(key(fault.cluster, fault.remote), fault.status);
+        return [];
+      case 'eastwest-pending':
+        toggle(this.eastwestPending, fault.cluster, fault.pending);
+        return [fault.cluster];
+      case 'endpoint-ejected':
+        toggle(this.ejected, podKey, fault.on);
+        return [];
+      case 'endpoint-draining':
+        toggle(this.draining, podKey, fault.on);
+        return [];
+      case 'istiod-not-ready':
+        toggle(this.istiodNotReady, fault.cluster, fault.on);
+        return [fault.cluster];
+      case 'istiod-malformed':
+        toggle(this.istiodMalformed, fault.cluster, fault.on);
+        return [];
+      case 'scale-workload': {
+        const cluster = this.cluster(fault.cluster);
+        const w = cluster.workloads.find((x) => x.namespace === fault.namespace && x.name === fault.workload);
+        if (!w) throw new Error(`unknown workload ${fault.namespace}/${fault.workload} in ${fault.cluster}`);
+        this.setReplicas(cluster, w, fault.replicas, nowMs);
+        return [fault.cluster];
+      }
+    }
+  }
+}

@@ -1,0 +1,617 @@
+/**
+ * Kubernetes objects of one cluster, rendered from the mesh model. uid is deterministic;
+ * resourceVersion is left empty here and assigned by the world's store (it counts changes).
+ * Built-in objects carry no apiVersion/kind (the API server adds them per response); CRDs keep theirs.
+ */
+import type { KubeObject, ResourceType } from '../world';
+import { kubeSuffix, uuidOf } from './determinism';
+import { ISTIO_NAMESPACE, type Mesh, type MeshCluster, type MeshPod, type MeshService, type MeshWorkload, serviceHostname } from './mesh';
+import type { RootCA } from './rootca';
+
+export const RESOURCE_TYPES: ResourceType[] = [
+  { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'] },
+  { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false, shortNames: ['no'] },
+  { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, shortNames: ['po'] },
+  { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true, shortNames: ['svc'] },
+  { group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', namespaced: true, shortNames: ['ep'] },
+  { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] },
+  { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true },
+  { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, shortNames: ['deploy'] },
+  { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'] },
+  { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true },
+  { group: 'networking.istio.io', version: 'v1', resource: 'gateways', kind: 'Gateway', namespaced: true, shortNames: ['gw'] },
+  { group: 'networking.istio.io', version: 'v1', resource: 'virtualservices', kind: 'VirtualService', namespaced: true, shortNames: ['vs'] },
+  { group: 'networking.istio.io', version: 'v1', resource: 'destinationrules', kind: 'DestinationRule', namespaced: true, shortNames: ['dr'] },
+  { group: 'networking.istio.io', version: 'v1', resource: 'serviceentries', kind: 'ServiceEntry', namespaced: true, shortNames: ['se'] },
+  { group: 'security.istio.io', version: 'v1', resource: 'peerauthentications', kind: 'PeerAuthentication', namespaced: true, shortNames: ['pa'] },
+];
+
+/** "<group>/<resource>" identifies a type in the store. */
+export function typeKey(t: Pick<ResourceType, 'group' | 'resource'>): string {
+  return `${t.group}/${t.resource}`;
+}
+
+export function timestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+
+export interface RenderContext {
+  mesh: Mesh;
+  cluster: MeshCluster;
+  nowMs: number;
+  rootCA: RootCA;
+}
+
+/** Every object of the cluster, grouped by typeKey. */
+export function renderCluster(ctx: RenderContext): Map<string, KubeObject[]> {
+  const out = new Map<string, KubeObject[]>(RESOURCE_TYPES.map((t) => [typeKey(t), []]));
+  const { cluster } = ctx;
+  const push = (resource: string, group: string, obj: KubeObject) => out.get(`${group}/${resource}`)!.push(obj);
+  const meta = (kind: string, name: string, namespace: string | undefined, createdMs: number, extra: Partial<KubeObject['metadata']> = {}) => ({
+    name,
+    ...(namespace !== undefined ? { namespace } : {}),
+    uid: uuidOf(`${cluster.id}/${kind}/${namespace ?? ''}/${name}`),
+    resourceVersion: '',
+    creationTimestamp: timestamp(createdMs),
+    ...extra,
+  });
+
+  for (const ns of cluster.namespaces) {
+    const labels: Record<string, string> = { 'kubernetes.io/metadata.name': ns.name };
+    if (ns.injection) labels['istio-injection'] = 'enabled';
+    if (ns.name === ISTIO_NAMESPACE) labels['topology.istio.io/network'] = cluster.network;
+    push('namespaces', '', { metadata: meta('Namespace', ns.name, undefined, ns.createdMs, { labels }), spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+  }
+  for (const node of cluster.nodes) push('nodes', '', renderNode(ctx, node, meta));
+
+  for (const w of cluster.workloads) {
+    if (w.kind === 'Deployment') {
+      push('deployments', 'apps', renderDeployment(ctx, w, meta));
+      push('replicasets', 'apps', renderReplicaSet(ctx, w, meta));
+    }
+    for (const pod of w.pods) push('pods', '', renderPod(ctx, w, pod, meta));
+  }
+
+  for (const svc of cluster.services) {
+    push('services', '', renderService(ctx, svc, meta));
+    const backends = serviceBackends(ctx.mesh, cluster, svc, ctx.nowMs);
+    push('endpoints', '', renderEndpoints(ctx, svc, backends, meta));
+    push('endpointslices', 'discovery.k8s.io', renderEndpointSlice(ctx, svc, backends, meta));
+  }
+
+  for (const cm of renderConfigMaps(ctx, meta)) push('configmaps', '', cm);
+  for (const secret of renderSecrets(ctx, meta)) push('secrets', '', secret);
+  for (const [resource, group, obj] of renderIstioConfig(ctx, meta)) push(resource, group, obj);
+
+  for (const list of out.values()) list.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+  return out;
+}
+
+type Meta = (kind: string, name: string, namespace: string | undefined, createdMs: number, extra?: Partial<KubeObject['metadata']>) => KubeObject['metadata'];
+
+function renderNode(ctx: RenderContext, node: MeshCluster['nodes'][number], meta: Meta): KubeObject {
+  const { cluster } = ctx;
+  const labels: Record<string, string> = {
+    'beta.kubernetes.io/arch': 'amd64',
+    'beta.kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': 'amd64',
+    'kubernetes.io/hostname': node.name,
+    'kubernetes.io/os': 'linux',
+  };
+  if (node.controlPlane) {
+    labels['node-role.kubernetes.io/control-plane'] = '';
+    labels['node.kubernetes.io/exclude-from-external-load-balancers'] = '';
+  }
+  if (node.region) labels['topology.kubernetes.io/region'] = node.region;
+  if (node.zone) labels['topology.kubernetes.io/zone'] = node.zone;
+  return {
+    metadata: meta('Node', node.name, undefined, cluster.createdMs, { labels }),
+    spec: node.controlPlane ? { taints: [{ effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane' }] } : {},
+    status: {
+      addresses: [
+        { type: 'InternalIP', address: node.ip },
+        { type: 'Hostname', address: node.name },
+      ],
+      conditions: [
+        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: timestamp(ctx.mesh.startMs), lastTransitionTime: timestamp(cluster.createdMs) },
+      ],
+      nodeInfo: {
+        architecture: 'amd64',
+        operatingSystem: 'linux',
+        osImage: 'Ubuntu 22.04.4 LTS',
+        kernelVersion: '5.15.0-105-generic',
+        containerRuntimeVersion: 'containerd://1.7.12',
+        kubeletVersion: cluster.spec.kubernetesVersion,
+        kubeProxyVersion: cluster.spec.kubernetesVersion,
+      },
+      capacity: { cpu: '4', memory: '8131732Ki', pods: '110' },
+      allocatable: { cpu: '4', memory: '8029332Ki', pods: '110' },
+    },
+  };
+}
+
+function replicaSetName(w: MeshWorkload): string {
+  return `${w.name}-${w.templateHash}`;
+}
+
+/** Labels of a workload's pods (selector labels plus the Istio ones the injector adds). */
+function podLabels(ctx: RenderContext, w: MeshWorkload, pod: MeshPod): Record<string, string> {
+  const labels: Record<string, string> = { ...w.labels };
+  if (w.kind === 'Deployment') labels['pod-template-hash'] = w.templateHash;
+  else {
+    labels['controller-revision-hash'] = `${w.name}-${w.templateHash}`;
+    labels['statefulset.kubernetes.io/pod-name'] = pod.name;
+  }
+  if (w.proxy) {
+    labels['service.istio.io/canonical-name'] = w.app;
+    labels['service.istio.io/canonical-revision'] = w.version ?? 'latest';
+    labels['topology.istio.io/network'] = ctx.cluster.network;
+  }
+  if (w.sidecar) labels['security.istio.io/tlsMode'] = 'istio';
+  if (w.role !== 'workload') labels['sidecar.istio.io/inject'] = 'false';
+  return labels;
+}
+
+function proxyEnv(ctx: RenderContext, w: MeshWorkload): Array<{ name: string; value: string }> {
+  const { cluster, mesh } = ctx;
+  const env = [
+    { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
+    { name: 'CA_ADDR', value: 'istiod.istio-system.svc:15012' },
+    { name: 'ISTIO_META_CLUSTER_ID', value: cluster.id },
+    { name: 'ISTIO_META_NETWORK', value: cluster.network },
+    { name: 'ISTIO_META_MESH_ID', value: mesh.scenario.istio.meshId },
+    { name: 'TRUST_DOMAIN', value: mesh.scenario.istio.trustDomain },
+    { name: 'ISTIO_META_WORKLOAD_NAME', value: w.name },
+  ];
+  if (w.role === 'eastwest') env.push({ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: cluster.network });
+  return env;
+}
+
+function renderPod(ctx: RenderContext, w: MeshWorkload, pod: MeshPod, meta: Meta): KubeObject {
+  const { mesh, nowMs } = ctx;
+  const istioVersion = mesh.scenario.istio.version;
+  const proxyImage = `docker.io/istio/proxyv2:${istioVersion}`;
+  const annotations: Record<string, string> = {};
+  const containers: Array<Record<string, unknown>> = [];
+  const initContainers: Array<Record<string, unknown>> = [];
+
+  if (w.role === 'istiod') {
+    annotations['prometheus.io/port'] = '15014';
+    annotations['prometheus.io/scrape'] = 'true';
+    annotations['sidecar.istio.io/inject'] = 'false';
+    containers.push({
+      name: 'discovery',
+      image: w.image,
+      args: ['discovery', '--monitoringAddr=:15014', '--log_output_level=default:info', '--domain', 'cluster.local', '--keepaliveMaxServerConnectionAge', '30m'],
+      ports: [
+        { containerPort: 8080, protocol: 'TCP' },
+        { containerPort: 15010, protocol: 'TCP' },
+        { containerPort: 15017, protocol: 'TCP' },
+      ],
+      env: [
+        { name: 'CLUSTER_ID', value: ctx.cluster.id },
+        { name: 'REVISION', value: mesh.scenario.istio.revision },
+        { name: 'PILOT_ENABLE_ANALYSIS', value: 'false' },
+      ],
+      readinessProbe: { httpGet: { path: '/ready', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 1, periodSeconds: 3, timeoutSeconds: 5 },
+    });
+  } else if (!w.sidecar && w.proxy) {
+    // A gateway: the pod is the proxy.
+    annotations['prometheus.io/path'] = '/stats/prometheus';
+    annotations['prometheus.io/port'] = '15020';
+    annotations['prometheus.io/scrape'] = 'true';
+    annotations['sidecar.istio.io/inject'] = 'false';
+    containers.push({
+      name: 'istio-proxy',
+      image: proxyImage,
+      args: ['proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info'],
+      ports: [...w.ports.map((p) => ({ containerPort: p, protocol: 'TCP' })), { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
+      env: proxyEnv(ctx, w),
+    });
+  } else {
+    annotations['kubectl.kubernetes.io/default-container'] = w.app;
+    containers.push({
+      name: w.app,
+      image: w.image,
+      imagePullPolicy: 'IfNotPresent',
+      ports: w.ports.map((p) => ({ containerPort: p, protocol: 'TCP' })),
+    });
+    if (w.sidecar) {
+      annotations['istio.io/rev'] = mesh.scenario.istio.revision;
+      annotations['kubectl.kubernetes.io/default-logs-container'] = w.app;
+      annotations['prometheus.io/path'] = '/stats/prometheus';
+      annotations['prometheus.io/port'] = '15020';
+      annotations['prometheus.io/scrape'] = 'true';
+      annotations['sidecar.istio.io/status'] = JSON.stringify({
+        initContainers: ['istio-init'],
+        containers: ['istio-proxy'],
+        volumes: ['workload-socket', 'credential-socket', 'workload-certs', 'istio-envoy', 'istio-data', 'istio-podinfo', 'istio-token', 'istiod-ca-cert'],
+        imagePullSecrets: null,
+        revision: mesh.scenario.istio.revision,
+      });
+      initContainers.push({ name: 'istio-init', image: proxyImage, args: ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT', '-i', '*', '-x', '', '-b', '*', '-d', '15090,15021,15020', '--log_output_level=default:info'] });
+      containers.push({
+        name: 'istio-proxy',
+        image: proxyImage,
+        args: ['proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info'],
+        ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
+        env: proxyEnv(ctx, w),
+        readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' }, failureThreshold: 4, periodSeconds: 15, timeoutSeconds: 3 },
+      });
+    }
+  }
+
+  const starting = mesh.podStarting(pod, nowMs);
+  const ready = mesh.podReady(pod, nowMs);
+  const scheduled = pod.node !== '';
+  const ip = mesh.podIP(pod, nowMs);
+  const hostIP = ctx.cluster.nodes.find((n) => n.name === pod.node)?.ip;
+  const startedAt = timestamp(pod.createdMs + 2000);
+  const condition = (type: string, ok: boolean, reason?: string, message?: string) => ({
+    type,
+    status: ok ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: timestamp(ok ? pod.createdMs + 3000 : pod.createdMs),
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+  });
+
+  const status: Record<string, unknown> = { phase: starting ? 'Pending' : pod.phase, qosClass: 'Burstable', startTime: timestamp(pod.createdMs) };
+  if (!scheduled) {
+    status.conditions = [
+      condition('PodScheduled', false, 'Unschedulable', `0/${ctx.cluster.nodes.length} nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/${ctx.cluster.nodes.length} nodes are available: ${ctx.cluster.nodes.length} Preemption is not helpful for scheduling.`),
+    ];
+    delete status.startTime;
+  } else {
+    const notReadyContainers = containers.map((c) => c.name as string).join(' ');
+    status.conditions = [
+      condition('Initialized', !starting),
+      condition('Ready', ready, ready ? undefined : 'ContainersNotReady', ready ? undefined : `containers with unready status: [${notReadyContainers}]`),
+      condition('ContainersReady', ready, ready ? undefined : 'ContainersNotReady', ready ? undefined : `containers with unready status: [${notReadyContainers}]`),
+      condition('PodScheduled', true),
+    ];
+    status.hostIP = hostIP;
+    status.hostIPs = hostIP ? [{ ip: hostIP }] : [];
+    if (ip) {
+      status.podIP = ip;
+      status.podIPs = [{ ip }];
+    }
+    status.containerStatuses = containers.map((c) => ({
+      name: c.name,
+      image: c.image,
+      imageID: `${c.image as string}@sha256:${uuidOf(c.image as string).replace(/-/g, '')}${uuidOf(`${c.image as string}/2`).replace(/-/g, '')}`,
+      containerID: starting ? undefined : `containerd://${uuidOf(`${pod.cluster}/${pod.namespace}/${pod.name}/${c.name as string}`).replace(/-/g, '')}${'0'.repeat(32)}`,
+      ready: ready,
+      started: !starting,
+      restartCount: pod.restarts,
+      state: starting ? { waiting: { reason: 'ContainerCreating' } } : { running: { startedAt } },
+      lastState: {},
+    }));
+    if (initContainers.length > 0 && !starting) {
+      status.initContainerStatuses = initContainers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: '',
+        ready: true,
+        restartCount: 0,
+        started: false,
+        state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: timestamp(pod.createdMs + 1000), finishedAt: timestamp(pod.createdMs + 1500) } },
+        lastState: {},
+      }));
+    }
+  }
+
+  const ownerKind = w.kind === 'Deployment' ? 'ReplicaSet' : 'StatefulSet';
+  const ownerName = w.kind === 'Deployment' ? replicaSetName(w) : w.name;
+  return {
+    metadata: meta('Pod', pod.name, pod.namespace, pod.createdMs, {
+      ...(w.kind === 'Deployment' ? { generateName: `${ownerName}-` } : {}),
+      labels: podLabels(ctx, w, pod),
+      annotations,
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: ownerKind, name: ownerName, uid: uuidOf(`${ctx.cluster.id}/${ownerKind}/${pod.namespace}/${ownerName}`), controller: true, blockOwnerDeletion: true },
+      ],
+    }),
+    spec: {
+      ...(initContainers.length > 0 ? { initContainers } : {}),
+      containers,
+      ...(scheduled ? { nodeName: pod.node } : {}),
+      serviceAccountName: w.serviceAccount,
+      serviceAccount: w.serviceAccount,
+      restartPolicy: 'Always',
+      dnsPolicy: 'ClusterFirst',
+      schedulerName: 'default-scheduler',
+      terminationGracePeriodSeconds: 30,
+      priority: 0,
+      enableServiceLinks: true,
+      preemptionPolicy: 'PreemptLowerPriority',
+    },
+    status,
+  };
+}
+
+function workloadStatus(ctx: RenderContext, w: MeshWorkload) {
+  const ready = w.pods.filter((p) => ctx.mesh.podReady(p, ctx.nowMs)).length;
+  return { replicas: w.pods.length, ready };
+}
+
+function renderDeployment(ctx: RenderContext, w: MeshWorkload, meta: Meta): KubeObject {
+  const { replicas, ready } = workloadStatus(ctx, w);
+  const available = ready === replicas;
+  return {
+    metadata: meta('Deployment', w.name, w.namespace, w.createdMs, { labels: { ...w.labels }, annotations: { 'deployment.kubernetes.io/revision': '1' } }),
+    spec: {
+      replicas: w.replicas,
+      selector: { matchLabels: { ...w.labels } },
+      template: { metadata: { labels: { ...w.labels } }, spec: { containers: [{ name: w.role === 'workload' ? w.app : w.role === 'istiod' ? 'discovery' : 'istio-proxy', image: w.image }], serviceAccountName: w.serviceAccount } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+    },
+    status: {
+      observedGeneration: 1,
+      replicas,
+      updatedReplicas: replicas,
+      ...(ready > 0 ? { readyReplicas: ready, availableReplicas: ready } : {}),
+      ...(replicas - ready > 0 ? { unavailableReplicas: replicas - ready } : {}),
+      conditions: [
+        {
+          type: 'Available',
+          status: available ? 'True' : 'False',
+          reason: available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+          message: available ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
+          lastUpdateTime: timestamp(w.createdMs),
+          lastTransitionTime: timestamp(w.createdMs),
+        },
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${replicaSetName(w)}" has successfully progressed.`,
+          lastUpdateTime: timestamp(w.createdMs),
+          lastTransitionTime: timestamp(w.createdMs),
+        },
+      ],
+    },
+  };
+}
+
+function renderReplicaSet(ctx: RenderContext, w: MeshWorkload, meta: Meta): KubeObject {
+  const { replicas, ready } = workloadStatus(ctx, w);
+  const labels = { ...w.labels, 'pod-template-hash': w.templateHash };
+  return {
+    metadata: meta('ReplicaSet', replicaSetName(w), w.namespace, w.createdMs, {
+      labels,
+      annotations: { 'deployment.kubernetes.io/desired-replicas': String(w.replicas), 'deployment.kubernetes.io/max-replicas': String(w.replicas + Math.ceil(w.replicas / 4)), 'deployment.kubernetes.io/revision': '1' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: w.name, uid: uuidOf(`${ctx.cluster.id}/Deployment/${w.namespace}/${w.name}`), controller: true, blockOwnerDeletion: true }],
+    }),
+    spec: { replicas: w.replicas, selector: { matchLabels: labels }, template: { metadata: { labels } } },
+    status: { replicas, fullyLabeledReplicas: replicas, observedGeneration: 1, ...(ready > 0 ? { readyReplicas: ready, availableReplicas: ready } : {}) },
+  };
+}
+
+function renderService(ctx: RenderContext, svc: MeshService, meta: Meta): KubeObject {
+  const external = ctx.mesh.externalIP(svc);
+  return {
+    metadata: meta('Service', svc.name, svc.namespace, svc.createdMs, { labels: { ...svc.labels } }),
+    spec: {
+      type: svc.type,
+      clusterIP: svc.clusterIP,
+      clusterIPs: [svc.clusterIP],
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      internalTrafficPolicy: 'Cluster',
+      sessionAffinity: 'None',
+      ...(svc.type === 'LoadBalancer' ? { externalTrafficPolicy: 'Cluster', allocateLoadBalancerNodePorts: true } : {}),
+      ...(Object.keys(svc.selector).length > 0 ? { selector: { ...svc.selector } } : {}),
+      ports: svc.ports.map((p) => ({ name: p.name, protocol: p.protocol, port: p.port, targetPort: p.targetPort, ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}) })),
+    },
+    status: { loadBalancer: external ? { ingress: [{ ip: external, ipMode: 'VIP' }] } : {} },
+  };
+}
+
+export interface Backend {
+  ip: string;
+  node: string;
+  ready: boolean;
+  pod?: MeshPod;
+}
+
+/** The addresses behind a Service: selected pods that have an IP (the kubernetes Service: control-plane nodes). */
+export function serviceBackends(mesh: Mesh, cluster: MeshCluster, svc: MeshService, nowMs: number): Backend[] {
+  if (svc.namespace === 'default' && svc.name === 'kubernetes') {
+    return cluster.nodes.filter((n) => n.controlPlane).map((n) => ({ ip: n.ip, node: n.name, ready: true }));
+  }
+  return selectPods(cluster, svc)
+    .map((pod) => ({ pod, ip: mesh.podIP(pod, nowMs) }))
+    .filter((b): b is { pod: MeshPod; ip: string } => b.ip !== null)
+    .map(({ pod, ip }) => ({ ip, node: pod.node, ready: mesh.podReady(pod, nowMs), pod }));
+}
+
+/** Pods of the Service's cluster and namespace whose labels match its selector. */
+export function selectPods(cluster: MeshCluster, svc: MeshService): MeshPod[] {
+  const entries = Object.entries(svc.selector);
+  if (entries.length === 0) return [];
+  return cluster.workloads
+    .filter((w) => w.namespace === svc.namespace && entries.every(([k, v]) => w.labels[k] === v))
+    .flatMap((w) => w.pods);
+}
+
+function targetRef(ctx: RenderContext, pod: MeshPod) {
+  return { kind: 'Pod', namespace: pod.namespace, name: pod.name, uid: uuidOf(`${ctx.cluster.id}/Pod/${pod.namespace}/${pod.name}`) };
+}
+
+function renderEndpoints(ctx: RenderContext, svc: MeshService, backends: Backend[], meta: Meta): KubeObject {
+  const address = (b: Backend) => ({ ip: b.ip, nodeName: b.node, ...(b.pod ? { targetRef: targetRef(ctx, b.pod) } : {}) });
+  const ready = backends.filter((b) => b.ready).map(address);
+  const notReady = backends.filter((b) => !b.ready).map(address);
+  const ports = svc.ports.map((p) => ({ name: p.name, port: p.targetPort, protocol: p.protocol }));
+  return {
+    metadata: meta('Endpoints', svc.name, svc.namespace, svc.createdMs, { labels: { ...svc.labels } }),
+    subsets: backends.length === 0 ? [] : [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports }],
+  };
+}
+
+function renderEndpointSlice(ctx: RenderContext, svc: MeshService, backends: Backend[], meta: Meta): KubeObject {
+  const name = `${svc.name}-${kubeSuffix(`${ctx.cluster.id}/${svc.namespace}/${svc.name}`, 5)}`;
+  const zoneOf = (node: string) => ctx.cluster.nodes.find((n) => n.name === node)?.zone;
+  return {
+    metadata: meta('EndpointSlice', name, svc.namespace, svc.createdMs, {
+      generateName: `${svc.name}-`,
+      labels: { ...svc.labels, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io', 'kubernetes.io/service-name': svc.name },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: svc.name, uid: uuidOf(`${ctx.cluster.id}/Service/${svc.namespace}/${svc.name}`), controller: true, blockOwnerDeletion: true }],
+    }),
+    addressType: 'IPv4',
+    endpoints: backends.map((b) => {
+      const zone = zoneOf(b.node);
+      return {
+        addresses: [b.ip],
+        conditions: { ready: b.ready, serving: b.ready, terminating: false },
+        nodeName: b.node,
+        ...(zone ? { zone } : {}),
+        ...(b.pod ? { targetRef: targetRef(ctx, b.pod) } : {}),
+      };
+    }),
+    ports: svc.ports.map((p) => ({ name: p.name, port: p.targetPort, protocol: p.protocol })),
+  };
+}
+
+function meshConfigYaml(ctx: RenderContext): string {
+  const { istio } = ctx.mesh.scenario;
+  const dns = istio.dnsCapture ? `\n  proxyMetadata:\n    ISTIO_META_DNS_AUTO_ALLOCATE: "true"\n    ISTIO_META_DNS_CAPTURE: "true"` : '';
+  return `defaultConfig:\n  discoveryAddress: istiod.istio-system.svc:15012\n  meshId: ${istio.meshId}${dns}\n  tracing:\n    zipkin:\n      address: zipkin.istio-system:9411\ndefaultProviders:\n  metrics:\n  - prometheus\nenablePrometheusMerge: true\nrootNamespace: istio-system\ntrustDomain: ${istio.trustDomain}`;
+}
+
+function renderConfigMaps(ctx: RenderContext, meta: Meta): KubeObject[] {
+  const { mesh, cluster } = ctx;
+  const { istio } = mesh.scenario;
+  const istiodCreated = cluster.workloads.find((w) => w.role === 'istiod')?.createdMs ?? cluster.createdMs;
+  const out: KubeObject[] = [];
+  const istioLabels = { 'app.kubernetes.io/name': 'istiod', 'istio.io/rev': istio.revision, 'operator.istio.io/component': 'Pilot', release: 'istio' };
+  out.push({
+    metadata: meta('ConfigMap', 'istio', ISTIO_NAMESPACE, istiodCreated, { labels: istioLabels }),
+    data: { mesh: meshConfigYaml(ctx), meshNetworks: 'networks: {}' },
+  });
+  const values = {
+    global: {
+      hub: 'docker.io/istio',
+      tag: istio.version,
+      istioNamespace: ISTIO_NAMESPACE,
+      meshID: istio.meshId,
+      multiCluster: { clusterName: cluster.id, enabled: true },
+      network: cluster.network,
+      proxy: { image: 'proxyv2', clusterDomain: 'cluster.local' },
+      caAddress: '',
+      pilotCertProvider: 'istiod',
+    },
+    revision: istio.revision === 'default' ? '' : istio.revision,
+    sidecarInjectorWebhook: { defaultTemplates: [], enableNamespacesByDefault: false, rewriteAppHTTPProbe: true, templates: {} },
+  };
+  out.push({
+    metadata: meta('ConfigMap', 'istio-sidecar-injector', ISTIO_NAMESPACE, istiodCreated, { labels: istioLabels }),
+    data: { config: 'defaultTemplates: [sidecar]\npolicy: enabled\nalwaysInjectSelector: []\nneverInjectSelector: []\ninjectedAnnotations: {}\ntemplate: "{{ Template_Version_And_Istio_Version_Mismatched_Check_Installation }}"\ntemplates:\n  sidecar: |\n    # (template elided by the lab)\n', values: JSON.stringify(values, null, 2) },
+  });
+  for (const ns of cluster.namespaces) {
+    out.push({
+      metadata: meta('ConfigMap', 'istio-ca-root-cert', ns.name, Math.max(ns.createdMs, istiodCreated), { labels: { 'istio.io/config': 'true' } }),
+      data: { 'root-cert.pem': ctx.rootCA.certPem },
+    });
+  }
+  return out;
+}
+
+function renderSecrets(ctx: RenderContext, meta: Meta): KubeObject[] {
+  const { mesh, cluster, rootCA } = ctx;
+  const istiodCreated = cluster.workloads.find((w) => w.role === 'istiod')?.createdMs ?? cluster.createdMs;
+  const out: KubeObject[] = [
+    {
+      metadata: meta('Secret', 'cacerts', ISTIO_NAMESPACE, istiodCreated - 60_000),
+      type: 'Opaque',
+      // The lab's CA signs workload certificates directly, so the chain is the root itself.
+      data: { 'ca-cert.pem': b64(rootCA.certPem), 'ca-key.pem': b64(rootCA.keyPem), 'cert-chain.pem': b64(rootCA.certPem), 'root-cert.pem': b64(rootCA.certPem) },
+    },
+  ];
+  for (const remote of cluster.spec.remoteSecrets) {
+    const target = mesh.clusters.get(remote.cluster);
+    const server = target?.nodes.find((n) => n.controlPlane)?.ip ?? target?.nodes[0]?.ip ?? '127.0.0.1';
+    const kubeconfig = [
+      'apiVersion: v1',
+      'clusters:',
+      '- cluster:',
+      `    certificate-authority-data: ${b64(`lab CA of ${remote.cluster}`)}`,
+      `    server: https://${server}:6443`,
+      `  name: ${remote.cluster}`,
+      'contexts:',
+      '- context:',
+      `    cluster: ${remote.cluster}`,
+      `    user: ${remote.cluster}`,
+      `  name: ${remote.cluster}`,
+      `current-context: ${remote.cluster}`,
+      'kind: Config',
+      'preferences: {}',
+      'users:',
+      `- name: ${remote.cluster}`,
+      '  user:',
+      `    token: lab-fake-token-istio-reader-service-account-${remote.cluster}`,
+      '',
+    ].join('\n');
+    out.push({
+      metadata: meta('Secret', `istio-remote-secret-${remote.cluster}`, ISTIO_NAMESPACE, istiodCreated + 60_000, {
+        labels: { 'istio/multiCluster': 'true' },
+        annotations: { 'networking.istio.io/cluster': remote.cluster },
+      }),
+      type: 'Opaque',
+      data: { [remote.cluster]: b64(kubeconfig) },
+    });
+  }
+  return out;
+}
+
+/** Istio config: the cross-network gateway (expose-services.yaml), mesh-wide mTLS, and bookinfo-style routing. */
+function renderIstioConfig(ctx: RenderContext, meta: Meta): Array<[string, string, KubeObject]> {
+  const { cluster } = ctx;
+  const out: Array<[string, string, KubeObject]> = [];
+  const networking = (kind: string, resource: string, name: string, namespace: string, createdMs: number, spec: unknown): [string, string, KubeObject] => [
+    resource,
+    'networking.istio.io',
+    { apiVersion: 'networking.istio.io/v1', kind, metadata: { ...meta(kind, name, namespace, createdMs), generation: 1 } as KubeObject['metadata'], spec },
+  ];
+  const eastwest = cluster.services.find((s) => s.gatewayKind === 'eastwest');
+  if (eastwest) {
+    out.push(
+      networking('Gateway', 'gateways', 'cross-network-gateway', ISTIO_NAMESPACE, eastwest.createdMs + 30_000, {
+        selector: { istio: eastwest.selector.istio },
+        servers: [{ port: { number: 15443, name: 'tls', protocol: 'TLS' }, tls: { mode: 'AUTO_PASSTHROUGH' }, hosts: ['*.local'] }],
+      }),
+    );
+  }
+  const istiodCreated = cluster.workloads.find((w) => w.role === 'istiod')?.createdMs ?? cluster.createdMs;
+  out.push([
+    'peerauthentications',
+    'security.istio.io',
+    { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { ...meta('PeerAuthentication', 'default', ISTIO_NAMESPACE, istiodCreated + 120_000), generation: 1 } as KubeObject['metadata'], spec: { mtls: { mode: 'STRICT' } } },
+  ]);
+  // Routing for every service that has several versions somewhere in the mesh: a DestinationRule with
+  // subsets per version and a VirtualService (the bookinfo samples' pattern).
+  const versionsByService = new Map<string, Set<string>>();
+  for (const c of ctx.mesh.clusters.values())
+    for (const w of c.workloads) if (w.role === 'workload' && w.version) versionsByService.set(`${w.namespace}/${w.app}`, (versionsByService.get(`${w.namespace}/${w.app}`) ?? new Set()).add(w.version));
+  for (const svc of cluster.services) {
+    const versions = [...(versionsByService.get(`${svc.namespace}/${svc.name}`) ?? [])].sort();
+    if (versions.length < 2) continue;
+    const host = serviceHostname(svc.name, svc.namespace);
+    out.push(networking('DestinationRule', 'destinationrules', svc.name, svc.namespace, svc.createdMs + 60_000, { host, subsets: versions.map((v) => ({ name: v, labels: { version: v } })) }));
+    out.push(networking('VirtualService', 'virtualservices', svc.name, svc.namespace, svc.createdMs + 60_000, { hosts: [svc.name], http: [{ route: versions.map((v, i) => ({ destination: { host: svc.name, subset: v }, weight: i === versions.length - 1 ? 100 - Math.floor(100 / versions.length) * (versions.length - 1) : Math.floor(100 / versions.length) })) }] }));
+  }
+  out.push(
+    networking('ServiceEntry', 'serviceentries', 'external-httpbin', 'istio-system', istiodCreated + 180_000, {
+      hosts: ['httpbin.org'],
+      location: 'MESH_EXTERNAL',
+      ports: [{ number: 443, name: 'https', protocol: 'TLS' }],
+      resolution: 'DNS',
+    }),
+  );
+  return out;
+}

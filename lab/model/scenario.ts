@@ -1,0 +1,236 @@
+/**
+ * The scenario: a concise YAML description of a multi-cluster Istio mesh. Everything the lab serves is
+ * computed from it (lab/model/mesh.ts resolves the generated values, the other modules render them).
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const name = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a DNS-1123 name');
+const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address');
+const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR');
+const age = z.string().regex(/^(\d+[dhms])+$/, 'must be an age like 103m, 10d or 9m43s');
+
+const NodeSpec = z.union([
+  name.transform((n) => ({ name: n })),
+  z.object({ name, ip: ipv4.optional(), region: z.string().optional(), zone: z.string().optional(), controlPlane: z.boolean().optional() }),
+]);
+
+/**
+ * A gateway Service port as kubectl prints it: "15021:31046" (port:nodePort) or "15443" (nodePort
+ * generated); or spelled out.
+ */
+const GatewayPort = z.union([
+  z.string().regex(/^\d+(:\d+)?$/, 'must be "port" or "port:nodePort"').transform((text) => {
+    const [port, nodePort] = text.split(':').map(Number);
+    return { port, nodePort: nodePort as number | undefined, name: undefined as string | undefined, targetPort: undefined as number | undefined };
+  }),
+  z.number().int().transform((port) => ({ port, nodePort: undefined as number | undefined, name: undefined as string | undefined, targetPort: undefined as number | undefined })),
+  z.object({ port: z.number().int(), nodePort: z.number().int().optional(), name: z.string().optional(), targetPort: z.number().int().optional() }),
+]);
+
+const GatewaySpec = z.object({
+  name,
+  /** eastwest: the cross-network gateway (labelled with the network); ingress: north-south. */
+  kind: z.enum(['eastwest', 'ingress']),
+  clusterIP: ipv4.optional(),
+  /** LoadBalancer address; omitted = <pending>. */
+  externalIP: ipv4.optional(),
+  ports: z.array(GatewayPort).min(1),
+  /** Explicit pod names; their count is the replica count. */
+  pods: z.array(name).optional(),
+  replicas: z.number().int().min(0).optional(),
+  /** Age of the pods; serviceAge of the Service (default: the same). */
+  age: age.optional(),
+  serviceAge: age.optional(),
+});
+
+const RemoteSync = z.enum(['synced', 'syncing', 'timeout', 'closed']);
+
+const ClusterSpec = z.object({
+  /** Istio cluster ID (also the kubeconfig cluster name). */
+  id: name,
+  /** kubeconfig context and user names; default "<id>-admin@<id>" and "<id>-admin". */
+  context: z.string().optional(),
+  user: z.string().optional(),
+  auth: z.enum(['cert', 'token']).default('cert'),
+  /** Extra users (each gets a context "<user>@<id>"), e.g. a restricted viewer for 403 drills. */
+  extraUsers: z.array(z.object({ name: z.string(), auth: z.enum(['cert', 'token']).default('token') })).default([]),
+  network: name,
+  kubernetesVersion: z.string().regex(/^v\d+\.\d+\.\d+$/).default('v1.29.4'),
+  podCIDR: cidr.default('192.168.0.0/16'),
+  serviceCIDR: cidr.default('10.96.0.0/12'),
+  nodeCIDR: cidr.default('172.40.140.0/24'),
+  nodes: z.array(NodeSpec).min(1).optional(),
+  /** Locality applied to nodes that do not state their own. */
+  region: z.string().optional(),
+  zone: z.string().optional(),
+  /** How long ago the cluster (kube-system, nodes) was created. */
+  age: age.default('30d'),
+  istiod: z
+    .object({
+      pods: z.array(name).optional(),
+      replicas: z.number().int().min(0).optional(),
+      clusterIP: ipv4.optional(),
+      age: age.optional(),
+      serviceAge: age.optional(),
+    })
+    .default({}),
+  gateways: z.array(GatewaySpec).default([]),
+  /** Remote secrets this cluster's istiod reads: one Secret istio-remote-secret-<cluster> each. */
+  remoteSecrets: z.array(z.object({ cluster: name, status: RemoteSync.default('synced') })).default([]),
+  /** Root CA identity when istio.sharedRootCA is false (clusters naming the same CA share it). */
+  rootCA: z.string().optional(),
+});
+
+const ServicePort = z.union([
+  z.number().int().transform((port) => ({ port, name: undefined as string | undefined, targetPort: undefined as number | undefined, protocol: 'TCP' as const })),
+  z.object({ port: z.number().int(), name: z.string().optional(), targetPort: z.number().int().optional(), protocol: z.enum(['TCP', 'UDP']).default('TCP') }),
+]);
+
+const PodSpec = z.object({
+  name,
+  ip: ipv4.optional(),
+  node: z.string().optional(),
+  phase: z.enum(['Running', 'Pending', 'Succeeded', 'Failed']).default('Running'),
+  ready: z.boolean().optional(),
+  restarts: z.number().int().min(0).default(0),
+  age: age.optional(),
+});
+
+const WorkloadSpec = z.object({
+  /** Deployment (or StatefulSet) name, e.g. reviews-v1. */
+  name,
+  namespace: name,
+  cluster: name,
+  app: name,
+  version: z.string().optional(),
+  kind: z.enum(['Deployment', 'StatefulSet']).default('Deployment'),
+  replicas: z.number().int().min(0).optional(),
+  /** Container ports of the main container (service targetPorts point here). */
+  ports: z.array(z.number().int()).default([]),
+  image: z.string().optional(),
+  /** Injected istio-proxy sidecar; default: the namespace's injection label. */
+  sidecar: z.boolean().optional(),
+  serviceAccount: z.string().optional(),
+  pods: z.array(PodSpec).default([]),
+  age: age.default('79m'),
+});
+
+const ServiceSpec = z.object({
+  name,
+  namespace: name,
+  /** Clusters defining the Service; default every cluster. */
+  clusters: z.array(name).optional(),
+  ports: z.array(ServicePort).min(1),
+  /** Explicit cluster IPs per cluster; others are generated. */
+  clusterIPs: z.record(z.string(), ipv4).default({}),
+  selector: z.record(z.string(), z.string()).optional(),
+  age: age.optional(),
+});
+
+/** Which services a workload's sidecar is configured for (a Sidecar egress); default every mesh service. */
+const CallSpec = z.object({
+  from: z.object({ namespace: name, app: name }),
+  /** "<service>.<namespace>" names. */
+  to: z.array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, 'must be "<service>.<namespace>"')),
+});
+
+/** Per-proxy xDS state for syncz (default SYNCED everywhere). */
+const XdsStateSpec = z.object({
+  cluster: name,
+  namespace: name,
+  pod: name,
+  type: z.enum(['cds', 'lds', 'rds', 'eds']),
+  status: z.enum(['stale', 'never-acked', 'not-sent']),
+});
+
+const LabFaultSpec = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('api-down'), cluster: z.string(), down: z.boolean() }),
+  z.object({ type: z.literal('api-latency'), cluster: z.string(), ms: z.number().min(0) }),
+  z.object({
+    type: z.literal('forbid'),
+    cluster: z.string(),
+    user: z.string(),
+    verb: z.string(),
+    resource: z.string(),
+    namespace: z.string().optional(),
+    on: z.boolean(),
+  }),
+  z.object({ type: z.literal('remote-sync'), cluster: z.string(), remote: z.string(), status: RemoteSync }),
+  z.object({ type: z.literal('eastwest-pending'), cluster: z.string(), pending: z.boolean() }),
+  z.object({ type: z.literal('endpoint-ejected'), cluster: z.string(), namespace: z.string(), pod: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('endpoint-draining'), cluster: z.string(), namespace: z.string(), pod: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('istiod-not-ready'), cluster: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('istiod-malformed'), cluster: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('scale-workload'), cluster: z.string(), namespace: z.string(), workload: z.string(), replicas: z.number().int().min(0) }),
+]);
+
+export const ScenarioSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    istio: z
+      .object({
+        version: z.string().regex(/^\d+\.\d+\.\d+$/).default('1.21.2'),
+        revision: z.string().default('default'),
+        meshId: z.string().default('mesh1'),
+        trustDomain: z.string().default('cluster.local'),
+        dnsCapture: z.boolean().default(true),
+        sharedRootCA: z.boolean().default(true),
+      })
+      .default({ version: '1.21.2', revision: 'default', meshId: 'mesh1', trustDomain: 'cluster.local', dnsCapture: true, sharedRootCA: true }),
+    /** Time a new replica (scale-workload) takes from Pending to Ready. */
+    podStartMs: z.number().int().min(0).default(1500),
+    clusters: z.array(ClusterSpec).min(1),
+    namespaces: z.array(z.object({ name, injection: z.boolean().default(true), age: age.optional() })).default([]),
+    workloads: z.array(WorkloadSpec).default([]),
+    services: z.array(ServiceSpec).default([]),
+    calls: z.array(CallSpec).default([]),
+    xds: z.array(XdsStateSpec).default([]),
+    faults: z.array(LabFaultSpec).default([]),
+  })
+  .superRefine((s, ctx) => {
+    const clusterIds = new Set(s.clusters.map((c) => c.id));
+    const namespaces = new Set(s.namespaces.map((n) => n.name));
+    const unknownCluster = (id: string, path: (string | number)[]) => {
+      if (!clusterIds.has(id)) ctx.addIssue({ code: 'custom', path, message: `unknown cluster "${id}"` });
+    };
+    if (clusterIds.size !== s.clusters.length) ctx.addIssue({ code: 'custom', path: ['clusters'], message: 'cluster ids must be unique' });
+    s.clusters.forEach((c, i) => c.remoteSecrets.forEach((r, j) => unknownCluster(r.cluster, ['clusters', i, 'remoteSecrets', j, 'cluster'])));
+    s.workloads.forEach((w, i) => {
+      unknownCluster(w.cluster, ['workloads', i, 'cluster']);
+      if (!namespaces.has(w.namespace)) ctx.addIssue({ code: 'custom', path: ['workloads', i, 'namespace'], message: `namespace "${w.namespace}" is not declared under namespaces:` });
+    });
+    s.services.forEach((svc, i) => {
+      (svc.clusters ?? []).forEach((c, j) => unknownCluster(c, ['services', i, 'clusters', j]));
+      Object.keys(svc.clusterIPs).forEach((c) => unknownCluster(c, ['services', i, 'clusterIPs', c]));
+      if (!namespaces.has(svc.namespace)) ctx.addIssue({ code: 'custom', path: ['services', i, 'namespace'], message: `namespace "${svc.namespace}" is not declared under namespaces:` });
+    });
+    s.faults.forEach((f, i) => unknownCluster(f.cluster, ['faults', i, 'cluster']));
+    s.xds.forEach((x, i) => unknownCluster(x.cluster, ['xds', i, 'cluster']));
+  });
+
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type ClusterSpec = Scenario['clusters'][number];
+export type GatewaySpec = ClusterSpec['gateways'][number];
+export type WorkloadSpec = Scenario['workloads'][number];
+export type ServiceSpec = Scenario['services'][number];
+
+/** Validates a scenario object (already parsed from YAML or built in code); throws a readable error. */
+export function parseScenario(input: unknown, source = 'scenario'): Scenario {
+  const result = ScenarioSchema.safeParse(input);
+  if (!result.success) throw new Error(`invalid ${source}:\n${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+export function loadScenario(path: string): Scenario {
+  let document: unknown;
+  try {
+    document = parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read scenario ${path}: ${(err as Error).message}`);
+  }
+  return parseScenario(document, `scenario ${path}`);
+}
