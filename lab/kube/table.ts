@@ -44,7 +44,6 @@ export function humanDuration(ms: number): string {
 }
 
 // Loosely typed accessors: objects are JSON from the world.
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const spec = (o: KubeObject): any => (o.spec ?? {}) as any;
 const status = (o: KubeObject): any => (o.status ?? {}) as any;
 
@@ -216,7 +215,6 @@ const columnsByResource: Record<string, Column[]> = {
     ageColumn,
   ],
 };
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
