@@ -7,6 +7,7 @@ import type { EndpointHealth, EndpointRow } from '../types/api';
 import { endpointLabel, healthName, hostAddress, localityLabel } from './envoy-clusters';
 import { arrayAt, isObject, numberAt, objectAt, parseJsonObject, stringAt, type JsonObject } from './json';
 import { BadResponseError } from './errors';
+import { compareStrings } from '../format/compare';
 
 const SOURCE = 'Envoy /config_dump';
 
@@ -36,8 +37,7 @@ function subsetKey(cluster: string): { direction: string; subset: string; name: 
 function compareLoadAssignments(a: string, b: string): number {
   const x = subsetKey(a);
   const y = subsetKey(b);
-  const cmp = (p: string, q: string) => (p < q ? -1 : p > q ? 1 : 0);
-  return cmp(x.name, y.name) || cmp(x.subset, y.subset) || x.port - y.port || cmp(x.direction, y.direction);
+  return compareStrings(x.name, y.name) || compareStrings(x.subset, y.subset) || x.port - y.port || compareStrings(x.direction, y.direction);
 }
 
 /**

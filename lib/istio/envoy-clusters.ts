@@ -6,6 +6,7 @@
 import type { EndpointHealth, EndpointRow } from '../types/api';
 import { arrayAt, flagAt, isObject, numberAt, objectAt, parseJsonObject, stringAt } from './json';
 import { BadResponseError } from './errors';
+import { compareStrings } from '../format/compare';
 
 const SOURCE = 'Envoy /clusters';
 
@@ -141,10 +142,6 @@ function matches(cluster: string, host: ParsedHost, filter: EndpointFilter): boo
   if (filter.address && !equalFold(host.address, filter.address)) return false;
   if (filter.status && !equalFold(host.status, filter.status)) return false;
   return true;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

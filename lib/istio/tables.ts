@@ -4,12 +4,9 @@
  */
 import { XDS_TYPES, type EndpointRow, type ProxyStatusRow, type RemoteClusterRow, type XdsStatus } from '../types/api';
 import { tabwrite } from './tabwriter';
+import { compareStrings } from '../format/compare';
 
 const ISTIOCTL_LAYOUT = { minwidth: 0, padding: 5 };
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * `istioctl proxy-config endpoints` (ENDPOINT STATUS OUTLIER CHECK CLUSTER). Rows are printed in the

@@ -7,6 +7,7 @@
 import type { EndpointTarget } from '../types/api';
 import { EASTWEST_TLS_PORT, NETWORK_LABEL, portOf } from '../format/kube';
 import type { ClusterSnapshot } from './snapshot';
+import { compareStrings } from '../format/compare';
 
 interface PodEntry {
   cluster: string;
@@ -44,7 +45,7 @@ export interface ResolveFrom {
 export function buildAddressIndex(snapshots: ClusterSnapshot[]): AddressIndex {
   const podsByIp = new Map<string, PodEntry[]>();
   const gatewaysByAddress = new Map<string, GatewayEntry[]>();
-  const sorted = [...snapshots].sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
+  const sorted = [...snapshots].sort((a, b) => compareStrings(a.cluster, b.cluster));
   for (const snapshot of sorted) {
     for (const pod of snapshot.pods) {
       if (!pod.ip) continue;

@@ -12,6 +12,7 @@
 import type { GatewayService, LogicalService, TopologyEdge, TopologyNode, TopologyResponse } from '../types/api';
 import { EASTWEST_TLS_PORT } from '../format/kube';
 import type { ClusterSnapshot, PodSnapshot, ServiceSnapshot } from '../mesh/snapshot';
+import { compareStrings } from '../format/compare';
 
 export type Topology = Omit<TopologyResponse, 'generatedAt'>;
 
@@ -44,9 +45,6 @@ function hasSelector(svc: ServiceSnapshot): svc is ServiceSnapshot & { selector:
   return svc.selector !== null && Object.keys(svc.selector).length > 0;
 }
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 function edge(source: string, target: string, kind: TopologyEdge['kind'], address?: string): TopologyEdge {
   const e: TopologyEdge = { id: `${source}->${target}`, source, target, kind };
   if (address) e.address = address;
