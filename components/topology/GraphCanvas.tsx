@@ -111,15 +111,7 @@ export function GraphCanvas({
       hook.layoutRuns += 1;
       hook.layoutDone = true;
     });
-    const tRun = performance.now(); // TEMP-PROFILE
     run.run();
-    console.log('TEMP run', performance.now() - tRun); // TEMP-PROFILE
-    const tFit = performance.now(); // TEMP-PROFILE
-    const bb = cy.elements().boundingBox({ includeLabels: false, includeOverlays: false } as never);
-    console.log('TEMP bb', performance.now() - tFit); // TEMP-PROFILE
-    const zoom = Math.min((cy.width() - 60) / bb.w, (cy.height() - 60) / bb.h);
-    cy.viewport({ zoom, pan: { x: (cy.width() - zoom * (bb.x1 + bb.x2)) / 2, y: (cy.height() - zoom * (bb.y1 + bb.y2)) / 2 } });
-    console.log('TEMP fit', performance.now() - tFit); // TEMP-PROFILE
   };
 
   // Create the instance once the first data is there (its size picks the renderer's options).
@@ -166,7 +158,6 @@ export function GraphCanvas({
       };
       hookRef.current = hook;
       window.__isthmusTopology = hook;
-      (window as unknown as { __cy: unknown }).__cy = cy; // TEMP-PROFILE
       cyRef.current = cy;
       setReady(true);
     });
@@ -193,7 +184,6 @@ export function GraphCanvas({
     const firstLoad = shownRef.current.size === 0;
     const diff = diffElements(shownRef.current, elements);
     if (!firstLoad && !diff.structural && diff.updated.length === 0) return;
-    const tAdd = performance.now(); // TEMP-PROFILE
     cy.batch(() => {
       for (const id of diff.removed) cy.getElementById(id).remove();
       for (const el of diff.updated) {
@@ -206,7 +196,6 @@ export function GraphCanvas({
       if (missing.length > 0) cy.add(insertionOrder(missing));
     });
     shownRef.current = new Map(elements.map((el) => [el.data.id, el]));
-    console.log('TEMP add', performance.now() - tAdd); // TEMP-PROFILE
     if (firstLoad) {
       const hook = hookRef.current;
       cy.one('render', () => {
