@@ -5,13 +5,13 @@
  *   npm run bench:ui [-- --clusters 10 --namespaces 20 --pods 4000 --runs 3]
  * Builds the app first when .next/BUILD_ID is missing. Cleans up every process it started.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from '@playwright/test';
+import { startNextServer, type NextServer } from '../e2e/next-server';
 import { startLab, type Lab } from '../lab/index';
 
 const root = path.resolve(__dirname, '..');
@@ -20,31 +20,6 @@ const GOALS = { firstPaintMs: 1500, layoutMs: 3000, overviewJsKb: 250 };
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
 }
 
 /** Sum of the gzip sizes of the /_next/static scripts a page's HTML loads. */
@@ -87,19 +62,16 @@ async function main() {
 
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'isthmus-bench-ui-'));
   let lab: Lab | null = null;
-  let next: ChildProcess | null = null;
+  let next: NextServer | null = null;
   let browser: Browser | null = null;
   try {
     console.log(`starting the lab: ${scale.clusters} clusters, ${scale.namespaces} namespaces, ${scale.pods} pods`);
     lab = await startLab({ scale, kubeconfigOut: path.join(tmp, 'kubeconfig') });
-    const port = await freePort();
-    const baseURL = `http://127.0.0.1:${port}`;
-    next = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
-      cwd: root,
-      env: { ...process.env, ISTHMUS_KUBECONFIG: lab.kubeconfigPath, ISTHMUS_CONTEXTS: '', ISTHMUS_DEMO: '1', ISTHMUS_DEADLINE_MS: '20000', NEXT_TELEMETRY_DISABLED: '1' },
-      stdio: 'ignore',
+    next = await startNextServer({
+      env: { ISTHMUS_KUBECONFIG: lab.kubeconfigPath, ISTHMUS_CONTEXTS: '', ISTHMUS_DEMO: '1', ISTHMUS_DEADLINE_MS: '20000' },
+      readyPath: '/api/clusters',
     });
-    await waitForHttp(`${baseURL}/api/clusters`, next, 60_000);
+    const { baseURL } = next;
 
     // Warm the server's read of the clusters so the browser runs measure the page, and report the API.
     const apiStarted = performance.now();
@@ -147,12 +119,7 @@ async function main() {
     console.log(row('topology first-load JS (gzip, no canvas)', `${topologyJs.kb.toFixed(1)} kB`));
   } finally {
     await browser?.close().catch(() => undefined);
-    if (next && next.exitCode === null) {
-      const exited = new Promise((r) => next!.once('exit', r));
-      next.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (next.exitCode === null) next.kill('SIGKILL');
-    }
+    await next?.stop();
     await lab?.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
