@@ -4,7 +4,7 @@ import { PortForward } from '@kubernetes/client-node';
 import type WebSocket from 'isomorphic-ws';
 import { withDeadline, type Deadline } from './deadline';
 import { DescribedError, UpstreamStatusError } from './errors';
-import { HttpResponseReader, MalformedHttpError } from './http-response';
+import { HttpResponseReader, MalformedHttpError, type RawHttpResponse } from './http-response';
 import type { ClusterHandle } from './registry';
 
 /**
@@ -42,80 +42,195 @@ export function istiodMonitoringPort(annotations: Record<string, string> | undef
  */
 export async function podGet(cluster: ClusterHandle, target: PodPort, path: PodPath, deadline: Deadline): Promise<string> {
   if (!ALLOWED.has(path)) throw new Error(`path not allowed: ${path}`);
-  const res = await withDeadline(deadline, (signal) => forwardOnce(cluster, target, path, signal));
+  const res = await withDeadline(deadline, (signal) => pooledGet(cluster, target, path, signal));
   if (res.status !== 200) throw new UpstreamStatusError(res.status, res.body.toString('utf8').slice(0, 2000));
   return res.body.toString('utf8');
 }
 
-function forwardOnce(cluster: ClusterHandle, target: PodPort, path: string, signal: AbortSignal) {
-  const where = `pod ${target.namespace}/${target.pod} port ${target.port}`;
-  const reader = new HttpResponseReader();
-  const input = new PassThrough();
-  let received = 0;
-  let ws: WebSocket | null = null;
-  let settled = false;
+/* ------------------------------------------------------------------------ forward connections */
 
-  return new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
-    const finish = (err: unknown, res?: { status: number; body: Buffer }) => {
-      if (settled) return;
-      settled = true;
-      // Always close the WebSocket: the client never ends the forward by itself.
-      try {
-        ws?.close();
-      } catch {
-        /* already closed */
-      }
-      input.destroy();
-      signal.removeEventListener('abort', onAbort);
-      if (err) reject(err);
-      else resolve(res!);
-    };
-    const onAbort = () => finish(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+/**
+ * Opening a forward costs a WebSocket upgrade through the API server (one or more round trips of its
+ * latency), so a finished forward is kept open for IDLE_MS and reused with HTTP keep-alive, as long as
+ * the pod side keeps the connection. One request at a time per connection; concurrent requests open more.
+ */
+const IDLE_MS = 60_000;
+const MAX_IDLE_PER_TARGET = 2;
+
+class ForwardConnection {
+  private ws: WebSocket | null = null;
+  private input = new PassThrough();
+  private pending: { reader: HttpResponseReader; resolve: (r: RawHttpResponse) => void; reject: (e: unknown) => void; received: number } | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  dead = false;
+  /** Requests completed on this connection (a failure on a reused one is retried on a fresh one). */
+  served = 0;
+
+  constructor(
+    readonly key: string,
+    private readonly cluster: ClusterHandle,
+    private readonly target: PodPort,
+  ) {}
+
+  private get where() {
+    return `pod ${this.target.namespace}/${this.target.pod} port ${this.target.port}`;
+  }
+
+  async open(signal: AbortSignal): Promise<void> {
     const output = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        received += chunk.length;
-        try {
-          if (received > MAX_BODY_BYTES) throw new DescribedError('bad-response', `${where} answered more than ${MAX_BODY_BYTES >> 20} MiB`);
-          const res = reader.push(chunk);
-          if (res) finish(null, res);
-        } catch (e) {
-          finish(e instanceof DescribedError ? e : new DescribedError('bad-response', `${where} did not answer HTTP (${(e as Error).message})`));
-        }
+      write: (chunk: Buffer, _enc, done) => {
+        this.onData(chunk);
         done();
       },
     });
     // The kubelet reports a failed forward (nothing listening, pod gone) as text on the error channel.
     const errors = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        if (chunk.length) finish(new DescribedError('unreachable', `port-forward to ${where} failed: nothing accepted the connection`));
+      write: (chunk: Buffer, _enc, done) => {
+        if (chunk.length) this.fail(new DescribedError('unreachable', `port-forward to ${this.where} failed: nothing accepted the connection`));
         done();
       },
     });
+    const socket = await new PortForward(this.cluster.kc, false).portForward(this.target.namespace, this.target.pod, [this.target.port], output, errors, this.input);
+    this.ws = typeof socket === 'function' ? socket() : socket;
+    this.ws?.on('close', () => this.onClose());
+    // Deadline passed while connecting: do not keep the late socket.
+    if (signal.aborted || this.dead) this.close();
+  }
 
-    const forward = new PortForward(cluster.kc, false);
-    forward
-      .portForward(target.namespace, target.pod, [target.port], output, errors, input)
-      .then((socket) => {
-        ws = typeof socket === 'function' ? socket() : socket;
-        if (settled) {
-          // The deadline passed while connecting: close the late socket.
-          ws?.close();
-          return;
-        }
-        ws?.on('close', () => {
-          if (settled) return;
-          try {
-            const res = reader.end();
-            finish(null, res);
-          } catch (e) {
-            finish(new DescribedError(e instanceof MalformedHttpError ? 'bad-response' : 'unreachable', `${where} closed the forward before answering`));
-          }
-        });
-        input.write(
-          `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\nUser-Agent: isthmus\r\nAccept: application/json\r\nConnection: close\r\n\r\n`,
-        );
-      })
-      .catch((e: unknown) => finish(e)); // ws ErrorEvent or node error: errors.ts reads its code / status
+  request(path: string, signal: AbortSignal): Promise<RawHttpResponse> {
+    if (this.dead) return Promise.reject(new DescribedError('unreachable', `port-forward to ${this.where} closed`));
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    return new Promise<RawHttpResponse>((resolve, reject) => {
+      const onAbort = () => {
+        // The connection is mid-exchange: it cannot be reused.
+        this.fail(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.pending = {
+        reader: new HttpResponseReader(),
+        received: 0,
+        resolve: (r) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(r);
+        },
+        reject: (e) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      };
+      this.input.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${this.target.port}\r\nUser-Agent: isthmus\r\nAccept: application/json\r\n\r\n`);
+    });
+  }
+
+  private onData(chunk: Buffer) {
+    const p = this.pending;
+    if (!p) return; // bytes outside an exchange: ignore (the next request starts a fresh reader)
+    p.received += chunk.length;
+    try {
+      if (p.received > MAX_BODY_BYTES) throw new DescribedError('bad-response', `${this.where} answered more than ${MAX_BODY_BYTES >> 20} MiB`);
+      const res = p.reader.push(chunk);
+      if (!res) return;
+      this.pending = null;
+      this.served++;
+      if (/\bclose\b/i.test(res.headers.connection ?? '')) this.close();
+      p.resolve(res);
+    } catch (e) {
+      this.fail(e instanceof DescribedError ? e : new DescribedError('bad-response', `${this.where} did not answer HTTP (${(e as Error).message})`));
+    }
+  }
+
+  private onClose() {
+    const p = this.pending;
+    this.pending = null;
+    this.dead = true;
+    if (!p) return;
+    try {
+      // A close-delimited body ends here.
+      p.resolve(p.reader.end());
+    } catch (e) {
+      p.reject(new DescribedError(e instanceof MalformedHttpError ? 'bad-response' : 'unreachable', `${this.where} closed the forward before answering`));
+    }
+  }
+
+  private fail(err: unknown) {
+    const p = this.pending;
+    this.pending = null;
+    this.close();
+    p?.reject(err);
+  }
+
+  /** Back to the pool, closed after IDLE_MS unused. */
+  idle(onExpire: () => void) {
+    this.idleTimer = setTimeout(() => {
+      this.close();
+      onExpire();
+    }, IDLE_MS);
+    this.idleTimer.unref?.();
+  }
+
+  close() {
+    this.dead = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.input.destroy();
+    try {
+      this.ws?.close();
+    } catch {
+      /* already closed */
+    }
+  }
+}
+
+const idlePool = new Map<string, ForwardConnection[]>();
+
+function takeIdle(key: string): ForwardConnection | null {
+  const list = idlePool.get(key);
+  while (list?.length) {
+    const conn = list.pop()!;
+    if (!conn.dead) return conn;
+  }
+  return null;
+}
+
+function release(conn: ForwardConnection) {
+  if (conn.dead) return;
+  const list = idlePool.get(conn.key) ?? [];
+  if (list.length >= MAX_IDLE_PER_TARGET) return conn.close();
+  list.push(conn);
+  idlePool.set(conn.key, list);
+  conn.idle(() => {
+    const l = idlePool.get(conn.key);
+    if (l) idlePool.set(conn.key, l.filter((c) => c !== conn));
   });
+}
+
+async function pooledGet(cluster: ClusterHandle, target: PodPort, path: string, signal: AbortSignal): Promise<RawHttpResponse> {
+  const key = `${cluster.name}\u0000${cluster.generation}\u0000${target.namespace}/${target.pod}:${target.port}`;
+  const reused = takeIdle(key);
+  if (reused) {
+    try {
+      const res = await reused.request(path, signal);
+      release(reused);
+      return res;
+    } catch (e) {
+      reused.close();
+      if (signal.aborted) throw e;
+      // The pod side may have dropped the idle connection: try once on a fresh forward.
+    }
+  }
+  const conn = new ForwardConnection(key, cluster, target);
+  try {
+    await conn.open(signal);
+    const res = await conn.request(path, signal);
+    release(conn);
+    return res;
+  } catch (e) {
+    conn.close();
+    throw e;
+  }
+}
+
+/** Closes every kept-open forward (tests, benchmark, shutdown). */
+export function closeAllForwards(): void {
+  for (const list of idlePool.values()) for (const c of list) c.close();
+  idlePool.clear();
 }
