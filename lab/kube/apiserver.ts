@@ -260,6 +260,7 @@ export async function startClusterApiServer(opts: {
     const table = wantsTable(req);
 
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders(); // clients (client-node's Watch) wait for the headers before they call back
     const send = (type: string, object: unknown) => res.write(JSON.stringify({ type, object }) + '\n');
     const sendObject = (type: string, o: KubeObject) =>
       send(type, table ? toTable(r.type, [o], { resourceVersion: o.metadata.resourceVersion }, includeObject(url)) : withKind(r.type, o));
