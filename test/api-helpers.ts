@@ -1,0 +1,44 @@
+/** Shared setup for the API integration tests (test/api-*.test.ts): the lab's seed scenario behind our server code. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startLab, type Lab } from '@/lab/index';
+import { clearCache } from '@/server/fanout';
+import { closeAllForwards } from '@/server/k8s/portforward';
+import { getRegistry } from '@/server/k8s/registry';
+
+export const DEADLINE_MS = 1500;
+export const CLUSTER1 = 'cluster1-admin@cluster1';
+export const CLUSTER2 = 'cluster2-admin@cluster2';
+
+/** Starts the seed lab and points the server's environment at it (short deadline, no cache). */
+export async function startSeedLab(): Promise<Lab> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-api-'));
+  const lab = await startLab({ kubeconfigOut: path.join(dir, 'kubeconfig') });
+  process.env.ISTHMUS_KUBECONFIG = lab.kubeconfigPath;
+  process.env.ISTHMUS_CONTEXTS = '';
+  process.env.ISTHMUS_DEADLINE_MS = String(DEADLINE_MS);
+  process.env.ISTHMUS_CACHE_MS = '0';
+  return lab;
+}
+
+export async function stopLab(lab: Lab | undefined): Promise<void> {
+  closeAllForwards();
+  await lab?.stop();
+}
+
+/** Forget cached results and kept-open forwards, so the next call sees faults as a new page load would. */
+export function freshState(): void {
+  clearCache();
+  closeAllForwards();
+}
+
+export const registry = () => getRegistry();
+
+export function apiRequest(pathAndQuery: string): Request {
+  return new Request(`http://127.0.0.1:3000${pathAndQuery}`);
+}
+
+export function params<T extends Record<string, string>>(p: T): { params: Promise<T> } {
+  return { params: Promise.resolve(p) };
+}
