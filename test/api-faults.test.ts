@@ -1,0 +1,125 @@
+/**
+ * Faults against the seed lab: a cluster down, slow, forbidden to port-forward, an istiod answering
+ * garbage, an east-west gateway without an address. Each check sees the fault as a fresh page load.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Lab } from '@/lab/index';
+import type { LabFault } from '@/lab/world';
+import type { EndpointsResponse, MeshResponse } from '@/lib/types/api';
+import { GET as meshGET } from '@/app/api/mesh/route';
+import { GET as endpointsGET } from '@/app/api/clusters/[cluster]/namespaces/[ns]/pods/[pod]/endpoints/route';
+import { apiRequest, CLUSTER1, CLUSTER2, DEADLINE_MS, freshState, params, startSeedLab, stopLab } from './api-helpers';
+
+let lab: Lab;
+const undo: LabFault[] = [];
+beforeAll(async () => {
+  lab = await startSeedLab();
+});
+afterAll(() => stopLab(lab));
+afterEach(() => {
+  for (const f of undo.splice(0)) lab.applyFault(f);
+  freshState();
+});
+
+/** Applies a fault for one test (reverted after it) and starts from a cold state. */
+function fault(on: LabFault, off: LabFault) {
+  lab.applyFault(on);
+  undo.push(off);
+  freshState();
+}
+
+async function timedMesh(): Promise<{ ms: number; mesh: MeshResponse; status: number }> {
+  const started = Date.now();
+  const res = await meshGET();
+  const mesh = (await res.json()) as MeshResponse;
+  return { ms: Date.now() - started, mesh, status: res.status };
+}
+
+function expectCluster1Complete(mesh: MeshResponse) {
+  const c1 = mesh.clusters.find((c) => c.cluster === CLUSTER1)!;
+  expect(c1).toMatchObject({ ok: true, error: null, clusterId: 'cluster1' });
+  expect(c1.remoteClusters.map((r) => r.name)).toEqual(['cluster1', 'cluster2']);
+  expect(c1.gateways.map((g) => g.name)).toEqual(['istio-eastwestgateway', 'istio-ingressgateway']);
+}
+
+describe('faults', () => {
+  it('cluster2 API down: answers within the deadline, cluster1 complete, cluster2 unreachable', async () => {
+    fault({ type: 'api-down', cluster: 'cluster2', down: true }, { type: 'api-down', cluster: 'cluster2', down: false });
+    const { ms, mesh, status } = await timedMesh();
+    expect(status).toBe(200);
+    expect(ms).toBeLessThan(DEADLINE_MS + 1000);
+    expectCluster1Complete(mesh);
+    const c2 = mesh.clusters.find((c) => c.cluster === CLUSTER2)!;
+    expect(c2.ok).toBe(false);
+    expect(c2.error?.kind).toBe('unreachable');
+    expect(c2.error?.message).toMatch(/^cluster2-admin@cluster2: API server https:\/\/127\.0\.0\.1:\d+ refused the connection$/);
+  });
+
+  it('a slow cluster times out at the deadline (plus a small margin) while the other completes', async () => {
+    fault({ type: 'api-latency', cluster: 'cluster2', ms: DEADLINE_MS * 4 }, { type: 'api-latency', cluster: 'cluster2', ms: 0 });
+    const { ms, mesh } = await timedMesh();
+    expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - 50);
+    expect(ms).toBeLessThan(DEADLINE_MS + 1000);
+    expectCluster1Complete(mesh);
+    const c2 = mesh.clusters.find((c) => c.cluster === CLUSTER2)!;
+    expect(c2.error?.kind).toBe('timeout');
+  });
+
+  it('403 on pods/portforward: forbidden on the istiod sources only, Kubernetes data still shown', async () => {
+    fault(
+      { type: 'forbid', cluster: 'cluster1', user: '*', verb: '*', resource: 'pods/portforward', on: true },
+      { type: 'forbid', cluster: 'cluster1', user: '*', verb: '*', resource: 'pods/portforward', on: false },
+    );
+    const { mesh, status } = await timedMesh();
+    expect(status).toBe(200);
+    const c1 = mesh.clusters.find((c) => c.cluster === CLUSTER1)!;
+    expect(c1.ok).toBe(true);
+    expect(c1.gateways).toHaveLength(2);
+    expect(c1.istiod.map((i) => i.pod)).toEqual(['istiod-6696b6844d-cwj44']);
+    expect(c1.remoteClusters).toEqual([]);
+    expect(c1.proxySync).toBeNull();
+    expect(c1.errors.map((e) => [e.kind, e.source])).toEqual([
+      ['forbidden', 'istiod istiod-6696b6844d-cwj44 /debug/clusterz'],
+      ['forbidden', 'istiod istiod-6696b6844d-cwj44 /debug/syncz'],
+    ]);
+    // cluster2 is untouched.
+    expect(mesh.clusters.find((c) => c.cluster === CLUSTER2)!.errors).toEqual([]);
+  });
+
+  it('malformed istiod JSON: bad-response for that source, no 500', async () => {
+    fault({ type: 'istiod-malformed', cluster: 'cluster2', on: true }, { type: 'istiod-malformed', cluster: 'cluster2', on: false });
+    const { mesh, status } = await timedMesh();
+    expect(status).toBe(200);
+    const c2 = mesh.clusters.find((c) => c.cluster === CLUSTER2)!;
+    expect(c2.ok).toBe(true);
+    expect(c2.gateways).toHaveLength(2);
+    expect(c2.errors.length).toBeGreaterThan(0);
+    expect(c2.errors.every((e) => e.kind === 'bad-response' && e.source.startsWith('istiod istiod-6c4d88c6d7-wpzz8'))).toBe(true);
+    expectCluster1Complete(mesh);
+  });
+
+  it('pending east-west IP: the gateway shows pending and remote endpoints arrive as raw pod IPs', async () => {
+    fault({ type: 'eastwest-pending', cluster: 'cluster1', pending: true }, { type: 'eastwest-pending', cluster: 'cluster1', pending: false });
+    const { mesh } = await timedMesh();
+    const ew = mesh.clusters.find((c) => c.cluster === CLUSTER1)!.gateways.find((g) => g.role === 'eastwest')!;
+    expect(ew).toMatchObject({ pending: true, externalIPs: [], hostname: null });
+
+    const pod = 'ratings-v1-6484c4d9bb-25cnf';
+    const cluster = 'outbound|9080||productpage.default.svc.cluster.local';
+    const res = await endpointsGET(
+      apiRequest(`/api/clusters/${encodeURIComponent(CLUSTER2)}/namespaces/default/pods/${pod}/endpoints?cluster=${encodeURIComponent(cluster)}`),
+      params({ cluster: CLUSTER2, ns: 'default', pod }),
+    );
+    const body = (await res.json()) as EndpointsResponse;
+    expect(body.rows.length).toBeGreaterThan(0);
+    for (const row of body.rows) {
+      expect(row.endpoint).not.toBe('172.40.143.182:15443');
+      expect(row.target).toMatchObject({ kind: 'pod', cluster: CLUSTER1, namespace: 'default' });
+      expect((row.target as { name: string }).name).toMatch(/^productpage-v1-/);
+    }
+  });
+
+  it('after all the faults, the lab still saw only GETs', () => {
+    expect(lab.requestLog().filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+});
