@@ -3,7 +3,6 @@
  * and kept in a store that counts resourceVersions; every change re-renders the touched cluster and diffs
  * it into ADDED/MODIFIED/DELETED events (kept in a bounded history for watches).
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, LabCluster, LabFault, LabUser, ResourceType, WatchEvent, World } from '../world';
 import { hexOf } from './determinism';
@@ -17,15 +16,11 @@ import type { Scenario } from './scenario';
 /** Events kept per cluster; a watch from an older resourceVersion gets 410 Gone. */
 export const WATCH_HISTORY = 1000;
 
-interface StoredObject {
-  object: KubeObject;
-  fingerprint: string;
-}
 
 interface ClusterStore {
   resourceVersion: number;
   /** Per typeKey: objects by "<namespace>/<name>", in list order. */
-  objects: Map<string, Map<string, StoredObject>>;
+  objects: Map<string, Map<string, KubeObject>>;
   history: Array<{ type: string; event: WatchEvent }>;
   /** Events at or below this resourceVersion are no longer retained. */
   historyFloor: number;
@@ -41,8 +36,9 @@ export interface WorldOptions {
 
 const objectKey = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-function fingerprint(o: KubeObject): string {
-  return createHash('sha1').update(JSON.stringify(o)).digest('base64');
+/** An object's content without its resourceVersion, to tell whether a re-render changed it. */
+function content(o: KubeObject): string {
+  return JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: '' } });
 }
 
 function labUser(name: string, auth: 'cert' | 'token', clusterId: string): LabUser {
@@ -94,29 +90,27 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
       stores.set(cluster, store);
     }
     for (const [type, objects] of rendered) {
-      const previous = store.objects.get(type) ?? new Map<string, StoredObject>();
-      const next = new Map<string, StoredObject>();
-      const changes: Array<{ kind: 'ADDED' | 'MODIFIED'; stored: StoredObject }> = [];
+      const previous = store.objects.get(type) ?? new Map<string, KubeObject>();
+      const next = new Map<string, KubeObject>();
+      const changes: Array<{ kind: 'ADDED' | 'MODIFIED'; object: KubeObject }> = [];
       for (const object of objects) {
         const k = objectKey(object);
-        const print = fingerprint(object);
         const old = previous.get(k);
-        if (old && old.fingerprint === print) {
+        // Compared as JSON only on re-renders (the initial load has nothing to compare with).
+        if (old && content(old) === content(object)) {
           next.set(k, old);
           continue;
         }
         object.metadata.resourceVersion = String(++store.resourceVersion);
-        const stored = { object, fingerprint: print };
-        next.set(k, stored);
-        if (!initial) changes.push({ kind: old ? 'MODIFIED' : 'ADDED', stored });
+        next.set(k, object);
+        if (!initial) changes.push({ kind: old ? 'MODIFIED' : 'ADDED', object });
       }
       store.objects.set(type, next);
-      for (const { kind, stored } of changes) emit(store, type, { type: kind, object: stored.object, resourceVersion: Number(stored.object.metadata.resourceVersion) });
+      for (const { kind, object } of changes) emit(store, type, { type: kind, object, resourceVersion: Number(object.metadata.resourceVersion) });
       for (const [k, old] of previous) {
         if (next.has(k)) continue;
         const rv = ++store.resourceVersion;
-        const object = { ...old.object, metadata: { ...old.object.metadata, resourceVersion: String(rv) } };
-        emit(store, type, { type: 'DELETED', object, resourceVersion: rv });
+        emit(store, type, { type: 'DELETED', object: { ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } }, resourceVersion: rv });
       }
     }
     if (initial) store.historyFloor = store.resourceVersion;
@@ -157,7 +151,7 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
       const objects = storeOf(cluster).objects.get(typeKey(type));
       if (!objects) return [];
       const out: KubeObject[] = [];
-      for (const { object } of objects.values()) if (namespace === undefined || object.metadata.namespace === namespace) out.push({ ...object });
+      for (const object of objects.values()) if (namespace === undefined || object.metadata.namespace === namespace) out.push({ ...object });
       return out;
     },
 

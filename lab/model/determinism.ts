@@ -2,8 +2,6 @@
  * Deterministic generators: every "random looking" value of the lab (uids, pod-name suffixes, IPs,
  * nonces, counters) derives from a hash of stable names, so two worlds built from one scenario are equal.
  */
-import { createHash } from 'node:crypto';
-
 /** 32-bit FNV-1a: cheap and stable; used where thousands of values are needed quickly. */
 export function hash32(text: string): number {
   let h = 0x811c9dc5;
@@ -14,12 +12,21 @@ export function hash32(text: string): number {
   return h >>> 0;
 }
 
-/** A hex digest of any length (sha256-based; for uids and nonces). */
+/** murmur3's 32-bit finalizer: spreads a counter into an unrelated-looking word. */
+function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** A hex string of any length derived from a name (hash once, then mix a counter: fast at 50,000 pods). */
 export function hexOf(text: string, length: number): string {
+  const seed = hash32(text);
   let out = '';
-  for (let round = 0; out.length < length; round++) {
-    out += createHash('sha256').update(`${round}:${text}`).digest('hex');
-  }
+  for (let i = 0; out.length < length; i++) out += mix32((seed + Math.imul(i, 0x9e3779b9)) >>> 0).toString(16).padStart(8, '0');
   return out.slice(0, length);
 }
 

@@ -61,28 +61,59 @@ export interface OutboundCluster {
 
 const DEFAULT_NETWORK_GATEWAY_PORT = 15443;
 
-/** Endpoints of one service port in one cluster (ready or not; callers decide). */
-export function serviceEndpoints(mesh: Mesh, svc: MeshService, port: MeshServicePort, nowMs: number): MeshEndpoint[] {
+interface EndpointCache {
+  generation: number;
+  /** The cache holds until the next scaled-up pod finishes starting (its readiness changes then). */
+  validUntilMs: number;
+  entries: Map<MeshService, MeshEndpoint[]>;
+}
+const endpointCaches = new WeakMap<Mesh, EndpointCache>();
+
+function endpointCache(mesh: Mesh, nowMs: number): EndpointCache {
+  const cached = endpointCaches.get(mesh);
+  if (cached && cached.generation === mesh.generation && nowMs < cached.validUntilMs) return cached;
+  let validUntilMs = Infinity;
+  for (const c of mesh.clusters.values()) for (const w of c.workloads) for (const p of w.pods) if (p.startingUntilMs > nowMs) validUntilMs = Math.min(validUntilMs, p.startingUntilMs);
+  const fresh = { generation: mesh.generation, validUntilMs, entries: new Map() };
+  endpointCaches.set(mesh, fresh);
+  return fresh;
+}
+
+/** Endpoints of a service in its cluster, on every port (ready or not; callers decide). */
+function allServiceEndpoints(mesh: Mesh, svc: MeshService, nowMs: number): MeshEndpoint[] {
+  const cache = endpointCache(mesh, nowMs);
+  const cached = cache.entries.get(svc);
+  if (cached) return cached;
   const cluster = mesh.cluster(svc.cluster);
   const nodes = new Map(cluster.nodes.map((n) => [n.name, n]));
-  return serviceBackends(mesh, cluster, svc, nowMs).map((b) => {
+  const endpoints: MeshEndpoint[] = [];
+  for (const b of serviceBackends(mesh, cluster, svc, nowMs)) {
     const node = nodes.get(b.node);
     const podKey = b.pod ? `${svc.cluster}/${b.pod.namespace}/${b.pod.name}` : '';
-    return {
-      cluster: svc.cluster,
-      network: cluster.network,
-      ip: b.ip,
-      port: port.targetPort,
-      portName: port.name,
-      node: b.node,
-      locality: { ...(node?.region ? { region: node.region } : {}), ...(node?.zone ? { zone: node.zone } : {}) },
-      ready: b.ready,
-      draining: mesh.draining.has(podKey),
-      ejected: mesh.ejected.has(podKey),
-      tlsMode: b.pod?.sidecar ? 'istio' : 'disabled',
-      pod: b.pod,
-    };
-  });
+    for (const port of svc.ports) {
+      endpoints.push({
+        cluster: svc.cluster,
+        network: cluster.network,
+        ip: b.ip,
+        port: port.targetPort,
+        portName: port.name,
+        node: b.node,
+        locality: { ...(node?.region ? { region: node.region } : {}), ...(node?.zone ? { zone: node.zone } : {}) },
+        ready: b.ready,
+        draining: mesh.draining.has(podKey),
+        ejected: mesh.ejected.has(podKey),
+        tlsMode: b.pod?.sidecar ? 'istio' : 'disabled',
+        pod: b.pod,
+      });
+    }
+  }
+  cache.entries.set(svc, endpoints);
+  return endpoints;
+}
+
+/** Endpoints of one service port in one cluster (ready or not; callers decide). */
+export function serviceEndpoints(mesh: Mesh, svc: MeshService, port: MeshServicePort, nowMs: number): MeshEndpoint[] {
+  return allServiceEndpoints(mesh, svc, nowMs).filter((ep) => ep.portName === port.name);
 }
 
 /** Network gateways istiod knows: labelled east-west Services, in clusters it reads, with an external address. */

@@ -490,6 +490,24 @@ export class Mesh {
     return [clusterId, ...this.remoteClusters(clusterId).filter((r) => this.remoteStatus(clusterId, r) === 'synced')];
   }
 
+  private appVersionsCache: { generation: number; versions: Map<string, string[]> } | null = null;
+
+  /** Versions of an app across the whole mesh, sorted (for the DestinationRule subsets). */
+  appVersions(namespace: string, app: string): string[] {
+    if (this.appVersionsCache?.generation !== this.generation) {
+      const sets = new Map<string, Set<string>>();
+      for (const c of this.clusters.values()) {
+        for (const w of c.workloads) {
+          if (w.role !== 'workload' || !w.version) continue;
+          const k = key(w.namespace, w.app);
+          sets.set(k, (sets.get(k) ?? new Set()).add(w.version));
+        }
+      }
+      this.appVersionsCache = { generation: this.generation, versions: new Map([...sets].map(([k, v]) => [k, [...v].sort()])) };
+    }
+    return this.appVersionsCache.versions.get(key(namespace, app)) ?? [];
+  }
+
   // ---------------------------------------------------------------- changes
 
   /**

@@ -4,7 +4,7 @@
  * Built-in objects carry no apiVersion/kind (the API server adds them per response); CRDs keep theirs.
  */
 import type { KubeObject, ResourceType } from '../world';
-import { kubeSuffix, uuidOf } from './determinism';
+import { hexOf, kubeSuffix, uuidOf } from './determinism';
 import { ISTIO_NAMESPACE, type Mesh, type MeshCluster, type MeshPod, type MeshService, type MeshWorkload, serviceHostname } from './mesh';
 import type { RootCA } from './rootca';
 
@@ -31,9 +31,19 @@ export function typeKey(t: Pick<ResourceType, 'group' | 'resource'>): string {
   return `${t.group}/${t.resource}`;
 }
 
+/** RFC 3339 in whole seconds, as Kubernetes prints metav1.Time. */
 export function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const seconds = Math.floor(ms / 1000);
+  let text = timestampCache.get(seconds);
+  if (text === undefined) {
+    text = new Date(seconds * 1000).toISOString().slice(0, 19) + 'Z';
+    // Pods of a workload share creation times, so a small cache saves most formatting at scale.
+    if (timestampCache.size > 10_000) timestampCache.clear();
+    timestampCache.set(seconds, text);
+  }
+  return text;
 }
+const timestampCache = new Map<number, string>();
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
@@ -71,7 +81,8 @@ export function renderCluster(ctx: RenderContext): Map<string, KubeObject[]> {
       push('deployments', 'apps', renderDeployment(ctx, w, meta));
       push('replicasets', 'apps', renderReplicaSet(ctx, w, meta));
     }
-    for (const pod of w.pods) push('pods', '', renderPod(ctx, w, pod, meta));
+    const template = podTemplate(ctx, w);
+    for (const pod of w.pods) push('pods', '', renderPod(ctx, w, template, pod, meta));
   }
 
   for (const svc of cluster.services) {
@@ -169,8 +180,20 @@ function proxyEnv(ctx: RenderContext, w: MeshWorkload): Array<{ name: string; va
   return env;
 }
 
-function renderPod(ctx: RenderContext, w: MeshWorkload, pod: MeshPod, meta: Meta): KubeObject {
-  const { mesh, nowMs } = ctx;
+interface PodTemplate {
+  annotations: Record<string, string>;
+  containers: Array<Record<string, unknown>>;
+  initContainers: Array<Record<string, unknown>>;
+  /** imageID per container image (hashing it per pod costs too much at scale). */
+  imageIDs: Map<string, string>;
+}
+
+/**
+ * The parts of a pod that every replica of a workload shares (containers, annotations). Rendered once per
+ * workload and shared between its pods' objects, which the store treats as immutable.
+ */
+function podTemplate(ctx: RenderContext, w: MeshWorkload): PodTemplate {
+  const { mesh } = ctx;
   const istioVersion = mesh.scenario.istio.version;
   const proxyImage = `docker.io/istio/proxyv2:${istioVersion}`;
   const annotations: Record<string, string> = {};
@@ -243,6 +266,13 @@ function renderPod(ctx: RenderContext, w: MeshWorkload, pod: MeshPod, meta: Meta
     }
   }
 
+  const imageIDs = new Map(containers.map((c) => [c.image as string, `${c.image as string}@sha256:${hexOf(`image/${c.image as string}`, 64)}`]));
+  return { annotations, containers, initContainers, imageIDs };
+}
+
+function renderPod(ctx: RenderContext, w: MeshWorkload, template: PodTemplate, pod: MeshPod, meta: Meta): KubeObject {
+  const { mesh, nowMs } = ctx;
+  const { annotations, containers, initContainers } = template;
   const starting = mesh.podStarting(pod, nowMs);
   const ready = mesh.podReady(pod, nowMs);
   const scheduled = pod.node !== '';
@@ -281,8 +311,8 @@ function renderPod(ctx: RenderContext, w: MeshWorkload, pod: MeshPod, meta: Meta
     status.containerStatuses = containers.map((c) => ({
       name: c.name,
       image: c.image,
-      imageID: `${c.image as string}@sha256:${uuidOf(c.image as string).replace(/-/g, '')}${uuidOf(`${c.image as string}/2`).replace(/-/g, '')}`,
-      containerID: starting ? undefined : `containerd://${uuidOf(`${pod.cluster}/${pod.namespace}/${pod.name}/${c.name as string}`).replace(/-/g, '')}${'0'.repeat(32)}`,
+      imageID: template.imageIDs.get(c.image as string),
+      containerID: starting ? undefined : `containerd://${hexOf(`${pod.cluster}/${pod.namespace}/${pod.name}/${c.name as string}`, 64)}`,
       ready: ready,
       started: !starting,
       restartCount: pod.restarts,
@@ -595,11 +625,8 @@ function renderIstioConfig(ctx: RenderContext, meta: Meta): Array<[string, strin
   ]);
   // Routing for every service that has several versions somewhere in the mesh: a DestinationRule with
   // subsets per version and a VirtualService (the bookinfo samples' pattern).
-  const versionsByService = new Map<string, Set<string>>();
-  for (const c of ctx.mesh.clusters.values())
-    for (const w of c.workloads) if (w.role === 'workload' && w.version) versionsByService.set(`${w.namespace}/${w.app}`, (versionsByService.get(`${w.namespace}/${w.app}`) ?? new Set()).add(w.version));
   for (const svc of cluster.services) {
-    const versions = [...(versionsByService.get(`${svc.namespace}/${svc.name}`) ?? [])].sort();
+    const versions = ctx.mesh.appVersions(svc.namespace, svc.name);
     if (versions.length < 2) continue;
     const host = serviceHostname(svc.name, svc.namespace);
     out.push(networking('DestinationRule', 'destinationrules', svc.name, svc.namespace, svc.createdMs + 60_000, { host, subsets: versions.map((v) => ({ name: v, labels: { version: v } })) }));
