@@ -6,11 +6,11 @@
  * a refresh that changes labels keeps zoom, pan and positions, and only added or removed elements
  * re-run the layout (from the current positions).
  */
-import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import type { Core, ElementDefinition } from 'cytoscape';
 import { diffElements } from '@/lib/graph/diff';
 import type { GraphElement } from '@/lib/graph/elements';
-import { LARGE_GRAPH_NODES, layoutOptions, resolveLayout } from '@/lib/graph/layout';
+import { flattenForBoxes, LARGE_GRAPH_NODES, layoutOptions, resolveLayout } from '@/lib/graph/layout';
 import type { LayoutName } from '@/lib/graph/view-state';
 import { CANVAS_BACKGROUND, graphStyle } from './graph-style';
 
@@ -89,7 +89,13 @@ export function GraphCanvas({
   const hookRef = useRef<TopologyTestHook | null>(null);
   const onSelectRef = useRef(onSelect);
   const layoutRef = useRef(layout);
+  /** Whether the canvas holds the flat large-mesh drawing (flattenForBoxes) rather than compounds. */
+  const flatRef = useRef(false);
   const [ready, setReady] = useState(false);
+
+  const nodeCount = useMemo(() => elements.filter((e) => e.group === 'nodes').length, [elements]);
+  const flat = nodeCount > LARGE_GRAPH_NODES && resolveLayout(layout, nodeCount) === 'boxes';
+  const shown = useMemo(() => (flat ? flattenForBoxes(elements) : elements), [elements, flat]);
 
   useEffect(() => {
     onSelectRef.current = onSelect;
@@ -103,8 +109,11 @@ export function GraphCanvas({
     const name = resolveLayout(layoutRef.current, cy.nodes().length);
     const started = performance.now();
     hook.layoutDone = false;
-    hook.layoutName = name;
-    const run = cy.layout(layoutOptions(name, els, { randomize }) as unknown as Parameters<Core['layout']>[0]);
+    hook.layoutName = flatRef.current ? 'boxes (flat)' : name;
+    const options = flatRef.current
+      ? { name: 'preset', animate: false, fit: true, padding: 30, positions: Object.fromEntries(els.flatMap((e) => (e.group === 'nodes' && e.position ? [[e.data.id, e.position]] : []))) }
+      : layoutOptions(name, els, { randomize });
+    const run = cy.layout(options as unknown as Parameters<Core['layout']>[0]);
     run.one('layoutstop', () => {
       hook.layoutMs = Math.round(performance.now() - started);
       hook.layoutDoneAt = Math.round(performance.now());
@@ -124,7 +133,7 @@ export function GraphCanvas({
       const large = elements.length > LARGE_GRAPH_NODES;
       const cy = cytoscape({
         container: containerRef.current,
-        style: graphStyle(prefersDark()),
+        style: graphStyle(prefersDark(), flatRef.current),
         pixelRatio: 1,
         textureOnViewport: large,
         hideEdgesOnViewport: large,
@@ -181,8 +190,16 @@ export function GraphCanvas({
   useEffect(() => {
     const cy = cyRef.current;
     if (!ready || !cy) return;
+    if (flat !== flatRef.current) {
+      // Switching between the compound and the flat drawing: start over.
+      flatRef.current = flat;
+      layoutRef.current = layout;
+      cy.elements().remove();
+      shownRef.current = new Map();
+      cy.style(graphStyle(prefersDark(), flat));
+    }
     const firstLoad = shownRef.current.size === 0;
-    const diff = diffElements(shownRef.current, elements);
+    const diff = diffElements(shownRef.current, shown);
     if (!firstLoad && !diff.structural && diff.updated.length === 0) return;
     cy.batch(() => {
       for (const id of diff.removed) cy.getElementById(id).remove();
@@ -192,10 +209,10 @@ export function GraphCanvas({
         target.classes(el.classes);
       }
       // Removing a compound also removes its descendants and edges: add back whatever is missing.
-      const missing = elements.filter((el) => cy.getElementById(el.data.id).empty());
+      const missing = shown.filter((el) => cy.getElementById(el.data.id).empty());
       if (missing.length > 0) cy.add(insertionOrder(missing));
     });
-    shownRef.current = new Map(elements.map((el) => [el.data.id, el]));
+    shownRef.current = new Map(shown.map((el) => [el.data.id, el]));
     if (firstLoad) {
       const hook = hookRef.current;
       cy.one('render', () => {
@@ -203,15 +220,14 @@ export function GraphCanvas({
       });
     }
     if (firstLoad || diff.structural) runLayout(firstLoad);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- runLayout reads refs only
-  }, [ready, elements]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runLayout reads refs only; `flat` and `layout` come with `shown`
+  }, [ready, shown]);
 
   // A new layout choice lays the graph out afresh.
   useEffect(() => {
     if (layoutRef.current === layout) return;
     layoutRef.current = layout;
     runLayout(true);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- runLayout reads refs only
   }, [layout]);
 
   // Selection from the URL.
@@ -242,7 +258,7 @@ export function GraphCanvas({
   // Follow the system's dark mode.
   useEffect(() => {
     const query = window.matchMedia('(prefers-color-scheme: dark)');
-    const apply = () => cyRef.current?.style(graphStyle(query.matches));
+    const apply = () => cyRef.current?.style(graphStyle(query.matches, flatRef.current));
     query.addEventListener('change', apply);
     return () => query.removeEventListener('change', apply);
   }, []);

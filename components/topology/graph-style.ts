@@ -79,8 +79,24 @@ const DARK: Palette = {
 
 export const CANVAS_BACKGROUND = { light: '#ffffff', dark: '#020617' };
 
-export function graphStyle(dark: boolean): StylesheetJson {
+/**
+ * `flat` is the large-mesh variant (see flattenForBoxes): boxes are plain nodes sized by data(w/h)
+ * and drawn under everything, edges are cheap straight haystack lines, small labels are skipped
+ * when zoomed out.
+ */
+export function graphStyle(dark: boolean, flat = false): StylesheetJson {
   const p = dark ? DARK : LIGHT;
+  const flatRules: StylesheetJson = [
+    { selector: 'node, edge', style: { 'z-index-compare': 'manual', 'min-zoomed-font-size': 7 } },
+    { selector: 'node', style: { 'z-index': 3 } },
+    { selector: 'edge', style: { 'z-index': 2, 'curve-style': 'haystack', 'haystack-radius': 0 } },
+    {
+      selector: 'node.box',
+      style: { width: 'data(w)', height: 'data(h)', 'text-valign': 'top', 'text-halign': 'center', 'text-margin-y': -4, 'font-weight': 'bold', 'text-max-width': '600px' },
+    },
+    { selector: 'node.box.cluster', style: { 'z-index': 0 } },
+    { selector: 'node.box.namespace', style: { 'z-index': 1 } },
+  ];
   return [
     {
       selector: 'node',
@@ -148,5 +164,6 @@ export function graphStyle(dark: boolean): StylesheetJson {
     { selector: 'node.match', style: { 'overlay-color': p.match, 'overlay-opacity': 0.45, 'overlay-padding': 6 } },
     { selector: 'node:selected', style: { 'border-color': p.selected, 'border-width': 4 } },
     { selector: 'edge:selected', style: { width: 4 } },
+    ...(flat ? flatRules : []),
   ];
 }

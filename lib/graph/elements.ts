@@ -22,6 +22,9 @@ export interface NodeData {
   kind: TopologyNode['kind'];
   cluster: string;
   namespace?: string;
+  /** Size of a box drawn as a plain node (flattenForBoxes). */
+  w?: number;
+  h?: number;
 }
 
 export interface EdgeData {
@@ -34,7 +37,7 @@ export interface EdgeData {
 }
 
 export type GraphElement =
-  | { group: 'nodes'; data: NodeData; classes: string }
+  | { group: 'nodes'; data: NodeData; classes: string; position?: { x: number; y: number } }
   | { group: 'edges'; data: EdgeData; classes: string };
 
 /** The nodes and edges left after the filter, with the parent each node gets in the canvas. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toElements } from './elements';
 import { largeTopology, seedLikeTopology } from './fixture';
-import { boxesPositions, layoutOptions, resolveLayout } from './layout';
+import { boxesPositions, flattenForBoxes, layoutOptions, resolveLayout } from './layout';
 
 describe('layouts', () => {
   it('auto picks fcose for small meshes and boxes for large ones', () => {
@@ -32,5 +32,23 @@ describe('layouts', () => {
     const t = performance.now();
     boxesPositions(els);
     expect(performance.now() - t).toBeLessThan(2000); // generous: measured well under 100 ms
+  });
+});
+
+describe('flattenForBoxes', () => {
+  it('turns boxes into sized plain nodes that enclose their leaves, and keeps edges', () => {
+    const els = toElements(seedLikeTopology());
+    const flat = flattenForBoxes(els);
+    expect(flat.map((e) => e.data.id)).toEqual(els.map((e) => e.data.id));
+    const nodes = flat.filter((e) => e.group === 'nodes');
+    expect(nodes.every((n) => n.group === 'nodes' && n.data.parent === undefined && n.position)).toBe(true);
+    const box = (id: string) => nodes.find((n) => n.data.id === id)!;
+    const ns = box('ns:cluster2-admin@cluster2:default');
+    expect(ns.classes).toBe('namespace box');
+    const leaf = box('wl:cluster2-admin@cluster2:default:ratings:v1');
+    if (ns.group !== 'nodes' || leaf.group !== 'nodes') throw new Error('nodes expected');
+    expect(Math.abs(leaf.position!.x - ns.position!.x)).toBeLessThan(ns.data.w! / 2);
+    expect(Math.abs(leaf.position!.y - ns.position!.y)).toBeLessThan(ns.data.h! / 2);
+    expect(flat.filter((e) => e.group === 'edges')).toEqual(els.filter((e) => e.group === 'edges'));
   });
 });

@@ -106,8 +106,18 @@ function pack(rects: Rect[]): { placed: Array<{ rect: Rect; dx: number; dy: numb
   return { placed, w, h: y + rowH };
 }
 
-/** Positions (centres) of every leaf node, boxes nested by their `parent`. Deterministic. */
-export function boxesPositions(elements: readonly GraphElement[]): Record<string, Position> {
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * Positions (centres) of every leaf node and the rectangle of every box (a node with children),
+ * boxes nested by their `parent`. Deterministic: children are placed boxes first, then by id.
+ */
+export function boxesGeometry(elements: readonly GraphElement[]): { positions: Record<string, Position>; boxes: Record<string, Box> } {
   const childrenOf = new Map<string | undefined, string[]>();
   for (const el of elements) {
     if (el.group !== 'nodes') continue;
@@ -115,25 +125,48 @@ export function boxesPositions(elements: readonly GraphElement[]): Record<string
     list.push(el.data.id);
     childrenOf.set(el.data.parent, list);
   }
+  const byPlacement = (a: Rect, b: Rect) => Number(a.leaf) - Number(b.leaf) || a.id.localeCompare(b.id);
   const build = (id: string): Rect => {
     const kids = childrenOf.get(id);
     if (!kids) return { id, w: LEAF_W, h: LEAF_H, children: [], leaf: true };
-    // Compounds first, then leaves, each by id: stable under refreshes.
-    const rects = kids.map(build).sort((a, b) => Number(a.leaf) - Number(b.leaf) || a.id.localeCompare(b.id));
-    const { placed, w, h } = pack(rects);
+    const { placed, w, h } = pack(kids.map(build).sort(byPlacement));
     return { id, w: w + 2 * BOX_PAD, h: h + 2 * BOX_PAD + BOX_LABEL, children: placed, leaf: false };
   };
-  const roots = (childrenOf.get(undefined) ?? []).map(build).sort((a, b) => Number(a.leaf) - Number(b.leaf) || a.id.localeCompare(b.id));
-  const top = pack(roots);
+  const top = pack((childrenOf.get(undefined) ?? []).map(build).sort(byPlacement));
 
   const positions: Record<string, Position> = {};
+  const boxes: Record<string, Box> = {};
   const place = (rect: Rect, left: number, topY: number) => {
     if (rect.leaf) {
       positions[rect.id] = { x: left + rect.w / 2, y: topY + rect.h / 2 };
       return;
     }
+    // The label sits above the box's content, inside the rectangle.
+    boxes[rect.id] = { x: left + rect.w / 2, y: topY + (rect.h + BOX_LABEL) / 2, w: rect.w, h: rect.h - BOX_LABEL };
     for (const c of rect.children) place(c.rect, left + BOX_PAD + c.dx, topY + BOX_PAD + BOX_LABEL + c.dy);
   };
   for (const p of top.placed) place(p.rect, p.dx, p.dy);
-  return positions;
+  return { positions, boxes };
+}
+
+/** Leaf positions of the boxes layout, for cytoscape's preset layout over compound nodes. */
+export function boxesPositions(elements: readonly GraphElement[]): Record<string, Position> {
+  return boxesGeometry(elements).positions;
+}
+
+/**
+ * The boxes layout drawn without compound nodes, for large meshes: cytoscape re-dirties every
+ * ancestor and descendant on each style change of a compound graph, which costs seconds at a few
+ * thousand nodes. Here clusters and namespaces become plain nodes sized to their rectangle and drawn
+ * underneath, leaves lose their parent, and every node carries its position.
+ */
+export function flattenForBoxes(elements: readonly GraphElement[]): GraphElement[] {
+  const { positions, boxes } = boxesGeometry(elements);
+  return elements.map((el): GraphElement => {
+    if (el.group === 'edges') return el;
+    const { parent: _parent, ...data } = el.data;
+    const box = boxes[el.data.id];
+    if (box) return { group: 'nodes', data: { ...data, w: box.w, h: box.h }, classes: `${el.classes} box`, position: { x: box.x, y: box.y } };
+    return { group: 'nodes', data, classes: el.classes, position: positions[el.data.id] };
+  });
 }
