@@ -33,28 +33,29 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
-  e2e: async ({}, use) => {
-    await use(readE2eEnv());
+  // Playwright calls the second argument `use`; named `provide` here so React's hook lint leaves it alone.
+  e2e: async ({}, provide) => {
+    await provide(readE2eEnv());
   },
-  baseURL: async ({ e2e }, use) => {
-    await use(e2e.baseURL);
+  baseURL: async ({ e2e }, provide) => {
+    await provide(e2e.baseURL);
   },
-  fault: async ({ e2e }, use) => {
+  fault: async ({ e2e }, provide) => {
     const undos: LabFault[] = [];
-    await use(async (fault, undo) => {
+    await provide(async (fault, undo) => {
       undos.push(undo);
       await postFault(e2e.controlUrl, fault);
     });
     for (const u of undos.reverse()) await postFault(e2e.controlUrl, u);
   },
   consoleErrors: [
-    async ({ page }, use) => {
+    async ({ page }, provide) => {
       const errors: string[] = [];
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(m.text());
       });
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-      await use(errors);
+      await provide(errors);
       expect(errors, 'console errors on the page').toEqual([]);
     },
     { auto: true },

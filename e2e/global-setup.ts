@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startLab, type Lab } from '../lab/index';
-import { E2E_ENV_FILE, type E2eEnv } from './env';
+import { E2E_ENV_FILE, E2E_ENV_VAR, type E2eEnv } from './env';
+import { startLabProcess, type LabProcess } from './lab-process';
 import { startNextServer, type NextServer } from './next-server';
 
 const root = path.resolve(__dirname, '..');
@@ -9,7 +9,7 @@ const DEADLINE_MS = 2000;
 
 /**
  * Starts the lab's seed scenario and `next start` against it; Playwright calls the returned function
- * at the end of the run to stop both. Tests read e2e-env.json (baseURL, controlUrl).
+ * at the end of the run to stop both. Tests read ISTHMUS_E2E_ENV (baseURL, controlUrl).
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
@@ -18,23 +18,22 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const resultsDir = path.join(root, 'test-results');
   mkdirSync(path.join(resultsDir, 'screenshots'), { recursive: true });
 
-  let lab: Lab | null = null;
+  let lab: LabProcess | null = null;
   let next: NextServer | null = null;
   const stopAll = async () => {
     await next?.stop();
     await lab?.stop();
   };
   try {
-    lab = await startLab({ kubeconfigOut: path.join(resultsDir, 'e2e-lab', 'kubeconfig') });
+    lab = await startLabProcess({ kubeconfigOut: path.join(resultsDir, 'e2e-lab', 'kubeconfig') });
     next = await startNextServer({
       env: { ISTHMUS_KUBECONFIG: lab.kubeconfigPath, ISTHMUS_CONTEXTS: '', ISTHMUS_DEMO: '1', ISTHMUS_DEADLINE_MS: String(DEADLINE_MS) },
       logPath: path.join(resultsDir, 'e2e-next.log'),
       readyPath: '/api/clusters',
     });
-    const env: E2eEnv = { baseURL: next.baseURL, controlUrl: lab.controlUrl, kubeconfigPath: lab.kubeconfigPath, contexts: lab.contexts, deadlineMs: DEADLINE_MS, nextPid: next.child.pid ?? 0 };
+    const env: E2eEnv = { baseURL: next.baseURL, controlUrl: lab.controlUrl, kubeconfigPath: lab.kubeconfigPath, contexts: lab.contexts, deadlineMs: DEADLINE_MS, nextPid: next.child.pid ?? 0, labPid: lab.child.pid ?? 0 };
     writeFileSync(E2E_ENV_FILE, JSON.stringify(env, null, 2));
-    process.env.ISTHMUS_E2E_BASE_URL = env.baseURL;
-    process.env.ISTHMUS_E2E_CONTROL_URL = env.controlUrl;
+    process.env[E2E_ENV_VAR] = JSON.stringify(env);
   } catch (err) {
     await stopAll();
     throw err;

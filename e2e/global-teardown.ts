@@ -1,18 +1,18 @@
-import { rmSync } from 'node:fs';
-import { E2E_ENV_FILE, readE2eEnv } from './env';
+import { readE2eEnv } from './env';
 
 /**
  * Safety net: global-setup's returned function stops the lab and `next start`. If the run was cut short
- * and the server survived, end it by the pid setup recorded (never by name).
+ * and either survived, end it by the pid setup recorded (never by name).
  */
 export default async function globalTeardown(): Promise<void> {
-  let pid = 0;
+  let pids: number[] = [];
   try {
-    pid = readE2eEnv().nextPid;
+    const env = readE2eEnv();
+    pids = [env.nextPid, env.labPid];
   } catch {
     return; // setup never got that far
   }
-  if (pid > 0) {
+  for (const pid of pids.filter((p) => p > 0)) {
     try {
       process.kill(pid, 0);
       process.kill(pid, 'SIGTERM');
@@ -20,5 +20,4 @@ export default async function globalTeardown(): Promise<void> {
       // already gone: the normal case
     }
   }
-  rmSync(E2E_ENV_FILE, { force: true });
 }

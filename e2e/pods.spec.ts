@@ -20,10 +20,8 @@ test.describe('pod drill-down', () => {
       ['172.40.143.182:15443', 'outbound|9080||reviews.default.svc.cluster.local', 'cluster1 east-west gateway, network network1'],
       ['192.168.179.215:9080', 'outbound|9080||reviews.default.svc.cluster.local', 'reviews-v3-5b9bd44f4-ztxsd'],
     ];
-    // Filter to the bookinfo services on 9080, as the talk's command does with --port 9080.
-    await page.getByTestId('filter-port').fill('9080');
-    await expect(page).toHaveURL(/port=9080/);
-    await expect(rows.filter({ hasText: '.default.svc.cluster.local' }).filter({ hasText: /details|productpage|reviews/ })).toHaveCount(4);
+    // The talk's three `--cluster outbound|9080||<svc>.default.svc.cluster.local` commands, together.
+    await expect(rows.filter({ hasText: /outbound\|9080\|\|(details|productpage|reviews)\.default\.svc\.cluster\.local/ })).toHaveCount(4);
     for (const [endpoint, envoyCluster, target] of expected) {
       const row = rows.filter({ hasText: endpoint }).filter({ hasText: envoyCluster });
       await expect(row).toHaveCount(1);
@@ -34,6 +32,12 @@ test.describe('pod drill-down', () => {
     await expect(page.getByRole('link', { name: 'reviews-v3-5b9bd44f4-ztxsd' })).toHaveAttribute('href', /\/pods\/reviews-v3-5b9bd44f4-ztxsd$/);
     await expect(page.getByTestId('health-donut')).toContainText('HEALTHY');
     await snap(page, 'pod-endpoints');
+
+    // istioctl's --port filters on the endpoint's port: the gateway rows (15443) drop out.
+    await page.getByTestId('filter-port').fill('9080');
+    await expect(page).toHaveURL(/port=9080/);
+    await expect(rows.filter({ hasText: '172.40.143.182:15443' })).toHaveCount(0);
+    await expect(rows.filter({ hasText: '192.168.179.215:9080' })).toHaveCount(1);
 
     // Grouping keeps the rows and adds one heading per Envoy cluster.
     await page.getByTestId('filter-group').check();

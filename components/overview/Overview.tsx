@@ -2,8 +2,8 @@
 
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
-import { useEffect, useMemo, useState } from 'react';
-import type { ClusterMesh } from '@/lib/types/api';
+import { useMemo, useState } from 'react';
+import type { ClusterMesh, MeshResponse } from '@/lib/types/api';
 import { useClusters, useMesh } from '@/lib/hooks/queries';
 import { apiUrls } from '@/lib/hooks/query-keys';
 import { buildSyncMatrix, sharesRootCert } from '@/lib/ui/sync-matrix';
@@ -36,10 +36,12 @@ export function Overview() {
   const clusters = useClusters();
   const mesh = useMesh();
   const [history, setHistory] = useState<SyncSample[]>([]);
-
-  useEffect(() => {
-    if (mesh.data) setHistory((h) => appendSample(h, sampleOf(mesh.data)));
-  }, [mesh.data]);
+  // Record each new answer once, while rendering it (React's "adjust state on prop change" pattern).
+  const [recorded, setRecorded] = useState<MeshResponse | undefined>(undefined);
+  if (mesh.data && mesh.data !== recorded) {
+    setRecorded(mesh.data);
+    setHistory((h) => appendSample(h, sampleOf(mesh.data)));
+  }
 
   const names = useMemo(() => {
     const out: string[] = [];

@@ -1,5 +1,6 @@
 'use client';
 
+import { useDraft } from '@/lib/hooks/use-draft';
 import { ENDPOINT_STATUSES, type EndpointFilters } from '@/lib/ui/endpoints';
 
 const control = 'rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
@@ -20,6 +21,9 @@ export function EndpointFiltersForm({
   onGroupedChange: (grouped: boolean) => void;
 }) {
   const any = Object.values(filters).some((v) => v !== '');
+  const [cluster, setCluster] = useDraft(filters.cluster, (v) => onChange({ cluster: v }));
+  const [port, setPort] = useDraft(filters.port, (v) => onChange({ port: v }));
+  const [address, setAddress] = useDraft(filters.address, (v) => onChange({ address: v }));
   return (
     <form role="search" aria-label="Endpoint filters" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
       <label className={labelCls}>
@@ -28,8 +32,8 @@ export function EndpointFiltersForm({
           className={`${control} w-[26rem] font-mono text-xs`}
           list="envoy-clusters"
           placeholder="outbound|9080||reviews.default.svc.cluster.local"
-          value={filters.cluster}
-          onChange={(e) => onChange({ cluster: e.target.value })}
+          value={cluster}
+          onChange={(e) => setCluster(e.target.value)}
           data-testid="filter-cluster"
         />
         <datalist id="envoy-clusters">
@@ -40,7 +44,7 @@ export function EndpointFiltersForm({
       </label>
       <label className={labelCls}>
         Port
-        <input className={`${control} w-24`} inputMode="numeric" pattern="[0-9]*" placeholder="9080" value={filters.port} onChange={(e) => onChange({ port: e.target.value.replace(/\D/g, '') })} data-testid="filter-port" />
+        <input className={`${control} w-24`} inputMode="numeric" pattern="[0-9]*" placeholder="9080" value={port} onChange={(e) => setPort(e.target.value.replace(/\D/g, ''))} data-testid="filter-port" />
       </label>
       <label className={labelCls}>
         Status
@@ -55,7 +59,7 @@ export function EndpointFiltersForm({
       </label>
       <label className={labelCls}>
         Address
-        <input className={`${control} w-40 font-mono text-xs`} placeholder="172.40.143.182" value={filters.address} onChange={(e) => onChange({ address: e.target.value.trim() })} data-testid="filter-address" />
+        <input className={`${control} w-40 font-mono text-xs`} placeholder="172.40.143.182" value={address} onChange={(e) => setAddress(e.target.value.trim())} data-testid="filter-address" />
       </label>
       <label className="flex items-center gap-1.5 pb-1.5 text-sm">
         <input type="checkbox" checked={grouped} onChange={(e) => onGroupedChange(e.target.checked)} data-testid="filter-group" />

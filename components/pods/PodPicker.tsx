@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useMemo } from 'react';
 import { useClusters, usePods } from '@/lib/hooks/queries';
+import { useDraft } from '@/lib/hooks/use-draft';
 import { useSearchState } from '@/lib/hooks/use-search-state';
 import { podPath } from '@/lib/ui/format';
 import { podMatches, sortPods } from '@/lib/ui/pods';
@@ -20,6 +21,7 @@ export function PodPicker() {
   const cluster = params.get('cluster');
   const namespace = params.get('namespace') ?? '';
   const search = params.get('q') ?? '';
+  const [searchDraft, setSearchDraft] = useDraft(search, (v) => update({ q: v }), 200);
   const clusters = useClusters();
   const pods = usePods(cluster, namespace);
 
@@ -54,7 +56,7 @@ export function PodPicker() {
         </label>
         <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300">
           Search
-          <input type="search" className={`${control} w-64`} placeholder="name, app, version or IP" value={search} onChange={(e) => update({ q: e.target.value })} data-testid="picker-search" />
+          <input type="search" className={`${control} w-64`} placeholder="name, app, version or IP" value={searchDraft} onChange={(e) => setSearchDraft(e.target.value)} data-testid="picker-search" />
         </label>
         {pods.data && <FreshnessBadge fetchedAt={pods.data.fetchedAt} className="mb-1.5" />}
       </div>

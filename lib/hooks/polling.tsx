@@ -1,6 +1,6 @@
 'use client';
 
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, useCallback, useContext, useMemo, useSyncExternalStore } from 'react';
 
 export const POLL_INTERVALS_MS = [2000, 5000, 10000, 30000] as const;
 const DEFAULT_INTERVAL_MS = 5000;
@@ -17,57 +17,57 @@ export interface Polling {
 
 const PollingContext = createContext<Polling | null>(null);
 
-function readStored(): { intervalMs: number; paused: boolean } | null {
+/* The setting lives in localStorage: one store, read with useSyncExternalStore so the server render
+   (no storage) and hydration agree, and other tabs' changes arrive through the storage event. */
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener('storage', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('storage', listener);
+  };
+}
+
+function readRaw(): string | null {
   try {
-    const raw = window.localStorage.getItem(STORAGE_KEY);
-    if (!raw) return null;
-    const v = JSON.parse(raw) as { intervalMs?: unknown; paused?: unknown };
+    return window.localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null; // storage disabled
+  }
+}
+
+function writeRaw(value: { intervalMs: number; paused: boolean }): void {
+  try {
+    window.localStorage.setItem(STORAGE_KEY, JSON.stringify(value));
+  } catch {
+    // storage unavailable: the choice cannot persist
+  }
+  for (const l of listeners) l();
+}
+
+export function parsePolling(raw: string | null): { intervalMs: number; paused: boolean } {
+  try {
+    const v = JSON.parse(raw ?? '{}') as { intervalMs?: unknown; paused?: unknown };
     const intervalMs = (POLL_INTERVALS_MS as readonly number[]).includes(v.intervalMs as number) ? (v.intervalMs as number) : DEFAULT_INTERVAL_MS;
     return { intervalMs, paused: v.paused === true };
   } catch {
-    return null; // storage disabled or corrupt: defaults
+    return { intervalMs: DEFAULT_INTERVAL_MS, paused: false }; // corrupt: defaults
   }
 }
 
 /** The polling interval and pause switch, shared by every page and persisted in localStorage. */
 export function PollingProvider({ children }: { children: React.ReactNode }) {
-  const [intervalMs, setIntervalState] = useState<number>(DEFAULT_INTERVAL_MS);
-  const [paused, setPausedState] = useState(false);
-
-  // Read storage after hydration so the server and first client render agree.
-  useEffect(() => {
-    const stored = readStored();
-    if (stored) {
-      setIntervalState(stored.intervalMs);
-      setPausedState(stored.paused);
-    }
-  }, []);
-
-  const persist = useCallback((next: { intervalMs: number; paused: boolean }) => {
-    try {
-      window.localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
-    } catch {
-      // storage unavailable: the choice lasts for this page only
-    }
-  }, []);
+  const raw = useSyncExternalStore(subscribe, readRaw, () => null);
+  const { intervalMs, paused } = useMemo(() => parsePolling(raw), [raw]);
+  const setIntervalMs = useCallback((ms: number) => writeRaw({ intervalMs: ms, paused }), [paused]);
+  const setPaused = useCallback((p: boolean) => writeRaw({ intervalMs, paused: p }), [intervalMs]);
 
   const value = useMemo<Polling>(
-    () => ({
-      intervalMs,
-      paused,
-      refetchInterval: paused ? false : intervalMs,
-      setIntervalMs(ms) {
-        setIntervalState(ms);
-        persist({ intervalMs: ms, paused });
-      },
-      setPaused(p) {
-        setPausedState(p);
-        persist({ intervalMs, paused: p });
-      },
-    }),
-    [intervalMs, paused, persist],
+    () => ({ intervalMs, paused, refetchInterval: paused ? false : intervalMs, setIntervalMs, setPaused }),
+    [intervalMs, paused, setIntervalMs, setPaused],
   );
-
   return <PollingContext.Provider value={value}>{children}</PollingContext.Provider>;
 }
 

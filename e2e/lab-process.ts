@@ -1,0 +1,67 @@
+/**
+ * The lab's seed scenario in a child process (`tsx lab/main.ts`), for the browser tests.
+ * Why not startLab() in Playwright's runner: lab/index.ts loads lab/model with a dynamic import(),
+ * which Playwright's CommonJS transform cannot follow (SyntaxError on 'export'). A child process also
+ * keeps the lab's CPU off the test runner's event loop.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+
+export interface LabProcess {
+  kubeconfigPath: string;
+  controlUrl: string;
+  contexts: string[];
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function startLabProcess(options: { kubeconfigOut: string; scenarioPath?: string; readyMs?: number }): Promise<LabProcess> {
+  const args = [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'lab/main.ts', '--kubeconfig-out', options.kubeconfigOut];
+  if (options.scenarioPath) args.push('--scenario', options.scenarioPath);
+  const child = spawn(process.execPath, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    let ready: { kubeconfigPath: string; controlUrl: string } | null = null;
+    const contexts: string[] = [];
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`the lab did not report ready within ${options.readyMs ?? 60_000} ms:\n${err}`));
+    }, options.readyMs ?? 60_000);
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const lines = out.split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) {
+        const r = /^lab ready: kubeconfig=(\S+) control=(\S+)/.exec(line);
+        if (r) ready = { kubeconfigPath: r[1], controlUrl: r[2] };
+        const c = /^\s+(\S+) -> https?:\/\//.exec(line);
+        if (ready && c) contexts.push(c[1]);
+      }
+      // Context lines follow the ready line at once; give them a moment to arrive together.
+      if (ready && contexts.length > 0) {
+        clearTimeout(timer);
+        const found = ready;
+        setTimeout(() => resolve({ ...found, contexts: [...contexts], child, stop }), 100);
+        ready = null;
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the lab exited (code ${code}) before it was ready:\n${err}`));
+    });
+  });
+}
