@@ -100,3 +100,44 @@ export function getOverPortForward(
       });
   });
 }
+
+/**
+ * Starts a client-node Watch, runs `trigger` once the stream is open, and resolves with the events seen
+ * ("TYPE name") when `until` matches one, or rejects after the deadline.
+ */
+export async function watchUntil(
+  kc: k8s.KubeConfig,
+  watchPath: string,
+  query: Record<string, string>,
+  until: (type: string, name: string) => boolean,
+  trigger: () => void,
+  deadlineMs = 10_000,
+): Promise<string[]> {
+  const seen: string[] = [];
+  let controller: AbortController | undefined;
+  try {
+    return await new Promise<string[]>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error(`watch ${watchPath}: nothing matched within ${deadlineMs}ms; saw ${seen.join(', ')}`)), deadlineMs);
+      new k8s.Watch(kc)
+        .watch(
+          watchPath,
+          query,
+          (type, obj: { metadata: { name: string } }) => {
+            seen.push(`${type} ${obj.metadata.name}`);
+            if (until(type, obj.metadata.name)) {
+              clearTimeout(deadline);
+              resolve(seen);
+            }
+          },
+          () => undefined,
+        )
+        .then((c) => {
+          controller = c;
+          trigger();
+        })
+        .catch(reject);
+    });
+  } finally {
+    controller?.abort();
+  }
+}
