@@ -32,6 +32,8 @@ export interface WorldOptions {
   nowMs?: number;
   /** Clock for run-time changes (tests pin it). */
   clock?: () => number;
+  /** Events kept per cluster for watches (default WATCH_HISTORY). */
+  watchHistory?: number;
 }
 
 const objectKey = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -54,6 +56,7 @@ export type LabWorld = World & { readonly mesh: Mesh };
 export function createWorld(scenario: Scenario, options: WorldOptions = {}): LabWorld {
   const startMs = options.nowMs ?? Date.now();
   const clock = options.clock ?? (() => Date.now());
+  const watchHistory = options.watchHistory ?? WATCH_HISTORY;
   const mesh = new Mesh(scenario, startMs);
 
   const rootCAs = new Map<string, RootCA>();
@@ -76,7 +79,7 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
 
   const emit = (store: ClusterStore, type: string, ev: WatchEvent) => {
     store.history.push({ type, event: ev });
-    if (store.history.length > WATCH_HISTORY) store.historyFloor = store.history.shift()!.event.resourceVersion;
+    if (store.history.length > watchHistory) store.historyFloor = store.history.shift()!.event.resourceVersion;
     for (const listener of store.listeners.get(type) ?? []) listener(ev);
   };
 
