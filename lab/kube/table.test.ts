@@ -31,3 +31,33 @@ describe('toTable for services', () => {
     expect(table.rows[0].object).toEqual({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: pending.metadata });
   });
 });
+
+describe('toTable for pods and endpoints', () => {
+  const now = Date.parse('2024-01-01T02:00:00Z');
+  it('prints restarts with the time since the last one and a waiting reason as STATUS', () => {
+    const pod = {
+      metadata: meta('ratings'),
+      spec: { containers: [{ name: 'app' }, { name: 'istio-proxy' }] },
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          { name: 'app', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { finishedAt: '2024-01-01T01:55:00Z' } } },
+          { name: 'istio-proxy', ready: true, restartCount: 0 },
+        ],
+      },
+    } as KubeObject;
+    const podType: ResourceType = { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true };
+    const cells = (toTable(podType, [pod], {}, 'None', now) as any).rows[0].cells;
+    expect(cells.slice(0, 4)).toEqual(['ratings', '1/2', 'CrashLoopBackOff', '3 (5m ago)']);
+  });
+
+  it('lists endpoints port by port, three at most', () => {
+    const endpoints = {
+      metadata: meta('reviews'),
+      subsets: [{ addresses: [{ ip: '10.0.0.1' }, { ip: '10.0.0.2' }], ports: [{ port: 9080 }, { port: 15020 }] }],
+    } as unknown as KubeObject;
+    const endpointsType: ResourceType = { group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', namespaced: true };
+    const cells = (toTable(endpointsType, [endpoints], {}, 'None', now) as any).rows[0].cells;
+    expect(cells[1]).toBe('10.0.0.1:9080,10.0.0.2:9080,10.0.0.1:15020 + 1 more...');
+  });
+});

@@ -77,6 +77,18 @@ function podStatus(o: KubeObject): string {
   return reason;
 }
 
+/** "3 (5m ago)" as the API server prints restarts since Kubernetes 1.24. */
+function podRestarts(o: KubeObject, now: number): string {
+  let restarts = 0;
+  let lastFinished = 0;
+  for (const cs of (status(o).containerStatuses ?? []) as any[]) {
+    restarts += cs.restartCount ?? 0;
+    const finished = Date.parse(cs.lastState?.terminated?.finishedAt ?? '');
+    if (finished > lastFinished) lastFinished = finished;
+  }
+  return restarts > 0 && lastFinished > 0 ? `${restarts} (${humanDuration(now - lastFinished)} ago)` : String(restarts);
+}
+
 function servicePorts(o: KubeObject): string {
   const ports: any[] = spec(o).ports ?? [];
   if (!ports.length) return '<none>';
@@ -109,11 +121,10 @@ function listWithMore(items: string[]): string {
 function endpointsCell(o: KubeObject): string {
   const items: string[] = [];
   for (const subset of ((o as any).subsets ?? []) as any[]) {
-    for (const address of subset.addresses ?? []) {
-      const ports: any[] = subset.ports ?? [];
-      if (!ports.length) items.push(address.ip);
-      for (const port of ports) items.push(`${address.ip}:${port.port}`);
-    }
+    const addresses: any[] = subset.addresses ?? [];
+    const ports: any[] = subset.ports ?? [];
+    if (!ports.length) items.push(...addresses.map((a) => a.ip)); // headless without ports
+    for (const port of ports) items.push(...addresses.map((a) => `${a.ip}:${port.port}`));
   }
   return listWithMore(items);
 }
@@ -140,11 +151,7 @@ const columnsByResource: Record<string, Column[]> = {
       },
     },
     { name: 'Status', type: 'string', cell: podStatus },
-    {
-      name: 'Restarts',
-      type: 'string',
-      cell: (o) => String(((status(o).containerStatuses ?? []) as any[]).reduce((n, c) => n + (c.restartCount ?? 0), 0)),
-    },
+    { name: 'Restarts', type: 'string', cell: podRestarts },
     ageColumn,
     { name: 'IP', type: 'string', priority: 1, cell: (o) => status(o).podIP || '<none>' },
     { name: 'Node', type: 'string', priority: 1, cell: (o) => spec(o).nodeName || '<none>' },
