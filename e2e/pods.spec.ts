@@ -40,7 +40,8 @@ test.describe('pod drill-down', () => {
     await expect(rows.filter({ hasText: '192.168.179.215:9080' })).toHaveCount(1);
 
     // Grouping keeps the rows and adds one heading per Envoy cluster.
-    await page.getByTestId('filter-group').check();
+    await page.getByTestId('filter-group').click();
+    await expect(page.getByTestId('filter-group')).toBeChecked();
     await expect(page).toHaveURL(/group=1/);
     await expect(page.getByRole('rowheader', { name: /reviews\.default\.svc\.cluster\.local/ })).toBeVisible();
   });
