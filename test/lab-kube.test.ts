@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import https from 'node:https';
+import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as k8s from '@kubernetes/client-node';
 import YAML from 'yaml';
@@ -199,6 +200,21 @@ describe('client-node', () => {
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual([{ ID: 'cluster1', SyncStatus: 'synced' }]);
     await expect(getOverPortForward(kc, 'istio-system', 'istiod-abc1', 1234, '/')).rejects.toThrow(/error forwarding port 1234 to pod .*connection refused/);
+  });
+
+  it('keeps a forward open for keep-alive requests and closes it when the pod closes the connection', async () => {
+    const input = new PassThrough();
+    let received = '';
+    const output = new Writable({ write: (chunk, _enc, cb) => ((received += chunk.toString()), cb()) });
+    const ws = await new k8s.PortForward(kubeConfigFor(lab.kubeconfig, ctx1)).portForward('istio-system', 'istiod-abc1', [15014], output, null, input);
+    const socket = (typeof ws === 'function' ? ws() : ws)!;
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const answers = () => received.split('HTTP/1.1 200 OK').length - 1;
+    input.write('GET /debug/clusterz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await expect.poll(answers, { timeout: 5000 }).toBe(1);
+    input.write('GET /debug/clusterz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    await expect.poll(answers, { timeout: 5000 }).toBe(2);
+    await closed; // the test's own timeout is the deadline
   });
 
   it('denies port-forward with a 403 when pods/portforward is forbidden', async () => {

@@ -19,12 +19,20 @@ class ForwardedConnection extends Duplex {
   localAddress = '127.0.0.1';
   localPort = 0;
   remoteFamily = 'IPv4';
-  constructor(private readonly sendData: (chunk: Buffer) => void) {
+  constructor(
+    private readonly sendData: (chunk: Buffer) => void,
+    private readonly onEnd: () => void,
+  ) {
     super();
   }
   _read(): void {}
   _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
     this.sendData(chunk);
+    done();
+  }
+  /** The pod closed its side (e.g. after `Connection: close`). */
+  _final(done: (err?: Error | null) => void): void {
+    this.onEnd();
     done();
   }
   setTimeout(): this {
@@ -54,6 +62,7 @@ export function servePortForward(
 
   const connections: Array<ForwardedConnection | null> = [];
   let failed = false;
+  let closedByPod = 0;
   ports.forEach((port, i) => {
     send(2 * i, portPrefix(port));
     send(2 * i + 1, portPrefix(port));
@@ -73,9 +82,16 @@ export function servePortForward(
       failed = true;
       return;
     }
-    const connection = new ForwardedConnection((chunk) => send(2 * i, chunk));
+    const connection = new ForwardedConnection(
+      (chunk) => send(2 * i, chunk),
+      () => {
+        // Like the kubelet: once every forwarded connection is closed by the pod, the stream ends.
+        if (++closedByPod === ports.length) ws.close(1000);
+      },
+    );
     connections.push(connection);
     const server = http.createServer(handler);
+    server.keepAliveTimeout = 0; // Envoy admin and istiod keep idle connections; clients reuse forwards
     server.emit('connection', connection);
   });
   if (failed) {
