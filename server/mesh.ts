@@ -25,7 +25,7 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
   const reader = sourceReader(cluster);
   const ns = ISTIO_NAMESPACE;
   const [pods, services, configMaps, namespace] = await Promise.all([
-    reader.kube(`pods in ${ns}`, apiCall(deadline, (o) => cluster.core.listNamespacedPod({ namespace: ns }, o))),
+    reader.kube(`istiod pods in ${ns}`, apiCall(deadline, (o) => cluster.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=istiod' }, o))),
     reader.kube(`services in ${ns}`, apiCall(deadline, (o) => cluster.core.listNamespacedService({ namespace: ns }, o))),
     reader.kube(`configmaps in ${ns}`, apiCall(deadline, (o) => cluster.core.listNamespacedConfigMap({ namespace: ns }, o))),
     reader.kube(`namespace ${ns}`, apiCall(deadline, (o) => cluster.core.readNamespace({ name: ns }, o))),

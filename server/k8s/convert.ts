@@ -134,13 +134,25 @@ function stringAt(v: unknown, key: string): string | null {
   return typeof s === 'string' && s !== '' ? s : null;
 }
 
+/** Parsed ConfigMap texts by content: the same mesh config is read on every refresh. */
+const parsedTexts = new Map<string, unknown>();
+
 function parseLoose(text: string | undefined): unknown {
   if (!text) return null;
+  if (parsedTexts.has(text)) return parsedTexts.get(text);
+  let value: unknown = null;
   try {
-    return YAML.parse(text); // YAML is a superset of JSON: reads both the mesh YAML and the injector values JSON
+    value = JSON.parse(text); // the injector values are JSON
   } catch {
-    return null;
+    try {
+      value = YAML.parse(text); // the mesh config is YAML
+    } catch {
+      value = null;
+    }
   }
+  if (parsedTexts.size > 200) parsedTexts.clear();
+  parsedTexts.set(text, value);
+  return value;
 }
 
 /** The configmap of a revision: "<name>" for default, "<name>-<rev>" otherwise, else the first prefixed one. */
@@ -166,10 +178,14 @@ export function meshFacts(configMaps: V1ConfigMap[], revision = 'default'): Mesh
   };
 }
 
+const fingerprintsByPem = new Map<string, string[]>();
+
 /** SHA-256 fingerprints (upper-case hex, colon separated) of every certificate in istio-ca-root-cert. */
 export function rootCertFingerprints(configMaps: V1ConfigMap[]): string[] {
   const pem = configMaps.find((c) => c.metadata?.name === 'istio-ca-root-cert')?.data?.['root-cert.pem'];
   if (!pem) return [];
+  const cached = fingerprintsByPem.get(pem);
+  if (cached) return [...cached];
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   const out: string[] = [];
   for (const block of blocks) {
@@ -179,5 +195,7 @@ export function rootCertFingerprints(configMaps: V1ConfigMap[]): string[] {
       // An unparsable block is skipped; the others still count.
     }
   }
+  if (fingerprintsByPem.size > 200) fingerprintsByPem.clear();
+  fingerprintsByPem.set(pem, out);
   return out;
 }

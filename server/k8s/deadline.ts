@@ -1,4 +1,5 @@
 import 'server-only';
+import { keepAliveAgent } from './agents';
 import { Observable, type ConfigurationOptions, type ObservableMiddleware, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
 
 /** Raised when a deadline passes; errors.ts maps it to kind "timeout". */
@@ -58,7 +59,8 @@ export function withDeadline<T>(d: Deadline, work: (signal: AbortSignal) => Prom
 }
 
 /**
- * client-node call options that attach the signal to the request (node-fetch aborts the socket).
+ * client-node call options that attach the signal to the request (node-fetch aborts the socket) and
+ * swap the per-call agent for a shared keep-alive one (see agents.ts).
  * The middleware must return an Observable: client-node 1.4's ObjectParam API does not wrap a
  * Promise-returning middleware.
  */
@@ -66,6 +68,8 @@ export function signalOptions(signal: AbortSignal): ConfigurationOptions<Observa
   const middleware: ObservableMiddleware = {
     pre: (ctx: RequestContext) => {
       ctx.setSignal(signal);
+      const agent = ctx.getAgent();
+      if (agent) ctx.setAgent(keepAliveAgent(agent));
       return new Observable(Promise.resolve(ctx));
     },
     post: (rsp: ResponseContext) => new Observable(Promise.resolve(rsp)),
