@@ -20,6 +20,8 @@ test.describe('overview', () => {
     }
     await expect(page.getByTestId('cluster-errors')).toHaveCount(0);
 
+    await snap(page, 'overview');
+
     // The tooltip names the remote secret and the istiod pod, on keyboard focus too.
     const remoteCell = page.locator(`tr[data-cluster="${CLUSTER1}"] [data-testid="sync-cell"]`).nth(1);
     await remoteCell.focus();
@@ -29,7 +31,6 @@ test.describe('overview', () => {
     // A healthy two-cluster mesh fits one 1440×900 screen.
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
     expect(height).toBeLessThanOrEqual(900);
-    await snap(page, 'overview');
   });
 
   test('links proxy counts to the proxy list', async ({ page }) => {

@@ -37,7 +37,7 @@ function Row({ row, names }: { row: EndpointRow; names: ClusterNames }) {
       </td>
       <td className={td}>{row.outlierCheck === 'FAILED' ? <StatusPill tone="bad">FAILED</StatusPill> : <span className="text-slate-600 dark:text-slate-300">OK</span>}</td>
       <td className={`${td} whitespace-nowrap font-mono text-[11px]`}>{row.cluster}</td>
-      <td className={td}>
+      <td className={`${td} whitespace-nowrap`}>
         <Target row={row} names={names} />
       </td>
       <td className={`${td} text-right tabular-nums`}>{row.weight}</td>

@@ -17,7 +17,7 @@ import { Skeleton, SkeletonRows } from '../Skeleton';
 import { EndpointFiltersForm } from './EndpointFiltersForm';
 import { EndpointsTable, type ClusterNames } from './EndpointsTable';
 
-const HealthDonut = dynamic(() => import('./HealthDonut'), { ssr: false, loading: () => <Skeleton className="h-24 w-24 rounded-full" label="loading chart" /> });
+const HealthDonut = dynamic(() => import('./HealthDonut'), { ssr: false, loading: () => <Skeleton className="h-16 w-16 rounded-full" label="loading chart" /> });
 
 /** A pod's outbound endpoints (`istioctl proxy-config endpoints`), filters and grouping in the URL. */
 export function EndpointsView({ cluster, namespace, pod }: { cluster: string; namespace: string; pod: string }) {
@@ -53,13 +53,22 @@ export function EndpointsView({ cluster, namespace, pod }: { cluster: string; na
         </span>
       </div>
 
-      <EndpointFiltersForm
-        filters={filters}
-        envoyClusters={data?.envoyClusters ?? []}
-        grouped={grouped}
-        onChange={(patch: Partial<EndpointFilters>) => update(patch)}
-        onGroupedChange={(g) => update({ group: g ? '1' : null })}
-      />
+      <div className="flex items-end gap-3">
+        <div className="min-w-0 flex-1">
+          <EndpointFiltersForm
+            filters={filters}
+            envoyClusters={data?.envoyClusters ?? []}
+            grouped={grouped}
+            onChange={(patch: Partial<EndpointFilters>) => update(patch)}
+            onGroupedChange={(g) => update({ group: g ? '1' : null })}
+          />
+        </div>
+        {data && data.rows.length > 0 && (
+          <aside aria-label="Endpoint health mix" className="shrink-0">
+            <HealthDonut rows={data.rows} />
+          </aside>
+        )}
+      </div>
 
       {endpoints.isPending ? (
         <SkeletonRows rows={6} label="loading endpoints" />
@@ -73,14 +82,8 @@ export function EndpointsView({ cluster, namespace, pod }: { cluster: string; na
               {filterQuery ? 'Clear or widen the filters.' : 'Is the pod running with an istio-proxy sidecar? Check the sidecar and the errors above.'}
             </EmptyState>
           ) : (
-            <div className="flex items-start gap-3">
-              <div className="min-w-0 flex-1 overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-                <EndpointsTable rows={data!.rows} grouped={grouped} names={names} />
-              </div>
-              <aside aria-label="Endpoint health mix" className="shrink-0 rounded-lg border border-slate-200 bg-white p-2 dark:border-slate-800 dark:bg-slate-900">
-                <h2 className="mb-1 text-xs font-semibold text-slate-600 dark:text-slate-300">Health mix</h2>
-                <HealthDonut rows={data!.rows} />
-              </aside>
+            <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+              <EndpointsTable rows={data!.rows} grouped={grouped} names={names} />
             </div>
           )}
         </>

@@ -19,10 +19,10 @@ export default function HealthDonut({ rows }: { rows: EndpointRow[] }) {
   const data = healthMix(rows);
   return (
     <figure className="flex items-center gap-2" data-testid="health-donut">
-      <div className="h-24 w-24">
+      <div className="h-16 w-16">
         <ResponsiveContainer width="100%" height="100%">
           <PieChart>
-            <Pie data={data} dataKey="value" nameKey="name" innerRadius={26} outerRadius={44} isAnimationActive={false} stroke="none">
+            <Pie data={data} dataKey="value" nameKey="name" innerRadius={18} outerRadius={30} isAnimationActive={false} stroke="none">
               {data.map((d) => (
                 <Cell key={d.name} fill={COLOUR[d.name] ?? '#64748b'} />
               ))}
@@ -32,6 +32,7 @@ export default function HealthDonut({ rows }: { rows: EndpointRow[] }) {
         </ResponsiveContainer>
       </div>
       <figcaption className="text-xs">
+        <span className="font-semibold text-slate-600 dark:text-slate-300">Health mix</span>
         <ul>
           {data.map((d) => (
             <li key={d.name} className="flex items-center gap-1">
