@@ -1,4 +1,5 @@
 import 'server-only';
+import { parseEdsConfigDump, withEdsLocalities, type EdsEndpoint } from '@/lib/istio/config-dump';
 import { endpointRows, parseEnvoyClusters, type EndpointFilter, type ParsedCluster } from '@/lib/istio/envoy-clusters';
 import { NETWORK_LABEL } from '@/lib/format/kube';
 import { buildAddressIndex, resolveTarget } from '@/lib/mesh/targets';
@@ -42,14 +43,25 @@ export async function getEndpoints(
   );
   if (!envoy.ok) return { ...base, errors: [...own.errors, envoy.error] };
 
+  const errors = snapshots.flatMap((s) => s.errors); // their pods and gateways could not be used to resolve targets
+  let rows = endpointRows(envoy.data, filter);
+  // Older Envoys leave /clusters localities empty; the EDS config dump has them.
+  if (rows.some((r) => r.locality === '' && r.cluster.startsWith('outbound|'))) {
+    const [eds] = await fanOut(
+      [cluster],
+      `envoy-eds\u0000${namespace}\u0000${pod}`,
+      async (c, deadline): Promise<EdsEndpoint[]> => parseEdsConfigDump(await podGet(c, { namespace, pod, port: ENVOY_ADMIN_PORT }, '/config_dump?include_eds', deadline)),
+      { deadlineMs, cacheMs, source: `Envoy admin of ${namespace}/${pod} /config_dump` },
+    );
+    if (eds.ok) rows = withEdsLocalities(rows, eds.data);
+    else errors.push(eds.error);
+  }
   const index = buildAddressIndex(snapshots);
   const from = { cluster: cluster.name, network: podInfo?.labels[NETWORK_LABEL] ?? own.network };
-  const rows = endpointRows(envoy.data, filter).map((row) => ({ ...row, target: resolveTarget(row.address, row.port, index, from) }));
   return {
     ...base,
-    rows,
+    rows: rows.map((row) => ({ ...row, target: resolveTarget(row.address, row.port, index, from) })),
     envoyClusters: envoy.data.map((c) => c.name).sort(),
-    // Other clusters' failures matter here: their pods and gateways could not be used to resolve targets.
-    errors: snapshots.flatMap((s) => s.errors),
+    errors,
   };
 }
