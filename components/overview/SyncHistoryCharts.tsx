@@ -4,7 +4,7 @@ import { Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, Legend } f
 import type { SyncSample } from '@/lib/ui/history';
 
 const COLOURS = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2'];
-type Metric = 'remoteNotSynced' | 'proxiesNotSynced';
+type Metric = 'remoteNotSynced' | 'proxiesStaleOrError';
 
 function clock(t: number): string {
   return new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -37,7 +37,7 @@ export default function SyncHistoryCharts({ history, clusters }: { history: Sync
   return (
     <div className="flex gap-2" data-testid="sync-history">
       <MiniChart history={history} clusters={clusters} metric="remoteNotSynced" title="Remote clusters not synced" />
-      <MiniChart history={history} clusters={clusters} metric="proxiesNotSynced" title="Proxies not SYNCED" />
+      <MiniChart history={history} clusters={clusters} metric="proxiesStaleOrError" title="Proxies STALE or ERROR" />
     </div>
   );
 }

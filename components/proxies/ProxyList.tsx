@@ -16,7 +16,7 @@ import { PROXY_STATES } from '../overview/ProxySyncPanel';
 
 const control = 'rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
 const th = 'px-2 py-1 text-left font-medium text-slate-500 dark:text-slate-400';
-/** `status=problems` (the default): everything not SYNCED. */
+/** `status=problems` (the default): STALE or ERROR. NOT SENT is normal (no ECDS without extension config). */
 const PROBLEMS = 'problems';
 
 /** Proxies as `istioctl proxy-status` lists them, by default only the stale or errored ones. */
@@ -31,7 +31,7 @@ export function ProxyList() {
     for (const c of mesh.data?.clusters ?? []) {
       if (cluster && c.cluster !== cluster) continue;
       for (const p of c.proxySync?.proxies ?? []) {
-        if (status === PROBLEMS ? p.overall === 'SYNCED' : status !== 'all' && p.overall !== status) continue;
+        if (status === PROBLEMS ? p.overall !== 'STALE' && p.overall !== 'ERROR' : status !== 'all' && p.overall !== status) continue;
         out.push({ ...p, context: c.cluster });
       }
     }
@@ -58,7 +58,7 @@ export function ProxyList() {
         <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300">
           Status
           <select className={control} value={status} onChange={(e) => update({ status: e.target.value === PROBLEMS ? null : e.target.value })}>
-            <option value={PROBLEMS}>not SYNCED</option>
+            <option value={PROBLEMS}>STALE or ERROR</option>
             <option value="all">all</option>
             {PROXY_STATES.map((s) => (
               <option key={s} value={s}>
@@ -78,7 +78,7 @@ export function ProxyList() {
       ) : mesh.isError ? (
         <EmptyState title="Could not load proxy status">{mesh.error.message}</EmptyState>
       ) : rows.length === 0 ? (
-        <EmptyState title={status === PROBLEMS ? 'Every proxy is SYNCED' : 'No proxy in this state'}>Nothing to look at here; choose “all” to list every proxy.</EmptyState>
+        <EmptyState title={status === PROBLEMS ? 'No proxy is STALE or ERROR' : 'No proxy in this state'}>Nothing to look at here; choose “all” to list every proxy.</EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <table className="w-full text-xs" data-testid="proxy-list">

@@ -8,20 +8,21 @@ export interface SyncSample {
   remoteSynced: Record<string, number>;
   remoteNotSynced: Record<string, number>;
   proxiesSynced: Record<string, number>;
-  proxiesNotSynced: Record<string, number>;
+  /** STALE or ERROR: NOT SENT is normal (istiod sends no ECDS without extension config). */
+  proxiesStaleOrError: Record<string, number>;
 }
 
 export function sampleOf(mesh: MeshResponse): SyncSample {
-  const s: SyncSample = { t: Date.parse(mesh.generatedAt), remoteSynced: {}, remoteNotSynced: {}, proxiesSynced: {}, proxiesNotSynced: {} };
+  const s: SyncSample = { t: Date.parse(mesh.generatedAt), remoteSynced: {}, remoteNotSynced: {}, proxiesSynced: {}, proxiesStaleOrError: {} };
   for (const c of mesh.clusters) {
     if (!c.ok) continue;
     const synced = c.remoteClusters.filter((r) => r.status === 'synced').length;
     s.remoteSynced[c.cluster] = synced;
     s.remoteNotSynced[c.cluster] = c.remoteClusters.length - synced;
     if (c.proxySync) {
-      const { SYNCED, ...rest } = c.proxySync.counts;
-      s.proxiesSynced[c.cluster] = SYNCED;
-      s.proxiesNotSynced[c.cluster] = Object.values(rest).reduce((a, b) => a + b, 0);
+      const { counts } = c.proxySync;
+      s.proxiesSynced[c.cluster] = counts.SYNCED ?? 0;
+      s.proxiesStaleOrError[c.cluster] = (counts.STALE ?? 0) + (counts.ERROR ?? 0);
     }
   }
   return s;

@@ -123,10 +123,13 @@ describe('format', () => {
 
 describe('history', () => {
   it('appends new samples, skips repeated cache answers and caps the length', () => {
-    const r: MeshResponse = { generatedAt: '2024-01-01T00:00:01Z', clusters: [mesh('ctx1', 'cluster1', [['cluster1', 'synced'], ['cluster2', 'timeout']])] };
+    const proxySync = { counts: { SYNCED: 3, 'NOT SENT': 5, STALE: 1, ERROR: 2 }, proxies: [] };
+    const r: MeshResponse = { generatedAt: '2024-01-01T00:00:01Z', clusters: [mesh('ctx1', 'cluster1', [['cluster1', 'synced'], ['cluster2', 'timeout']], { proxySync })] };
     const s = sampleOf(r);
     expect(s.remoteSynced.ctx1).toBe(1);
     expect(s.remoteNotSynced.ctx1).toBe(1);
+    // NOT SENT is normal (no ECDS): only STALE and ERROR count as trouble.
+    expect(s.proxiesStaleOrError.ctx1).toBe(3);
     let h = appendSample([], s);
     h = appendSample(h, s);
     expect(h).toHaveLength(1);
