@@ -33,10 +33,28 @@ test.describe('overview', () => {
     expect(height).toBeLessThanOrEqual(900);
   });
 
+  test('copies istioctl remote-clusters text from the sync panel', async ({ page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.goto('/');
+    const panel = page.locator('#remote-sync');
+    await panel.getByRole('button', { name: 'copy as istioctl' }).click();
+    await expect(panel.getByText('copied')).toBeVisible();
+    const text = await page.evaluate(() => navigator.clipboard.readText());
+    expect(text).toMatch(/^NAME\s+SECRET\s+STATUS\s+ISTIOD/m);
+    expect(text).toContain('istio-system/istio-remote-secret-cluster2');
+  });
+
   test('links proxy counts to the proxy list', async ({ page }) => {
+    await page.goto('/');
+    // Whatever state the lab's proxies are in, each non-zero count links to the proxies in that state.
+    const countLink = page.getByTestId('proxy-sync').getByRole('link').first();
+    await expect(countLink).toBeVisible();
+    const label = (await countLink.getAttribute('aria-label')) ?? '';
+    const [, count] = /^(\d+) /.exec(label) ?? [];
+    await countLink.click();
+    await expect(page).toHaveURL(/\/proxies\?cluster=.+&status=/);
+    await expect(page.getByTestId('proxy-list').locator('tbody tr')).toHaveCount(Number(count));
     await page.goto('/proxies?status=all');
-    await expect(page.getByTestId('proxy-list')).toBeVisible();
-    await expect(page.getByTestId('proxy-list').locator('tbody tr').first()).toBeVisible();
     await expect(page.getByTestId('proxy-list')).toContainText('ratings-v1-6484c4d9bb-25cnf.default');
     await snap(page, 'proxies');
   });

@@ -46,6 +46,18 @@ test.describe('pod drill-down', () => {
     await expect(page.getByRole('rowheader', { name: /reviews\.default\.svc\.cluster\.local/ })).toBeVisible();
   });
 
+  test('copy as istioctl table uses the same filters', async ({ page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.goto(`/clusters/${encodeURIComponent(CLUSTER2)}/namespaces/default/pods/${POD}?cluster=${encodeURIComponent('outbound|9080||reviews.default.svc.cluster.local')}`);
+    await expect(page.getByTestId('endpoint-row')).toHaveCount(2);
+    await page.getByRole('button', { name: 'copy as istioctl table' }).click();
+    await expect(page.getByText('copied')).toBeVisible();
+    const text = await page.evaluate(() => navigator.clipboard.readText());
+    const lines = text.trim().split('\n');
+    expect(lines[0]).toMatch(/^ENDPOINT\s+STATUS\s+OUTLIER CHECK\s+CLUSTER/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['172.40.143.182:15443', '192.168.179.215:9080']);
+  });
+
   test('keyboard: tab reaches the filters', async ({ page }) => {
     await page.goto(`/clusters/${encodeURIComponent(CLUSTER2)}/namespaces/default/pods/${POD}`);
     await expect(page.getByTestId('endpoint-row').first()).toBeVisible();
