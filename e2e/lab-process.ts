@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { stopChild } from './stop-child';
 
 const root = path.resolve(__dirname, '..');
 
@@ -22,14 +23,7 @@ export function startLabProcess(options: { kubeconfigOut: string; scenarioPath?:
   if (options.scenarioPath) args.push('--scenario', options.scenarioPath);
   const child = spawn(process.execPath, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
 
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopChild(child);
 
   return new Promise((resolve, reject) => {
     let out = '';

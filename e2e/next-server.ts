@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { stopChild } from './stop-child';
 
 const root = path.resolve(__dirname, '..');
 
@@ -61,14 +62,7 @@ export async function startNextServer(options: { env: Record<string, string>; lo
   child.stdout?.on('data', sink);
   child.stderr?.on('data', sink);
 
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopChild(child);
   try {
     await waitForHttp(`${baseURL}${options.readyPath ?? '/'}`, child, options.readyMs ?? 60_000);
   } catch (err) {

@@ -1,7 +1,7 @@
 import type { ClusterMesh } from '@/lib/types/api';
 import { StatusPill } from '../StatusPill';
+import { headerCellClass } from '@/lib/ui/classes';
 
-const th = 'px-2 py-1 text-left font-medium text-slate-500 dark:text-slate-400';
 const td = 'px-2 py-1 align-top';
 
 /** istio-system gateway Services of every readable cluster, as `kubectl get svc` would show them. */
@@ -13,14 +13,14 @@ export function GatewaysTable({ clusters }: { clusters: ClusterMesh[] }) {
       <table className="w-full text-xs" data-testid="gateways">
         <thead className="border-b border-slate-200 dark:border-slate-800">
           <tr>
-            <th className={th}>Cluster</th>
-            <th className={th}>Name</th>
-            <th className={th}>Role</th>
-            <th className={th}>Type</th>
-            <th className={th}>Cluster IP</th>
-            <th className={th}>External IP</th>
-            <th className={th}>Ports</th>
-            <th className={th}>Network</th>
+            <th className={headerCellClass}>Cluster</th>
+            <th className={headerCellClass}>Name</th>
+            <th className={headerCellClass}>Role</th>
+            <th className={headerCellClass}>Type</th>
+            <th className={headerCellClass}>Cluster IP</th>
+            <th className={headerCellClass}>External IP</th>
+            <th className={headerCellClass}>Ports</th>
+            <th className={headerCellClass}>Network</th>
           </tr>
         </thead>
         <tbody>

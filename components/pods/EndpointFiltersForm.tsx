@@ -2,9 +2,8 @@
 
 import { useDraft } from '@/lib/hooks/use-draft';
 import { ENDPOINT_STATUSES, type EndpointFilters } from '@/lib/ui/endpoints';
+import { controlClass, fieldLabelClass } from '@/lib/ui/classes';
 
-const control = 'rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
-const labelCls = 'flex flex-col text-xs text-slate-600 dark:text-slate-300';
 
 /** istioctl's --cluster, --port, --status and --address filters; the parent keeps them in the URL. */
 export function EndpointFiltersForm({
@@ -26,10 +25,10 @@ export function EndpointFiltersForm({
   const [address, setAddress] = useDraft(filters.address, (v) => onChange({ address: v }));
   return (
     <form role="search" aria-label="Endpoint filters" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
-      <label className={labelCls}>
+      <label className={fieldLabelClass}>
         Envoy cluster
         <input
-          className={`${control} w-[26rem] font-mono text-xs`}
+          className={`${controlClass} w-[26rem] font-mono text-xs`}
           list="envoy-clusters"
           placeholder="outbound|9080||reviews.default.svc.cluster.local"
           value={cluster}
@@ -42,13 +41,13 @@ export function EndpointFiltersForm({
           ))}
         </datalist>
       </label>
-      <label className={labelCls}>
+      <label className={fieldLabelClass}>
         Port
-        <input className={`${control} w-24`} inputMode="numeric" pattern="[0-9]*" placeholder="9080" value={port} onChange={(e) => setPort(e.target.value.replace(/\D/g, ''))} data-testid="filter-port" />
+        <input className={`${controlClass} w-24`} inputMode="numeric" pattern="[0-9]*" placeholder="9080" value={port} onChange={(e) => setPort(e.target.value.replace(/\D/g, ''))} data-testid="filter-port" />
       </label>
-      <label className={labelCls}>
+      <label className={fieldLabelClass}>
         Status
-        <select className={control} value={filters.status} onChange={(e) => onChange({ status: e.target.value })} data-testid="filter-status">
+        <select className={controlClass} value={filters.status} onChange={(e) => onChange({ status: e.target.value })} data-testid="filter-status">
           <option value="">any</option>
           {ENDPOINT_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -57,9 +56,9 @@ export function EndpointFiltersForm({
           ))}
         </select>
       </label>
-      <label className={labelCls}>
+      <label className={fieldLabelClass}>
         Address
-        <input className={`${control} w-40 font-mono text-xs`} placeholder="172.40.143.182" value={address} onChange={(e) => setAddress(e.target.value.trim())} data-testid="filter-address" />
+        <input className={`${controlClass} w-40 font-mono text-xs`} placeholder="172.40.143.182" value={address} onChange={(e) => setAddress(e.target.value.trim())} data-testid="filter-address" />
       </label>
       <label className="flex items-center gap-1.5 pb-1.5 text-sm">
         <input type="checkbox" checked={grouped} onChange={(e) => onGroupedChange(e.target.checked)} data-testid="filter-group" />

@@ -3,8 +3,9 @@ import type { EndpointRow } from '@/lib/types/api';
 import { endpointHealthTone, isTroubledEndpoint, podPath } from '@/lib/ui/format';
 import { groupByEnvoyCluster, targetLabel } from '@/lib/ui/endpoints';
 import { StatusPill } from '../StatusPill';
+import { headerCellClass } from '@/lib/ui/classes';
 
-const th = 'px-2 py-1 text-left font-medium text-slate-500 dark:text-slate-400 whitespace-nowrap';
+const th = `${headerCellClass} whitespace-nowrap`;
 const td = 'px-2 py-1 align-top';
 
 export interface ClusterNames {

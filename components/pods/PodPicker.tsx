@@ -12,8 +12,8 @@ import { EmptyState } from '../EmptyState';
 import { FreshnessBadge } from '../FreshnessBadge';
 import { SkeletonRows } from '../Skeleton';
 import { StatusPill } from '../StatusPill';
+import { controlClass, fieldLabelClass } from '@/lib/ui/classes';
 
-const control = 'rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
 
 /** Cluster → namespace → pod, with search; every choice lives in the URL. */
 export function PodPicker() {
@@ -31,9 +31,9 @@ export function PodPicker() {
     <main className="space-y-2">
       <h1 className="text-base font-semibold">Pick a pod to see its outbound endpoints</h1>
       <div className="flex flex-wrap items-end gap-3">
-        <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300">
+        <label className={fieldLabelClass}>
           Cluster
-          <select className={control} value={cluster ?? ''} onChange={(e) => update({ cluster: e.target.value, namespace: null })} data-testid="picker-cluster">
+          <select className={controlClass} value={cluster ?? ''} onChange={(e) => update({ cluster: e.target.value, namespace: null })} data-testid="picker-cluster">
             <option value="">Choose a cluster…</option>
             {(clusters.data?.clusters ?? []).map((c) => (
               <option key={c.name} value={c.name} disabled={!c.reachable}>
@@ -43,9 +43,9 @@ export function PodPicker() {
             ))}
           </select>
         </label>
-        <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300">
+        <label className={fieldLabelClass}>
           Namespace
-          <select className={control} value={namespace} disabled={!cluster} onChange={(e) => update({ namespace: e.target.value })} data-testid="picker-namespace">
+          <select className={controlClass} value={namespace} disabled={!cluster} onChange={(e) => update({ namespace: e.target.value })} data-testid="picker-namespace">
             <option value="">All namespaces</option>
             {(pods.data?.namespaces ?? []).map((n) => (
               <option key={n} value={n}>
@@ -54,9 +54,9 @@ export function PodPicker() {
             ))}
           </select>
         </label>
-        <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300">
+        <label className={fieldLabelClass}>
           Search
-          <input type="search" className={`${control} w-64`} placeholder="name, app, version or IP" value={searchDraft} onChange={(e) => setSearchDraft(e.target.value)} data-testid="picker-search" />
+          <input type="search" className={`${controlClass} w-64`} placeholder="name, app, version or IP" value={searchDraft} onChange={(e) => setSearchDraft(e.target.value)} data-testid="picker-search" />
         </label>
         {pods.data && <FreshnessBadge fetchedAt={pods.data.fetchedAt} className="mb-1.5" />}
       </div>

@@ -13,9 +13,8 @@ import { FreshnessBadge } from '../FreshnessBadge';
 import { SkeletonRows } from '../Skeleton';
 import { StatusPill } from '../StatusPill';
 import { PROXY_STATES } from '../overview/ProxySyncPanel';
+import { controlClass, fieldLabelClass, headerCellClass } from '@/lib/ui/classes';
 
-const control = 'rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900';
-const th = 'px-2 py-1 text-left font-medium text-slate-500 dark:text-slate-400';
 /** `status=problems` (the default): STALE or ERROR. NOT SENT is normal (no ECDS without extension config). */
 const PROBLEMS = 'problems';
 
@@ -44,9 +43,9 @@ export function ProxyList() {
     <main className="space-y-2">
       <div className="flex flex-wrap items-end gap-3">
         <h1 className="mr-2 text-base font-semibold">Proxy sync</h1>
-        <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300">
+        <label className={fieldLabelClass}>
           Reported by istiod in
-          <select className={control} value={cluster} onChange={(e) => update({ cluster: e.target.value })}>
+          <select className={controlClass} value={cluster} onChange={(e) => update({ cluster: e.target.value })}>
             <option value="">every cluster</option>
             {(mesh.data?.clusters ?? []).map((c) => (
               <option key={c.cluster} value={c.cluster}>
@@ -55,9 +54,9 @@ export function ProxyList() {
             ))}
           </select>
         </label>
-        <label className="flex flex-col text-xs text-slate-600 dark:text-slate-300">
+        <label className={fieldLabelClass}>
           Status
-          <select className={control} value={status} onChange={(e) => update({ status: e.target.value === PROBLEMS ? null : e.target.value })}>
+          <select className={controlClass} value={status} onChange={(e) => update({ status: e.target.value === PROBLEMS ? null : e.target.value })}>
             <option value={PROBLEMS}>STALE or ERROR</option>
             <option value="all">all</option>
             {PROXY_STATES.map((s) => (
@@ -84,15 +83,15 @@ export function ProxyList() {
           <table className="w-full text-xs" data-testid="proxy-list">
             <thead className="border-b border-slate-200 dark:border-slate-800">
               <tr>
-                <th className={th}>NAME</th>
-                <th className={th}>CLUSTER</th>
+                <th className={headerCellClass}>NAME</th>
+                <th className={headerCellClass}>CLUSTER</th>
                 {XDS_TYPES.map((t) => (
-                  <th key={t} className={th}>
+                  <th key={t} className={headerCellClass}>
                     {t}
                   </th>
                 ))}
-                <th className={th}>ISTIOD</th>
-                <th className={th}>VERSION</th>
+                <th className={headerCellClass}>ISTIOD</th>
+                <th className={headerCellClass}>VERSION</th>
               </tr>
             </thead>
             <tbody>
