@@ -39,7 +39,7 @@ describe('flattenForBoxes', () => {
   it('turns boxes into sized plain nodes that enclose their leaves, and keeps edges', () => {
     const els = toElements(seedLikeTopology());
     const flat = flattenForBoxes(els);
-    expect(flat.map((e) => e.data.id)).toEqual(els.map((e) => e.data.id));
+    expect(flat.filter((e) => e.group === 'nodes').map((e) => e.data.id)).toEqual(els.filter((e) => e.group === 'nodes').map((e) => e.data.id));
     const nodes = flat.filter((e) => e.group === 'nodes');
     expect(nodes.every((n) => n.group === 'nodes' && n.data.parent === undefined && n.position)).toBe(true);
     const box = (id: string) => nodes.find((n) => n.data.id === id)!;
@@ -49,6 +49,21 @@ describe('flattenForBoxes', () => {
     if (ns.group !== 'nodes' || leaf.group !== 'nodes') throw new Error('nodes expected');
     expect(Math.abs(leaf.position!.x - ns.position!.x)).toBeLessThan(ns.data.w! / 2);
     expect(Math.abs(leaf.position!.y - ns.position!.y)).toBeLessThan(ns.data.h! / 2);
-    expect(flat.filter((e) => e.group === 'edges')).toEqual(els.filter((e) => e.group === 'edges'));
+  });
+
+  it('keeps local edges and merges remote hops per source namespace, target and address', () => {
+    const els = toElements(seedLikeTopology());
+    const edges = flattenForBoxes(els).filter((e) => e.group === 'edges');
+    const local = els.filter((e) => e.group === 'edges' && e.data.kind === 'local');
+    expect(edges.filter((e) => e.data.kind === 'local')).toEqual(local);
+    const ew1 = 'gw:cluster1-admin@cluster1:istio-system:istio-eastwestgateway';
+    // cluster2's productpage, details and reviews all reach cluster1 through 172.40.143.182:15443.
+    const toEw1 = edges.filter((e) => e.group === 'edges' && e.data.target === ew1);
+    expect(toEw1).toHaveLength(1);
+    expect(toEw1[0].data).toMatchObject({ source: 'ns:cluster2-admin@cluster2:default', label: '3 paths via 172.40.143.182:15443', kind: 'east-west' });
+    // The gateway's hops to the four bookinfo workloads it fronts become one edge to their namespace.
+    const fromEw1 = edges.filter((e) => e.group === 'edges' && e.data.source === ew1);
+    expect(fromEw1.map((e) => e.data.target)).toEqual(['ns:cluster1-admin@cluster1:default']);
+    expect(fromEw1[0].data.label).toBe('4 paths');
   });
 });

@@ -162,11 +162,43 @@ export function boxesPositions(elements: readonly GraphElement[]): Record<string
  */
 export function flattenForBoxes(elements: readonly GraphElement[]): GraphElement[] {
   const { positions, boxes } = boxesGeometry(elements);
-  return elements.map((el): GraphElement => {
-    if (el.group === 'edges') return el;
+  const nodes = elements.flatMap((el): GraphElement[] => {
+    if (el.group === 'edges') return [];
     const { parent: _parent, ...data } = el.data;
     const box = boxes[el.data.id];
-    if (box) return { group: 'nodes', data: { ...data, w: box.w, h: box.h }, classes: `${el.classes} box`, position: { x: box.x, y: box.y } };
-    return { group: 'nodes', data, classes: el.classes, position: positions[el.data.id] };
+    if (box) return [{ group: 'nodes', data: { ...data, w: box.w, h: box.h }, classes: `${el.classes} box`, position: { x: box.x, y: box.y } }];
+    return [{ group: 'nodes', data, classes: el.classes, position: positions[el.data.id] }];
   });
+  return [...nodes, ...aggregateRemoteEdges(elements)];
+}
+
+/**
+ * Edges of a large mesh, summarised: nobody reads thousands of parallel cross-network lines, and
+ * each costs the canvas style and drawing time. Local edges stay; remote hops are merged into one
+ * edge per pair of ends (and kind and address), where a gateway end stays itself and any other end
+ * becomes its namespace box; the label says how many paths the edge stands for.
+ */
+export function aggregateRemoteEdges(elements: readonly GraphElement[]): GraphElement[] {
+  const boxOf = new Map<string, string>();
+  for (const el of elements) if (el.group === 'nodes') boxOf.set(el.data.id, el.data.kind === 'gateway' ? el.data.id : (el.data.parent ?? el.data.id));
+  const merged = new Map<string, { el: GraphElement & { group: 'edges' }; count: number }>();
+  const out: GraphElement[] = [];
+  for (const el of elements) {
+    if (el.group !== 'edges') continue;
+    if (el.data.kind === 'local') {
+      out.push(el);
+      continue;
+    }
+    const source = boxOf.get(el.data.source) ?? el.data.source;
+    const target = boxOf.get(el.data.target) ?? el.data.target;
+    const key = `${source}->${target}|${el.data.kind}|${el.data.label}`;
+    const m = merged.get(key);
+    if (m) m.count += 1;
+    else merged.set(key, { el: { group: 'edges', data: { ...el.data, id: `agg:${key}`, source, target }, classes: el.classes }, count: 1 });
+  }
+  for (const { el, count } of merged.values()) {
+    const label = count > 1 ? `${count} paths${el.data.label ? ` via ${el.data.label}` : ''}` : el.data.label;
+    out.push({ ...el, data: { ...el.data, label } });
+  }
+  return out;
 }
