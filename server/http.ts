@@ -7,7 +7,12 @@ import { getRegistry, RegistryError, type Registry } from './k8s/registry';
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 export function json(data: unknown, status = 200): Response {
-  return new Response(JSON.stringify(data), { status, headers: { ...NO_STORE, 'Content-Type': 'application/json; charset=utf-8' } });
+  return jsonText(JSON.stringify(data), status);
+}
+
+/** A JSON response from an already serialized body. */
+export function jsonText(body: string, status = 200): Response {
+  return new Response(body, { status, headers: { ...NO_STORE, 'Content-Type': 'application/json; charset=utf-8' } });
 }
 
 export function text(body: string, status = 200): Response {

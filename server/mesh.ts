@@ -17,13 +17,36 @@ import {
   runningIstiods,
 } from './k8s/convert';
 import type { ClusterHandle, Registry } from './k8s/registry';
-import { readIstiods } from './istiod';
+import { readIstiods, type IstiodTarget } from './istiod';
 import { sourceReader } from './sources';
+
+/**
+ * Where istiod ran at the last read, per cluster (a location hint, not a cached result). Asking those
+ * replicas for clusterz/syncz while the pod list is in flight saves one sequential round trip; the
+ * answers are used only if the fresh pod list shows the same ready replicas.
+ */
+const lastIstiods = new Map<string, IstiodTarget[]>();
+const locationKey = (c: ClusterHandle) => `${c.name}\u0000${c.generation}`;
+
+function sameReplicas(a: IstiodTarget[], b: IstiodTarget[]): boolean {
+  const key = (list: IstiodTarget[]) => list.filter((i) => i.ready).map((i) => `${i.namespace}/${i.pod}:${i.port}:${i.revision}`).join(',');
+  return key(a) === key(b);
+}
+
+function speculativeIstiodRead(cluster: ClusterHandle, deadline: Deadline) {
+  const asked = lastIstiods.get(locationKey(cluster));
+  if (!asked?.length) return null;
+  const reader = sourceReader(cluster);
+  const result = readIstiods(cluster, asked, optionalSourceDeadline(deadline), reader).then((data) => ({ data, errors: reader.errors }));
+  result.catch(() => {}); // unused speculative reads must not become unhandled rejections
+  return { asked, result };
+}
 
 /** Everything /api/mesh shows for one cluster. Throws ClusterFailure when the cluster cannot be read at all. */
 export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline): Promise<ClusterMesh> {
   const reader = sourceReader(cluster);
   const ns = ISTIO_NAMESPACE;
+  const speculative = speculativeIstiodRead(cluster, deadline);
   const [pods, services, configMaps, namespace] = await Promise.all([
     reader.kube(`istiod pods in ${ns}`, apiCall(deadline, (o) => cluster.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=istiod' }, o))),
     reader.kube(`services in ${ns}`, apiCall(deadline, (o) => cluster.core.listNamespacedService({ namespace: ns }, o))),
@@ -36,7 +59,12 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
   const facts = meshFacts(configMaps?.items ?? [], revision);
   const gateways = gatewayServices(services?.items ?? []);
 
-  const istiodData = await readIstiods(cluster, istiods, optionalSourceDeadline(deadline), reader);
+  // The speculative read is used only if the replicas it asked are exactly the ready ones listed now.
+  const istiodData =
+    speculative && sameReplicas(speculative.asked, istiods)
+      ? await speculative.result.then(({ data, errors }) => (reader.errors.push(...errors), data))
+      : await readIstiods(cluster, istiods, optionalSourceDeadline(deadline), reader);
+  lastIstiods.set(locationKey(cluster), istiods);
   const clusterId = clusterIdFromIstiods(istiodPods) ?? istiodData.remoteClusters.find((r) => r.secret === '')?.name ?? facts.clusterId;
   if (clusterId) rememberClusterId(cluster, clusterId);
 

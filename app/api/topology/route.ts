@@ -1,10 +1,10 @@
-import { json, withRegistry } from '@/server/http';
-import { getTopology } from '@/server/topology';
+import { jsonText, withRegistry } from '@/server/http';
+import { getTopologyJson } from '@/server/topology';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 /** GET /api/topology: clusters, namespaces, services, workloads, gateways and their edges (docs/api.md). */
 export function GET(): Promise<Response> {
-  return withRegistry(async (registry) => json(await getTopology(registry)));
+  return withRegistry(async (registry) => jsonText(await getTopologyJson(registry)));
 }
