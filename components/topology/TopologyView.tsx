@@ -66,6 +66,12 @@ export function TopologyView() {
   const topology = useTopology();
   const canvas = useRef<GraphCanvasHandle>(null);
 
+  // Fetch the canvas code (and cytoscape) while the topology request is in flight, not after it.
+  useEffect(() => {
+    void import('./GraphCanvas');
+    void import('./cytoscape-setup');
+  }, []);
+
   const setView = useCallback(
     (patch: Partial<ViewState>) => {
       const query = viewStateQuery({ ...view, ...patch });
