@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { E2E_ENV_FILE, E2E_ENV_VAR, type E2eEnv } from './env';
 import { startLabProcess, type LabProcess } from './lab-process';
@@ -25,7 +26,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await lab?.stop();
   };
   try {
-    lab = await startLabProcess({ kubeconfigOut: path.join(resultsDir, 'e2e-lab', 'kubeconfig') });
+    // A kubeconfig of its own per run: several people may run the browser tests at once.
+    lab = await startLabProcess({ kubeconfigOut: path.join(mkdtempSync(path.join(os.tmpdir(), 'isthmus-e2e-')), 'kubeconfig') });
     next = await startNextServer({
       env: { ISTHMUS_KUBECONFIG: lab.kubeconfigPath, ISTHMUS_CONTEXTS: '', ISTHMUS_DEMO: '1', ISTHMUS_DEADLINE_MS: String(DEADLINE_MS) },
       logPath: path.join(resultsDir, 'e2e-next.log'),

@@ -34,7 +34,7 @@ export function startLabProcess(options: { kubeconfigOut: string; scenarioPath?:
       void stop();
       reject(new Error(`the lab did not report ready within ${options.readyMs ?? 60_000} ms:\n${err}`));
     }, options.readyMs ?? 60_000);
-    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000))); // the tail explains a failed start
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const lines = out.split('\n');
