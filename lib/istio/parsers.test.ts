@@ -44,7 +44,7 @@ describe('parseSyncz', () => {
         'sidecar',
         '1.26.2',
         { CDS: 'SYNCED', LDS: 'SYNCED', EDS: 'SYNCED', RDS: 'SYNCED', ECDS: 'NOT SENT' },
-        'NOT SENT',
+        'SYNCED',
       ],
       [
         'istio-eastwestgateway-6d9c5b7f8d-x2k4q.istio-system',
@@ -56,7 +56,7 @@ describe('parseSyncz', () => {
       ],
     ]);
     expect(rows.every((r) => r.istiod === 'istiod-1')).toBe(true);
-    expect(proxySyncCounts(rows)).toEqual({ SYNCED: 0, 'NOT SENT': 1, STALE: 0, ERROR: 1 });
+    expect(proxySyncCounts(rows)).toEqual({ SYNCED: 1, 'NOT SENT': 0, STALE: 0, ERROR: 1 });
   });
 
   it('reads nonces from `resources` when the flat fields are absent', () => {
@@ -75,6 +75,9 @@ describe('parseSyncz', () => {
     expect(xdsStatus('a', 'b', '', 'sidecar')).toBe('STALE');
     expect(overallStatus({ CDS: 'IGNORED', LDS: 'IGNORED', EDS: 'IGNORED', RDS: 'IGNORED', ECDS: 'IGNORED' })).toBe('SYNCED');
     expect(overallStatus({ CDS: 'SYNCED', LDS: 'STALE (Never Acknowledged)', EDS: 'NOT SENT', RDS: 'IGNORED', ECDS: 'SYNCED' })).toBe('STALE');
+    // ECDS (and RDS on some gateways) is never sent: a proxy synced on the rest is SYNCED.
+    expect(overallStatus({ CDS: 'SYNCED', LDS: 'SYNCED', EDS: 'SYNCED', RDS: 'SYNCED', ECDS: 'NOT SENT' })).toBe('SYNCED');
+    expect(overallStatus({ CDS: 'NOT SENT', LDS: 'NOT SENT', EDS: 'NOT SENT', RDS: 'NOT SENT', ECDS: 'NOT SENT' })).toBe('NOT SENT');
   });
 
   it('tolerates empty arrays, entries without a proxy id and wrong field types', () => {

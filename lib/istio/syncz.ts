@@ -26,18 +26,25 @@ export function xdsStatus(sent: string, acked: string, lastError: string, proxyT
   return 'STALE';
 }
 
-const SEVERITY: Record<ProxyStatusRow['overall'], number> = { SYNCED: 0, 'NOT SENT': 1, STALE: 2, ERROR: 3 };
+const SEVERITY: Record<ProxyStatusRow['overall'], number> = { 'NOT SENT': 0, SYNCED: 1, STALE: 2, ERROR: 3 };
 
-/** The worst per-type state (ERROR > STALE > NOT SENT > SYNCED); IGNORED never counts. */
+/**
+ * The proxy's overall state: the worst per-type state, where a type istiod has NOT SENT anything for
+ * is neutral (ECDS and often RDS are never sent to a plain sidecar; istioctl shows that as normal).
+ * Only a proxy that was sent nothing at all is NOT SENT. IGNORED never counts (a proxy that subscribed
+ * to none of these types, such as a ztunnel, is SYNCED).
+ */
 export function overallStatus(types: Record<XdsType, XdsStatus>): ProxyStatusRow['overall'] {
-  let worst: ProxyStatusRow['overall'] = 'SYNCED';
+  let worst: ProxyStatusRow['overall'] = 'NOT SENT';
+  let subscribed = false;
   for (const type of XDS_TYPES) {
     const status = types[type];
     if (status === 'IGNORED') continue;
+    subscribed = true;
     const normalized = status === 'STALE (Never Acknowledged)' ? 'STALE' : status;
     if (SEVERITY[normalized] > SEVERITY[worst]) worst = normalized;
   }
-  return worst;
+  return subscribed ? worst : 'SYNCED';
 }
 
 function proxyRow(entry: JsonObject, istiodPod: string): ProxyStatusRow {
