@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { E2E_ENV_FILE, E2E_ENV_VAR, type E2eEnv } from './env';
@@ -21,13 +21,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   let lab: LabProcess | null = null;
   let next: NextServer | null = null;
+  // A kubeconfig of its own per run: several people may run the browser tests at once.
+  const labDir = mkdtempSync(path.join(os.tmpdir(), 'isthmus-e2e-'));
   const stopAll = async () => {
     await next?.stop();
     await lab?.stop();
+    rmSync(labDir, { recursive: true, force: true });
   };
   try {
-    // A kubeconfig of its own per run: several people may run the browser tests at once.
-    lab = await startLabProcess({ kubeconfigOut: path.join(mkdtempSync(path.join(os.tmpdir(), 'isthmus-e2e-')), 'kubeconfig') });
+    lab = await startLabProcess({ kubeconfigOut: path.join(labDir, 'kubeconfig') });
     next = await startNextServer({
       env: { ISTHMUS_KUBECONFIG: lab.kubeconfigPath, ISTHMUS_CONTEXTS: '', ISTHMUS_DEMO: '1', ISTHMUS_DEADLINE_MS: String(DEADLINE_MS) },
       logPath: path.join(resultsDir, 'e2e-next.log'),
