@@ -9,7 +9,7 @@ import { hexOf } from './determinism';
 import { envoyClusters, envoyConfigDump, envoyServerInfo } from './envoy';
 import { istiodAnswer, type HttpAnswer } from './istiod';
 import { defaultContext, defaultUser, Mesh, type MeshPod } from './mesh';
-import { RESOURCE_TYPES, renderCluster, typeKey } from './objects';
+import { countType, RESOURCE_TYPES, renderType, typeKey } from './objects';
 import { createRootCA, type RootCA } from './rootca';
 import type { Scenario } from './scenario';
 
@@ -17,10 +17,19 @@ import type { Scenario } from './scenario';
 export const WATCH_HISTORY = 1000;
 
 
+/**
+ * A type not rendered yet: its objects will take the resourceVersions firstResourceVersion.. in list
+ * order, exactly the ones an eager initial load would have given them.
+ */
+interface PendingType {
+  firstResourceVersion: number;
+  count: number;
+}
+
 interface ClusterStore {
   resourceVersion: number;
-  /** Per typeKey: objects by "<namespace>/<name>", in list order. */
-  objects: Map<string, Map<string, KubeObject>>;
+  /** Per typeKey: objects by "<namespace>/<name>", in list order; or the type is still to be rendered. */
+  objects: Map<string, Map<string, KubeObject> | PendingType>;
   history: Array<{ type: string; event: WatchEvent }>;
   /** Events at or below this resourceVersion are no longer retained. */
   historyFloor: number;
@@ -70,11 +79,44 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
     return ca;
   };
 
+  const renderContext = (cluster: string, nowMs: number) => ({ mesh, cluster: mesh.cluster(cluster), nowMs, rootCA: rootCAOf(cluster) });
+
+  /**
+   * A cluster's store, created on first use: types are counted (so resourceVersions are laid out as an
+   * eager load would) and rendered only when first read. Until a fault changes a cluster's objects, they
+   * are those of the start, so rendering late gives what rendering up front would have.
+   */
   const stores = new Map<string, ClusterStore>();
   const storeOf = (cluster: string): ClusterStore => {
-    const s = stores.get(cluster);
-    if (!s) throw new Error(`unknown cluster "${cluster}"`);
-    return s;
+    let store = stores.get(cluster);
+    if (store) return store;
+    if (!mesh.clusters.has(cluster)) throw new Error(`unknown cluster "${cluster}"`);
+    store = { resourceVersion: 0, objects: new Map(), history: [], historyFloor: 0, listeners: new Map() };
+    const ctx = renderContext(cluster, clock());
+    for (const t of RESOURCE_TYPES) {
+      const count = countType(ctx, typeKey(t));
+      store.objects.set(typeKey(t), { firstResourceVersion: store.resourceVersion + 1, count });
+      store.resourceVersion += count;
+    }
+    store.historyFloor = store.resourceVersion;
+    stores.set(cluster, store);
+    return store;
+  };
+
+  /** The objects of a type, rendered on first use. */
+  const objectsOf = (cluster: string, type: string): Map<string, KubeObject> => {
+    const store = storeOf(cluster);
+    const slot = store.objects.get(type);
+    if (slot === undefined || slot instanceof Map) return slot ?? new Map();
+    const rendered = renderType(renderContext(cluster, clock()), type);
+    if (rendered.length !== slot.count) throw new Error(`lab model: ${type} of ${cluster} rendered ${rendered.length} objects, counted ${slot.count}`);
+    const objects = new Map<string, KubeObject>();
+    rendered.forEach((object, i) => {
+      object.metadata.resourceVersion = String(slot.firstResourceVersion + i);
+      objects.set(objectKey(object), object);
+    });
+    store.objects.set(type, objects);
+    return objects;
   };
 
   const emit = (store: ClusterStore, type: string, ev: WatchEvent) => {
@@ -83,30 +125,24 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
     for (const listener of store.listeners.get(type) ?? []) listener(ev);
   };
 
-  /** Renders a cluster and folds the result into its store; emits events unless it is the initial load. */
+  /** Re-renders every type of a cluster (all rendered beforehand) and emits what changed. */
   const sync = (cluster: string, nowMs: number) => {
-    const rendered = renderCluster({ mesh, cluster: mesh.cluster(cluster), nowMs, rootCA: rootCAOf(cluster) });
-    let store = stores.get(cluster);
-    const initial = !store;
-    if (!store) {
-      store = { resourceVersion: 0, objects: new Map(), history: [], historyFloor: 0, listeners: new Map() };
-      stores.set(cluster, store);
-    }
-    for (const [type, objects] of rendered) {
-      const previous = store.objects.get(type) ?? new Map<string, KubeObject>();
+    const store = storeOf(cluster);
+    const ctx = renderContext(cluster, nowMs);
+    for (const type of store.objects.keys()) {
+      const previous = objectsOf(cluster, type);
       const next = new Map<string, KubeObject>();
       const changes: Array<{ kind: 'ADDED' | 'MODIFIED'; object: KubeObject }> = [];
-      for (const object of objects) {
+      for (const object of renderType(ctx, type)) {
         const k = objectKey(object);
         const old = previous.get(k);
-        // Compared as JSON only on re-renders (the initial load has nothing to compare with).
         if (old && content(old) === content(object)) {
           next.set(k, old);
           continue;
         }
         object.metadata.resourceVersion = String(++store.resourceVersion);
         next.set(k, object);
-        if (!initial) changes.push({ kind: old ? 'MODIFIED' : 'ADDED', object });
+        changes.push({ kind: old ? 'MODIFIED' : 'ADDED', object });
       }
       store.objects.set(type, next);
       for (const { kind, object } of changes) emit(store, type, { type: kind, object, resourceVersion: Number(object.metadata.resourceVersion) });
@@ -116,10 +152,12 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
         emit(store, type, { type: 'DELETED', object: { ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } }, resourceVersion: rv });
       }
     }
-    if (initial) store.historyFloor = store.resourceVersion;
   };
 
-  for (const id of mesh.clusters.keys()) sync(id, startMs);
+  /** Renders every type of a cluster as it is now, so a coming change can be diffed against it. */
+  const renderAll = (cluster: string) => {
+    for (const type of storeOf(cluster).objects.keys()) objectsOf(cluster, type);
+  };
 
   /** Scaled-up pods finish starting later: re-render then, so watchers see them become Ready. */
   const scheduleStartups = (cluster: string, nowMs: number) => {
@@ -151,8 +189,7 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
     },
 
     list(cluster, type, namespace) {
-      const objects = storeOf(cluster).objects.get(typeKey(type));
-      if (!objects) return [];
+      const objects = objectsOf(cluster, typeKey(type));
       const out: KubeObject[] = [];
       for (const object of objects.values()) if (namespace === undefined || object.metadata.namespace === namespace) out.push({ ...object });
       return out;
@@ -198,6 +235,7 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
 
     applyFault(fault: LabFault) {
       const nowMs = clock();
+      if (mesh.changesObjects(fault)) renderAll(fault.cluster);
       for (const cluster of mesh.apply(fault, nowMs)) {
         sync(cluster, nowMs);
         scheduleStartups(cluster, nowMs);

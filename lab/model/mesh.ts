@@ -107,6 +107,9 @@ export interface MeshWorkload {
 
 export const ISTIO_NAMESPACE = 'istio-system';
 
+/** Faults that change Kubernetes objects (LoadBalancer status, istiod readiness, pods); see Mesh.apply. */
+const OBJECT_CHANGING_FAULTS = new Set<LabFault['type']>(['eastwest-pending', 'istiod-not-ready', 'scale-workload']);
+
 /** Names of the well-known Istio gateway ports (the Helm chart's), and their container ports. */
 const GATEWAY_PORTS: Record<number, { name: string; targetPort: number }> = {
   15021: { name: 'status-port', targetPort: 15021 },
@@ -510,54 +513,64 @@ export class Mesh {
 
   // ---------------------------------------------------------------- changes
 
+  /** Whether a fault can change its cluster's Kubernetes objects (the rest only change what servers answer). */
+  changesObjects(fault: LabFault): boolean {
+    return OBJECT_CHANGING_FAULTS.has(fault.type);
+  }
+
   /**
    * Applies a fault or state change. Returns the clusters whose Kubernetes objects may have changed
-   * (the world re-renders and diffs those).
+   * (the world re-renders and diffs those): the fault's own cluster when changesObjects says so.
    */
   apply(fault: LabFault, nowMs: number): string[] {
     this.cluster(fault.cluster); // unknown cluster ⇒ throws
     this.generation++;
+    this.change(fault, nowMs);
+    return this.changesObjects(fault) ? [fault.cluster] : [];
+  }
+
+  private change(fault: LabFault, nowMs: number): void {
     const podKey = 'pod' in fault ? key(fault.cluster, fault.namespace, fault.pod) : '';
     const toggle = (set: Set<string>, k: string, on: boolean) => (on ? set.add(k) : set.delete(k));
     switch (fault.type) {
       case 'api-down':
         this.faults(fault.cluster).apiDown = fault.down;
-        return [];
+        return;
       case 'api-latency':
         this.faults(fault.cluster).latencyMs = fault.ms;
-        return [];
+        return;
       case 'forbid': {
         const f = this.faults(fault.cluster);
         const same = (r: ClusterFaults['forbid'][number]) =>
           r.user === fault.user && r.verb === fault.verb && r.resource === fault.resource && r.namespace === fault.namespace;
         f.forbid = f.forbid.filter((r) => !same(r));
         if (fault.on) f.forbid.push({ user: fault.user, verb: fault.verb, resource: fault.resource, ...(fault.namespace ? { namespace: fault.namespace } : {}) });
-        return [];
+        return;
       }
       case 'remote-sync':
         this.remoteSyncOverride.set(key(fault.cluster, fault.remote), fault.status);
-        return [];
+        return;
       case 'eastwest-pending':
         toggle(this.eastwestPending, fault.cluster, fault.pending);
-        return [fault.cluster];
+        return;
       case 'endpoint-ejected':
         toggle(this.ejected, podKey, fault.on);
-        return [];
+        return;
       case 'endpoint-draining':
         toggle(this.draining, podKey, fault.on);
-        return [];
+        return;
       case 'istiod-not-ready':
         toggle(this.istiodNotReady, fault.cluster, fault.on);
-        return [fault.cluster];
+        return;
       case 'istiod-malformed':
         toggle(this.istiodMalformed, fault.cluster, fault.on);
-        return [];
+        return;
       case 'scale-workload': {
         const cluster = this.cluster(fault.cluster);
         const w = cluster.workloads.find((x) => x.namespace === fault.namespace && x.name === fault.workload);
         if (!w) throw new Error(`unknown workload ${fault.namespace}/${fault.workload} in ${fault.cluster}`);
         this.setReplicas(cluster, w, fault.replicas, nowMs);
-        return [fault.cluster];
+        return;
       }
     }
   }

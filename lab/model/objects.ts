@@ -54,12 +54,14 @@ export interface RenderContext {
   rootCA: RootCA;
 }
 
-/** Every object of the cluster, grouped by typeKey. */
-export function renderCluster(ctx: RenderContext): Map<string, KubeObject[]> {
-  const out = new Map<string, KubeObject[]>(RESOURCE_TYPES.map((t) => [typeKey(t), []]));
-  const { cluster } = ctx;
-  const push = (resource: string, group: string, obj: KubeObject) => out.get(`${group}/${resource}`)!.push(obj);
-  const meta = (kind: string, name: string, namespace: string | undefined, createdMs: number, extra: Partial<KubeObject['metadata']> = {}) => ({
+/** Sort order of every list: namespace, then name (Intl.Collator is localeCompare without its per-call setup). */
+const collator = new Intl.Collator();
+function byNamespaceThenName(a: KubeObject, b: KubeObject): number {
+  return collator.compare(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || collator.compare(a.metadata.name, b.metadata.name);
+}
+
+function metaOf(cluster: MeshCluster): Meta {
+  return (kind, name, namespace, createdMs, extra = {}) => ({
     name,
     ...(namespace !== undefined ? { namespace } : {}),
     uid: uuidOf(`${cluster.id}/${kind}/${namespace ?? ''}/${name}`),
@@ -67,37 +69,81 @@ export function renderCluster(ctx: RenderContext): Map<string, KubeObject[]> {
     creationTimestamp: timestamp(createdMs),
     ...extra,
   });
+}
 
-  for (const ns of cluster.namespaces) {
-    const labels: Record<string, string> = { 'kubernetes.io/metadata.name': ns.name };
-    if (ns.injection) labels['istio-injection'] = 'enabled';
-    if (ns.name === ISTIO_NAMESPACE) labels['topology.istio.io/network'] = cluster.network;
-    push('namespaces', '', { metadata: meta('Namespace', ns.name, undefined, ns.createdMs, { labels }), spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+/**
+ * The objects of one type (by typeKey) in the cluster, sorted by namespace then name. Rendered per type so
+ * the world can build a type on its first list rather than every object of every cluster up front.
+ */
+export function renderType(ctx: RenderContext, key: string): KubeObject[] {
+  const { cluster } = ctx;
+  const meta = metaOf(cluster);
+  const out: KubeObject[] = [];
+  switch (key) {
+    case '/namespaces':
+      for (const ns of cluster.namespaces) {
+        const labels: Record<string, string> = { 'kubernetes.io/metadata.name': ns.name };
+        if (ns.injection) labels['istio-injection'] = 'enabled';
+        if (ns.name === ISTIO_NAMESPACE) labels['topology.istio.io/network'] = cluster.network;
+        out.push({ metadata: meta('Namespace', ns.name, undefined, ns.createdMs, { labels }), spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+      }
+      break;
+    case '/nodes':
+      for (const node of cluster.nodes) out.push(renderNode(ctx, node, meta));
+      break;
+    case 'apps/deployments':
+      for (const w of cluster.workloads) if (w.kind === 'Deployment') out.push(renderDeployment(ctx, w, meta));
+      break;
+    case 'apps/replicasets':
+      for (const w of cluster.workloads) if (w.kind === 'Deployment') out.push(renderReplicaSet(ctx, w, meta));
+      break;
+    case '/pods':
+      for (const w of cluster.workloads) {
+        const template = podTemplate(ctx, w);
+        for (const pod of w.pods) out.push(renderPod(ctx, w, template, pod, meta));
+      }
+      break;
+    case '/services':
+      for (const svc of cluster.services) out.push(renderService(ctx, svc, meta));
+      break;
+    case '/endpoints':
+      for (const svc of cluster.services) out.push(renderEndpoints(ctx, svc, serviceBackends(ctx.mesh, cluster, svc, ctx.nowMs), meta));
+      break;
+    case 'discovery.k8s.io/endpointslices':
+      for (const svc of cluster.services) out.push(renderEndpointSlice(ctx, svc, serviceBackends(ctx.mesh, cluster, svc, ctx.nowMs), meta));
+      break;
+    case '/configmaps':
+      out.push(...renderConfigMaps(ctx, meta));
+      break;
+    case '/secrets':
+      out.push(...renderSecrets(ctx, meta));
+      break;
+    default:
+      for (const [resource, group, obj] of renderIstioConfig(ctx, meta)) if (`${group}/${resource}` === key) out.push(obj);
   }
-  for (const node of cluster.nodes) push('nodes', '', renderNode(ctx, node, meta));
+  return out.sort(byNamespaceThenName);
+}
 
-  for (const w of cluster.workloads) {
-    if (w.kind === 'Deployment') {
-      push('deployments', 'apps', renderDeployment(ctx, w, meta));
-      push('replicasets', 'apps', renderReplicaSet(ctx, w, meta));
-    }
-    const template = podTemplate(ctx, w);
-    for (const pod of w.pods) push('pods', '', renderPod(ctx, w, template, pod, meta));
+/** How many objects renderType would return, without rendering the large types. */
+export function countType(ctx: RenderContext, key: string): number {
+  const { cluster } = ctx;
+  switch (key) {
+    case '/namespaces':
+      return cluster.namespaces.length;
+    case '/nodes':
+      return cluster.nodes.length;
+    case 'apps/deployments':
+    case 'apps/replicasets':
+      return cluster.workloads.filter((w) => w.kind === 'Deployment').length;
+    case '/pods':
+      return cluster.workloads.reduce((n, w) => n + w.pods.length, 0);
+    case '/services':
+    case '/endpoints':
+    case 'discovery.k8s.io/endpointslices':
+      return cluster.services.length;
+    default:
+      return renderType(ctx, key).length;
   }
-
-  for (const svc of cluster.services) {
-    push('services', '', renderService(ctx, svc, meta));
-    const backends = serviceBackends(ctx.mesh, cluster, svc, ctx.nowMs);
-    push('endpoints', '', renderEndpoints(ctx, svc, backends, meta));
-    push('endpointslices', 'discovery.k8s.io', renderEndpointSlice(ctx, svc, backends, meta));
-  }
-
-  for (const cm of renderConfigMaps(ctx, meta)) push('configmaps', '', cm);
-  for (const secret of renderSecrets(ctx, meta)) push('secrets', '', secret);
-  for (const [resource, group, obj] of renderIstioConfig(ctx, meta)) push(resource, group, obj);
-
-  for (const list of out.values()) list.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
-  return out;
 }
 
 type Meta = (kind: string, name: string, namespace: string | undefined, createdMs: number, extra?: Partial<KubeObject['metadata']>) => KubeObject['metadata'];
