@@ -5,8 +5,8 @@ import { proxyStatusTone, TONE_CLASSES, TONE_ICON } from '@/lib/ui/format';
 export const PROXY_STATES: Array<ProxyStatusRow['overall']> = ['SYNCED', 'NOT SENT', 'STALE', 'ERROR'];
 
 /**
- * Per cluster: how many proxies its istiod sees in each state (the worst of CDS/LDS/EDS/RDS/ECDS, so an
- * ECDS that was never needed reads NOT SENT); every non-zero count links to the list.
+ * Per cluster: how many proxies its istiod sees in each state (the worst of CDS/LDS/EDS/RDS/ECDS; a type
+ * istiod never sent, such as ECDS without extension config, does not count); every non-zero count links to the list.
  */
 export function ProxySyncPanel({ clusters }: { clusters: ClusterMesh[] }) {
   return (

@@ -15,7 +15,7 @@ import { StatusPill } from '../StatusPill';
 import { PROXY_STATES } from '../overview/ProxySyncPanel';
 import { controlClass, fieldLabelClass, headerCellClass } from '@/lib/ui/classes';
 
-/** `status=problems` (the default): STALE or ERROR. NOT SENT is normal (no ECDS without extension config). */
+/** `status=problems` (the default): STALE or ERROR, the states an SRE acts on. */
 const PROBLEMS = 'problems';
 
 /** Proxies as `istioctl proxy-status` lists them, by default only the stale or errored ones. */
