@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm test`: every test, in order: typecheck, unit + integration (vitest, against the lab),
+ * `npm test`: every test, in order: typecheck, lint, unit + integration (vitest, against the lab),
  * build, then the browser tests (Playwright in Debian's Chromium). Ends with one line
  * `N passed, N failed, N skipped` and exits non-zero when anything failed.
  * Extra arguments are ignored; use `npm run test:unit` / `npm run test:e2e` to run one part.
@@ -53,6 +53,7 @@ if (!existsSync(CHROMIUM)) {
 }
 
 step('typecheck (tsc --noEmit)', [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
+step('lint (eslint)', [bin('eslint', 'bin/eslint.js'), '--max-warnings=0', '.']);
 
 // Unit and integration tests.
 const vitestJson = path.join(results, 'vitest.json');
