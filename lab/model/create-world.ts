@@ -9,7 +9,7 @@ import { hexOf } from './determinism';
 import { envoyClusters, envoyConfigDump, envoyServerInfo } from './envoy';
 import { istiodAnswer, type HttpAnswer } from './istiod';
 import { defaultContext, defaultUser, Mesh, type MeshPod } from './mesh';
-import { countType, RESOURCE_TYPES, renderType, typeKey } from './objects';
+import { countType, type RenderContext, RESOURCE_TYPES, renderType, typeKey } from './objects';
 import { createRootCA, type RootCA } from './rootca';
 import type { Scenario } from './scenario';
 
@@ -79,7 +79,15 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
     return ca;
   };
 
-  const renderContext = (cluster: string, nowMs: number) => ({ mesh, cluster: mesh.cluster(cluster), nowMs, rootCA: rootCAOf(cluster) });
+  const renderContext = (cluster: string, nowMs: number): RenderContext => ({
+    mesh,
+    cluster: mesh.cluster(cluster),
+    nowMs,
+    // Generating a key pair takes a while: only the types that show the CA ask for it.
+    get rootCA() {
+      return rootCAOf(cluster);
+    },
+  });
 
   /**
    * A cluster's store, created on first use: types are counted (so resourceVersions are laid out as an

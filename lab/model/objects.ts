@@ -100,7 +100,7 @@ export function renderType(ctx: RenderContext, key: string): KubeObject[] {
     case '/pods':
       for (const w of cluster.workloads) {
         const template = podTemplate(ctx, w);
-        for (const pod of w.pods) out.push(renderPod(ctx, w, template, pod, meta));
+        for (const pod of w.pods) out.push(renderPod(ctx, w, template, pod));
       }
       break;
     case '/services':
@@ -141,6 +141,10 @@ export function countType(ctx: RenderContext, key: string): number {
     case '/endpoints':
     case 'discovery.k8s.io/endpointslices':
       return cluster.services.length;
+    case '/configmaps':
+      return 2 + cluster.namespaces.length; // istio, istio-sidecar-injector, a root cert per namespace
+    case '/secrets':
+      return 1 + cluster.spec.remoteSecrets.length; // cacerts, a remote secret per remote cluster
     default:
       return renderType(ctx, key).length;
   }
@@ -194,12 +198,12 @@ function replicaSetName(w: MeshWorkload): string {
 }
 
 /** Labels of a workload's pods (selector labels plus the Istio ones the injector adds). */
-function podLabels(ctx: RenderContext, w: MeshWorkload, pod: MeshPod): Record<string, string> {
+function podLabels(ctx: RenderContext, w: MeshWorkload, pod: MeshPod | null): Record<string, string> {
   const labels: Record<string, string> = { ...w.labels };
   if (w.kind === 'Deployment') labels['pod-template-hash'] = w.templateHash;
   else {
     labels['controller-revision-hash'] = `${w.name}-${w.templateHash}`;
-    labels['statefulset.kubernetes.io/pod-name'] = pod.name;
+    labels['statefulset.kubernetes.io/pod-name'] = pod?.name ?? '';
   }
   if (w.proxy) {
     labels['service.istio.io/canonical-name'] = w.app;
@@ -232,6 +236,26 @@ interface PodTemplate {
   initContainers: Array<Record<string, unknown>>;
   /** imageID per container image (hashing it per pod costs too much at scale). */
   imageIDs: Map<string, string>;
+  ownerKind: 'ReplicaSet' | 'StatefulSet';
+  ownerName: string;
+  ownerReferences: unknown[];
+  /** Labels of every replica (a Deployment's; a StatefulSet's pods add their own name). */
+  labels: Record<string, string> | null;
+  /** Pod spec per node name ('' = unscheduled) and the host address lists per node. */
+  specs: Map<string, Record<string, unknown>>;
+  hostIPs: Map<string, Array<{ ip: string }>>;
+  /** Status pieces that depend only on the pod's times and state, shared between replicas. */
+  shared: Map<string, unknown>;
+}
+
+/** A shared piece of a template: built once per distinct key. */
+function sharedPiece<T>(template: PodTemplate, key: string, build: () => T): T {
+  let piece = template.shared.get(key) as T | undefined;
+  if (piece === undefined) {
+    piece = build();
+    template.shared.set(key, piece);
+  }
+  return piece;
 }
 
 /**
@@ -313,18 +337,61 @@ function podTemplate(ctx: RenderContext, w: MeshWorkload): PodTemplate {
   }
 
   const imageIDs = new Map(containers.map((c) => [c.image as string, `${c.image as string}@sha256:${hexOf(`image/${c.image as string}`, 64)}`]));
-  return { annotations, containers, initContainers, imageIDs };
+  const ownerKind = w.kind === 'Deployment' ? 'ReplicaSet' : 'StatefulSet';
+  const ownerName = w.kind === 'Deployment' ? replicaSetName(w) : w.name;
+  const ownerReferences = [
+    { apiVersion: 'apps/v1', kind: ownerKind, name: ownerName, uid: uuidOf(`${ctx.cluster.id}/${ownerKind}/${w.namespace}/${ownerName}`), controller: true, blockOwnerDeletion: true },
+  ];
+  const labels = w.kind === 'Deployment' ? podLabels(ctx, w, null) : null;
+  return { annotations, containers, initContainers, imageIDs, ownerKind, ownerName, ownerReferences, labels, specs: new Map(), hostIPs: new Map(), shared: new Map() };
 }
 
-function renderPod(ctx: RenderContext, w: MeshWorkload, template: PodTemplate, pod: MeshPod, meta: Meta): KubeObject {
-  const { mesh, nowMs } = ctx;
-  const { annotations, containers, initContainers } = template;
+/** A pod's spec: the template's containers and the node it runs on (one object per node, shared). */
+function podSpec(w: MeshWorkload, template: PodTemplate, node: string): Record<string, unknown> {
+  let spec = template.specs.get(node);
+  if (!spec) {
+    const { containers, initContainers } = template;
+    spec = {
+      ...(initContainers.length > 0 ? { initContainers } : {}),
+      containers,
+      ...(node !== '' ? { nodeName: node } : {}),
+      serviceAccountName: w.serviceAccount,
+      serviceAccount: w.serviceAccount,
+      restartPolicy: 'Always',
+      dnsPolicy: 'ClusterFirst',
+      schedulerName: 'default-scheduler',
+      terminationGracePeriodSeconds: 30,
+      priority: 0,
+      enableServiceLinks: true,
+      preemptionPolicy: 'PreemptLowerPriority',
+    };
+    template.specs.set(node, spec);
+  }
+  return spec;
+}
+
+/** A pod's uid (its object's, and the targetRef of its endpoints): hashed once per pod. */
+const podUids = new WeakMap<MeshPod, string>();
+function podUid(pod: MeshPod): string {
+  let uid = podUids.get(pod);
+  if (uid === undefined) {
+    uid = uuidOf(`${pod.cluster}/Pod/${pod.namespace}/${pod.name}`);
+    podUids.set(pod, uid);
+  }
+  return uid;
+}
+
+/**
+ * A pod object. Everything that is the same for many replicas (spec, labels, owner, conditions, container
+ * states) is shared from the workload's template; only what is the pod's own is built per pod.
+ */
+function renderPod(ctx: RenderContext, w: MeshWorkload, template: PodTemplate, pod: MeshPod): KubeObject {
+  const { mesh, nowMs, cluster } = ctx;
+  const { containers, initContainers } = template;
   const starting = mesh.podStarting(pod, nowMs);
   const ready = mesh.podReady(pod, nowMs);
   const scheduled = pod.node !== '';
   const ip = mesh.podIP(pod, nowMs);
-  const hostIP = ctx.cluster.nodes.find((n) => n.name === pod.node)?.ip;
-  const startedAt = timestamp(pod.createdMs + 2000);
   const condition = (type: string, ok: boolean, reason?: string, message?: string) => ({
     type,
     status: ok ? 'True' : 'False',
@@ -336,24 +403,37 @@ function renderPod(ctx: RenderContext, w: MeshWorkload, template: PodTemplate, p
 
   const status: Record<string, unknown> = { phase: starting ? 'Pending' : pod.phase, qosClass: 'Burstable', startTime: timestamp(pod.createdMs) };
   if (!scheduled) {
-    status.conditions = [
-      condition('PodScheduled', false, 'Unschedulable', `0/${ctx.cluster.nodes.length} nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/${ctx.cluster.nodes.length} nodes are available: ${ctx.cluster.nodes.length} Preemption is not helpful for scheduling.`),
-    ];
+    const nodes = cluster.nodes.length;
+    status.conditions = sharedPiece(template, `unscheduled/${pod.createdMs}`, () => [
+      condition('PodScheduled', false, 'Unschedulable', `0/${nodes} nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/${nodes} nodes are available: ${nodes} Preemption is not helpful for scheduling.`),
+    ]);
     delete status.startTime;
   } else {
-    const notReadyContainers = containers.map((c) => c.name as string).join(' ');
-    status.conditions = [
-      condition('Initialized', !starting),
-      condition('Ready', ready, ready ? undefined : 'ContainersNotReady', ready ? undefined : `containers with unready status: [${notReadyContainers}]`),
-      condition('ContainersReady', ready, ready ? undefined : 'ContainersNotReady', ready ? undefined : `containers with unready status: [${notReadyContainers}]`),
-      condition('PodScheduled', true),
-    ];
-    status.hostIP = hostIP;
-    status.hostIPs = hostIP ? [{ ip: hostIP }] : [];
+    status.conditions = sharedPiece(template, `conditions/${pod.createdMs}/${starting}/${ready}`, () => {
+      const notReadyContainers = containers.map((c) => c.name as string).join(' ');
+      return [
+        condition('Initialized', !starting),
+        condition('Ready', ready, ready ? undefined : 'ContainersNotReady', ready ? undefined : `containers with unready status: [${notReadyContainers}]`),
+        condition('ContainersReady', ready, ready ? undefined : 'ContainersNotReady', ready ? undefined : `containers with unready status: [${notReadyContainers}]`),
+        condition('PodScheduled', true),
+      ];
+    });
+    let hostIPs = template.hostIPs.get(pod.node);
+    if (!hostIPs) {
+      const hostIP = cluster.nodes.find((n) => n.name === pod.node)?.ip;
+      hostIPs = hostIP ? [{ ip: hostIP }] : [];
+      template.hostIPs.set(pod.node, hostIPs);
+    }
+    status.hostIP = hostIPs[0]?.ip;
+    status.hostIPs = hostIPs;
     if (ip) {
       status.podIP = ip;
       status.podIPs = [{ ip }];
     }
+    const state = sharedPiece(template, `state/${pod.createdMs}/${starting}`, () =>
+      starting ? { waiting: { reason: 'ContainerCreating' } } : { running: { startedAt: timestamp(pod.createdMs + 2000) } },
+    );
+    const lastState = sharedPiece(template, 'lastState', () => ({}));
     status.containerStatuses = containers.map((c) => ({
       name: c.name,
       image: c.image,
@@ -362,48 +442,38 @@ function renderPod(ctx: RenderContext, w: MeshWorkload, template: PodTemplate, p
       ready: ready,
       started: !starting,
       restartCount: pod.restarts,
-      state: starting ? { waiting: { reason: 'ContainerCreating' } } : { running: { startedAt } },
-      lastState: {},
+      state,
+      lastState,
     }));
     if (initContainers.length > 0 && !starting) {
-      status.initContainerStatuses = initContainers.map((c) => ({
-        name: c.name,
-        image: c.image,
-        imageID: '',
-        ready: true,
-        restartCount: 0,
-        started: false,
-        state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: timestamp(pod.createdMs + 1000), finishedAt: timestamp(pod.createdMs + 1500) } },
-        lastState: {},
-      }));
+      status.initContainerStatuses = sharedPiece(template, `init/${pod.createdMs}`, () =>
+        initContainers.map((c) => ({
+          name: c.name,
+          image: c.image,
+          imageID: '',
+          ready: true,
+          restartCount: 0,
+          started: false,
+          state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: timestamp(pod.createdMs + 1000), finishedAt: timestamp(pod.createdMs + 1500) } },
+          lastState: {},
+        })),
+      );
     }
   }
 
-  const ownerKind = w.kind === 'Deployment' ? 'ReplicaSet' : 'StatefulSet';
-  const ownerName = w.kind === 'Deployment' ? replicaSetName(w) : w.name;
   return {
-    metadata: meta('Pod', pod.name, pod.namespace, pod.createdMs, {
-      ...(w.kind === 'Deployment' ? { generateName: `${ownerName}-` } : {}),
-      labels: podLabels(ctx, w, pod),
-      annotations,
-      ownerReferences: [
-        { apiVersion: 'apps/v1', kind: ownerKind, name: ownerName, uid: uuidOf(`${ctx.cluster.id}/${ownerKind}/${pod.namespace}/${ownerName}`), controller: true, blockOwnerDeletion: true },
-      ],
-    }),
-    spec: {
-      ...(initContainers.length > 0 ? { initContainers } : {}),
-      containers,
-      ...(scheduled ? { nodeName: pod.node } : {}),
-      serviceAccountName: w.serviceAccount,
-      serviceAccount: w.serviceAccount,
-      restartPolicy: 'Always',
-      dnsPolicy: 'ClusterFirst',
-      schedulerName: 'default-scheduler',
-      terminationGracePeriodSeconds: 30,
-      priority: 0,
-      enableServiceLinks: true,
-      preemptionPolicy: 'PreemptLowerPriority',
+    metadata: {
+      name: pod.name,
+      namespace: pod.namespace,
+      uid: podUid(pod),
+      resourceVersion: '',
+      creationTimestamp: timestamp(pod.createdMs),
+      ...(w.kind === 'Deployment' ? { generateName: `${template.ownerName}-` } : {}),
+      labels: template.labels ?? podLabels(ctx, w, pod),
+      annotations: template.annotations,
+      ownerReferences: template.ownerReferences,
     },
+    spec: podSpec(w, template, pod.node),
     status,
   };
 }
@@ -515,12 +585,12 @@ export function selectPods(cluster: MeshCluster, svc: MeshService): MeshPod[] {
     .flatMap((w) => w.pods);
 }
 
-function targetRef(ctx: RenderContext, pod: MeshPod) {
-  return { kind: 'Pod', namespace: pod.namespace, name: pod.name, uid: uuidOf(`${ctx.cluster.id}/Pod/${pod.namespace}/${pod.name}`) };
+function targetRef(pod: MeshPod) {
+  return { kind: 'Pod', namespace: pod.namespace, name: pod.name, uid: podUid(pod) };
 }
 
 function renderEndpoints(ctx: RenderContext, svc: MeshService, backends: Backend[], meta: Meta): KubeObject {
-  const address = (b: Backend) => ({ ip: b.ip, nodeName: b.node, ...(b.pod ? { targetRef: targetRef(ctx, b.pod) } : {}) });
+  const address = (b: Backend) => ({ ip: b.ip, nodeName: b.node, ...(b.pod ? { targetRef: targetRef(b.pod) } : {}) });
   const ready = backends.filter((b) => b.ready).map(address);
   const notReady = backends.filter((b) => !b.ready).map(address);
   const ports = svc.ports.map((p) => ({ name: p.name, port: p.targetPort, protocol: p.protocol }));
@@ -547,7 +617,7 @@ function renderEndpointSlice(ctx: RenderContext, svc: MeshService, backends: Bac
         conditions: { ready: b.ready, serving: b.ready, terminating: false },
         nodeName: b.node,
         ...(zone ? { zone } : {}),
-        ...(b.pod ? { targetRef: targetRef(ctx, b.pod) } : {}),
+        ...(b.pod ? { targetRef: targetRef(b.pod) } : {}),
       };
     }),
     ports: svc.ports.map((p) => ({ name: p.name, port: p.targetPort, protocol: p.protocol })),
