@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toElements } from './elements';
 import { largeTopology, seedLikeTopology } from './fixture';
-import { boxesPositions, flattenForBoxes, layoutOptions, resolveLayout } from './layout';
+import { boundsOf, boxesPositions, fitViewport, flattenForBoxes, layoutOptions, resolveLayout } from './layout';
 
 describe('layouts', () => {
   it('auto picks fcose for small meshes and boxes for large ones', () => {
@@ -65,5 +65,28 @@ describe('flattenForBoxes', () => {
     const fromEw1 = edges.filter((e) => e.group === 'edges' && e.data.source === ew1);
     expect(fromEw1.map((e) => e.data.target)).toEqual(['ns:cluster1-admin@cluster1:default']);
     expect(fromEw1[0].data.label).toBe('4 paths');
+  });
+});
+
+describe('viewport from the boxes geometry', () => {
+  it('bounds every positioned node and centres it like a fit', () => {
+    const flat = flattenForBoxes(toElements(largeTopology(2, 3, 4)));
+    const b = boundsOf(flat)!;
+    for (const el of flat) {
+      if (el.group !== 'nodes') continue;
+      expect(el.position!.x).toBeGreaterThanOrEqual(b.x1);
+      expect(el.position!.x).toBeLessThanOrEqual(b.x2);
+    }
+    const v = fitViewport(b, { width: 1000, height: 800 }, { padding: 30, minZoom: 0.001, maxZoom: 4 });
+    // The rectangle's centre lands on the canvas centre, and it fits inside the padding.
+    expect(v.zoom * ((b.x1 + b.x2) / 2) + v.pan.x).toBeCloseTo(500);
+    expect(v.zoom * ((b.y1 + b.y2) / 2) + v.pan.y).toBeCloseTo(400);
+    expect(v.zoom * (b.x2 - b.x1)).toBeLessThanOrEqual(940 + 1e-6);
+    expect(v.zoom * (b.y2 - b.y1)).toBeLessThanOrEqual(740 + 1e-6);
+  });
+
+  it('has no bounds without positions and clamps the zoom', () => {
+    expect(boundsOf([])).toBeNull();
+    expect(fitViewport({ x1: 0, y1: 0, x2: 10, y2: 10 }, { width: 1000, height: 1000 }, { padding: 0, minZoom: 0.1, maxZoom: 4 }).zoom).toBe(4);
   });
 });

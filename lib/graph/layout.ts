@@ -202,3 +202,40 @@ export function aggregateRemoteEdges(elements: readonly GraphElement[]): GraphEl
   }
   return out;
 }
+
+/* ------------------------------------------------------------- viewport */
+
+/**
+ * The rectangle around every positioned node (boxes by their data w/h, leaves by the boxes layout's
+ * cell), or null when nothing is positioned. Lets the canvas set its viewport from the precomputed
+ * geometry instead of a fit pass, which would make cytoscape measure every element and label first.
+ */
+export function boundsOf(elements: readonly GraphElement[]): { x1: number; y1: number; x2: number; y2: number } | null {
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (const el of elements) {
+    if (el.group !== 'nodes' || !el.position) continue;
+    const w = el.data.w ?? LEAF_W;
+    const h = el.data.h ?? LEAF_H;
+    x1 = Math.min(x1, el.position.x - w / 2);
+    x2 = Math.max(x2, el.position.x + w / 2);
+    y1 = Math.min(y1, el.position.y - h / 2);
+    y2 = Math.max(y2, el.position.y + h / 2);
+  }
+  return x1 <= x2 ? { x1, y1, x2, y2 } : null;
+}
+
+/** Zoom and pan that show `bounds` centred in a width × height canvas with `padding` around (what cy.fit computes). */
+export function fitViewport(
+  bounds: { x1: number; y1: number; x2: number; y2: number },
+  size: { width: number; height: number },
+  opts: { padding: number; minZoom: number; maxZoom: number },
+): { zoom: number; pan: Position } {
+  const w = Math.max(bounds.x2 - bounds.x1, 1);
+  const h = Math.max(bounds.y2 - bounds.y1, 1);
+  const raw = Math.min((size.width - 2 * opts.padding) / w, (size.height - 2 * opts.padding) / h);
+  const zoom = Math.min(opts.maxZoom, Math.max(opts.minZoom, raw));
+  return { zoom, pan: { x: (size.width - zoom * (bounds.x1 + bounds.x2)) / 2, y: (size.height - zoom * (bounds.y1 + bounds.y2)) / 2 } };
+}
