@@ -5,7 +5,7 @@
  *  - endpoints on another network with gateways: one host per gateway (externalIP:15443) carrying the
  *    summed weight, in the locality of the replaced endpoints; non-mTLS ones are dropped.
  */
-import { type Mesh, type MeshPod, type MeshService, type MeshServicePort, serviceHostname } from './mesh';
+import { type Mesh, type MeshCluster, type MeshPod, type MeshService, type MeshServicePort, serviceHostname } from './mesh';
 import { serviceBackends } from './objects';
 
 export interface Locality {
@@ -61,11 +61,14 @@ export interface OutboundCluster {
 
 const DEFAULT_NETWORK_GATEWAY_PORT = 15443;
 
+/** What istiod has computed for the mesh's current state; any change (generation) or a pod finishing start-up drops it. */
 interface EndpointCache {
   generation: number;
   /** The cache holds until the next scaled-up pod finishes starting (its readiness changes then). */
   validUntilMs: number;
   entries: Map<MeshService, MeshEndpoint[]>;
+  /** Outbound clusters per proxy view (see viewKey): every sidecar of a namespace and app shares one. */
+  views: Map<string, OutboundCluster[]>;
 }
 const endpointCaches = new WeakMap<Mesh, EndpointCache>();
 
@@ -74,7 +77,7 @@ function endpointCache(mesh: Mesh, nowMs: number): EndpointCache {
   if (cached && cached.generation === mesh.generation && nowMs < cached.validUntilMs) return cached;
   let validUntilMs = Infinity;
   for (const c of mesh.clusters.values()) for (const w of c.workloads) for (const p of w.pods) if (p.startingUntilMs > nowMs) validUntilMs = Math.min(validUntilMs, p.startingUntilMs);
-  const fresh = { generation: mesh.generation, validUntilMs, entries: new Map() };
+  const fresh = { generation: mesh.generation, validUntilMs, entries: new Map(), views: new Map() };
   endpointCaches.set(mesh, fresh);
   return fresh;
 }
@@ -85,11 +88,11 @@ function allServiceEndpoints(mesh: Mesh, svc: MeshService, nowMs: number): MeshE
   const cached = cache.entries.get(svc);
   if (cached) return cached;
   const cluster = mesh.cluster(svc.cluster);
-  const nodes = new Map(cluster.nodes.map((n) => [n.name, n]));
+  const localities = nodeLocalities(cluster);
   const endpoints: MeshEndpoint[] = [];
   for (const b of serviceBackends(mesh, cluster, svc, nowMs)) {
-    const node = nodes.get(b.node);
-    const podKey = b.pod ? `${svc.cluster}/${b.pod.namespace}/${b.pod.name}` : '';
+    // Most meshes have no flagged endpoint: skip building the key then.
+    const podKey = b.pod && (mesh.draining.size > 0 || mesh.ejected.size > 0) ? `${svc.cluster}/${b.pod.namespace}/${b.pod.name}` : '';
     for (const port of svc.ports) {
       endpoints.push({
         cluster: svc.cluster,
@@ -98,7 +101,7 @@ function allServiceEndpoints(mesh: Mesh, svc: MeshService, nowMs: number): MeshE
         port: port.targetPort,
         portName: port.name,
         node: b.node,
-        locality: { ...(node?.region ? { region: node.region } : {}), ...(node?.zone ? { zone: node.zone } : {}) },
+        locality: localities.get(b.node) ?? NO_LOCALITY,
         ready: b.ready,
         draining: mesh.draining.has(podKey),
         ejected: mesh.ejected.has(podKey),
@@ -111,9 +114,24 @@ function allServiceEndpoints(mesh: Mesh, svc: MeshService, nowMs: number): MeshE
   return endpoints;
 }
 
+const NO_LOCALITY: Locality = Object.freeze({});
+
+/** The locality of each node of a cluster, one object per node shared by its endpoints (nodes never change). */
+const localityCache = new WeakMap<MeshCluster, Map<string, Locality>>();
+function nodeLocalities(cluster: MeshCluster): Map<string, Locality> {
+  let localities = localityCache.get(cluster);
+  if (!localities) {
+    localities = new Map(cluster.nodes.map((n) => [n.name, { ...(n.region ? { region: n.region } : {}), ...(n.zone ? { zone: n.zone } : {}) }]));
+    localityCache.set(cluster, localities);
+  }
+  return localities;
+}
+
 /** Endpoints of one service port in one cluster (ready or not; callers decide). */
 export function serviceEndpoints(mesh: Mesh, svc: MeshService, port: MeshServicePort, nowMs: number): MeshEndpoint[] {
-  return allServiceEndpoints(mesh, svc, nowMs).filter((ep) => ep.portName === port.name);
+  const all = allServiceEndpoints(mesh, svc, nowMs);
+  // A single-port service's endpoints are all on that port: no copy needed.
+  return svc.ports.length === 1 ? all : all.filter((ep) => ep.portName === port.name);
 }
 
 /** Network gateways istiod knows: labelled east-west Services, in clusters it reads, with an external address. */
@@ -160,15 +178,40 @@ function calledHostnames(mesh: Mesh, caller: MeshPod): Set<string> | null {
   return hosts;
 }
 
-/** The outbound EDS clusters of a proxy (a sidecar or a gateway pod), computed from the mesh. */
+/**
+ * The outbound EDS clusters of a proxy (a sidecar or a gateway pod), computed from the mesh. Shared by
+ * every proxy with the same view (cached until the mesh changes): callers must not modify the result.
+ */
 export function outboundClusters(mesh: Mesh, caller: MeshPod, nowMs: number): OutboundCluster[] {
   const visible = mesh.visibleClusters(caller.cluster);
-  const callerNetwork = mesh.cluster(caller.cluster).network;
+  const called = calledHostnames(mesh, caller);
+  // An east-west gateway asks for its own network's view only (ISTIO_META_REQUESTED_NETWORK_VIEW).
+  const ownNetworkOnly = caller.role === 'eastwest';
+  // Everything the result depends on: the clusters read (in order), the caller's network and its calls.
+  const viewKey = `${visible.join(',')}|${ownNetworkOnly}|${called ? [...called].sort().join(',') : '*'}`;
+  const cache = endpointCache(mesh, nowMs);
+  let view = cache.views.get(viewKey);
+  if (!view) {
+    view = computeOutboundClusters(mesh, caller.cluster, visible, called, ownNetworkOnly, nowMs);
+    cache.views.set(viewKey, view);
+  }
+  return view;
+}
+
+function computeOutboundClusters(mesh: Mesh, callerCluster: string, visible: string[], called: Set<string> | null, ownNetworkOnly: boolean, nowMs: number): OutboundCluster[] {
+  const callerNetwork = mesh.cluster(callerCluster).network;
   const gateways = networkGateways(mesh, visible);
+  const gatewaysByCluster = new Map<string, NetworkGateway[]>();
   const gatewaysOf = (network: string, cluster: string) => {
-    const ofNetwork = gateways.filter((g) => g.network === network);
-    const ofCluster = ofNetwork.filter((g) => g.cluster === cluster);
-    return ofCluster.length > 0 ? ofCluster : ofNetwork;
+    const k = `${network}/${cluster}`;
+    let found = gatewaysByCluster.get(k);
+    if (!found) {
+      const ofNetwork = gateways.filter((g) => g.network === network);
+      const ofCluster = ofNetwork.filter((g) => g.cluster === cluster);
+      found = ofCluster.length > 0 ? ofCluster : ofNetwork;
+      gatewaysByCluster.set(k, found);
+    }
+    return found;
   };
   // Weights are scaled by the LCM of gateway counts so every gateway share stays an integer.
   let scale = 1;
@@ -176,10 +219,6 @@ export function outboundClusters(mesh: Mesh, caller: MeshPod, nowMs: number): Ou
     const n = gateways.filter((g) => g.network === network).length;
     scale = (scale * n) / gcd(scale, n);
   }
-  const called = calledHostnames(mesh, caller);
-  // An east-west gateway asks for its own network's view only (ISTIO_META_REQUESTED_NETWORK_VIEW).
-  const ownNetworkOnly = caller.role === 'eastwest';
-
   const out: OutboundCluster[] = [];
   for (const [hostname, services] of visibleServices(mesh, visible)) {
     if (called && !called.has(hostname)) continue;
@@ -191,9 +230,11 @@ export function outboundClusters(mesh: Mesh, caller: MeshPod, nowMs: number): Ou
       for (const svc of services) {
         const svcPort = svc.ports.find((p) => p.port === port);
         if (!svcPort) continue;
+        // A service's endpoints all share its cluster and network, so its gateways too.
+        const network = mesh.cluster(svc.cluster).network;
+        const gws = network === callerNetwork ? [] : gatewaysOf(network, svc.cluster);
         for (const ep of serviceEndpoints(mesh, svc, svcPort, nowMs)) {
           if (!ep.ready) continue;
-          const gws = ep.network === callerNetwork ? [] : gatewaysOf(ep.network, ep.cluster);
           if (gws.length === 0) {
             if (ownNetworkOnly && ep.network !== callerNetwork) continue;
             direct.push({ address: ep.ip, port: ep.port, weight: 1, locality: ep.locality, health: ep.draining ? 'DRAINING' : 'HEALTHY', ejected: ep.ejected, endpoint: ep });

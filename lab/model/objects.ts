@@ -570,19 +570,37 @@ export function serviceBackends(mesh: Mesh, cluster: MeshCluster, svc: MeshServi
   if (svc.namespace === 'default' && svc.name === 'kubernetes') {
     return cluster.nodes.filter((n) => n.controlPlane).map((n) => ({ ip: n.ip, node: n.name, ready: true }));
   }
-  return selectPods(cluster, svc)
-    .map((pod) => ({ pod, ip: mesh.podIP(pod, nowMs) }))
-    .filter((b): b is { pod: MeshPod; ip: string } => b.ip !== null)
-    .map(({ pod, ip }) => ({ ip, node: pod.node, ready: mesh.podReady(pod, nowMs), pod }));
+  const backends: Backend[] = [];
+  for (const pod of selectPods(cluster, svc)) {
+    const ip = mesh.podIP(pod, nowMs);
+    if (ip !== null) backends.push({ ip, node: pod.node, ready: mesh.podReady(pod, nowMs), pod });
+  }
+  return backends;
 }
 
 /** Pods of the Service's cluster and namespace whose labels match its selector. */
 export function selectPods(cluster: MeshCluster, svc: MeshService): MeshPod[] {
   const entries = Object.entries(svc.selector);
   if (entries.length === 0) return [];
-  return cluster.workloads
-    .filter((w) => w.namespace === svc.namespace && entries.every(([k, v]) => w.labels[k] === v))
+  return workloadsIn(cluster, svc.namespace)
+    .filter((w) => entries.every(([k, v]) => w.labels[k] === v))
     .flatMap((w) => w.pods);
+}
+
+/** A cluster's workloads by namespace (a cluster's workload list is fixed; scaling changes their pods). */
+const workloadsByNamespace = new WeakMap<MeshCluster, Map<string, MeshWorkload[]>>();
+function workloadsIn(cluster: MeshCluster, namespace: string): MeshWorkload[] {
+  let index = workloadsByNamespace.get(cluster);
+  if (!index) {
+    index = new Map();
+    for (const w of cluster.workloads) {
+      const list = index.get(w.namespace);
+      if (list) list.push(w);
+      else index.set(w.namespace, [w]);
+    }
+    workloadsByNamespace.set(cluster, index);
+  }
+  return index.get(namespace) ?? [];
 }
 
 function targetRef(pod: MeshPod) {
