@@ -241,6 +241,23 @@ describe('watch', () => {
     expect(Number(seen.at(-1)!.object.metadata.resourceVersion)).toBeGreaterThan(beforeDelete);
   });
 
+  it('renders lazily yet numbers and reports changes as if every object had been rendered up front', () => {
+    const keyMaterial = new Set(['root-cert.pem', 'ca-cert.pem', 'ca-key.pem', 'cert-chain.pem']);
+    const dump = (w: LabWorld) =>
+      JSON.stringify(
+        w.clusters().map((c) => [w.resourceVersion(c.name), w.resourceTypes().map((t) => [w.list(c.name, t), w.eventsSince(c.name, t, 0)])]),
+        (k, v: unknown) => (keyMaterial.has(k) ? '<key material>' : v),
+      );
+    const read = seedWorld();
+    for (const c of read.clusters()) for (const t of read.resourceTypes()) read.list(c.name, t);
+    const unread = seedWorld();
+    for (const w of [read, unread]) {
+      w.applyFault({ type: 'eastwest-pending', cluster: 'cluster1', pending: true });
+      w.applyFault({ type: 'api-latency', cluster: 'cluster2', ms: 5 });
+    }
+    expect(dump(unread)).toBe(dump(read));
+  });
+
   it("answers 'gone' once the history has moved past a resourceVersion", () => {
     const history = 20;
     const world = createWorld(loadScenario(SEED), { watchHistory: history });
