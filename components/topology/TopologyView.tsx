@@ -15,8 +15,16 @@ import { clusterNames, namespaceNames, toElements } from '@/lib/graph/elements';
 import { findNodes } from '@/lib/graph/search';
 import { DEFAULT_VIEW, LAYOUT_NAMES, parseViewState, toggle, viewStateQuery, type ViewState } from '@/lib/graph/view-state';
 import { useTopology } from '@/lib/hooks/queries';
+import { useEarlyTopology } from './early-topology';
 import type { GraphCanvasHandle } from './GraphCanvas';
 import { SidePanel } from './SidePanel';
+
+// Fetch the canvas code (and cytoscape) as soon as this module runs, before hydration, so it loads
+// while the topology request is in flight.
+if (typeof window !== 'undefined') {
+  void import('./GraphCanvas');
+  void import('./cytoscape-setup');
+}
 
 // Cytoscape is loaded by the canvas itself through import(); next/dynamic keeps the canvas module
 // (and its stylesheet code) out of the server render and of other routes.
@@ -63,14 +71,10 @@ export function TopologyView() {
   const router = useRouter();
   const pathname = usePathname();
   const view = useMemo(() => parseViewState(params), [params]);
+  useEarlyTopology();
   const topology = useTopology();
   const canvas = useRef<GraphCanvasHandle>(null);
 
-  // Fetch the canvas code (and cytoscape) while the topology request is in flight, not after it.
-  useEffect(() => {
-    void import('./GraphCanvas');
-    void import('./cytoscape-setup');
-  }, []);
 
   const setView = useCallback(
     (patch: Partial<ViewState>) => {
