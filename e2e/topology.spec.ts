@@ -124,3 +124,17 @@ test.describe('topology', () => {
     expect(bytes.length).toBeGreaterThan(1000);
   });
 });
+
+test('the default layout draws the same picture on every load', async ({ page }) => {
+  const positions = async () => {
+    await page.goto('/topology');
+    await graph(page);
+    return page.evaluate(() => window.__isthmusTopology!.positions());
+  };
+  const first = await positions();
+  const second = await positions();
+  for (const [id, p] of Object.entries(first)) {
+    expect(second[id].x, id).toBeCloseTo(p.x, 0);
+    expect(second[id].y, id).toBeCloseTo(p.y, 0);
+  }
+});

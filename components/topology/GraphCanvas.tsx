@@ -10,7 +10,7 @@ import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } f
 import type { Core, ElementDefinition } from 'cytoscape';
 import { diffElements } from '@/lib/graph/diff';
 import type { GraphElement } from '@/lib/graph/elements';
-import { boundsOf, fitViewport, flattenForBoxes, LARGE_GRAPH_NODES, layoutOptions, resolveLayout } from '@/lib/graph/layout';
+import { boundsOf, boxesPositions, fitViewport, flattenForBoxes, LARGE_GRAPH_NODES, layoutOptions, resolveLayout } from '@/lib/graph/layout';
 import type { LayoutName } from '@/lib/graph/view-state';
 import { CANVAS_BACKGROUND, graphStyle } from './graph-style';
 
@@ -112,9 +112,16 @@ export function GraphCanvas({
     const started = performance.now();
     hook.layoutDone = false;
     hook.layoutName = flatRef.current ? 'boxes (flat)' : name;
+    // fcose from random positions draws a different picture on every load: it starts from the
+    // deterministic boxes layout instead, so the same mesh always looks the same.
+    const seedFcose = !flatRef.current && name === 'fcose' && randomize;
+    if (seedFcose) {
+      const start = boxesPositions(els);
+      cy.batch(() => cy.nodes().forEach((n) => void (start[n.id()] && n.position(start[n.id()]))));
+    }
     const options = flatRef.current
       ? { name: 'preset', animate: false, fit: true, padding: 30, positions: Object.fromEntries(els.flatMap((e) => (e.group === 'nodes' && e.position ? [[e.data.id, e.position]] : []))) }
-      : layoutOptions(name, els, { randomize });
+      : layoutOptions(name, els, { randomize: randomize && !seedFcose });
     const run = cy.layout(options as unknown as Parameters<Core['layout']>[0]);
     run.one('layoutstop', () => {
       hook.layoutMs = Math.round(performance.now() - started);
