@@ -1,6 +1,8 @@
 /**
  * `npm run lab -- --scenario lab/scenarios/seed.yaml --kubeconfig-out .lab/kubeconfig`
  * Options: --scale clusters=N,namespaces=M,pods=P  --control-port N  --latency MS
+ *          --stop-with-stdin: stop when standard input closes (a launcher that dies, even by SIGKILL,
+ *          then never leaves the lab behind)
  */
 import { startLab, type LabOptions } from './index';
 
@@ -23,10 +25,13 @@ function parseScale(text: string): NonNullable<LabOptions['scale']> {
   return { clusters, namespaces, pods };
 }
 
+const stopWithStdin = process.argv.includes('--stop-with-stdin');
+
 function parseArgs(argv: string[]): LabOptions {
   const options: LabOptions = { kubeconfigOut: '.lab/kubeconfig' };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
+    if (flag === '--stop-with-stdin') continue;
     const value = argv[i + 1];
     if (value === undefined && flag !== '--help') usage(`${flag} needs a value`);
     switch (flag) {
@@ -74,6 +79,11 @@ async function main() {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  if (stopWithStdin) {
+    process.stdin.on('end', () => stop('launcher gone'));
+    process.stdin.on('error', () => stop('launcher gone'));
+    process.stdin.resume();
+  }
 }
 
 main().catch((err: unknown) => {

@@ -88,8 +88,9 @@ function startLab(scenario) {
   const labDir = path.join(root, '.lab');
   mkdirSync(labDir, { recursive: true });
   const kubeconfigOut = path.join(labDir, 'kubeconfig');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/main.ts', '--scenario', scenario, '--kubeconfig-out', kubeconfigOut], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/main.ts', '--scenario', scenario, '--kubeconfig-out', kubeconfigOut, '--stop-with-stdin'], {
+    // The lab stops when this pipe closes: however this launcher ends, the lab does not outlive it.
+    stdio: ['pipe', 'pipe', 'inherit'],
     env: childEnv(),
   });
   return new Promise((resolve, reject) => {
