@@ -3,21 +3,23 @@ import type { ClusterSnapshot } from '@/lib/mesh/snapshot';
 import type { SourceError } from '@/lib/types/api';
 import { knownClusterId, rememberClusterId } from './cluster-id';
 import { fanOut } from './fanout';
-import { apiCall, type Deadline } from './k8s/deadline';
+import type { V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { Deadline } from './k8s/deadline';
+import { listJson } from './k8s/list-json';
 import { clusterIdFromIstiods, clusterNetwork, gatewayServices, ISTIO_NAMESPACE, podSnapshot, serviceSnapshot } from './k8s/convert';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { sourceReader } from './sources';
 
 /**
  * One cluster as plain data for topology and target resolution: namespaces, services and pods, one
- * cluster-wide list each (three calls per cluster whatever its size).
+ * cluster-wide list each (three calls per cluster, paged for very large clusters).
  */
 export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Deadline): Promise<ClusterSnapshot> {
   const reader = sourceReader(cluster);
   const [namespaces, services, pods] = await Promise.all([
-    reader.kube('namespaces', apiCall(deadline, (o) => cluster.core.listNamespace({}, o))),
-    reader.kube('services', apiCall(deadline, (o) => cluster.core.listServiceForAllNamespaces({}, o))),
-    reader.kube('pods', apiCall(deadline, (o) => cluster.core.listPodForAllNamespaces({}, o))),
+    reader.kube('namespaces', listJson<V1Namespace>(cluster, '/api/v1/namespaces', deadline)),
+    reader.kube('services', listJson<V1Service>(cluster, '/api/v1/services', deadline)),
+    reader.kube('pods', listJson<V1Pod>(cluster, '/api/v1/pods', deadline)),
   ]);
   const gateways = gatewayServices(services?.items ?? []);
   const istioNamespace = namespaces?.items.find((n) => n.metadata?.name === ISTIO_NAMESPACE);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { setMaxListeners } from 'node:events';
 import { keepAliveAgent } from './agents';
 import { Observable, type ConfigurationOptions, type ObservableMiddleware, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
 
@@ -19,6 +20,9 @@ export interface Deadline {
 
 export function createDeadline(ms: number, parent?: Deadline): Deadline {
   const controller = new AbortController();
+  // One deadline serves every call made for a cluster (lists, forwards, node-fetch sockets): more than
+  // Node's default of 10 listeners is the design, not a leak.
+  setMaxListeners(0, controller.signal);
   const expiresAt = Math.min(Date.now() + ms, parent?.expiresAt ?? Infinity);
   const timer = setTimeout(() => controller.abort(new DeadlineExceeded(ms)), Math.max(0, expiresAt - Date.now()));
   timer.unref?.();
