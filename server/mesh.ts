@@ -5,7 +5,9 @@ import type { ClusterMesh, MeshResponse } from '@/lib/types/api';
 import { BadRequest } from './http';
 import { knownClusterId, rememberClusterId } from './cluster-id';
 import { fanOut } from './fanout';
+import type { V1ConfigMap, V1Pod, V1Service } from '@kubernetes/client-node';
 import { apiCall, optionalSourceDeadline, type Deadline } from './k8s/deadline';
+import { listJson } from './k8s/list-json';
 import {
   clusterIdFromIstiods,
   clusterNetwork,
@@ -48,9 +50,9 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
   const ns = ISTIO_NAMESPACE;
   const speculative = speculativeIstiodRead(cluster, deadline);
   const [pods, services, configMaps, namespace] = await Promise.all([
-    reader.kube(`istiod pods in ${ns}`, apiCall(deadline, (o) => cluster.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=istiod' }, o))),
-    reader.kube(`services in ${ns}`, apiCall(deadline, (o) => cluster.core.listNamespacedService({ namespace: ns }, o))),
-    reader.kube(`configmaps in ${ns}`, apiCall(deadline, (o) => cluster.core.listNamespacedConfigMap({ namespace: ns }, o))),
+    reader.kube(`istiod pods in ${ns}`, listJson<V1Pod>(cluster, `/api/v1/namespaces/${ns}/pods`, deadline, { labelSelector: 'app=istiod' })),
+    reader.kube(`services in ${ns}`, listJson<V1Service>(cluster, `/api/v1/namespaces/${ns}/services`, deadline)),
+    reader.kube(`configmaps in ${ns}`, listJson<V1ConfigMap>(cluster, `/api/v1/namespaces/${ns}/configmaps`, deadline)),
     reader.kube(`namespace ${ns}`, apiCall(deadline, (o) => cluster.core.readNamespace({ name: ns }, o))),
   ]);
   const istiodPods = runningIstiods(pods?.items ?? []);

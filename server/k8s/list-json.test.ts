@@ -23,9 +23,11 @@ describe('listJson', () => {
   it('lists what the generated client lists, across pages', async () => {
     const viaClient = await cluster2().core.listPodForAllNamespaces({});
     const whole = await listJson<V1Pod>(cluster2(), '/api/v1/pods', createDeadline(5000));
-    const paged = await listJson<V1Pod>(cluster2(), '/api/v1/pods', createDeadline(5000), 2);
+    const paged = await listJson<V1Pod>(cluster2(), '/api/v1/pods', createDeadline(5000), { pageSize: 2 });
     expect(names(whole.items)).toEqual(names(viaClient.items));
     expect(names(paged.items)).toEqual(names(viaClient.items));
+    const istiods = await listJson<V1Pod>(cluster2(), '/api/v1/namespaces/istio-system/pods', createDeadline(5000), { labelSelector: 'app=istiod' });
+    expect(names(istiods.items)).toEqual(['istio-system/istiod-6c4d88c6d7-wpzz8']);
     expect(whole.items.find((p) => p.metadata?.name === 'reviews-v3-5b9bd44f4-ztxsd')?.status?.podIP).toBe('192.168.179.215');
   });
 

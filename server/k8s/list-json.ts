@@ -21,12 +21,18 @@ export interface KubeList<T> {
  * cluster's own KubeConfig (client certificates, tokens, exec plugins), TLS from its CA, the request
  * runs under the cluster's deadline, and large lists are read in pages as kubectl does.
  */
-export async function listJson<T>(cluster: ClusterHandle, apiPath: string, deadline: Deadline, pageSize = 5000): Promise<KubeList<T>> {
+export async function listJson<T>(
+  cluster: ClusterHandle,
+  apiPath: string,
+  deadline: Deadline,
+  { labelSelector, pageSize = 5000 }: { labelSelector?: string; pageSize?: number } = {},
+): Promise<KubeList<T>> {
   const items: T[] = [];
   let token: string | undefined;
   let metadata: KubeList<T>['metadata'];
   do {
     const query = new URLSearchParams({ limit: String(pageSize) });
+    if (labelSelector) query.set('labelSelector', labelSelector);
     if (token) query.set('continue', token);
     const page = await getJson<KubeList<T>>(cluster, `${apiPath}?${query}`, deadline);
     for (const item of page.items ?? []) items.push(item);
