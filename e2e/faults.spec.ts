@@ -21,3 +21,23 @@ test.describe('a cluster goes down', () => {
     await snap(page, 'overview-cluster2-down');
   });
 });
+
+test.describe('an east-west gateway loses its external IP', () => {
+  test('the overview shows it pending and the drill-down flags remote pod IPs dialled across networks', async ({ page, fault }) => {
+    await fault({ type: 'eastwest-pending', cluster: 'cluster1', pending: true }, { type: 'eastwest-pending', cluster: 'cluster1', pending: false });
+    await page.goto('/');
+    const ewRow = page.locator('[data-testid="gateway-external"]').filter({ hasText: 'pending' });
+    await expect(ewRow).toHaveCount(1, { timeout: 15_000 });
+
+    const pod = 'ratings-v1-6484c4d9bb-25cnf';
+    await page.goto(`/clusters/${encodeURIComponent(CLUSTER2)}/namespaces/default/pods/${pod}?cluster=${encodeURIComponent('outbound|9080||productpage.default.svc.cluster.local')}`);
+    const rows = page.getByTestId('endpoint-row');
+    // No gateway address: the productpage endpoint is cluster1's pod IP, not 172.40.143.182:15443.
+    await expect(rows).toHaveCount(1, { timeout: 15_000 });
+    await expect(rows.first()).not.toContainText('172.40.143.182');
+    await expect(rows.first()).toContainText(/productpage-v1-/);
+    await expect(rows.first().getByTestId('cross-network')).toBeVisible();
+    await expect(rows.first()).toHaveAttribute('data-troubled', 'true');
+    await snap(page, 'pod-endpoints-eastwest-pending');
+  });
+});

@@ -114,7 +114,7 @@ describe('faults', () => {
     expect(body.rows.length).toBeGreaterThan(0);
     for (const row of body.rows) {
       expect(row.endpoint).not.toBe('172.40.143.182:15443');
-      expect(row.target).toMatchObject({ kind: 'pod', cluster: CLUSTER1, namespace: 'default' });
+      expect(row.target).toMatchObject({ kind: 'pod', cluster: CLUSTER1, namespace: 'default', network: 'network1', crossNetwork: true });
       expect((row.target as { name: string }).name).toMatch(/^productpage-v1-/);
     }
   });

@@ -19,16 +19,28 @@ function Target({ row, names }: { row: EndpointRow; names: ClusterNames }) {
   const t = row.target;
   if (t.kind === 'pod') {
     return (
-      <Link className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-300" href={podPath(names.context(t.cluster), t.namespace, t.name)} title={`${t.namespace}/${t.name} in ${t.cluster}`}>
-        {t.name}
-      </Link>
+      <>
+        <Link className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-300" href={podPath(names.context(t.cluster), t.namespace, t.name)} title={`${t.namespace}/${t.name} in ${t.cluster}`}>
+          {t.name}
+        </Link>
+        {t.crossNetwork && (
+          <div className="mt-0.5" data-testid="cross-network">
+            <StatusPill
+              tone="warn"
+              title={`This pod is on ${t.network ?? 'another network'} (${names.id(t.cluster)}) but the proxy dials its pod IP directly: istiod knows no east-west gateway address for that network (pending LoadBalancer IP or missing topology.istio.io/network labels), so this traffic will not arrive.`}
+            >
+              cross-network pod IP
+            </StatusPill>
+          </div>
+        )}
+      </>
     );
   }
   return <span className={t.kind === 'unknown' ? 'text-slate-500' : ''}>{targetLabel(t, names.id)}</span>;
 }
 
 function Row({ row, names }: { row: EndpointRow; names: ClusterNames }) {
-  const troubled = isTroubledEndpoint(row.status, row.outlierCheck);
+  const troubled = isTroubledEndpoint(row.status, row.outlierCheck) || (row.target.kind === 'pod' && row.target.crossNetwork === true);
   const tone = endpointHealthTone(row.status, 'OK');
   return (
     <tr data-testid="endpoint-row" data-troubled={troubled || undefined} className={`border-b border-slate-100 dark:border-slate-800 ${troubled ? 'bg-red-50 dark:bg-red-950/40' : ''}`}>

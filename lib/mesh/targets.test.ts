@@ -19,8 +19,15 @@ describe('resolveTarget', () => {
   });
 
   it('resolves pod IPs on the caller\'s network first (pod CIDRs overlap across networks)', () => {
-    expect(resolveTarget('192.168.179.215', 9080, index, FROM_C2)).toEqual({ kind: 'pod', cluster: C2, namespace: 'default', name: 'reviews-v3-5b9bd44f4-ztxsd' });
-    expect(resolveTarget('192.168.179.215', 9080, index, FROM_C1)).toEqual({ kind: 'pod', cluster: C1, namespace: 'kube-system', name: 'coredns-5d78c9869d-zzzzz' });
+    expect(resolveTarget('192.168.179.215', 9080, index, FROM_C2)).toEqual({
+      kind: 'pod',
+      cluster: C2,
+      namespace: 'default',
+      name: 'reviews-v3-5b9bd44f4-ztxsd',
+      network: 'network2',
+      crossNetwork: false,
+    });
+    expect(resolveTarget('192.168.179.215', 9080, index, FROM_C1)).toMatchObject({ kind: 'pod', cluster: C1, namespace: 'kube-system', name: 'coredns-5d78c9869d-zzzzz', crossNetwork: false });
     // Only one cluster has the IP: found whatever the caller's network.
     expect(resolveTarget('192.168.33.12', 9080, index, FROM_C2)).toMatchObject({ kind: 'pod', cluster: C1, name: 'reviews-v1-5b5d6494f4-ab12c' });
   });
@@ -37,7 +44,13 @@ describe('resolveTarget', () => {
   it('does not resolve a pending gateway, and accepts snapshots instead of an index', () => {
     const pending = seedSnapshots({ cluster1EastWestPending: true });
     expect(resolveTarget('172.40.143.182', 15443, pending, FROM_C2)).toEqual({ kind: 'unknown' });
-    expect(resolveTarget('192.168.33.10', 9080, pending, FROM_C2)).toMatchObject({ kind: 'pod', name: 'productpage-v1-d5789fdfb-5cr6m' });
+    // ...so the remote pod is dialled by its pod IP across networks: flagged.
+    expect(resolveTarget('192.168.33.10', 9080, pending, FROM_C2)).toMatchObject({
+      kind: 'pod',
+      name: 'productpage-v1-d5789fdfb-5cr6m',
+      network: 'network1',
+      crossNetwork: true,
+    });
   });
 
   it('resolves 10,000 rows against 50,000 pods in linear time', () => {

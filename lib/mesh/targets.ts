@@ -125,7 +125,8 @@ export function resolveTarget(
   const pods = index.podsByIp.get(address);
   if (pods && pods.length > 0) {
     const pod = bestPod(pods, from);
-    return { kind: 'pod', cluster: pod.cluster, namespace: pod.namespace, name: pod.name };
+    const crossNetwork = from.network !== null && pod.network !== null && pod.network !== from.network;
+    return { kind: 'pod', cluster: pod.cluster, namespace: pod.namespace, name: pod.name, network: pod.network, crossNetwork };
   }
   return { kind: 'unknown' };
 }

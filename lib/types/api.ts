@@ -217,7 +217,20 @@ export interface TopologyResponse {
 export type EndpointHealth = 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'TIMEOUT' | 'DEGRADED' | 'UNKNOWN';
 
 export type EndpointTarget =
-  | { kind: 'pod'; cluster: string; namespace: string; name: string }
+  | {
+      kind: 'pod';
+      cluster: string;
+      namespace: string;
+      name: string;
+      /** The pod's network (pod label, else its cluster's), null when unknown. */
+      network?: string | null;
+      /**
+       * The pod is on another network than the caller and is dialled by its pod IP: istiod knows no
+       * usable east-west gateway for that network (pending external IP, missing network labels), so
+       * this traffic will not arrive. The classic multi-network failure.
+       */
+      crossNetwork?: boolean;
+    }
   | { kind: 'eastwest-gateway'; cluster: string; network: string | null; service: string }
   | { kind: 'pipe' }
   | { kind: 'unknown' };
