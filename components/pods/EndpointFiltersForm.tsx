@@ -20,9 +20,9 @@ export function EndpointFiltersForm({
   onGroupedChange: (grouped: boolean) => void;
 }) {
   const any = Object.values(filters).some((v) => v !== '');
-  const [cluster, setCluster] = useDraft(filters.cluster, (v) => onChange({ cluster: v }));
-  const [port, setPort] = useDraft(filters.port, (v) => onChange({ port: v }));
-  const [address, setAddress] = useDraft(filters.address, (v) => onChange({ address: v }));
+  const [cluster, setCluster, flushCluster] = useDraft(filters.cluster, (v) => onChange({ cluster: v }));
+  const [port, setPort, flushPort] = useDraft(filters.port, (v) => onChange({ port: v }));
+  const [address, setAddress, flushAddress] = useDraft(filters.address, (v) => onChange({ address: v }));
   return (
     <form role="search" aria-label="Endpoint filters" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
       <label className={fieldLabelClass}>
@@ -33,6 +33,7 @@ export function EndpointFiltersForm({
           placeholder="outbound|9080||reviews.default.svc.cluster.local"
           value={cluster}
           onChange={(e) => setCluster(e.target.value)}
+          onBlur={flushCluster}
           data-testid="filter-cluster"
         />
         <datalist id="envoy-clusters">
@@ -43,7 +44,7 @@ export function EndpointFiltersForm({
       </label>
       <label className={fieldLabelClass}>
         Port
-        <input className={`${controlClass} w-24`} inputMode="numeric" pattern="[0-9]*" placeholder="9080" value={port} onChange={(e) => setPort(e.target.value.replace(/\D/g, ''))} data-testid="filter-port" />
+        <input className={`${controlClass} w-24`} inputMode="numeric" pattern="[0-9]*" placeholder="9080" value={port} onChange={(e) => setPort(e.target.value.replace(/\D/g, ''))} onBlur={flushPort} data-testid="filter-port" />
       </label>
       <label className={fieldLabelClass}>
         Status
@@ -58,7 +59,7 @@ export function EndpointFiltersForm({
       </label>
       <label className={fieldLabelClass}>
         Address
-        <input className={`${controlClass} w-40 font-mono text-xs`} placeholder="172.40.143.182" value={address} onChange={(e) => setAddress(e.target.value.trim())} data-testid="filter-address" />
+        <input className={`${controlClass} w-40 font-mono text-xs`} placeholder="172.40.143.182" value={address} onChange={(e) => setAddress(e.target.value.trim())} onBlur={flushAddress} data-testid="filter-address" />
       </label>
       <label className="flex items-center gap-1.5 pb-1.5 text-sm">
         <input type="checkbox" checked={grouped} onChange={(e) => onGroupedChange(e.target.checked)} data-testid="filter-group" />

@@ -21,7 +21,7 @@ export function PodPicker() {
   const cluster = params.get('cluster');
   const namespace = params.get('namespace') ?? '';
   const search = params.get('q') ?? '';
-  const [searchDraft, setSearchDraft] = useDraft(search, (v) => update({ q: v }), 200);
+  const [searchDraft, setSearchDraft, flushSearch] = useDraft(search, (v) => update({ q: v }), 200);
   const clusters = useClusters();
   const pods = usePods(cluster, namespace);
 
@@ -56,7 +56,7 @@ export function PodPicker() {
         </label>
         <label className={fieldLabelClass}>
           Search
-          <input type="search" className={`${controlClass} w-64`} placeholder="name, app, version or IP" value={searchDraft} onChange={(e) => setSearchDraft(e.target.value)} data-testid="picker-search" />
+          <input type="search" className={`${controlClass} w-64`} placeholder="name, app, version or IP" value={searchDraft} onChange={(e) => setSearchDraft(e.target.value)} onBlur={flushSearch} data-testid="picker-search" />
         </label>
         {pods.data && <FreshnessBadge fetchedAt={pods.data.fetchedAt} className="mb-1.5" />}
       </div>

@@ -6,8 +6,10 @@ import { useEffect, useRef, useState } from 'react';
  * A text input's own value that is committed (to the URL, say) after `delayMs` without typing.
  * Driving an input straight from the URL drops keystrokes: the URL updates asynchronously.
  * When `value` changes from outside (a "clear filters" button, back button), the draft follows it.
+ * `flush` commits a pending draft at once; call it on blur, so a late commit cannot land after the user
+ * has moved on (typing a search, then clicking a result link: the URL update would undo the navigation).
  */
-export function useDraft(value: string, commit: (v: string) => void, delayMs = 300): [string, (v: string) => void] {
+export function useDraft(value: string, commit: (v: string) => void, delayMs = 300): [string, (v: string) => void, () => void] {
   const [draft, setDraft] = useState(value);
   const pending = useRef<number | null>(null);
   const commitRef = useRef(commit);
@@ -31,5 +33,11 @@ export function useDraft(value: string, commit: (v: string) => void, delayMs = 3
       commitRef.current(v);
     }, delayMs);
   };
-  return [draft, change];
+  const flush = () => {
+    if (pending.current === null) return;
+    window.clearTimeout(pending.current);
+    pending.current = null;
+    commitRef.current(draft);
+  };
+  return [draft, change, flush];
 }
