@@ -59,6 +59,13 @@ describe('toElements', () => {
     expect(ids(onlySample, 'nodes')).not.toContain(`wl:${C2}:default:ratings:v1`);
   });
 
+  it('drops namespace boxes that hold nothing', () => {
+    const empty = { id: `ns:${C1}:kube-node-lease`, kind: 'namespace' as const, parent: `cluster:${C1}`, label: 'kube-node-lease', cluster: C1, namespace: 'kube-node-lease' };
+    const withEmpty = { ...topo, nodes: [...topo.nodes, empty] };
+    expect(ids(toElements(withEmpty), 'nodes')).not.toContain(empty.id);
+    expect(ids(toElements(withEmpty), 'nodes')).toContain(`ns:${C1}:default`);
+  });
+
   it('lists clusters and namespaces', () => {
     expect(clusterNames(topo)).toEqual([C1, C2]);
     expect(namespaceNames(topo)).toEqual(['default', 'istio-system', 'sample']);

@@ -46,7 +46,7 @@ export function filterTopology(topology: Pick<TopologyResponse, 'nodes' | 'edges
   const namespaceShown = (ns: string) =>
     !filter.hiddenNamespaces.includes(ns) && (filter.namespaces.length === 0 || filter.namespaces.includes(ns));
 
-  const nodes: Array<{ node: TopologyNode; parent: string | null }> = [];
+  let nodes: Array<{ node: TopologyNode; parent: string | null }> = [];
   for (const node of topology.nodes) {
     if (!clusterShown(node.cluster)) continue;
     if (node.kind === 'cluster' || node.namespace === undefined || namespaceShown(node.namespace)) {
@@ -57,8 +57,12 @@ export function filterTopology(topology: Pick<TopologyResponse, 'nodes' | 'edges
       nodes.push({ node, parent: `cluster:${node.cluster}` });
     }
   }
-  const kept = new Set(nodes.map((n) => n.node.id));
+  let kept = new Set(nodes.map((n) => n.node.id));
   for (const n of nodes) if (n.parent !== null && !kept.has(n.parent)) n.parent = null;
+  // An empty namespace box (kube-node-lease, a namespace without services or pods) is only clutter.
+  const parents = new Set(nodes.map((n) => n.parent));
+  nodes = nodes.filter((n) => n.node.kind !== 'namespace' || parents.has(n.node.id));
+  kept = new Set(nodes.map((n) => n.node.id));
   const edges = topology.edges.filter((e) => kept.has(e.source) && kept.has(e.target));
   return { nodes, edges };
 }
