@@ -1,0 +1,120 @@
+/**
+ * The launcher's real-cluster mode: `node scripts/start.mjs --kubeconfig <file> --context <name>` serves
+ * exactly the named context (here one of the lab's, as if it were a real cluster), not the demo mesh,
+ * and SIGTERM stops its whole process group.
+ *
+ * Needs a current production build (.next/BUILD_ID): the launcher would otherwise build first, which takes
+ * minutes. `npm test` runs vitest before it builds for Playwright, so this test skips (with a message)
+ * on a fresh clone and runs once any build newer than the sources exists.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '@/lab/index';
+import type { ClustersResponse } from '@/lib/types/api';
+import { CLUSTER1 } from './api-helpers';
+
+const root = path.resolve(__dirname, '..');
+
+/** Why the test cannot run, or null. Mirrors the staleness check of scripts/start.mjs (buildIfStale). */
+function missingBuild(): string | null {
+  const buildId = path.join(root, '.next', 'BUILD_ID');
+  if (!fs.existsSync(buildId)) return 'no production build (.next/BUILD_ID missing): run `npm run build` first';
+  const built = fs.statSync(buildId).mtimeMs;
+  const sources = ['app', 'components', 'lib', 'server', 'public', 'next.config.js', 'package.json', 'postcss.config.mjs', 'proxy.ts', 'middleware.ts'];
+  const newest = (p: string): number => {
+    if (!fs.existsSync(p)) return 0;
+    const st = fs.statSync(p);
+    if (!st.isDirectory()) return st.mtimeMs;
+    return Math.max(0, ...fs.readdirSync(p).filter((e) => !e.endsWith('.test.ts')).map((e) => newest(path.join(p, e))));
+  };
+  if (Math.max(...sources.map((s) => newest(path.join(root, s)))) > built) return 'the production build is older than the sources: run `npm run build` first';
+  return null;
+}
+
+const skipReason = missingBuild();
+if (skipReason) console.warn(`test/real-mode.test.ts SKIPPED: ${skipReason} (the launcher would rebuild inside the test)`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** True while any process of the group is alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(skipReason !== null)('npm start -- --kubeconfig <file> --context <name> (real-cluster mode)', () => {
+  let lab: Lab | undefined;
+  let dir = '';
+  let launcher: ChildProcess | undefined;
+  let output = '';
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-real-'));
+    lab = await startLab({ kubeconfigOut: path.join(dir, 'kubeconfig') });
+  });
+
+  afterAll(async () => {
+    // Whatever happened above, leave no process behind.
+    if (launcher?.pid && groupAlive(launcher.pid)) process.kill(-launcher.pid, 'SIGKILL');
+    await lab?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves exactly the named context, not the demo, and stops its process group on SIGTERM', async () => {
+    const port = await freePort();
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ISTHMUS_') && k !== 'KUBECONFIG'));
+    launcher = spawn(process.execPath, ['scripts/start.mjs', '--kubeconfig', lab!.kubeconfigPath, '--context', CLUSTER1, '--port', String(port)], {
+      cwd: root,
+      // Its own process group, so the test can check that nothing of it survives SIGTERM.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...env, NEXT_TELEMETRY_DISABLED: '1' },
+    });
+    launcher.stdout!.on('data', (d) => (output += d));
+    launcher.stderr!.on('data', (d) => (output += d));
+    const exited = new Promise<void>((resolve) => launcher!.on('exit', () => resolve()));
+
+    let body: ClustersResponse | undefined;
+    const deadline = Date.now() + 20_000;
+    while (!body && Date.now() < deadline) {
+      if (launcher.exitCode !== null) throw new Error(`the launcher exited early (code ${launcher.exitCode}):\n${output}`);
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/api/clusters`, { signal: AbortSignal.timeout(5000) });
+        if (res.ok) body = (await res.json()) as ClustersResponse;
+      } catch {
+        await sleep(200); // not listening yet
+      }
+    }
+    expect(body, `no answer from the launcher within 20 s:\n${output}`).toBeDefined();
+    expect(body!.demo).toBe(false);
+    expect(body!.clusters.map((c) => [c.name, c.clusterId, c.reachable, c.error])).toEqual([[CLUSTER1, 'cluster1', true, null]]);
+    expect(output).toContain('serving your clusters');
+    expect(output).not.toContain('DEMO MESH');
+
+    const pgid = launcher.pid!;
+    process.kill(pgid, 'SIGTERM');
+    await exited;
+    const stopBy = Date.now() + 10_000;
+    while (groupAlive(pgid) && Date.now() < stopBy) await sleep(100);
+    expect(groupAlive(pgid), `processes of group ${pgid} still running 10 s after SIGTERM`).toBe(false);
+  }, 30_000);
+});
