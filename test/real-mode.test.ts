@@ -81,22 +81,25 @@ describe.skipIf(skipReason !== null)('npm start -- --kubeconfig <file> --context
 
   it('serves exactly the named context, not the demo, and stops its process group on SIGTERM', async () => {
     const port = await freePort();
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ISTHMUS_') && k !== 'KUBECONFIG'));
-    launcher = spawn(process.execPath, ['scripts/start.mjs', '--kubeconfig', lab!.kubeconfigPath, '--context', CLUSTER1, '--port', String(port)], {
+    // The server's settings come from the launcher's flags only (vitest's NODE_ENV=test is not for Next).
+    const env: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('ISTHMUS_') && key !== 'KUBECONFIG' && key !== 'NODE_ENV') env[key] = value;
+    const child = spawn(process.execPath, ['scripts/start.mjs', '--kubeconfig', lab!.kubeconfigPath, '--context', CLUSTER1, '--port', String(port)], {
       cwd: root,
       // Its own process group, so the test can check that nothing of it survives SIGTERM.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...env, NEXT_TELEMETRY_DISABLED: '1' },
+      env: { ...env, NEXT_TELEMETRY_DISABLED: '1' } as NodeJS.ProcessEnv,
     });
-    launcher.stdout!.on('data', (d) => (output += d));
-    launcher.stderr!.on('data', (d) => (output += d));
-    const exited = new Promise<void>((resolve) => launcher!.on('exit', () => resolve()));
+    launcher = child;
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
 
     let body: ClustersResponse | undefined;
     const deadline = Date.now() + 20_000;
     while (!body && Date.now() < deadline) {
-      if (launcher.exitCode !== null) throw new Error(`the launcher exited early (code ${launcher.exitCode}):\n${output}`);
+      if (child.exitCode !== null) throw new Error(`the launcher exited early (code ${child.exitCode}):\n${output}`);
       try {
         const res = await fetch(`http://127.0.0.1:${port}/api/clusters`, { signal: AbortSignal.timeout(5000) });
         if (res.ok) body = (await res.json()) as ClustersResponse;
@@ -110,7 +113,7 @@ describe.skipIf(skipReason !== null)('npm start -- --kubeconfig <file> --context
     expect(output).toContain('serving your clusters');
     expect(output).not.toContain('DEMO MESH');
 
-    const pgid = launcher.pid!;
+    const pgid = child.pid!;
     process.kill(pgid, 'SIGTERM');
     await exited;
     const stopBy = Date.now() + 10_000;
