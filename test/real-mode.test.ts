@@ -81,15 +81,15 @@ describe.skipIf(skipReason !== null)('npm start -- --kubeconfig <file> --context
 
   it('serves exactly the named context, not the demo, and stops its process group on SIGTERM', async () => {
     const port = await freePort();
-    // The server's settings come from the launcher's flags only (vitest's NODE_ENV=test is not for Next).
-    const env: Record<string, string | undefined> = {};
-    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('ISTHMUS_') && key !== 'KUBECONFIG' && key !== 'NODE_ENV') env[key] = value;
+    // The server's settings come from the launcher's flags only; `next start` runs in production mode.
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
+    for (const key of Object.keys(env)) if (key.startsWith('ISTHMUS_') || key === 'KUBECONFIG') delete env[key];
     const child = spawn(process.execPath, ['scripts/start.mjs', '--kubeconfig', lab!.kubeconfigPath, '--context', CLUSTER1, '--port', String(port)], {
       cwd: root,
       // Its own process group, so the test can check that nothing of it survives SIGTERM.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...env, NEXT_TELEMETRY_DISABLED: '1' } as NodeJS.ProcessEnv,
+      env,
     });
     launcher = child;
     child.stdout.on('data', (d) => (output += d));
