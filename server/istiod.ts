@@ -21,13 +21,22 @@ function fetchIstiod(cluster: ClusterHandle, istiod: IstiodTarget, path: IstiodP
 }
 
 /**
- * clusterz and syncz of every ready istiod replica, all forwards concurrent (each replica only knows its
- * own connections, so every replica is asked). A failing replica or path is an entry in reader.errors.
+ * The replicas to ask: the ready ones; when none is ready, every running one, as istioctl does (it lists
+ * status.phase=Running). A not-ready istiod still answers its debug endpoints, and what it says (a remote
+ * cluster stuck in `syncing`) is usually why it is not ready.
+ */
+export function istiodsToAsk<T extends { ready: boolean }>(istiods: T[]): T[] {
+  const ready = istiods.filter((i) => i.ready);
+  return ready.length > 0 ? ready : istiods;
+}
+
+/**
+ * clusterz and syncz of the replicas istiodsToAsk picks, all forwards concurrent (each replica only knows
+ * its own connections, so every replica is asked). A failing replica or path is an entry in reader.errors.
  */
 export async function readIstiods(cluster: ClusterHandle, istiods: IstiodTarget[], deadline: Deadline, reader: SourceReader): Promise<IstiodReadings> {
-  const ready = istiods.filter((i) => i.ready);
   const perReplica = await Promise.all(
-    ready.map(async (istiod) => {
+    istiodsToAsk(istiods).map(async (istiod) => {
       const [clusterz, syncz] = await Promise.all([
         reader.optional(`istiod ${istiod.pod} /debug/clusterz`, fetchIstiod(cluster, istiod, '/debug/clusterz', deadline).then((b) => parseClusterz(b, istiod.pod, istiod.revision))),
         reader.optional(`istiod ${istiod.pod} /debug/syncz`, fetchIstiod(cluster, istiod, '/debug/syncz', deadline).then((b) => parseSyncz(b, istiod.pod))),

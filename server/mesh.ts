@@ -19,19 +19,19 @@ import {
   runningIstiods,
 } from './k8s/convert';
 import type { ClusterHandle, Registry } from './k8s/registry';
-import { readIstiods, type IstiodTarget } from './istiod';
+import { istiodsToAsk, readIstiods, type IstiodTarget } from './istiod';
 import { sourceReader } from './sources';
 
 /**
  * Where istiod ran at the last read, per cluster (a location hint, not a cached result). Asking those
  * replicas for clusterz/syncz while the pod list is in flight saves one sequential round trip; the
- * answers are used only if the fresh pod list shows the same ready replicas.
+ * answers are used only if the fresh pod list leads to the same replicas being asked.
  */
 const lastIstiods = new Map<string, IstiodTarget[]>();
 const locationKey = (c: ClusterHandle) => `${c.name}\u0000${c.generation}`;
 
 function sameReplicas(a: IstiodTarget[], b: IstiodTarget[]): boolean {
-  const key = (list: IstiodTarget[]) => list.filter((i) => i.ready).map((i) => `${i.namespace}/${i.pod}:${i.port}:${i.revision}`).join(',');
+  const key = (list: IstiodTarget[]) => istiodsToAsk(list).map((i) => `${i.namespace}/${i.pod}:${i.port}:${i.revision}`).join(',');
   return key(a) === key(b);
 }
 
@@ -61,7 +61,7 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
   const facts = meshFacts(configMaps?.items ?? [], revision);
   const gateways = gatewayServices(services?.items ?? []);
 
-  // The speculative read is used only if the replicas it asked are exactly the ready ones listed now.
+  // The speculative read is used only if the replicas it asked are exactly the ones the fresh pod list leads to asking.
   const istiodData =
     speculative && sameReplicas(speculative.asked, istiods)
       ? await speculative.result.then(({ data, errors }) => (reader.errors.push(...errors), data))

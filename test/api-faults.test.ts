@@ -119,6 +119,14 @@ describe('faults', () => {
     }
   });
 
+  it('istiod not ready: it is still asked (as istioctl asks every running replica) and says its cluster is syncing', async () => {
+    fault({ type: 'istiod-not-ready', cluster: 'cluster1', on: true }, { type: 'istiod-not-ready', cluster: 'cluster1', on: false });
+    const { mesh } = await timedMesh();
+    const c1 = mesh.clusters.find((c) => c.cluster === CLUSTER1)!;
+    expect(c1.istiod).toEqual([expect.objectContaining({ pod: 'istiod-6696b6844d-cwj44', ready: false })]);
+    expect(c1.remoteClusters.find((r) => r.name === 'cluster1')).toMatchObject({ status: 'syncing', istiod: 'istiod-6696b6844d-cwj44' });
+  });
+
   it('after all the faults, the lab still saw only GETs', () => {
     expect(lab.requestLog().filter((r) => r.method !== 'GET')).toEqual([]);
   });

@@ -116,7 +116,7 @@ describe('GET …/pods/{pod}/endpoints', () => {
     expect(await rowsFor('details')).toEqual([['172.40.143.182:15443', 'HEALTHY', 'OK', gateway]]);
     expect(await rowsFor('reviews')).toEqual([
       ['172.40.143.182:15443', 'HEALTHY', 'OK', gateway],
-      ['192.168.179.215:9080', 'HEALTHY', 'OK', { kind: 'pod', cluster: CLUSTER2, namespace: 'default', name: 'reviews-v3-5b9bd44f4-ztxsd' }],
+      ['192.168.179.215:9080', 'HEALTHY', 'OK', { kind: 'pod', cluster: CLUSTER2, namespace: 'default', name: 'reviews-v3-5b9bd44f4-ztxsd', network: 'network2', crossNetwork: false }],
     ]);
   });
 

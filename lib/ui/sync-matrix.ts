@@ -1,7 +1,10 @@
 import type { ClusterMesh, RemoteClusterRow } from '@/lib/types/api';
 
-/** A cell's state: what istiod reports, or `missing` when it does not read a configured cluster. */
-export type MatrixState = string; // 'synced' | 'syncing' | 'timeout' | 'closed' | 'missing' | other istiod words
+/**
+ * A cell's state: what istiod reports, `missing` when it does not read a configured cluster, or
+ * `unknown` when its istiod could not be read (an istiod always lists at least its own cluster).
+ */
+export type MatrixState = string; // 'synced' | 'syncing' | 'timeout' | 'closed' | 'missing' | 'unknown' | other istiod words
 
 export interface MatrixCell {
   state: MatrixState;
@@ -55,7 +58,12 @@ export function buildSyncMatrix(mesh: ClusterMesh[]): SyncMatrix {
     }
     if (c.istiod.length === 0 && c.remoteClusters.length === 0) continue; // no control plane here: a remote-only cluster
     const cells: Record<string, MatrixCell> = {};
+    const unread = c.remoteClusters.length === 0;
     for (const col of columns) {
+      if (unread) {
+        cells[col] = { state: 'unknown', rows: [] };
+        continue;
+      }
       const rs = c.remoteClusters.filter((r) => r.name === col);
       cells[col] = rs.length === 0 ? { state: 'missing', rows: [] } : { state: worst(rs.map((r) => r.status)), rows: rs };
     }

@@ -47,6 +47,12 @@ describe('buildSyncMatrix', () => {
     expect(m.rows[1]).toMatchObject({ cluster: 'ctx2', error: 'connection refused' });
   });
 
+  it('says unknown, not missing, when the istiod could not be read', () => {
+    const m = buildSyncMatrix([mesh('ctx1', 'cluster1', [['cluster1', 'synced'], ['cluster2', 'synced']]), mesh('ctx2', 'cluster2', [])]);
+    expect(m.rows[1].cells.cluster1.state).toBe('unknown');
+    expect(m.rows[1].cells.cluster2.state).toBe('unknown');
+  });
+
   it('adds a column for a cluster istiod reads that is not configured here', () => {
     const m = buildSyncMatrix([mesh('ctx1', 'cluster1', [['cluster9', 'syncing']])]);
     expect(m.columns).toEqual(['cluster1', 'cluster9']);
