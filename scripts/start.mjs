@@ -8,9 +8,10 @@
  * Builds the app first when the build is missing or older than the sources.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildState } from './build-state.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -49,26 +50,10 @@ function fail(message) {
   process.exit(2);
 }
 
-const SOURCES = ['app', 'components', 'lib', 'server', 'public', 'next.config.js', 'package.json', 'postcss.config.mjs', 'proxy.ts', 'middleware.ts'];
-
-function newestMtime(p) {
-  if (!existsSync(p)) return 0;
-  const st = statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(p)) {
-    if (entry.endsWith('.test.ts')) continue;
-    newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  }
-  return newest;
-}
-
 function buildIfStale() {
-  const buildId = path.join('.next', 'BUILD_ID');
-  const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
-  const sources = Math.max(...SOURCES.map(newestMtime));
-  if (built >= sources) return;
-  console.log(built ? 'isthmus: sources changed since the last build, rebuilding…' : 'isthmus: first start, building the app (a minute or two)…');
+  const state = buildState(root);
+  if (state === 'current') return;
+  console.log(state === 'stale' ? 'isthmus: sources changed since the last build, rebuilding…' : 'isthmus: first start, building the app (a minute or two)…');
   const r = spawnSync(process.execPath, [require_bin('next'), 'build'], { stdio: 'inherit', env: childEnv() });
   if (r.status !== 0) fail('the build failed (see above)');
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm test`: every test, in order: typecheck, lint, unit + integration (vitest, against the lab),
- * build, then the browser tests (Playwright in Debian's Chromium). Ends with one line
+ * `npm test`: every test, in order: typecheck, lint, build, unit + integration (vitest, against the lab),
+ * then the browser tests (Playwright in Debian's Chromium). Ends with one line
  * `N passed, N failed, N skipped` and exits non-zero when anything failed.
  * Extra arguments are ignored; use `npm run test:unit` / `npm run test:e2e` to run one part.
  */
@@ -55,6 +55,9 @@ if (!existsSync(CHROMIUM)) {
 step('typecheck (tsc --noEmit)', [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
 step('lint (eslint)', [bin('eslint', 'bin/eslint.js'), '--max-warnings=0', '.']);
 
+// The build comes first: the browser tests and the launcher's real-cluster test (test/real-mode) use it.
+const built = step('build (next build)', [bin('next', 'dist/bin/next'), 'build']);
+
 // Unit and integration tests.
 const vitestJson = path.join(results, 'vitest.json');
 rmSync(vitestJson, { force: true });
@@ -68,8 +71,7 @@ if (vitest) {
   if (!vitestOk && !vitest.numFailedTests) tally.failed++;
 } else if (!vitestOk) tally.failed++;
 
-// Browser tests run against a production build.
-if (step('build (next build)', [bin('next', 'dist/bin/next'), 'build'])) {
+if (built) {
   const e2eJson = path.join(results, 'e2e.json');
   rmSync(e2eJson, { force: true });
   const e2eOk = run('browser tests (playwright)', [bin('@playwright/test', 'cli.js'), 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_FILE: e2eJson });

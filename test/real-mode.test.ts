@@ -4,50 +4,32 @@
  * and SIGTERM stops its whole process group.
  *
  * Needs a current production build (.next/BUILD_ID): the launcher would otherwise build first, which takes
- * minutes. `npm test` runs vitest before it builds for Playwright, so this test skips (with a message)
- * on a fresh clone and runs once any build newer than the sources exists.
+ * minutes. `npm test` builds before it runs vitest, so there the build is current; run alone on a tree
+ * without a current build, the test skips with a message.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '@/lab/index';
 import type { ClustersResponse } from '@/lib/types/api';
 import { CLUSTER1 } from './api-helpers';
+import { freePort } from '@/e2e/next-server';
+import { buildState } from '@/scripts/build-state.mjs';
 
 const root = path.resolve(__dirname, '..');
 
-/** Why the test cannot run, or null. Mirrors the staleness check of scripts/start.mjs (buildIfStale). */
+/** Why the test cannot run, or null: the launcher would otherwise build first, which takes minutes. */
 function missingBuild(): string | null {
-  const buildId = path.join(root, '.next', 'BUILD_ID');
-  if (!fs.existsSync(buildId)) return 'no production build (.next/BUILD_ID missing): run `npm run build` first';
-  const built = fs.statSync(buildId).mtimeMs;
-  const sources = ['app', 'components', 'lib', 'server', 'public', 'next.config.js', 'package.json', 'postcss.config.mjs', 'proxy.ts', 'middleware.ts'];
-  const newest = (p: string): number => {
-    if (!fs.existsSync(p)) return 0;
-    const st = fs.statSync(p);
-    if (!st.isDirectory()) return st.mtimeMs;
-    return Math.max(0, ...fs.readdirSync(p).filter((e) => !e.endsWith('.test.ts')).map((e) => newest(path.join(p, e))));
-  };
-  if (Math.max(...sources.map((s) => newest(path.join(root, s)))) > built) return 'the production build is older than the sources: run `npm run build` first';
+  const state = buildState(root);
+  if (state === 'missing') return 'no production build (.next/BUILD_ID missing): run `npm run build` first';
+  if (state === 'stale') return 'the production build is older than the sources: run `npm run build` first';
   return null;
 }
 
 const skipReason = missingBuild();
 if (skipReason) console.warn(`test/real-mode.test.ts SKIPPED: ${skipReason} (the launcher would rebuild inside the test)`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** True while any process of the group is alive. */
 function groupAlive(pgid: number): boolean {

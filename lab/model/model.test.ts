@@ -291,6 +291,8 @@ describe('scenarios', () => {
     writeFileSync(file, 'name: bad\nclusters:\n  - id: c1\n    network: n1\n    remoteSecrets: [{ cluster: nope }]\n');
     expect(() => loadScenario(file)).toThrow(/unknown cluster "nope"[\s\S]*clusters\[0\]\.remoteSecrets|clusters\[0\]\.remoteSecrets[\s\S]*unknown cluster "nope"/);
     expect(() => parseScenario({ name: 'x', clusters: [] })).toThrow(/clusters/);
+    const viewerOn = (id: string) => ({ id, network: `net-${id}`, extraUsers: [{ name: 'viewer' }] });
+    expect(() => parseScenario({ name: 'x', clusters: [viewerOn('c1'), viewerOn('c2')] })).toThrow(/user names must be unique across clusters: viewer/);
   });
 
   it(

@@ -197,6 +197,11 @@ export const ScenarioSchema = z
       if (!clusterIds.has(id)) ctx.addIssue({ code: 'custom', path, message: `unknown cluster "${id}"` });
     };
     if (clusterIds.size !== s.clusters.length) ctx.addIssue({ code: 'custom', path: ['clusters'], message: 'cluster ids must be unique' });
+    // One kubeconfig holds every cluster's users: a name used twice would make it invalid (kubectl and
+    // Isthmus reject duplicate user names).
+    const userNames = s.clusters.flatMap((c) => [c.user ?? `${c.id}-admin`, ...c.extraUsers.map((u) => u.name)]);
+    const duplicateUsers = [...new Set(userNames.filter((n, i) => userNames.indexOf(n) !== i))];
+    if (duplicateUsers.length) ctx.addIssue({ code: 'custom', path: ['clusters'], message: `user names must be unique across clusters: ${duplicateUsers.join(', ')}` });
     s.clusters.forEach((c, i) => c.remoteSecrets.forEach((r, j) => unknownCluster(r.cluster, ['clusters', i, 'remoteSecrets', j, 'cluster'])));
     s.workloads.forEach((w, i) => {
       unknownCluster(w.cluster, ['workloads', i, 'cluster']);
