@@ -15,6 +15,7 @@ import { clusterNames, namespaceNames, toElements } from '@/lib/graph/elements';
 import { findNodes } from '@/lib/graph/search';
 import { DEFAULT_VIEW, LAYOUT_NAMES, parseViewState, toggle, viewStateQuery, type ViewState } from '@/lib/graph/view-state';
 import { useTopology } from '@/lib/hooks/queries';
+import { useDraft } from '@/lib/hooks/use-draft';
 import { useEarlyTopology } from './early-topology';
 import type { GraphCanvasHandle } from './GraphCanvas';
 import { SidePanel } from './SidePanel';
@@ -96,13 +97,8 @@ export function TopologyView() {
   const allClusters = useMemo(() => (nodes ? clusterNames({ nodes }) : []), [nodes]);
   const allNamespaces = useMemo(() => (nodes ? namespaceNames({ nodes }) : []), [nodes]);
 
-  // Find: typed locally, committed to the URL after a short pause.
-  const [findText, setFindText] = useState(view.find);
-  useEffect(() => {
-    if (findText === view.find) return;
-    const t = window.setTimeout(() => setView({ find: findText }), 250);
-    return () => window.clearTimeout(t);
-  }, [findText, view.find, setView]);
+  // Find: typed locally, committed to the URL after a short pause (at once on blur).
+  const [findText, setFindText, flushFind] = useDraft(view.find, (find) => setView({ find }), 250);
   const matches = useMemo(() => findNodes(elements, view.find), [elements, view.find]);
 
   const onSelect = useCallback((id: string | null) => setView({ selected: id }), [setView]);
@@ -127,6 +123,7 @@ export function TopologyView() {
             type="search"
             value={findText}
             onChange={(e) => setFindText(e.target.value)}
+            onBlur={flushFind}
             placeholder="service, workload, IP…"
             className={`${control} w-56`}
             data-testid="topology-find"
