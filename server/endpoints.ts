@@ -3,9 +3,11 @@ import { parseEdsConfigDump, withEdsLocalities, type EdsEndpoint } from '@/lib/i
 import { endpointRows, parseEnvoyClusters, type EndpointFilter, type ParsedCluster } from '@/lib/istio/envoy-clusters';
 import { NETWORK_LABEL } from '@/lib/format/kube';
 import { buildAddressIndex, resolveTarget } from '@/lib/mesh/targets';
-import type { EndpointsResponse } from '@/lib/types/api';
+import type { EndpointsResponse, SourceError } from '@/lib/types/api';
 import { fanOut } from './fanout';
 import { NotFound } from './http';
+import type { Deadline } from './k8s/deadline';
+import { toSourceError } from './k8s/errors';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { getSnapshots } from './snapshot';
@@ -24,7 +26,17 @@ export async function getEndpoints(
   pod: string,
   filter: EndpointFilter,
 ): Promise<EndpointsResponse> {
-  const snapshots = await getSnapshots(registry);
+  const { deadlineMs, cacheMs } = registry.config;
+  // The pod's Envoy and every cluster's inventory are read at the same time, each under the deadline:
+  // the answer never waits for more than one deadline, whichever cluster is slow.
+  const [snapshots, [envoy]] = await Promise.all([
+    getSnapshots(registry),
+    fanOut([cluster], `envoy-clusters\u0000${namespace}\u0000${pod}`, (c, deadline) => readEnvoy(c, namespace, pod, deadline), {
+      deadlineMs,
+      cacheMs,
+      source: `Envoy admin of ${namespace}/${pod} /clusters`,
+    }),
+  ]);
   const own = snapshots.find((s) => s.cluster === cluster.name)!;
   const base = { cluster: cluster.name, namespace, pod, rows: [], envoyClusters: [], fetchedAt: new Date().toISOString() };
   if (!own.reachable) return { ...base, errors: own.errors };
@@ -32,36 +44,43 @@ export async function getEndpoints(
   const podsListed = !own.errors.some((e) => e.source === 'pods');
   const podInfo = own.pods.find((p) => p.namespace === namespace && p.name === pod);
   if (podsListed && !podInfo) throw new NotFound(`pod ${namespace}/${pod} not found in cluster ${cluster.name}`);
-
-  const { deadlineMs, cacheMs } = registry.config;
-  const source = `Envoy admin of ${namespace}/${pod} /clusters`;
-  const [envoy] = await fanOut(
-    [cluster],
-    `envoy-clusters\u0000${namespace}\u0000${pod}`,
-    async (c, deadline): Promise<ParsedCluster[]> => parseEnvoyClusters(await podGet(c, { namespace, pod, port: ENVOY_ADMIN_PORT }, '/clusters?format=json', deadline)),
-    { deadlineMs, cacheMs, source },
-  );
   if (!envoy.ok) return { ...base, errors: [...own.errors, envoy.error] };
 
   const errors = snapshots.flatMap((s) => s.errors); // their pods and gateways could not be used to resolve targets
-  let rows = endpointRows(envoy.data, filter);
-  // Older Envoys leave /clusters localities empty; the EDS config dump has them.
-  if (rows.some((r) => r.locality === '' && r.cluster.startsWith('outbound|'))) {
-    const [eds] = await fanOut(
-      [cluster],
-      `envoy-eds\u0000${namespace}\u0000${pod}`,
-      async (c, deadline): Promise<EdsEndpoint[]> => parseEdsConfigDump(await podGet(c, { namespace, pod, port: ENVOY_ADMIN_PORT }, '/config_dump?include_eds', deadline)),
-      { deadlineMs, cacheMs, source: `Envoy admin of ${namespace}/${pod} /config_dump` },
-    );
-    if (eds.ok) rows = withEdsLocalities(rows, eds.data);
-    else errors.push(eds.error);
-  }
+  if (envoy.data.edsError) errors.push(envoy.data.edsError);
+  let rows = endpointRows(envoy.data.clusters, filter);
+  if (envoy.data.eds) rows = withEdsLocalities(rows, envoy.data.eds);
   const index = buildAddressIndex(snapshots);
   const from = { cluster: cluster.name, network: podInfo?.labels[NETWORK_LABEL] ?? own.network };
   return {
     ...base,
     rows: rows.map((row) => ({ ...row, target: resolveTarget(row.address, row.port, index, from) })),
-    envoyClusters: envoy.data.map((c) => c.name).sort(),
+    envoyClusters: envoy.data.clusters.map((c) => c.name).sort(),
     errors,
   };
+}
+
+interface EnvoyReading {
+  clusters: ParsedCluster[];
+  /** EDS endpoints with localities, read only from an Envoy whose /clusters carries none. */
+  eds: EdsEndpoint[] | null;
+  edsError: SourceError | null;
+}
+
+/**
+ * The pod's /clusters. Current Envoys always report each host's `locality` there (`{}` when the node
+ * has no zone labels); only an older one that omits the field is asked for its EDS config dump too
+ * (several MB), under the same deadline.
+ */
+async function readEnvoy(cluster: ClusterHandle, namespace: string, pod: string, deadline: Deadline): Promise<EnvoyReading> {
+  const target = { namespace, pod, port: ENVOY_ADMIN_PORT };
+  const body = await podGet(cluster, target, '/clusters?format=json', deadline);
+  const clusters = parseEnvoyClusters(body);
+  if (body.includes('"locality"') || !clusters.some((c) => c.name.startsWith('outbound|'))) return { clusters, eds: null, edsError: null };
+  const source = `Envoy admin of ${namespace}/${pod} /config_dump`;
+  try {
+    return { clusters, eds: parseEdsConfigDump(await podGet(cluster, target, '/config_dump?include_eds', deadline)), edsError: null };
+  } catch (e) {
+    return { clusters, eds: null, edsError: toSourceError(e, { cluster: cluster.name, server: cluster.server, source }) };
+  }
 }

@@ -65,6 +65,21 @@ describe('faults', () => {
     expect(c2.error?.kind).toBe('timeout');
   });
 
+  it('endpoints of a pod in a slow cluster answer within one deadline (Envoy and inventories read together)', async () => {
+    // Each read alone fits in the deadline; one after the other they would not.
+    fault({ type: 'api-latency', cluster: 'cluster2', ms: Math.round(DEADLINE_MS * 0.7) }, { type: 'api-latency', cluster: 'cluster2', ms: 0 });
+    const pod = 'ratings-v1-6484c4d9bb-25cnf';
+    const started = Date.now();
+    const res = await endpointsGET(
+      apiRequest(`/api/clusters/${encodeURIComponent(CLUSTER2)}/namespaces/default/pods/${pod}/endpoints`),
+      params({ cluster: CLUSTER2, ns: 'default', pod }),
+    );
+    const body = (await res.json()) as EndpointsResponse;
+    expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 400);
+    expect(res.status).toBe(200);
+    expect(body.rows.length + body.errors.length).toBeGreaterThan(0);
+  });
+
   it('403 on pods/portforward: forbidden on the istiod sources only, Kubernetes data still shown', async () => {
     fault(
       { type: 'forbid', cluster: 'cluster1', user: '*', verb: '*', resource: 'pods/portforward', on: true },
