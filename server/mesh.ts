@@ -107,9 +107,10 @@ export function emptyClusterMesh(cluster: string, error: ClusterMesh['error']): 
   };
 }
 
-export async function getMesh(registry: Registry): Promise<MeshResponse> {
+/** The mesh state of every cluster, or of the given ones (a one-cluster table never waits for the others). */
+export async function getMesh(registry: Registry, clusters: ClusterHandle[] = registry.clusters): Promise<MeshResponse> {
   const { deadlineMs, cacheMs } = registry.config;
-  const results = await fanOut(registry.clusters, 'mesh', readClusterMesh, { deadlineMs, cacheMs, source: 'the mesh state' });
+  const results = await fanOut(clusters, 'mesh', readClusterMesh, { deadlineMs, cacheMs, source: 'the mesh state' });
   return {
     clusters: results.map((r) => {
       if (r.ok) return r.data;
@@ -145,11 +146,12 @@ export function proxyStatusFormat(mesh: ClusterMesh): ProxyStatusFormat {
 }
 
 /** Picks one cluster by context name (`?cluster=`), or all of them; unknown names are a 400. */
-export function selectClusters(mesh: MeshResponse, cluster: string | null): ClusterMesh[] {
-  if (cluster === null || cluster === '') return mesh.clusters;
-  const found = mesh.clusters.filter((c) => c.cluster === cluster);
-  if (!found.length) throw new BadRequest(`unknown cluster "${cluster.slice(0, 120)}" (not a configured context)`);
-  return found;
+/** The clusters a `?cluster=<context>` parameter names: all when absent, else exactly that configured one. */
+export function selectClusters(registry: Registry, cluster: string | null): ClusterHandle[] {
+  if (cluster === null || cluster === '') return registry.clusters;
+  const found = registry.get(cluster);
+  if (!found) throw new BadRequest(`unknown cluster "${cluster.slice(0, 120)}" (not a configured context)`);
+  return [found];
 }
 
 /**

@@ -5,8 +5,7 @@ import { getSnapshots } from './snapshot';
 
 /** Pods for the pod picker, from the cluster's (cached) snapshot; optionally one namespace. */
 export async function getPods(registry: Registry, cluster: ClusterHandle, namespace: string | null): Promise<PodsResponse> {
-  const snapshots = await getSnapshots(registry);
-  const snapshot = snapshots.find((s) => s.cluster === cluster.name)!;
+  const [snapshot] = await getSnapshots(registry, [cluster]);
   const pods = snapshot.pods
     .filter((p) => namespace === null || p.namespace === namespace)
     .map((p) => ({

@@ -42,9 +42,12 @@ export function unreachableSnapshot(cluster: ClusterHandle, error: SourceError):
   return { cluster: cluster.name, clusterId: knownClusterId(cluster), network: null, reachable: false, namespaces: [], services: [], pods: [], gateways: [], errors: [error] };
 }
 
-/** Every cluster's snapshot (cached briefly and shared by topology, pods and endpoint resolution). */
-export async function getSnapshots(registry: Registry): Promise<ClusterSnapshot[]> {
+/**
+ * Snapshots of every cluster, or of the given ones (cached briefly per cluster and shared by topology,
+ * pods and endpoint resolution): a one-cluster page never waits for the others.
+ */
+export async function getSnapshots(registry: Registry, clusters: ClusterHandle[] = registry.clusters): Promise<ClusterSnapshot[]> {
   const { deadlineMs, cacheMs } = registry.config;
-  const results = await fanOut(registry.clusters, 'snapshot', readClusterSnapshot, { deadlineMs, cacheMs, source: 'the cluster inventory' });
-  return results.map((r, i) => (r.ok ? r.data : unreachableSnapshot(registry.clusters[i], r.error)));
+  const results = await fanOut(clusters, 'snapshot', readClusterSnapshot, { deadlineMs, cacheMs, source: 'the cluster inventory' });
+  return results.map((r, i) => (r.ok ? r.data : unreachableSnapshot(clusters[i], r.error)));
 }

@@ -8,6 +8,8 @@ import type { LabFault } from '@/lab/world';
 import type { EndpointsResponse, MeshResponse } from '@/lib/types/api';
 import { GET as meshGET } from '@/app/api/mesh/route';
 import { GET as endpointsGET } from '@/app/api/clusters/[cluster]/namespaces/[ns]/pods/[pod]/endpoints/route';
+import { GET as podsGET } from '@/app/api/clusters/[cluster]/pods/route';
+import { GET as remoteClustersGET } from '@/app/api/mesh/remote-clusters/route';
 import { apiRequest, CLUSTER1, CLUSTER2, DEADLINE_MS, freshState, params, startSeedLab, stopLab } from './api-helpers';
 
 let lab: Lab;
@@ -78,6 +80,18 @@ describe('faults', () => {
     expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 400);
     expect(res.status).toBe(200);
     expect(body.rows.length + body.errors.length).toBeGreaterThan(0);
+  });
+
+  it('one-cluster routes do not wait for a slow other cluster', async () => {
+    fault({ type: 'api-latency', cluster: 'cluster2', ms: DEADLINE_MS * 4 }, { type: 'api-latency', cluster: 'cluster2', ms: 0 });
+    let started = Date.now();
+    const pods = await podsGET(apiRequest(`/api/clusters/${encodeURIComponent(CLUSTER1)}/pods`), params({ cluster: CLUSTER1 }));
+    expect(Date.now() - started).toBeLessThan(DEADLINE_MS / 2);
+    expect(pods.status).toBe(200);
+    started = Date.now();
+    const table = await remoteClustersGET(apiRequest(`/api/mesh/remote-clusters?output=table&cluster=${encodeURIComponent(CLUSTER1)}`));
+    expect(Date.now() - started).toBeLessThan(DEADLINE_MS / 2);
+    expect(await table.text()).toMatch(/^NAME +SECRET +STATUS +ISTIOD\ncluster1 /);
   });
 
   it('403 on pods/portforward: forbidden on the istiod sources only, Kubernetes data still shown', async () => {

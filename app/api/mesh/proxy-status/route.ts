@@ -13,8 +13,8 @@ export function GET(request: Request): Promise<Response> {
   return withRegistry(async (registry) => {
     const url = new URL(request.url);
     const table = wantsTable(url);
-    const mesh = await getMesh(registry);
-    const clusters = selectClusters(mesh, url.searchParams.get('cluster'));
+    const mesh = await getMesh(registry, selectClusters(registry, url.searchParams.get('cluster')));
+    const clusters = mesh.clusters;
     if (table) return text(tablesText(clusters, (c) => proxyStatusTable(c.proxySync?.proxies ?? [], proxyStatusFormat(c))));
     return json({
       clusters: clusters.map((c) => ({ cluster: c.cluster, clusterId: c.clusterId, ok: c.ok, error: c.error, errors: c.errors, proxySync: c.proxySync })),
