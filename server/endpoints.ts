@@ -54,7 +54,7 @@ export async function getEndpoints(
   const from = { cluster: cluster.name, network: podInfo?.labels[NETWORK_LABEL] ?? own.network };
   return {
     ...base,
-    rows: rows.map((row) => ({ ...row, target: resolveTarget(row.address, row.port, index, from) })),
+    rows: rows.map((row) => ({ ...row, target: resolveTarget(row.address, row.port, index, from, row.cluster) })),
     envoyClusters: envoy.data.clusters.map((c) => c.name).sort(),
     errors,
   };

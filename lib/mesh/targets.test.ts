@@ -32,6 +32,17 @@ describe('resolveTarget', () => {
     expect(resolveTarget('192.168.33.12', 9080, index, FROM_C2)).toMatchObject({ kind: 'pod', cluster: C1, name: 'reviews-v1-5b5d6494f4-ab12c' });
   });
 
+  it("tells pods that share an IP apart by the Envoy cluster's service", () => {
+    // cluster1's coredns and cluster2's reviews-v3 have the same IP; the reviews cluster names the right one.
+    expect(resolveTarget('192.168.179.215', 9080, index, FROM_C1, 'outbound|9080||reviews.default.svc.cluster.local')).toMatchObject({
+      kind: 'pod',
+      cluster: C2,
+      name: 'reviews-v3-5b9bd44f4-ztxsd',
+      crossNetwork: true,
+    });
+    expect(resolveTarget('192.168.179.215', 53, index, FROM_C1, 'outbound|53||kube-dns.kube-system.svc.cluster.local')).toMatchObject({ name: 'coredns-5d78c9869d-zzzzz' });
+  });
+
   it('knows pipes and says unknown for everything else', () => {
     expect(resolveTarget('unix://./etc/istio/proxy/XDS', null, index, FROM_C2)).toEqual({ kind: 'pipe' });
     expect(resolveTarget('10.9.9.9', 80, index, FROM_C2)).toEqual({ kind: 'unknown' });

@@ -15,6 +15,7 @@ interface PodEntry {
   namespace: string;
   name: string;
   running: boolean;
+  labels: Record<string, string>;
 }
 
 interface GatewayEntry {
@@ -29,6 +30,8 @@ interface GatewayEntry {
 export interface AddressIndex {
   podsByIp: Map<string, PodEntry[]>;
   gatewaysByAddress: Map<string, GatewayEntry[]>;
+  /** "<namespace>/<name>" → the selector of that Service in each cluster that defines it. */
+  selectorsByService: Map<string, Array<{ cluster: string; selector: Record<string, string> }>>;
 }
 
 /** The calling proxy's cluster (context name) and network. */
@@ -45,6 +48,7 @@ export interface ResolveFrom {
 export function buildAddressIndex(snapshots: ClusterSnapshot[]): AddressIndex {
   const podsByIp = new Map<string, PodEntry[]>();
   const gatewaysByAddress = new Map<string, GatewayEntry[]>();
+  const selectorsByService = new Map<string, Array<{ cluster: string; selector: Record<string, string> }>>();
   const sorted = [...snapshots].sort((a, b) => compareStrings(a.cluster, b.cluster));
   for (const snapshot of sorted) {
     for (const pod of snapshot.pods) {
@@ -55,10 +59,19 @@ export function buildAddressIndex(snapshots: ClusterSnapshot[]): AddressIndex {
         namespace: pod.namespace,
         name: pod.name,
         running: pod.phase === 'Running',
+        labels: pod.labels,
       };
       const list = podsByIp.get(pod.ip);
       if (list) list.push(entry);
       else podsByIp.set(pod.ip, [entry]);
+    }
+    for (const service of snapshot.services) {
+      if (!service.selector) continue;
+      const key = `${service.namespace}/${service.name}`;
+      const list = selectorsByService.get(key);
+      const entry = { cluster: snapshot.cluster, selector: service.selector };
+      if (list) list.push(entry);
+      else selectorsByService.set(key, [entry]);
     }
     for (const gateway of snapshot.gateways) {
       if (gateway.role !== 'eastwest' && !gateway.network) continue;
@@ -77,7 +90,29 @@ export function buildAddressIndex(snapshots: ClusterSnapshot[]): AddressIndex {
       }
     }
   }
-  return { podsByIp, gatewaysByAddress };
+  return { podsByIp, gatewaysByAddress, selectorsByService };
+}
+
+/** "outbound|9080||reviews.default.svc.cluster.local" → "default/reviews"; null for other cluster names. */
+function serviceOfEnvoyCluster(envoyCluster: string): string | null {
+  const m = /^(?:outbound|inbound)\|\d*\|[^|]*\|([^.|]+)\.([^.|]+)\.svc\./.exec(envoyCluster);
+  return m ? `${m[2]}/${m[1]}` : null;
+}
+
+/**
+ * The pods an address can be for this Envoy cluster: those the Service selects, in clusters that define
+ * it. Pod CIDRs overlap across networks (every kind cluster uses 10.244.0.0/16), so the IP alone can
+ * name a local pod for what is really a remote one.
+ */
+function podsOfService(pods: PodEntry[], index: AddressIndex, envoyCluster: string | undefined): PodEntry[] {
+  const service = envoyCluster ? serviceOfEnvoyCluster(envoyCluster) : null;
+  const selectors = service ? index.selectorsByService.get(service) : undefined;
+  if (!service || !selectors) return pods;
+  const namespace = service.slice(0, service.indexOf('/'));
+  const selected = pods.filter(
+    (pod) => pod.namespace === namespace && selectors.some((s) => s.cluster === pod.cluster && Object.entries(s.selector).every(([k, v]) => pod.labels[k] === v)),
+  );
+  return selected.length > 0 ? selected : pods;
 }
 
 /** Lower is better: the caller's network first (same cluster first within it), then its cluster, running pods before others. */
@@ -100,12 +135,14 @@ const indexCache = new WeakMap<ClusterSnapshot[], AddressIndex>();
  * @param address ENDPOINT without port: an IP, a hostname, "unix://..." or "envoy://..."
  * @param port the endpoint port, null when none
  * @param snapshots an index from buildAddressIndex, or the snapshots (indexed once per array)
+ * @param envoyCluster the Envoy cluster the endpoint belongs to, to tell apart pods that share an IP
  */
 export function resolveTarget(
   address: string,
   port: number | null,
   snapshots: AddressIndex | ClusterSnapshot[],
   from: ResolveFrom,
+  envoyCluster?: string,
 ): EndpointTarget {
   if (address.startsWith('unix://')) return { kind: 'pipe' };
   let index: AddressIndex;
@@ -124,7 +161,7 @@ export function resolveTarget(
   }
   const pods = index.podsByIp.get(address);
   if (pods && pods.length > 0) {
-    const pod = bestPod(pods, from);
+    const pod = bestPod(podsOfService(pods, index, envoyCluster), from);
     const crossNetwork = from.network !== null && pod.network !== null && pod.network !== from.network;
     return { kind: 'pod', cluster: pod.cluster, namespace: pod.namespace, name: pod.name, network: pod.network, crossNetwork };
   }
