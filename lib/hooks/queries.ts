@@ -1,12 +1,13 @@
 'use client';
 
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { ClustersResponse, EndpointsResponse, MeshResponse, PodsResponse, TopologyResponse } from '@/lib/types/api';
 import { fetchJson } from './fetch-json';
 import { usePolling } from './polling';
 import { apiUrls, queryKeys } from './query-keys';
 
-/** One hook per API route; all poll at the shared interval and keep showing the last data while refetching. */
+/** One hook per API route; all poll at the shared interval and keep showing the last data while refetching
+   (never another cluster's or pod's). */
 
 export function useClusters() {
   const { refetchInterval } = usePolling();
@@ -43,7 +44,9 @@ export function usePods(cluster: string | null, namespace = '') {
     queryFn: ({ signal }) => fetchJson<PodsResponse>(apiUrls.pods(cluster ?? '', namespace), signal),
     enabled: !!cluster,
     refetchInterval,
-    placeholderData: keepPreviousData,
+    // Keep the last list only while the cluster stays the same (a namespace change): another cluster's
+    // pods would link into this one.
+    placeholderData: (prev) => (prev?.cluster === cluster ? prev : undefined),
   });
 }
 
@@ -53,6 +56,7 @@ export function useEndpoints(cluster: string, namespace: string, pod: string, fi
     queryKey: queryKeys.endpoints(cluster, namespace, pod, filterQuery),
     queryFn: ({ signal }) => fetchJson<EndpointsResponse>(apiUrls.endpoints(cluster, namespace, pod, filterQuery), signal),
     refetchInterval,
-    placeholderData: keepPreviousData,
+    // Keep the last rows only while the filter changes: another pod's endpoints must never show as this one's.
+    placeholderData: (prev) => (prev?.cluster === cluster && prev.namespace === namespace && prev.pod === pod ? prev : undefined),
   });
 }
