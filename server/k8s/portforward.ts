@@ -182,13 +182,20 @@ class ForwardConnection {
 
 const idlePool = new Map<string, ForwardConnection[]>();
 
+/** Removes a connection from the pool; a target with no idle connection left loses its key (pods come and go). */
+function removeIdle(conn: ForwardConnection) {
+  const rest = idlePool.get(conn.key)?.filter((c) => c !== conn) ?? [];
+  if (rest.length) idlePool.set(conn.key, rest);
+  else idlePool.delete(conn.key);
+}
+
 function takeIdle(key: string): ForwardConnection | null {
-  const list = idlePool.get(key);
-  while (list?.length) {
-    const conn = list.pop()!;
+  for (;;) {
+    const conn = idlePool.get(key)?.at(-1);
+    if (!conn) return null;
+    removeIdle(conn);
     if (!conn.dead) return conn;
   }
-  return null;
 }
 
 function release(conn: ForwardConnection) {
@@ -197,10 +204,7 @@ function release(conn: ForwardConnection) {
   if (list.length >= MAX_IDLE_PER_TARGET) return conn.close();
   list.push(conn);
   idlePool.set(conn.key, list);
-  conn.idle(() => {
-    const l = idlePool.get(conn.key);
-    if (l) idlePool.set(conn.key, l.filter((c) => c !== conn));
-  });
+  conn.idle(() => removeIdle(conn));
 }
 
 async function pooledGet(cluster: ClusterHandle, target: PodPort, path: string, signal: AbortSignal): Promise<RawHttpResponse> {
