@@ -1,5 +1,6 @@
 import type { ClusterInfo, ClusterMesh } from '@/lib/types/api';
 import { shortFingerprint } from '@/lib/ui/format';
+import { istiodReadError } from '@/lib/ui/sync-matrix';
 import { FreshnessBadge } from '../FreshnessBadge';
 import { StatusPill } from '../StatusPill';
 
@@ -9,6 +10,16 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
       <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
       <dd className="truncate font-mono text-xs leading-5">{children ?? <span className="text-slate-400">—</span>}</dd>
     </>
+  );
+}
+
+function NoIstiod({ mesh }: { mesh: ClusterMesh }) {
+  const failed = istiodReadError(mesh);
+  if (!failed) return <p className="text-xs text-slate-500">No istiod in this cluster (remote cluster, or Istio not installed).</p>;
+  return (
+    <p className="text-xs text-amber-700 dark:text-amber-300" title={failed.message} data-testid="istiod-unreadable">
+      istiod not readable: {failed.kind}
+    </p>
   );
 }
 
@@ -56,7 +67,7 @@ export function ClusterCard({ name, info, mesh, rootMismatch }: { name: string; 
       {mesh?.ok && (
         <div className="mt-1.5 border-t border-slate-100 pt-1 dark:border-slate-800">
           {mesh.istiod.length === 0 ? (
-            <p className="text-xs text-slate-500">No istiod in this cluster (remote cluster, or Istio not installed).</p>
+            <NoIstiod mesh={mesh} />
           ) : (
             <ul className="space-y-0.5 text-xs">
               {mesh.istiod.map((r) => (

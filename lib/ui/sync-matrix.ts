@@ -1,4 +1,12 @@
-import type { ClusterMesh, RemoteClusterRow } from '@/lib/types/api';
+import type { ClusterMesh, RemoteClusterRow, SourceError } from '@/lib/types/api';
+
+/**
+ * Why a readable cluster shows no istiod: an istiod source's error first (its pods forbidden, its debug
+ * endpoint down), else the cluster's first error; null when nothing failed (a remote-only cluster).
+ */
+export function istiodReadError(c: ClusterMesh): SourceError | null {
+  return c.errors.find((e) => e.source.startsWith('istiod')) ?? c.errors[0] ?? null;
+}
 
 /**
  * A cell's state: what istiod reports, `missing` when it does not read a configured cluster, or
@@ -56,7 +64,13 @@ export function buildSyncMatrix(mesh: ClusterMesh[]): SyncMatrix {
       rows.push({ cluster: c.cluster, clusterId: c.clusterId, error: c.error?.message ?? 'not readable', cells: {} });
       continue;
     }
-    if (c.istiod.length === 0 && c.remoteClusters.length === 0) continue; // no control plane here: a remote-only cluster
+    if (c.istiod.length === 0 && c.remoteClusters.length === 0) {
+      // Nothing failed: no control plane here, a remote-only cluster. Something failed: istiod may be
+      // there unseen, so the row stays and says why.
+      const failed = istiodReadError(c);
+      if (failed) rows.push({ cluster: c.cluster, clusterId: c.clusterId, error: failed.message, cells: {} });
+      continue;
+    }
     const cells: Record<string, MatrixCell> = {};
     const unread = c.remoteClusters.length === 0;
     for (const col of columns) {

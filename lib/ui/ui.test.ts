@@ -53,6 +53,23 @@ describe('buildSyncMatrix', () => {
     expect(m.rows[1].cells.cluster2.state).toBe('unknown');
   });
 
+  it('keeps a readable cluster whose istiod could not be listed as a row with that error', () => {
+    const forbidden = mesh('ctx2', 'cluster2', [], {
+      istiod: [],
+      errors: [
+        { kind: 'forbidden', message: 'services forbidden', source: 'services in istio-system' },
+        { kind: 'forbidden', message: 'istiod pods forbidden', source: 'istiod pods in istio-system' },
+      ],
+    });
+    const m = buildSyncMatrix([mesh('ctx1', 'cluster1', [['cluster1', 'synced'], ['cluster2', 'synced']]), forbidden]);
+    expect(m.rows[1]).toMatchObject({ cluster: 'ctx2', error: 'istiod pods forbidden' });
+  });
+
+  it('drops a remote-only cluster (no istiod, nothing failed)', () => {
+    const m = buildSyncMatrix([mesh('ctx1', 'cluster1', [['cluster1', 'synced'], ['cluster2', 'synced']]), mesh('ctx2', 'cluster2', [], { istiod: [] })]);
+    expect(m.rows.map((r) => r.cluster)).toEqual(['ctx1']);
+  });
+
   it('adds a column for a cluster istiod reads that is not configured here', () => {
     const m = buildSyncMatrix([mesh('ctx1', 'cluster1', [['cluster9', 'syncing']])]);
     expect(m.columns).toEqual(['cluster1', 'cluster9']);
