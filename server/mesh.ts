@@ -49,9 +49,11 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
   const reader = sourceReader(cluster);
   const ns = ISTIO_NAMESPACE;
   const speculative = speculativeIstiodRead(cluster, deadline);
-  const [pods, services, configMaps, namespace] = await Promise.all([
+  const [pods, services, labelledServices, configMaps, namespace] = await Promise.all([
     reader.kube(`istiod pods in ${ns}`, listJson<V1Pod>(cluster, `/api/v1/namespaces/${ns}/pods`, deadline, { labelSelector: 'app=istiod' })),
     reader.kube(`services in ${ns}`, listJson<V1Service>(cluster, `/api/v1/namespaces/${ns}/services`, deadline)),
+    // Gateways installed elsewhere (helm install … -n istio-ingress) carry an `istio` label.
+    reader.kube('istio-labelled services', listJson<V1Service>(cluster, '/api/v1/services', deadline, { labelSelector: 'istio' })),
     reader.kube(`configmaps in ${ns}`, listJson<V1ConfigMap>(cluster, `/api/v1/namespaces/${ns}/configmaps`, deadline)),
     reader.kube(`namespace ${ns}`, apiCall(deadline, (o) => cluster.core.readNamespace({ name: ns }, o))),
   ]);
@@ -59,7 +61,7 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
   const istiods = istiodPods.map(istiodReplica);
   const revision = istiods[0]?.revision ?? 'default';
   const facts = meshFacts(configMaps?.items ?? [], revision);
-  const gateways = gatewayServices(services?.items ?? []);
+  const gateways = gatewayServices([...(services?.items ?? []), ...(labelledServices?.items ?? []).filter((s) => s.metadata?.namespace !== ns)]);
 
   // The speculative read is used only if the replicas it asked are exactly the ones the fresh pod list leads to asking.
   const istiodData =

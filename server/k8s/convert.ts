@@ -2,6 +2,7 @@ import 'server-only';
 import { X509Certificate } from 'node:crypto';
 import type { V1ConfigMap, V1Pod, V1Service } from '@kubernetes/client-node';
 import YAML from 'yaml';
+import { compareStrings } from '@/lib/format/compare';
 import { NETWORK_LABEL, toGatewayService, type ServiceJson } from '@/lib/format/kube';
 import { istioVersionFromImage } from '@/lib/istio/version';
 import type { PodSnapshot, ServiceSnapshot } from '@/lib/mesh/snapshot';
@@ -67,15 +68,26 @@ export function serviceJson(svc: V1Service): ServiceJson {
   };
 }
 
-/** Gateway Services of the Istio namespace: a known role, or labelled istio=*. */
+/**
+ * Gateway Services: in the Istio namespace, any with a known role or an `istio` label; elsewhere (the Helm
+ * docs install gateways into istio-ingress, istio-gateways…) those Istio labels as its own: an `istio`
+ * label, or topology.istio.io/network (istiod makes every Service with that label a network gateway).
+ */
 export function gatewayServices(services: V1Service[]): GatewayService[] {
   return services
-    .filter((s) => (s.metadata?.namespace ?? ISTIO_NAMESPACE) === ISTIO_NAMESPACE)
-    .map((s) => ({ svc: s, gw: toGatewayService(serviceJson(s)) }))
-    .filter(({ svc, gw }) => gw.role !== 'other' || svc.metadata?.labels?.istio !== undefined)
-    .filter(({ svc }) => svc.metadata?.labels?.app !== 'istiod' && svc.metadata?.name !== 'istiod')
-    .map(({ gw }) => gw)
-    .sort((a, b) => (a.name < b.name ? -1 : 1));
+    .filter((s) => {
+      const labels = s.metadata?.labels ?? {};
+      if (labels.app === 'istiod' || s.metadata?.name === 'istiod') return false;
+      const istioLabelled = labels.istio !== undefined || labels[NETWORK_LABEL] !== undefined;
+      return (s.metadata?.namespace ?? ISTIO_NAMESPACE) === ISTIO_NAMESPACE ? istioLabelled || toGatewayService(serviceJson(s)).role !== 'other' : istioLabelled;
+    })
+    .map((s) => toGatewayService(serviceJson(s)))
+    .sort((a, b) => compareStrings(gatewayOrder(a), gatewayOrder(b)));
+}
+
+/** The Istio namespace's gateways first, then by namespace and name. */
+function gatewayOrder(g: GatewayService): string {
+  return `${g.namespace === ISTIO_NAMESPACE ? 0 : 1}\u0000${g.namespace}\u0000${g.name}`;
 }
 
 /** The cluster's network: istio-system's topology.istio.io/network label, else the east-west gateway's. */

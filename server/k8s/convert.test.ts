@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import type { V1Service } from '@kubernetes/client-node';
+import { gatewayServices } from './convert';
+
+function service(namespace: string, name: string, labels: Record<string, string>, type = 'LoadBalancer', ip?: string): V1Service {
+  return {
+    metadata: { namespace, name, labels },
+    spec: { type, clusterIP: '10.0.0.1', ports: [{ name: 'tls', port: 15443, nodePort: 31000, protocol: 'TCP' }] },
+    status: { loadBalancer: { ingress: ip ? [{ ip }] : [] } },
+  };
+}
+
+describe('gatewayServices', () => {
+  it('finds Istio gateways in any namespace, never istiod or a foreign ingress controller', () => {
+    const gateways = gatewayServices([
+      service('istio-ingress', 'istio-ingress', { istio: 'ingress', app: 'istio-ingress' }, 'LoadBalancer', '1.2.3.4'),
+      service('ingress-nginx', 'ingress-nginx-controller', { 'app.kubernetes.io/name': 'ingress-nginx' }, 'LoadBalancer', '5.6.7.8'),
+      service('istio-system', 'istiod', { app: 'istiod', istio: 'pilot' }, 'ClusterIP'),
+      service('istio-system', 'istio-eastwestgateway', { istio: 'eastwestgateway', 'topology.istio.io/network': 'network1' }),
+      service('istio-gateways', 'cross-network', { 'topology.istio.io/network': 'network1' }, 'NodePort'),
+    ]);
+    expect(gateways.map((g) => `${g.namespace}/${g.name}:${g.role}`)).toEqual([
+      'istio-system/istio-eastwestgateway:eastwest',
+      'istio-gateways/cross-network:eastwest',
+      'istio-ingress/istio-ingress:ingress',
+    ]);
+    expect(gateways[0].pending).toBe(true);
+  });
+});
