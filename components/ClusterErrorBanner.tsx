@@ -1,9 +1,6 @@
-import type { SourceError } from '@/lib/types/api';
+import type { ClusterProblem } from '@/lib/ui/problems';
 
-export interface ClusterProblem {
-  cluster: string;
-  error: SourceError;
-}
+export type { ClusterProblem };
 
 /**
  * One line per failed cluster (or failed source inside a cluster), above the data that did load:

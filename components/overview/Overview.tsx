@@ -3,11 +3,12 @@
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
-import type { ClusterMesh, MeshResponse } from '@/lib/types/api';
+import type { MeshResponse } from '@/lib/types/api';
 import { useClusters, useMesh } from '@/lib/hooks/queries';
 import { apiUrls } from '@/lib/hooks/query-keys';
 import { buildSyncMatrix, sharesRootCert } from '@/lib/ui/sync-matrix';
 import { appendSample, sampleOf, type SyncSample } from '@/lib/ui/history';
+import { meshProblems } from '@/lib/ui/problems';
 import { ClusterErrorBanner, type ClusterProblem } from '../ClusterErrorBanner';
 import { CopyTableButton } from '../CopyTableButton';
 import { EmptyState } from '../EmptyState';
@@ -20,17 +21,6 @@ import { SyncMatrixTable } from './SyncMatrixTable';
 
 // recharts is the heaviest thing on this page: load it after the tables.
 const SyncHistoryCharts = dynamic(() => import('./SyncHistoryCharts'), { ssr: false, loading: () => <Skeleton className="h-24 w-full" label="loading charts" /> });
-
-/** Failed clusters as errors, and failed sources inside readable clusters as warnings. */
-function problemsOf(mesh: ClusterMesh[] | undefined, fromClusters: ClusterProblem[]): { errors: ClusterProblem[]; warnings: ClusterProblem[] } {
-  const errors = [...fromClusters];
-  const warnings: ClusterProblem[] = [];
-  for (const c of mesh ?? []) {
-    if (!c.ok && c.error && !errors.some((e) => e.cluster === c.cluster)) errors.push({ cluster: c.cluster, error: c.error });
-    if (c.ok) for (const e of c.errors) warnings.push({ cluster: c.cluster, error: e });
-  }
-  return { errors, warnings };
-}
 
 export function Overview() {
   const clusters = useClusters();
@@ -53,7 +43,7 @@ export function Overview() {
   const matrix = useMemo(() => buildSyncMatrix(mesh.data?.clusters ?? []), [mesh.data]);
   const rootShared = useMemo(() => sharesRootCert(mesh.data?.clusters ?? []), [mesh.data]);
   const clusterProblems: ClusterProblem[] = (clusters.data?.clusters ?? []).filter((c) => c.error).map((c) => ({ cluster: c.name, error: c.error! }));
-  const { errors, warnings } = problemsOf(mesh.data?.clusters, clusterProblems);
+  const { errors, warnings } = meshProblems(mesh.data?.clusters, clusterProblems);
 
   if (clusters.isError && mesh.isError) {
     return (

@@ -6,6 +6,7 @@ import { useMesh } from '@/lib/hooks/queries';
 import { apiUrls } from '@/lib/hooks/query-keys';
 import { useSearchState } from '@/lib/hooks/use-search-state';
 import { proxyStatusTone } from '@/lib/ui/format';
+import { meshProblems, proxySyncUnread } from '@/lib/ui/problems';
 import { ClusterErrorBanner } from '../ClusterErrorBanner';
 import { CopyTableButton } from '../CopyTableButton';
 import { EmptyState } from '../EmptyState';
@@ -37,7 +38,9 @@ export function ProxyList() {
     return out;
   }, [mesh.data, cluster, status]);
 
-  const failed = (mesh.data?.clusters ?? []).filter((c) => !c.ok && c.error).map((c) => ({ cluster: c.cluster, error: c.error! }));
+  const { errors, warnings } = meshProblems(mesh.data?.clusters);
+  // An empty list proves nothing about clusters whose proxy status could not be read.
+  const someUnread = (mesh.data?.clusters ?? []).some((c) => (!cluster || c.cluster === cluster) && proxySyncUnread(c));
 
   return (
     <main className="space-y-2">
@@ -71,13 +74,16 @@ export function ProxyList() {
           <CopyTableButton url={apiUrls.proxyStatusTable()} label="copy as istioctl" />
         </span>
       </div>
-      <ClusterErrorBanner problems={failed} />
+      <ClusterErrorBanner problems={errors} />
+      <ClusterErrorBanner problems={warnings} severity="warning" />
       {mesh.isPending ? (
         <SkeletonRows rows={6} label="loading proxies" />
       ) : mesh.isError ? (
         <EmptyState title="Could not load proxy status">{mesh.error.message}</EmptyState>
       ) : rows.length === 0 ? (
-        <EmptyState title={status === PROBLEMS ? 'No proxy is STALE or ERROR' : 'No proxy in this state'}>Nothing to look at here; choose “all” to list every proxy.</EmptyState>
+        <EmptyState title={`${status === PROBLEMS ? 'No proxy is STALE or ERROR' : 'No proxy in this state'}${someUnread ? ' among the clusters that could be read' : ''}`}>
+          {someUnread ? 'Some proxy status could not be read (see above): those proxies may be in this state. ' : 'Nothing to look at here; '}choose “all” to list every proxy.
+        </EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <table className="w-full text-xs" data-testid="proxy-list">

@@ -5,6 +5,7 @@ import { endpointFilterQuery, groupByEnvoyCluster, healthMix, readEndpointFilter
 import { formatAge, isStale, isTroubledEndpoint, podPath, shortFingerprint } from './format';
 import { appendSample, sampleOf } from './history';
 import { resolveCluster, sortPods } from './pods';
+import { meshProblems, proxySyncUnread } from './problems';
 
 function mesh(cluster: string, clusterId: string, remotes: Array<[string, string, string?]>, extra: Partial<ClusterMesh> = {}): ClusterMesh {
   return {
@@ -172,5 +173,18 @@ describe('pods', () => {
     expect(resolveCluster('cluster1', clusters)).toEqual({ context: 'cluster1-admin@cluster1', id: 'cluster1' });
     expect(resolveCluster('cluster1-admin@cluster1', clusters)).toEqual({ context: 'cluster1-admin@cluster1', id: 'cluster1' });
     expect(resolveCluster('other', clusters)).toEqual({ context: 'other', id: 'other' });
+  });
+});
+
+describe('meshProblems', () => {
+  it('lists down clusters as errors and failed sources of readable ones as warnings', () => {
+    const forbidden = { kind: 'forbidden' as const, message: 'istiod pods forbidden', source: 'istiod pods in istio-system' };
+    const down: ClusterMesh = { ...mesh('ctx2', 'cluster2', []), ok: false, error: { kind: 'unreachable', message: 'refused', source: 'api' } };
+    const partial = mesh('ctx1', 'cluster1', [], { istiod: [], errors: [forbidden] });
+    const { errors, warnings } = meshProblems([partial, down]);
+    expect(errors).toEqual([{ cluster: 'ctx2', error: down.error }]);
+    expect(warnings).toEqual([{ cluster: 'ctx1', error: forbidden }]);
+    expect([partial, down].map(proxySyncUnread)).toEqual([true, true]);
+    expect(proxySyncUnread(mesh('ctx3', 'cluster3', [], { istiod: [] }))).toBe(false);
   });
 });
