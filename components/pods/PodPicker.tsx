@@ -70,7 +70,9 @@ export function PodPicker() {
       ) : (
         <>
           {pods.data.error && <ClusterErrorBanner problems={[{ cluster, error: pods.data.error }]} />}
-          {shown.length === 0 ? (
+          {shown.length === 0 && pods.data.error ? (
+            <EmptyState title="Pods could not be listed">The error above says why. Pick another cluster, or wait for the next poll.</EmptyState>
+          ) : shown.length === 0 ? (
             <EmptyState title={search ? `No pod matches “${search}”` : 'No pods here'}>{search ? 'Clear the search or pick another namespace.' : 'Pick another namespace or cluster.'}</EmptyState>
           ) : (
             <table className="w-full text-sm" data-testid="pod-list">
