@@ -34,6 +34,8 @@ export function EndpointsView({ cluster, namespace, pod }: { cluster: string; na
   }, [clusters.data]);
 
   const data = endpoints.data;
+  // An answer with errors and no rows read nothing: it must not look like a fresh, empty proxy.
+  const readFailed = !!data && data.errors.length > 0 && data.rows.length === 0 && data.envoyClusters.length === 0;
   const tableUrl = apiUrls.endpoints(cluster, namespace, pod, endpointFilterQuery(filters, { output: 'table' }));
 
   return (
@@ -47,7 +49,7 @@ export function EndpointsView({ cluster, namespace, pod }: { cluster: string; na
         </nav>
         <h1 className="font-mono text-base font-semibold">{pod}</h1>
         <span className="text-xs text-slate-500">outbound endpoints</span>
-        <FreshnessBadge fetchedAt={data?.fetchedAt} />
+        <FreshnessBadge fetchedAt={data?.fetchedAt} failed={readFailed} />
         <span className="ml-auto">
           <CopyTableButton url={tableUrl} label="copy as istioctl table" />
         </span>
@@ -77,7 +79,9 @@ export function EndpointsView({ cluster, namespace, pod }: { cluster: string; na
       ) : (
         <>
           {data!.errors.length > 0 && <ClusterErrorBanner problems={data!.errors.map((error) => ({ cluster, error }))} />}
-          {data!.rows.length === 0 ? (
+          {readFailed ? (
+            <EmptyState title="No endpoints could be read (see above)">The pod&apos;s Envoy or its cluster did not answer; the next poll tries again.</EmptyState>
+          ) : data!.rows.length === 0 ? (
             <EmptyState title={filterQuery ? 'No endpoint matches these filters' : 'This proxy reports no endpoints'}>
               {filterQuery ? 'Clear or widen the filters.' : 'Is the pod running with an istio-proxy sidecar? Check the sidecar and the errors above.'}
             </EmptyState>

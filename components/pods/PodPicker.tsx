@@ -58,7 +58,7 @@ export function PodPicker() {
           Search
           <input type="search" className={`${controlClass} w-64`} placeholder="name, app, version or IP" value={searchDraft} onChange={(e) => setSearchDraft(e.target.value)} onBlur={flushSearch} data-testid="picker-search" />
         </label>
-        {pods.data && <FreshnessBadge fetchedAt={pods.data.fetchedAt} className="mb-1.5" />}
+        {pods.data && <FreshnessBadge fetchedAt={pods.data.fetchedAt} failed={!!pods.data.error && pods.data.pods.length === 0} className="mb-1.5" />}
       </div>
 
       {!cluster ? (
