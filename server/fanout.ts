@@ -1,7 +1,7 @@
 import 'server-only';
 import type { SourceError } from '@/lib/types/api';
 import { createDeadline, withDeadline, type Deadline } from './k8s/deadline';
-import { toSourceError } from './k8s/errors';
+import { DescribedError, toSourceError } from './k8s/errors';
 import type { ClusterHandle } from './k8s/registry';
 import { ClusterFailure } from './sources';
 
@@ -70,6 +70,30 @@ export function fanOut<T>(
   return Promise.all(clusters.map((c) => cached(cacheKey(c, what), opts.cacheMs, () => runOne(c, fn, opts))));
 }
 
+const credentialFetches = new Map<ClusterHandle, Promise<void>>();
+
+/**
+ * client-node runs a user's exec credential plugin (aws eks get-token, gke-gcloud-auth-plugin) for every
+ * call made before one of them has cached the credential: a cold page would start one plugin per
+ * request. One fetch per cluster runs; every call waits for it, then client-node's cache serves them.
+ * A failing plugin is the user's credentials, not the network: `unauthorized`.
+ */
+function credentialsReady(cluster: ClusterHandle): Promise<void> {
+  const user = cluster.kc.getCurrentUser();
+  if (!user?.exec && !user?.authProvider) return Promise.resolve();
+  let fetch = credentialFetches.get(cluster);
+  if (!fetch) {
+    fetch = cluster.kc
+      .applyToHTTPSOptions({})
+      .catch(() => {
+        throw new DescribedError('unauthorized', `${cluster.name}: the kubeconfig's credential plugin failed (run it by hand to see why)`);
+      })
+      .finally(() => credentialFetches.delete(cluster));
+    credentialFetches.set(cluster, fetch);
+  }
+  return fetch;
+}
+
 async function runOne<T>(
   cluster: ClusterHandle,
   fn: (cluster: ClusterHandle, deadline: Deadline) => Promise<T>,
@@ -77,6 +101,7 @@ async function runOne<T>(
 ): Promise<ClusterResult<T>> {
   const deadline = createDeadline(opts.deadlineMs);
   try {
+    await withDeadline(deadline, () => credentialsReady(cluster));
     const data = await withDeadline(deadline, () => fn(cluster, deadline));
     return { cluster: cluster.name, ok: true, data };
   } catch (err) {

@@ -40,6 +40,7 @@ let dir: string;
 let kubeconfigPath: string;
 let doc: KubeconfigDoc;
 let viewerToken: string;
+let pluginRuns: string;
 /** Every credential string the lab handed out (tokens, key PEMs, their base64); none may appear in a response. */
 const secrets: string[] = [WRONG_TOKEN];
 /** Every JSON body produced below, checked for credentials at the end. */
@@ -76,9 +77,12 @@ beforeAll(async () => {
   }
 
   // An exec credential plugin as EKS's `aws eks get-token` is one: prints an ExecCredential on stdout.
+  // Like the real ones it says until when the token is good, and it notes each run.
   const plugin = path.join(dir, 'get-token');
-  const credential = { apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: viewerToken } };
-  fs.writeFileSync(plugin, `#!/bin/sh\ncat <<'EOF'\n${JSON.stringify(credential)}\nEOF\n`, { mode: 0o755 });
+  pluginRuns = path.join(dir, 'plugin-runs');
+  const expirationTimestamp = new Date(Date.now() + 3600_000).toISOString();
+  const credential = { apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: viewerToken, expirationTimestamp } };
+  fs.writeFileSync(plugin, `#!/bin/sh\necho run >> '${pluginRuns}'\ncat <<'EOF'\n${JSON.stringify(credential)}\nEOF\n`, { mode: 0o755 });
   fs.chmodSync(plugin, 0o755);
 
   doc.users.push(
@@ -138,6 +142,26 @@ describe('every auth kind against the lab', () => {
     }
     expect(byName.get(TOKEN_CONTEXT)!.pods.map((p) => p.name)).toEqual(byName.get(CLUSTER1)!.pods.map((p) => p.name));
     expect(byName.get(WRONG_CONTEXT)).toMatchObject({ reachable: false, errors: [{ kind: 'unauthorized' }] });
+  });
+
+  it('runs the credential plugin once for a cold page, not once per request', async () => {
+    freshState();
+    const registry = registryFor(kubeconfigPath, [EXEC_CONTEXT]);
+    fs.rmSync(pluginRuns, { force: true });
+    const mesh = record(await getMesh(registry));
+    expect(mesh.clusters[0]).toMatchObject({ cluster: EXEC_CONTEXT, ok: true });
+    expect(fs.readFileSync(pluginRuns, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a failing credential plugin is unauthorized, with our words', async () => {
+    freshState();
+    const failing = path.join(dir, 'get-token-fails');
+    fs.writeFileSync(failing, '#!/bin/sh\necho "token expired, run aws sso login" >&2\nexit 1\n', { mode: 0o755 });
+    const broken = structuredClone(doc);
+    broken.users.push({ name: 'failing-exec', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: failing, interactiveMode: 'Never' } } });
+    broken.contexts.push({ name: 'failing-exec@cluster1', context: { cluster: 'cluster1', user: 'failing-exec' } });
+    const clusters = await getClusters(registryFor(writeKubeconfig('kubeconfig-failing', broken), ['failing-exec@cluster1']));
+    expect(clusters.clusters[0].error).toMatchObject({ kind: 'unauthorized', message: expect.stringContaining('credential plugin failed') });
   });
 
   it('reads the mesh (istiod by port-forward) with every auth kind; the wrong token fails only its own cluster', async () => {
