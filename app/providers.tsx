@@ -12,6 +12,7 @@ function makeQueryClient() {
         // The server already caches briefly and answers partial data with 200: a failed request is rare
         // and retrying 4xx never helps.
         retry: (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
+        // While polling is paused every query overrides these to freeze its data (usePollOptions, lib/hooks/queries.ts).
         staleTime: 1000,
         refetchOnWindowFocus: true,
       },
