@@ -44,13 +44,14 @@ function Row({ row, names }: { row: EndpointRow; names: ClusterNames }) {
   const tone = endpointHealthTone(row.status, 'OK');
   return (
     <tr data-testid="endpoint-row" data-troubled={troubled || undefined} className={`border-b border-slate-100 dark:border-slate-800 ${troubled ? 'bg-red-50 dark:bg-red-950/40' : ''}`}>
-      <td className={`${td} font-mono`}>{row.endpoint}</td>
+      <td className={`${td} whitespace-nowrap font-mono`}>{row.endpoint}</td>
       <td className={td}>
         <StatusPill tone={tone}>{row.status}</StatusPill>
       </td>
       <td className={td}>{row.outlierCheck === 'FAILED' ? <StatusPill tone="bad">FAILED</StatusPill> : <span className="text-slate-600 dark:text-slate-300">OK</span>}</td>
-      <td className={`${td} whitespace-nowrap font-mono text-[11px]`}>{row.cluster}</td>
-      <td className={`${td} whitespace-nowrap`}>
+      {/* Envoy cluster names are long and have no spaces: let them break anywhere so Weight and Locality stay on screen. */}
+      <td className={`${td} min-w-[12rem] break-all font-mono text-[11px]`}>{row.cluster}</td>
+      <td className={`${td} min-w-[8rem]`}>
         <Target row={row} names={names} />
       </td>
       <td className={`${td} text-right tabular-nums`}>{row.weight}</td>
