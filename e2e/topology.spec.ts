@@ -113,6 +113,23 @@ test.describe('topology', () => {
     await expect(page).toHaveURL(/\/pods\/ratings-v1-6484c4d9bb-25cnf$/);
   });
 
+  test('Enter in Find selects the first match; a selection the filters hide shows no side panel', async ({ page }) => {
+    const ratings = `wl:${CLUSTER2}:default:ratings:v1`;
+    await page.goto(`/topology?${new URLSearchParams([['cluster', CLUSTER1], ['sel', ratings]])}`);
+    await graph(page);
+    await expect(page.getByTestId('topology-counts')).not.toHaveAttribute('data-nodes', '0');
+    await expect(page.getByTestId('side-panel')).toHaveCount(0);
+
+    await page.getByRole('checkbox', { name: CLUSTER2 }).click();
+    await expect(page.getByTestId('side-panel')).toContainText('ratings v1');
+
+    const find = page.getByTestId('topology-find');
+    await find.fill('details');
+    await find.press('Enter');
+    await expect(page).toHaveURL(/sel=wl%3A.*details/);
+    await expect(page.getByTestId('side-panel')).toContainText('details');
+  });
+
   test('exports the view as a PNG file', async ({ page }) => {
     await page.goto('/topology');
     await graph(page);

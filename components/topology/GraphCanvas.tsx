@@ -54,6 +54,8 @@ export interface GraphCanvasHandle {
   relayout(): void;
   /** Zooms and pans so the whole graph is in view. */
   fit(): void;
+  /** Centres on one node, zoomed in at least to 1:1 (as find does for its best match). */
+  centerOn(id: string): void;
 }
 
 const KIND_ORDER: Record<string, number> = { cluster: 0, namespace: 1 };
@@ -62,6 +64,13 @@ const KIND_ORDER: Record<string, number> = { cluster: 0, namespace: 1 };
 function insertionOrder(els: GraphElement[]): ElementDefinition[] {
   const rank = (e: GraphElement) => (e.group === 'edges' ? 3 : (KIND_ORDER[e.data.kind] ?? 2));
   return [...els].sort((a, b) => rank(a) - rank(b)) as ElementDefinition[];
+}
+
+function centerOnNode(cy: Core, id: string): void {
+  const node = cy.getElementById(id);
+  if (node.empty()) return;
+  cy.zoom(Math.max(cy.zoom(), 1));
+  cy.center(node);
 }
 
 function prefersDark(): boolean {
@@ -298,11 +307,7 @@ export function GraphCanvas({
       cy.nodes('.match').removeClass('match');
       for (const id of matches) cy.getElementById(id).addClass('match');
     });
-    const best = matches.length > 0 ? cy.getElementById(matches[0]) : null;
-    if (best && best.nonempty()) {
-      cy.zoom(Math.max(cy.zoom(), 1));
-      cy.center(best);
-    }
+    if (matches.length > 0) centerOnNode(cy, matches[0]);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the ids, not the array identity
   }, [ready, matchKey]);
 
@@ -333,6 +338,9 @@ export function GraphCanvas({
     },
     fit() {
       cyRef.current?.fit(undefined, 30);
+    },
+    centerOn(id) {
+      if (cyRef.current) centerOnNode(cyRef.current, id);
     },
   }));
 

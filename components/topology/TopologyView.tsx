@@ -103,6 +103,18 @@ export function TopologyView() {
 
   const onSelect = useCallback((id: string | null) => setView({ selected: id }), [setView]);
 
+  // Enter selects the best match (from the typed text: the URL may not have it yet) and centres on it,
+  // so its side panel and links are one Tab away without a mouse.
+  const selectFirstMatch = () => {
+    const first = findNodes(elements, findText)[0];
+    if (!first) return;
+    setView({ find: findText, selected: first });
+    canvas.current?.centerOn(first);
+  };
+
+  // A `sel=` for a node the filters leave out is not drawn: no side panel for it (it returns with the node).
+  const selected = view.selected && elements.some((e) => e.group === 'nodes' && e.data.id === view.selected) ? view.selected : null;
+
   const nodeCount = elements.filter((e) => e.group === 'nodes').length;
   const edgeCount = elements.length - nodeCount;
   const problems: ClusterProblem[] = (topology.data?.errors ?? []).map(({ cluster, ...error }) => ({ cluster, error }));
@@ -124,6 +136,10 @@ export function TopologyView() {
             value={findText}
             onChange={(e) => setFindText(e.target.value)}
             onBlur={flushFind}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') selectFirstMatch();
+            }}
+            aria-describedby="topology-find-hint"
             placeholder="service, workload, IP…"
             className={`${control} w-56`}
             data-testid="topology-find"
@@ -134,6 +150,9 @@ export function TopologyView() {
             {matches.length} {matches.length === 1 ? 'match' : 'matches'}
           </span>
         )}
+        <span id="topology-find-hint" className="sr-only">
+          Enter selects the first match and opens its details.
+        </span>
         <label className="flex items-center gap-1 text-sm">
           <span>Layout</span>
           <select value={view.layout} onChange={(e) => setView({ layout: e.target.value as ViewState['layout'] })} className={control} data-testid="topology-layout">
@@ -214,7 +233,7 @@ export function TopologyView() {
         <section className="relative min-w-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950" aria-label="Graph">
           {topology.isPending && <Skeleton className="h-full w-full" label="loading the topology" />}
           {nodes && nodes.length > 0 && (
-            <GraphCanvas ref={canvas} elements={elements} layout={view.layout} selected={view.selected} matches={matches} onSelect={onSelect} />
+            <GraphCanvas ref={canvas} elements={elements} layout={view.layout} selected={selected} matches={matches} onSelect={onSelect} />
           )}
           {nodes && nodes.length === 0 && (
             <div className="p-4">
@@ -235,7 +254,7 @@ export function TopologyView() {
           )}
         </section>
 
-        {view.selected && topology.data && <SidePanel topology={topology.data} selected={view.selected} onSelect={onSelect} />}
+        {selected && topology.data && <SidePanel topology={topology.data} selected={selected} onSelect={onSelect} />}
       </div>
     </main>
   );
