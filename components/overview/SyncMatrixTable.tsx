@@ -1,8 +1,11 @@
+import { useId } from 'react';
 import type { SyncMatrix } from '@/lib/ui/sync-matrix';
 import { remoteSyncTone, TONE_CLASSES, TONE_ICON } from '@/lib/ui/format';
 
 /** Rows: each istiod's cluster; columns: each cluster it reads. Details show on hover and on focus. */
 export function SyncMatrixTable({ matrix }: { matrix: SyncMatrix }) {
+  // Tooltip ids from positions: cluster names may hold characters an id cannot, and cleaning them collides (a@b, a_b).
+  const idPrefix = useId();
   return (
     <table className="w-full border-separate border-spacing-1 text-xs" data-testid="sync-matrix">
       <caption className="sr-only">Remote cluster sync: what each istiod reports about each cluster</caption>
@@ -19,7 +22,7 @@ export function SyncMatrixTable({ matrix }: { matrix: SyncMatrix }) {
         </tr>
       </thead>
       <tbody>
-        {matrix.rows.map((row) => (
+        {matrix.rows.map((row, rowIndex) => (
           <tr key={row.cluster} data-cluster={row.cluster}>
             <th scope="row" className="max-w-[12rem] truncate text-left font-mono font-medium" title={row.cluster}>
               {row.clusterId ?? row.cluster}
@@ -29,32 +32,33 @@ export function SyncMatrixTable({ matrix }: { matrix: SyncMatrix }) {
                 unknown: {row.error}
               </td>
             ) : (
-              matrix.columns.map((col) => {
+              matrix.columns.map((col, colIndex) => {
                 const cell = row.cells[col];
                 const tone = remoteSyncTone(cell.state);
-                const tipId = `sync-${row.cluster}-${col}`.replace(/[^a-zA-Z0-9_-]/g, '_');
+                const tipId = `${idPrefix}-sync-${rowIndex}-${colIndex}`;
                 const detail =
                   cell.rows.length === 0
                     ? `${row.clusterId ?? row.cluster}'s istiod does not read ${col}: no remote secret for it.`
                     : cell.rows.map((r) => `${r.istiod}: ${r.status}${r.secret ? `, secret ${r.secret}` : ' (own cluster)'}`).join('\n');
                 return (
                   <td key={col} className="relative">
+                    {/* The tooltip is the cell's sibling, not its child: a child would be read into the cell's name as well as its description. */}
                     <span
                       tabIndex={0}
                       aria-describedby={tipId}
                       data-testid="sync-cell"
                       data-state={cell.state}
-                      className={`group inline-flex w-full items-center gap-1 rounded px-1.5 py-1 font-medium ring-1 ring-inset ${TONE_CLASSES[tone]}`}
+                      className={`peer inline-flex w-full items-center gap-1 rounded px-1.5 py-1 font-medium ring-1 ring-inset ${TONE_CLASSES[tone]}`}
                     >
                       <span aria-hidden="true">{TONE_ICON[tone]}</span>
                       {cell.state}
-                      <span
-                        role="tooltip"
-                        id={tipId}
-                        className="pointer-events-none absolute left-0 top-full z-20 mt-1 hidden w-max max-w-[28rem] whitespace-pre-line rounded bg-slate-900 px-2 py-1 font-mono text-[11px] font-normal text-white shadow-lg group-hover:block group-focus:block dark:bg-slate-700"
-                      >
-                        {detail}
-                      </span>
+                    </span>
+                    <span
+                      role="tooltip"
+                      id={tipId}
+                      className="pointer-events-none absolute left-0 top-full z-20 mt-1 hidden w-max max-w-[28rem] whitespace-pre-line rounded bg-slate-900 px-2 py-1 font-mono text-[11px] font-normal text-white shadow-lg peer-hover:block peer-focus:block dark:bg-slate-700"
+                    >
+                      {detail}
                     </span>
                   </td>
                 );
