@@ -41,3 +41,22 @@ test.describe('an east-west gateway loses its external IP', () => {
     await snap(page, 'pod-endpoints-eastwest-pending');
   });
 });
+
+test.describe('pods are forbidden in cluster2', () => {
+  test('the overview says istiod is not readable and keeps its sync row; the pod picker says pods could not be listed', async ({ page, fault }) => {
+    const forbid = { type: 'forbid', cluster: 'cluster2', user: '*', verb: 'list', resource: 'pods' } as const;
+    await fault({ ...forbid, on: true }, { ...forbid, on: false });
+    await page.goto('/');
+    const card2 = page.locator(`[data-testid="cluster-card"][data-cluster="${CLUSTER2}"]`);
+    await expect(card2.getByTestId('istiod-unreadable')).toContainText('istiod not readable: forbidden', { timeout: 15_000 });
+    await expect(page.getByTestId('sync-matrix').locator(`tr[data-cluster="${CLUSTER2}"]`)).toContainText('unknown');
+
+    await page.goto('/proxies');
+    await expect(page.getByTestId('cluster-errors').locator(`li[data-cluster="${CLUSTER2}"]`).first()).toBeVisible({ timeout: 15_000 });
+
+    await page.goto(`/pods?cluster=${encodeURIComponent(CLUSTER2)}`);
+    await expect(page.getByText('Pods could not be listed')).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByText('No pods here')).toHaveCount(0);
+    await expect(page.getByTestId('freshness')).toContainText('read failed');
+  });
+});

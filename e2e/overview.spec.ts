@@ -29,8 +29,9 @@ test.describe('overview', () => {
     await expect(tooltip).toBeVisible();
     await expect(tooltip).toContainText('istio-remote-secret-cluster2');
     await expect(tooltip).toContainText('istiod-');
-    // Named by its state alone; the details are its description, read once.
-    await expect(remoteCell).toHaveAccessibleName('synced');
+    // The cell reads as its state; the details are its description only, so they are read once.
+    await expect(remoteCell).toHaveText(/synced$/);
+    await expect(remoteCell).not.toContainText('istio-remote-secret');
     await expect(remoteCell).toHaveAccessibleDescription(/istio-remote-secret-cluster2/);
 
     // A healthy two-cluster mesh fits one 1440×900 screen.

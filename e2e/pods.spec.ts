@@ -46,6 +46,21 @@ test.describe('pod drill-down', () => {
     await expect(page.getByRole('rowheader', { name: /reviews\.default\.svc\.cluster\.local/ })).toBeVisible();
   });
 
+  test('at 1280 px the endpoints table keeps Weight and Locality on screen', async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`/clusters/${encodeURIComponent(CLUSTER2)}/namespaces/default/pods/${POD}`);
+    await expect(page.getByTestId('endpoint-row').first()).toBeVisible();
+    for (const name of ['Weight', 'Locality']) {
+      const box = await page.getByRole('columnheader', { name, exact: true }).boundingBox();
+      expect(box, name).not.toBeNull();
+      expect(box!.x + box!.width, name).toBeLessThanOrEqual(1280);
+    }
+    await snap(page, 'pod-endpoints-1280');
+    await page.goto('/');
+    await expect(page.getByTestId('sync-cell').first()).toBeVisible();
+    await snap(page, 'overview-1280');
+  });
+
   test('copy as istioctl table uses the same filters', async ({ page, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.goto(`/clusters/${encodeURIComponent(CLUSTER2)}/namespaces/default/pods/${POD}?cluster=${encodeURIComponent('outbound|9080||reviews.default.svc.cluster.local')}`);
