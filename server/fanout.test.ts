@@ -1,9 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiException, FetchError } from '@kubernetes/client-node';
+import { ApiException, FetchError, KubeConfig } from '@kubernetes/client-node';
 import { cached, clearCache, fanOut } from './fanout';
 import type { ClusterHandle } from './k8s/registry';
 
-const handle = (name: string) => ({ name, server: `https://127.0.0.1/${name}`, generation: 1 }) as unknown as ClusterHandle;
+const handle = (name: string) => {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({ clusters: [{ name, server: `https://127.0.0.1/${name}` }], users: [{ name, token: 't' }], contexts: [{ name, cluster: name, user: name }], currentContext: name });
+  return { name, server: `https://127.0.0.1/${name}`, generation: 1, kc } as unknown as ClusterHandle;
+};
 
 afterEach(() => clearCache());
 
