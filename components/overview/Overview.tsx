@@ -107,7 +107,7 @@ export function Overview() {
 
       <Panel
         id="gateways"
-        title="Gateways (istio-system Services)"
+        title="Gateways (Istio gateway Services)"
         actions={
           <Link href="/pods" className="text-xs underline">
             pick a pod to inspect its endpoints →
