@@ -10,6 +10,7 @@ import type { Deadline } from './k8s/deadline';
 import { toSourceError } from './k8s/errors';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
+import { readNetworkGateways } from './istiod';
 import { getSnapshots } from './snapshot';
 
 export type { EndpointFilter } from '@/lib/istio/envoy-clusters';
@@ -29,13 +30,15 @@ export async function getEndpoints(
   const { deadlineMs, cacheMs } = registry.config;
   // The pod's Envoy and every cluster's inventory are read at the same time, each under the deadline:
   // the answer never waits for more than one deadline, whichever cluster is slow.
-  const [snapshots, [envoy]] = await Promise.all([
+  const [snapshots, [envoy], [networkz]] = await Promise.all([
     getSnapshots(registry),
     fanOut([cluster], `envoy-clusters\u0000${namespace}\u0000${pod}`, (c, deadline) => readEnvoy(c, namespace, pod, deadline), {
       deadlineMs,
       cacheMs,
       source: `Envoy admin of ${namespace}/${pod} /clusters`,
     }),
+    // The gateways as this cluster's istiod resolved them: what the pod's Envoy was told to dial.
+    fanOut([cluster], 'networkz', readNetworkGateways, { deadlineMs, cacheMs, source: 'istiod /debug/networkz' }),
   ]);
   const own = snapshots.find((s) => s.cluster === cluster.name)!;
   const base = { cluster: cluster.name, namespace, pod, rows: [], envoyClusters: [], fetchedAt: new Date().toISOString() };
@@ -48,9 +51,10 @@ export async function getEndpoints(
 
   const errors = snapshots.flatMap((s) => s.errors); // their pods and gateways could not be used to resolve targets
   if (envoy.data.edsError) errors.push(envoy.data.edsError);
+  if (!networkz.ok) errors.push(networkz.error);
   let rows = endpointRows(envoy.data.clusters, filter);
   if (envoy.data.eds) rows = withEdsLocalities(rows, envoy.data.eds);
-  const index = buildAddressIndex(snapshots);
+  const index = buildAddressIndex(snapshots, networkz.ok ? networkz.data : []);
   const from = { cluster: cluster.name, network: podInfo?.labels[NETWORK_LABEL] ?? own.network };
   return {
     ...base,

@@ -1,8 +1,12 @@
 import 'server-only';
 import { parseClusterz } from '@/lib/istio/clusterz';
+import { parseNetworkz, type NetworkGateway } from '@/lib/istio/networkz';
 import { parseSyncz } from '@/lib/istio/syncz';
 import type { IstiodReplica, ProxyStatusRow, RemoteClusterRow } from '@/lib/types/api';
+import type { V1Pod } from '@kubernetes/client-node';
 import type { Deadline } from './k8s/deadline';
+import { ISTIO_NAMESPACE, istiodReplica, runningIstiods } from './k8s/convert';
+import { listJson } from './k8s/list-json';
 import { podGet, type IstiodPath } from './k8s/portforward';
 import type { ClusterHandle } from './k8s/registry';
 import type { SourceReader } from './sources';
@@ -50,4 +54,16 @@ export async function readIstiods(cluster: ClusterHandle, istiods: IstiodTarget[
     proxies: perReplica.flatMap((r) => r.syncz ?? []),
     syncKnown: perReplica.some((r) => r.syncz !== null),
   };
+}
+
+/**
+ * The network gateways one istiod of the cluster resolved (`/debug/networkz`): the addresses Envoys
+ * really dial, including what the Services alone do not say (a load balancer's hostname resolved to
+ * IPs, a NodePort gateway's node address and node port).
+ */
+export async function readNetworkGateways(cluster: ClusterHandle, deadline: Deadline): Promise<NetworkGateway[]> {
+  const pods = await listJson<V1Pod>(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/pods`, deadline, { labelSelector: 'app=istiod' });
+  const [istiod] = istiodsToAsk(runningIstiods(pods.items).map(istiodReplica));
+  if (!istiod) return [];
+  return parseNetworkz(await fetchIstiod(cluster, istiod, '/debug/networkz', deadline), istiod.pod);
 }

@@ -43,6 +43,18 @@ describe('resolveTarget', () => {
     expect(resolveTarget('192.168.179.215', 53, index, FROM_C1, 'outbound|53||kube-dns.kube-system.svc.cluster.local')).toMatchObject({ name: 'coredns-5d78c9869d-zzzzz' });
   });
 
+  it("knows the gateways istiod resolved: a load balancer hostname's IP, a NodePort gateway's node address", () => {
+    const snapshots = seedSnapshots({ cluster1EastWestPending: true });
+    const index = buildAddressIndex(snapshots, [
+      { network: 'network1', cluster: 'cluster1', address: '3.4.5.6', port: 15443, hbonePort: 0 }, // e.g. an ELB hostname, resolved
+      { network: 'network1', cluster: 'cluster1', address: '172.40.140.31', port: 32163, hbonePort: 0 }, // a node IP and nodePort
+    ]);
+    const gateway = { kind: 'eastwest-gateway', cluster: C1, network: 'network1', service: 'istio-eastwestgateway' };
+    expect(resolveTarget('3.4.5.6', 15443, index, FROM_C2)).toEqual(gateway);
+    expect(resolveTarget('172.40.140.31', 32163, index, FROM_C2)).toEqual(gateway);
+    expect(resolveTarget('3.4.5.6', 443, index, FROM_C2)).toEqual({ kind: 'unknown' });
+  });
+
   it('knows pipes and says unknown for everything else', () => {
     expect(resolveTarget('unix://./etc/istio/proxy/XDS', null, index, FROM_C2)).toEqual({ kind: 'pipe' });
     expect(resolveTarget('10.9.9.9', 80, index, FROM_C2)).toEqual({ kind: 'unknown' });

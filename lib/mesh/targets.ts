@@ -6,6 +6,7 @@
  */
 import type { EndpointTarget } from '../types/api';
 import { EASTWEST_TLS_PORT, NETWORK_LABEL, portOf } from '../format/kube';
+import type { NetworkGateway } from '../istio/networkz';
 import type { ClusterSnapshot } from './snapshot';
 import { compareStrings } from '../format/compare';
 
@@ -43,9 +44,10 @@ export interface ResolveFrom {
 /**
  * Indexes pod IPs and east-west (network) gateway addresses of every reachable cluster. A gateway is
  * any gateway Service with role eastwest or a network label (istiod treats every Service labelled
- * topology.istio.io/network as a network gateway); its addresses are external IPs and hostname.
+ * topology.istio.io/network as a network gateway); its addresses are external IPs and hostname, plus
+ * the gateways istiod reports in /debug/networkz (`networkGateways`).
  */
-export function buildAddressIndex(snapshots: ClusterSnapshot[]): AddressIndex {
+export function buildAddressIndex(snapshots: ClusterSnapshot[], networkGateways: NetworkGateway[] = []): AddressIndex {
   const podsByIp = new Map<string, PodEntry[]>();
   const gatewaysByAddress = new Map<string, GatewayEntry[]>();
   const selectorsByService = new Map<string, Array<{ cluster: string; selector: Record<string, string> }>>();
@@ -89,6 +91,17 @@ export function buildAddressIndex(snapshots: ClusterSnapshot[]): AddressIndex {
         else gatewaysByAddress.set(address, [entry]);
       }
     }
+  }
+  // What istiod resolved adds the addresses Services do not carry: a load balancer hostname's IPs, a
+  // NodePort gateway's node address and node port.
+  for (const gw of networkGateways) {
+    if (gatewaysByAddress.get(gw.address)?.some((g) => g.ports.has(gw.port))) continue;
+    const snapshot = sorted.find((s) => s.clusterId === gw.cluster);
+    const service = snapshot?.gateways.find((g) => g.role === 'eastwest' && (g.network ?? snapshot.network) === gw.network) ?? snapshot?.gateways.find((g) => g.network === gw.network);
+    const entry: GatewayEntry = { cluster: snapshot?.cluster ?? gw.cluster, network: gw.network, service: service?.name ?? 'network gateway', ports: new Set([gw.port]) };
+    const list = gatewaysByAddress.get(gw.address);
+    if (list) list.push(entry);
+    else gatewaysByAddress.set(gw.address, [entry]);
   }
   return { podsByIp, gatewaysByAddress, selectorsByService };
 }
