@@ -60,3 +60,24 @@ test.describe('pods are forbidden in cluster2', () => {
     await expect(page.getByTestId('freshness')).toContainText('read failed');
   });
 });
+
+test.describe('cluster2 answers slowly', () => {
+  test("cluster1's card and gateways fill in without waiting for cluster2", async ({ page, fault, e2e }) => {
+    // Slower than the server's deadline: a page that waits for every cluster shows nothing until then.
+    await fault({ type: 'api-latency', cluster: 'cluster2', ms: 4000 }, { type: 'api-latency', cluster: 'cluster2', ms: 0 });
+    const started = Date.now();
+    await page.goto('/');
+
+    const card1 = page.locator(`[data-testid="cluster-card"][data-cluster="${CLUSTER1}"]`);
+    await expect(card1.getByText('reachable')).toBeVisible({ timeout: e2e.deadlineMs });
+    await expect(page.getByTestId('gateway-external').filter({ hasText: '172.40.143.182' })).toHaveCount(1, { timeout: e2e.deadlineMs });
+    const cluster1After = Date.now() - started;
+    test.info().annotations.push({ type: 'cluster1 after', description: `${cluster1After} ms` });
+    // Well before the deadline that cluster2's reads run into (the whole page used to wait for it).
+    expect(cluster1After).toBeLessThan(e2e.deadlineMs - 500);
+
+    // cluster2 still fills in, as a timeout once its deadline passes.
+    const banner = page.getByTestId('cluster-errors').locator(`li[data-cluster="${CLUSTER2}"]`).first();
+    await expect(banner).toBeVisible({ timeout: e2e.deadlineMs + 2000 + 5000 + 10_000 });
+  });
+});

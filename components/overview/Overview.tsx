@@ -4,7 +4,7 @@ import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import type { MeshResponse } from '@/lib/types/api';
-import { useClusters, useMesh } from '@/lib/hooks/queries';
+import { useClusters, useMeshOfClusters } from '@/lib/hooks/queries';
 import { apiUrls } from '@/lib/hooks/query-keys';
 import { buildSyncMatrix, sharesRootCert } from '@/lib/ui/sync-matrix';
 import { appendSample, sampleOf, type SyncSample } from '@/lib/ui/history';
@@ -24,28 +24,26 @@ const SyncHistoryCharts = dynamic(() => import('./SyncHistoryCharts'), { ssr: fa
 
 export function Overview() {
   const clusters = useClusters();
-  const mesh = useMesh();
+  // Each cluster's mesh is its own request, so a slow cluster never holds back the others.
+  const names = useMemo(() => (clusters.data?.clusters ?? []).map((c) => c.name), [clusters.data]);
+  const mesh = useMeshOfClusters(names);
   const [history, setHistory] = useState<SyncSample[]>([]);
   // Record each new answer once, while rendering it (React's "adjust state on prop change" pattern).
   const [recorded, setRecorded] = useState<MeshResponse | undefined>(undefined);
-  if (mesh.data && mesh.data !== recorded) {
-    setRecorded(mesh.data);
-    setHistory((h) => appendSample(h, sampleOf(mesh.data)));
+  const combined = mesh.data;
+  if (combined && combined !== recorded) {
+    setRecorded(combined);
+    setHistory((h) => appendSample(h, sampleOf(combined)));
   }
-
-  const names = useMemo(() => {
-    const out: string[] = [];
-    for (const c of clusters.data?.clusters ?? []) out.push(c.name);
-    for (const c of mesh.data?.clusters ?? []) if (!out.includes(c.cluster)) out.push(c.cluster);
-    return out;
-  }, [clusters.data, mesh.data]);
 
   const matrix = useMemo(() => buildSyncMatrix(mesh.data?.clusters ?? []), [mesh.data]);
   const rootShared = useMemo(() => sharesRootCert(mesh.data?.clusters ?? []), [mesh.data]);
   const clusterProblems: ClusterProblem[] = (clusters.data?.clusters ?? []).filter((c) => c.error).map((c) => ({ cluster: c.name, error: c.error! }));
   const { errors, warnings } = meshProblems(mesh.data?.clusters, clusterProblems);
+  // No cluster has answered yet and one still may: the panels keep their skeletons.
+  const meshPending = !mesh.data && (clusters.isPending || mesh.pending.length > 0);
 
-  if (clusters.isError && mesh.isError) {
+  if (clusters.isError && !clusters.data) {
     return (
       <EmptyState title="The Isthmus API is not answering">
         {clusters.error.message}. Is the server running? It serves this page and /api/* from the same process.
@@ -69,7 +67,7 @@ export function Overview() {
       <h1 className="sr-only">Mesh overview</h1>
       <ClusterErrorBanner problems={errors} />
       <ClusterErrorBanner problems={warnings} severity="warning" />
-      {mesh.isError && <ClusterErrorBanner problems={[{ cluster: 'mesh API', error: { kind: 'bad-response', message: mesh.error.message, source: '/api/mesh' } }]} />}
+      <ClusterErrorBanner problems={mesh.failed.map((f) => ({ cluster: f.cluster, error: { kind: 'bad-response', message: f.message, source: '/api/mesh' } }))} />
 
       <div className="grid grid-cols-[repeat(auto-fit,minmax(360px,1fr))] gap-2" aria-busy={names.length === 0}>
         {names.length === 0 ? (
@@ -78,13 +76,26 @@ export function Overview() {
             <Skeleton className="h-40" label="loading clusters" />
           </>
         ) : (
-          names.map((n) => <ClusterCard key={n} name={n} info={infoByName.get(n)} mesh={meshByName.get(n)} rootMismatch={!rootShared} />)
+          names.map((n) =>
+            mesh.pending.includes(n) ? (
+              <Skeleton key={n} className="h-40" label={`loading ${n}`} />
+            ) : (
+              <ClusterCard key={n} name={n} info={infoByName.get(n)} mesh={meshByName.get(n)} rootMismatch={!rootShared} />
+            ),
+          )
         )}
       </div>
 
       <div className="grid grid-cols-1 gap-2 xl:grid-cols-[minmax(0,1.1fr)_minmax(0,1fr)_minmax(0,1.2fr)]">
         <Panel id="remote-sync" title="Remote cluster sync" actions={<CopyTableButton url={apiUrls.remoteClustersTable()} label="copy as istioctl" />}>
-          {mesh.isPending ? <SkeletonRows rows={3} /> : matrix.rows.length === 0 ? <EmptyState title="No istiod found">Install Istio, or check that istiod pods are readable.</EmptyState> : <SyncMatrixTable matrix={matrix} />}
+          {meshPending ? (
+            <SkeletonRows rows={3} />
+          ) : matrix.rows.length === 0 && mesh.pending.length === 0 ? (
+            <EmptyState title="No istiod found">Install Istio, or check that istiod pods are readable.</EmptyState>
+          ) : (
+            <SyncMatrixTable matrix={matrix} />
+          )}
+          <StillLoading clusters={mesh.pending} />
         </Panel>
         <Panel
           id="proxy-sync"
@@ -98,7 +109,8 @@ export function Overview() {
             </>
           }
         >
-          {mesh.isPending ? <SkeletonRows rows={3} /> : <ProxySyncPanel clusters={mesh.data?.clusters ?? []} />}
+          {meshPending ? <SkeletonRows rows={3} /> : <ProxySyncPanel clusters={mesh.data?.clusters ?? []} />}
+          <StillLoading clusters={mesh.pending} />
         </Panel>
         <Panel id="history" title="Since this page opened">
           <SyncHistoryCharts history={history} clusters={names} />
@@ -114,8 +126,19 @@ export function Overview() {
           </Link>
         }
       >
-        {mesh.isPending ? <SkeletonRows rows={4} /> : <GatewaysTable clusters={mesh.data?.clusters ?? []} />}
+        {meshPending ? <SkeletonRows rows={4} /> : <GatewaysTable clusters={mesh.data?.clusters ?? []} />}
+        <StillLoading clusters={mesh.pending} />
       </Panel>
     </main>
+  );
+}
+
+/** Under a panel that shows the clusters that answered: the ones still on their way. */
+function StillLoading({ clusters }: { clusters: string[] }) {
+  if (clusters.length === 0) return null;
+  return (
+    <p role="status" className="mt-1 animate-pulse text-xs text-slate-500">
+      waiting for {clusters.join(', ')}…
+    </p>
   );
 }

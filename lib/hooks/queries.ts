@@ -1,6 +1,7 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import type { ClustersResponse, EndpointsResponse, MeshResponse, PodsResponse, TopologyResponse } from '@/lib/types/api';
 import { fetchJson } from './fetch-json';
 import { usePolling } from './polling';
@@ -33,6 +34,52 @@ export function useMesh() {
     queryKey: queryKeys.mesh(),
     queryFn: ({ signal }) => fetchJson<MeshResponse>(apiUrls.mesh(), signal),
     ...poll,
+  });
+}
+
+/** The mesh read one request per cluster, combined as the clusters answer. */
+export interface MeshOfClusters {
+  /** The clusters that have answered, in the order asked; undefined until the first one does. */
+  data: MeshResponse | undefined;
+  /** Clusters whose first answer has not arrived yet (each shows its own skeleton). */
+  pending: string[];
+  /** Clusters whose request itself failed (not a cluster error, which is data): the API's message. */
+  failed: Array<{ cluster: string; message: string }>;
+}
+
+/** Latest generatedAt of the answers, so the history charts get one sample per new answer. */
+function latest(times: string[]): string {
+  return times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+}
+
+/**
+ * /api/mesh?cluster= for each of `clusters`, so a slow cluster never holds back the others' data.
+ * The result keeps MeshResponse's shape for the components that take it.
+ */
+export function useMeshOfClusters(clusters: readonly string[]): MeshOfClusters {
+  const poll = usePollOptions();
+  // One combine per cluster list: react-query memoises its result while the answers stay the same, so
+  // `data` changes identity only when a cluster answers.
+  const key = clusters.join('\n');
+  const combine = useCallback(
+    (results: UseQueryResult<MeshResponse>[]): MeshOfClusters => {
+      const names = key === '' ? [] : key.split('\n');
+      const answered = results.flatMap((r) => (r.data ? [r.data] : []));
+      return {
+        data: answered.length === 0 ? undefined : { clusters: answered.flatMap((a) => a.clusters), generatedAt: latest(answered.map((a) => a.generatedAt)) },
+        pending: names.filter((_, i) => results[i]?.isPending && !results[i].isError),
+        failed: names.flatMap((cluster, i) => (results[i]?.error ? [{ cluster, message: results[i].error.message }] : [])),
+      };
+    },
+    [key],
+  );
+  return useQueries({
+    queries: clusters.map((cluster) => ({
+      queryKey: queryKeys.meshOfCluster(cluster),
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchJson<MeshResponse>(apiUrls.meshOfCluster(cluster), signal),
+      ...poll,
+    })),
+    combine,
   });
 }
 

@@ -4,6 +4,7 @@ const enc = encodeURIComponent;
 export const queryKeys = {
   clusters: () => ['clusters'] as const,
   mesh: () => ['mesh'] as const,
+  meshOfCluster: (cluster: string) => ['mesh', 'cluster', cluster] as const,
   topology: () => ['topology'] as const,
   pods: (cluster: string, namespace: string) => ['pods', cluster, namespace] as const,
   endpoints: (cluster: string, namespace: string, pod: string, filterQuery: string) => ['endpoints', cluster, namespace, pod, filterQuery] as const,
@@ -12,6 +13,7 @@ export const queryKeys = {
 export const apiUrls = {
   clusters: () => '/api/clusters',
   mesh: () => '/api/mesh',
+  meshOfCluster: (cluster: string) => `/api/mesh?cluster=${enc(cluster)}`,
   topology: () => '/api/topology',
   pods: (cluster: string, namespace: string) => `/api/clusters/${enc(cluster)}/pods${namespace ? `?namespace=${enc(namespace)}` : ''}`,
   /** `filterQuery` is a query string without '?', e.g. from endpointFilterQuery(). */
