@@ -52,6 +52,22 @@ function latest(times: string[]): string {
   return times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
 }
 
+/** The per-cluster answers (in the order of `clusters`) as one MeshResponse of those that answered. */
+export function combineMeshAnswers(
+  clusters: readonly string[],
+  results: ReadonlyArray<Pick<UseQueryResult<MeshResponse>, 'data' | 'error' | 'isPending'>>,
+): MeshOfClusters {
+  const answered = results.flatMap((r) => (r.data ? [r.data] : []));
+  return {
+    data: answered.length === 0 ? undefined : { clusters: answered.flatMap((a) => a.clusters), generatedAt: latest(answered.map((a) => a.generatedAt)) },
+    pending: clusters.filter((_, i) => results[i]?.isPending),
+    failed: clusters.flatMap((cluster, i) => {
+      const error = results[i]?.error;
+      return error ? [{ cluster, message: error.message }] : [];
+    }),
+  };
+}
+
 /**
  * /api/mesh?cluster= for each of `clusters`, so a slow cluster never holds back the others' data.
  * The result keeps MeshResponse's shape for the components that take it.
@@ -61,18 +77,7 @@ export function useMeshOfClusters(clusters: readonly string[]): MeshOfClusters {
   // One combine per cluster list: react-query memoises its result while the answers stay the same, so
   // `data` changes identity only when a cluster answers.
   const key = clusters.join('\n');
-  const combine = useCallback(
-    (results: UseQueryResult<MeshResponse>[]): MeshOfClusters => {
-      const names = key === '' ? [] : key.split('\n');
-      const answered = results.flatMap((r) => (r.data ? [r.data] : []));
-      return {
-        data: answered.length === 0 ? undefined : { clusters: answered.flatMap((a) => a.clusters), generatedAt: latest(answered.map((a) => a.generatedAt)) },
-        pending: names.filter((_, i) => results[i]?.isPending && !results[i].isError),
-        failed: names.flatMap((cluster, i) => (results[i]?.error ? [{ cluster, message: results[i].error.message }] : [])),
-      };
-    },
-    [key],
-  );
+  const combine = useCallback((results: UseQueryResult<MeshResponse>[]) => combineMeshAnswers(key === '' ? [] : key.split('\n'), results), [key]);
   return useQueries({
     queries: clusters.map((cluster) => ({
       queryKey: queryKeys.meshOfCluster(cluster),
