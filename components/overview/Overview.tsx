@@ -4,7 +4,7 @@ import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import type { MeshResponse } from '@/lib/types/api';
-import { useClusters, useMeshOfClusters } from '@/lib/hooks/queries';
+import { useClusters, useContexts, useMeshOfClusters } from '@/lib/hooks/queries';
 import { apiUrls } from '@/lib/hooks/query-keys';
 import { buildSyncMatrix, sharesRootCert } from '@/lib/ui/sync-matrix';
 import { appendSample, sampleOf, type SyncSample } from '@/lib/ui/history';
@@ -25,7 +25,10 @@ const SyncHistoryCharts = dynamic(() => import('./SyncHistoryCharts'), { ssr: fa
 export function Overview() {
   const clusters = useClusters();
   // Each cluster's mesh is its own request, so a slow cluster never holds back the others.
-  const names = useMemo(() => (clusters.data?.clusters ?? []).map((c) => c.name), [clusters.data]);
+  // Names come from the configuration, so every cluster's mesh query starts at once; /api/clusters
+  // (reachability, versions) waits for the slowest cluster's deadline.
+  const contexts = useContexts();
+  const names = useMemo(() => contexts.data?.contexts ?? (clusters.data?.clusters ?? []).map((c) => c.name), [contexts.data, clusters.data]);
   const mesh = useMeshOfClusters(names);
   const [history, setHistory] = useState<SyncSample[]>([]);
   // Record each new answer once, while rendering it (React's "adjust state on prop change" pattern).
@@ -41,7 +44,7 @@ export function Overview() {
   const clusterProblems: ClusterProblem[] = (clusters.data?.clusters ?? []).filter((c) => c.error).map((c) => ({ cluster: c.name, error: c.error! }));
   const { errors, warnings } = meshProblems(mesh.data?.clusters, clusterProblems);
   // No cluster has answered yet and one still may: the panels keep their skeletons.
-  const meshPending = !mesh.data && (clusters.isPending || mesh.pending.length > 0);
+  const meshPending = !mesh.data && ((names.length === 0 && (contexts.isPending || clusters.isPending)) || mesh.pending.length > 0);
 
   if (clusters.isError && !clusters.data) {
     return (

@@ -2,7 +2,7 @@
 
 import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import type { ClustersResponse, EndpointsResponse, MeshResponse, PodsResponse, TopologyResponse } from '@/lib/types/api';
+import type { ClustersResponse, ContextsResponse, EndpointsResponse, MeshResponse, PodsResponse, TopologyResponse } from '@/lib/types/api';
 import { fetchJson } from './fetch-json';
 import { usePolling } from './polling';
 import { apiUrls, queryKeys } from './query-keys';
@@ -17,6 +17,15 @@ const FROZEN = { staleTime: Infinity, refetchOnWindowFocus: false, refetchOnReco
 function usePollOptions() {
   const { refetchInterval, paused } = usePolling();
   return paused ? { refetchInterval, ...FROZEN } : { refetchInterval };
+}
+
+/** The configured context names: answers at once, whatever state the clusters are in. */
+export function useContexts() {
+  return useQuery({
+    queryKey: queryKeys.contexts(),
+    queryFn: ({ signal }) => fetchJson<ContextsResponse>(apiUrls.contexts(), signal),
+    staleTime: 30_000,
+  });
 }
 
 export function useClusters() {

@@ -2,6 +2,7 @@
 const enc = encodeURIComponent;
 
 export const queryKeys = {
+  contexts: () => ['contexts'] as const,
   clusters: () => ['clusters'] as const,
   mesh: () => ['mesh'] as const,
   meshOfCluster: (cluster: string) => ['mesh', 'cluster', cluster] as const,
@@ -11,6 +12,7 @@ export const queryKeys = {
 };
 
 export const apiUrls = {
+  contexts: () => '/api/contexts',
   clusters: () => '/api/clusters',
   mesh: () => '/api/mesh',
   meshOfCluster: (cluster: string) => `/api/mesh?cluster=${enc(cluster)}`,

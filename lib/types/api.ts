@@ -24,6 +24,12 @@ export interface SourceError {
   status?: number;
 }
 
+/** GET /api/contexts: the configured clusters' names, known without contacting any of them. */
+export interface ContextsResponse {
+  contexts: string[];
+  demo: boolean;
+}
+
 /** GET /api/clusters */
 export interface ClusterInfo {
   /** kubeconfig context name; the cluster's key in every URL. */
