@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '@/lab/index';
 import type { ClustersResponse, EndpointsResponse, MeshResponse, PodsResponse, TopologyResponse } from '@/lib/types/api';
 import { GET as clustersGET } from '@/app/api/clusters/route';
+import { GET as contextsGET } from '@/app/api/contexts/route';
 import { GET as meshGET } from '@/app/api/mesh/route';
 import { GET as remoteClustersGET } from '@/app/api/mesh/remote-clusters/route';
 import { GET as proxyStatusGET } from '@/app/api/mesh/proxy-status/route';
@@ -25,6 +26,15 @@ const RATINGS = 'ratings-v1-6484c4d9bb-25cnf';
 function endpoints(query = '', pod = RATINGS, ns = 'default', cluster = CLUSTER2) {
   return endpointsGET(apiRequest(`/api/clusters/${encodeURIComponent(cluster)}/namespaces/${ns}/pods/${pod}/endpoints${query}`), params({ cluster, ns, pod }));
 }
+
+describe('GET /api/contexts', () => {
+  it('names the configured clusters, in kubeconfig order, without a request to any of them', async () => {
+    const before = lab.requestLog().length;
+    const res = await contextsGET();
+    expect(await res.json()).toEqual({ contexts: [CLUSTER1, CLUSTER2], demo: false });
+    expect(lab.requestLog().length).toBe(before);
+  });
+});
 
 describe('GET /api/clusters', () => {
   it('lists both contexts with their Istio cluster IDs and Kubernetes versions', async () => {
