@@ -25,10 +25,14 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-lab-'));
 }
 
+/** A KubeConfig holding only `context` (one per cluster, as the server builds them). */
 export function kubeConfigFor(kubeconfig: string, context: string): k8s.KubeConfig {
+  const all = new k8s.KubeConfig();
+  all.loadFromString(kubeconfig);
+  const ctx = all.getContextObject(context);
+  if (!ctx) throw new Error(`no context ${context} in the lab kubeconfig`);
   const kc = new k8s.KubeConfig();
-  kc.loadFromString(kubeconfig);
-  kc.setCurrentContext(context);
+  kc.loadFromOptions({ clusters: [all.getCluster(ctx.cluster)!], users: [all.getUser(ctx.user)!], contexts: [ctx], currentContext: context });
   return kc;
 }
 
