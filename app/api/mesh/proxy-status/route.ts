@@ -1,6 +1,6 @@
 import { proxyStatusTable } from '@/lib/istio/tables';
-import { json, text, wantsTable, withRegistry } from '@/server/http';
-import { getMesh, proxyStatusFormat, selectClusters, tablesText } from '@/server/mesh';
+import { proxyStatusFormat } from '@/server/mesh';
+import { meshViewResponse } from '@/server/mesh-view';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -10,15 +10,8 @@ export const runtime = 'nodejs';
  * table in the layout of the istioctl matching the cluster's istiod version.
  */
 export function GET(request: Request): Promise<Response> {
-  return withRegistry(async (registry) => {
-    const url = new URL(request.url);
-    const table = wantsTable(url);
-    const mesh = await getMesh(registry, selectClusters(registry, url.searchParams.get('cluster')));
-    const clusters = mesh.clusters;
-    if (table) return text(tablesText(clusters, (c) => proxyStatusTable(c.proxySync?.proxies ?? [], proxyStatusFormat(c))));
-    return json({
-      clusters: clusters.map((c) => ({ cluster: c.cluster, clusterId: c.clusterId, ok: c.ok, error: c.error, errors: c.errors, proxySync: c.proxySync })),
-      generatedAt: mesh.generatedAt,
-    });
+  return meshViewResponse(request, {
+    table: (c) => proxyStatusTable(c.proxySync?.proxies ?? [], proxyStatusFormat(c)),
+    fields: (c) => ({ proxySync: c.proxySync }),
   });
 }
