@@ -1,5 +1,7 @@
 import 'server-only';
-import { apiCall, type Deadline } from './k8s/deadline';
+import type { V1ConfigMap, V1Pod } from '@kubernetes/client-node';
+import type { Deadline } from './k8s/deadline';
+import { listJson } from './k8s/list-json';
 import { clusterIdFromIstiods, ISTIO_NAMESPACE, meshFacts } from './k8s/convert';
 import type { ClusterHandle } from './k8s/registry';
 
@@ -23,10 +25,10 @@ export function knownClusterId(cluster: ClusterHandle): string | null {
 export async function resolveClusterId(cluster: ClusterHandle, deadline: Deadline): Promise<string | null> {
   const known = knownClusterId(cluster);
   if (known) return known;
-  const pods = await apiCall(deadline, (o) => cluster.core.listNamespacedPod({ namespace: ISTIO_NAMESPACE, labelSelector: 'app=istiod' }, o));
+  const pods = await listJson<V1Pod>(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/pods`, deadline, { labelSelector: 'app=istiod' });
   let id = clusterIdFromIstiods(pods.items);
   if (!id) {
-    const cms = await apiCall(deadline, (o) => cluster.core.listNamespacedConfigMap({ namespace: ISTIO_NAMESPACE }, o));
+    const cms = await listJson<V1ConfigMap>(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/configmaps`, deadline);
     id = meshFacts(cms.items).clusterId;
   }
   if (id) rememberClusterId(cluster, id);
