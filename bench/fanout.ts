@@ -7,7 +7,8 @@
  * Goal: p50 ≤ 1.5 × L + 50 ms at N = 20, L = 100 (warm and cold); big topology warm < 1 s; RSS < 1 GiB.
  * The lab runs in a child process (API servers are elsewhere in real life), so RSS is the server code's alone.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { startLabProcess } from '../e2e/lab-process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,40 +43,8 @@ async function timeRuns(runs: number, before: () => void, call: () => Promise<un
   return out;
 }
 
-interface LabProcess {
-  kubeconfigPath: string;
-  stop(): Promise<void>;
-}
-
-/** Starts `lab/main.ts` as a child process and waits for its "lab ready:" line. */
-function startLabProcess(args: string[]): Promise<LabProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'lab', 'main.ts'), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=4096' },
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('the lab did not start within 300 s')), 300_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /lab ready: kubeconfig=(\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ kubeconfigPath: m[1], stop });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the lab exited with code ${code} before it was ready`));
-    });
-  });
-}
+/** The lab runs in a child process (API servers are elsewhere in real life); a big mesh needs heap. */
+const LAB_ENV = { NODE_OPTIONS: '--max-old-space-size=4096' };
 
 async function main() {
   const N = arg('clusters', 20);
@@ -96,7 +65,12 @@ async function main() {
   const goal = 1.5 * L + 50;
 
   console.log(`starting the lab: ${N} clusters, +${L} ms per API request…`);
-  const lab = await startLabProcess(['--scale', `clusters=${N},namespaces=5,pods=${N * 60}`, '--latency', String(L), '--kubeconfig-out', path.join(dir, 'kubeconfig')]);
+  const lab = await startLabProcess({
+    kubeconfigOut: path.join(dir, 'kubeconfig'),
+    extraArgs: ['--scale', `clusters=${N},namespaces=5,pods=${N * 60}`, '--latency', String(L)],
+    env: LAB_ENV,
+    readyMs: 300_000,
+  });
   try {
     const registry = buildRegistry({ ...loadConfig({}), kubeconfigPaths: [lab.kubeconfigPath], deadlineMs: 5000, cacheMs: 60_000 });
     const errorsOf = (m: Awaited<ReturnType<typeof getMesh>>) => m.clusters.filter((c) => !c.ok || c.errors.length).length;
@@ -132,7 +106,12 @@ async function main() {
   }
 
   console.log(`starting the lab: ${bigClusters} clusters, ${bigPods} pods…`);
-  const big = await startLabProcess(['--scale', `clusters=${bigClusters},namespaces=20,pods=${bigPods}`, '--kubeconfig-out', path.join(dir, 'kubeconfig-big')]);
+  const big = await startLabProcess({
+    kubeconfigOut: path.join(dir, 'kubeconfig-big'),
+    extraArgs: ['--scale', `clusters=${bigClusters},namespaces=20,pods=${bigPods}`],
+    env: LAB_ENV,
+    readyMs: 300_000,
+  });
   try {
     const registry = buildRegistry({ ...loadConfig({}), kubeconfigPaths: [big.kubeconfigPath], deadlineMs: 30_000, cacheMs: 600_000 });
     clearCache();

@@ -1,5 +1,5 @@
 /**
- * The lab's seed scenario in a child process (`tsx lab/main.ts`), for the browser tests.
+ * The lab in a child process (`tsx lab/main.ts`), for the browser tests and the fan-out benchmark.
  * Why not startLab() in Playwright's runner: lab/index.ts loads lab/model with a dynamic import(),
  * which Playwright's CommonJS transform cannot follow (SyntaxError on 'export'). A child process also
  * keeps the lab's CPU off the test runner's event loop.
@@ -18,10 +18,19 @@ export interface LabProcess {
   stop(): Promise<void>;
 }
 
-export function startLabProcess(options: { kubeconfigOut: string; scenarioPath?: string; readyMs?: number }): Promise<LabProcess> {
-  const args = [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'lab/main.ts', '--kubeconfig-out', options.kubeconfigOut];
+export interface LabProcessOptions {
+  kubeconfigOut: string;
+  scenarioPath?: string;
+  /** More lab/main.ts options, e.g. ['--scale', 'clusters=20,namespaces=5,pods=1200', '--latency', '100']. */
+  extraArgs?: string[];
+  env?: Record<string, string>;
+  readyMs?: number;
+}
+
+export function startLabProcess(options: LabProcessOptions): Promise<LabProcess> {
+  const args = [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'lab/main.ts', '--kubeconfig-out', options.kubeconfigOut, ...(options.extraArgs ?? [])];
   if (options.scenarioPath) args.push('--scenario', options.scenarioPath);
-  const child = spawn(process.execPath, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
 
   const stop = () => stopChild(child);
 
