@@ -75,9 +75,7 @@ async function main() {
     const registry = buildRegistry({ ...loadConfig({}), kubeconfigPaths: [lab.kubeconfigPath], deadlineMs: 5000, cacheMs: 60_000 });
     const errorsOf = (m: Awaited<ReturnType<typeof getMesh>>) => m.clusters.filter((c) => !c.ok || c.errors.length).length;
     // First call ever: opens every port-forward (not counted in cold/warm).
-    let t = performance.now();
     const first = await getMesh(registry);
-    const firstMs = performance.now() - t;
     if (errorsOf(first)) console.warn(`warning: ${errorsOf(first)} clusters reported errors`);
     for (const [name, call] of [
       ['/api/mesh', () => getMesh(registry)],
@@ -94,12 +92,11 @@ async function main() {
         rows.push([name, String(N), String(L), kind, p50.toFixed(1), percentile(xs, 95).toFixed(1), goal.toFixed(0), p50 <= goal ? 'ok' : 'MISSED', String(mib())]);
       }
     }
-    t = performance.now();
+    const t = performance.now();
     closeAllForwards();
     clearCache();
     await getMesh(registry);
     rows.push(['/api/mesh (first call, new forwards)', String(N), String(L), 'cold', (performance.now() - t).toFixed(1), '-', '-', '-', String(mib())]);
-    void firstMs;
   } finally {
     closeAllForwards();
     await lab.stop();
