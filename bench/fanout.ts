@@ -55,8 +55,7 @@ async function main() {
 
   const { buildRegistry } = await import('../server/k8s/registry');
   const { loadConfig } = await import('../server/config');
-  const { clearCache } = await import('../server/fanout');
-  const { closeAllForwards } = await import('../server/k8s/portforward');
+  const { clearReadings, resetClusterState } = await import('../server/k8s/cluster-state');
   const { getMesh } = await import('../server/mesh');
   const { getTopology, getTopologyJson } = await import('../server/topology');
 
@@ -73,6 +72,8 @@ async function main() {
   });
   try {
     const registry = buildRegistry({ ...loadConfig({}), kubeconfigPaths: [lab.kubeconfigPath], deadlineMs: 5000, cacheMs: 60_000 });
+    // Cold: results forgotten before every call; kept-open forwards stay, as in a running server.
+    const clearResults = () => registry.clusters.forEach((c) => c.state.results.clear());
     const errorsOf = (m: Awaited<ReturnType<typeof getMesh>>) => m.clusters.filter((c) => !c.ok || c.errors.length).length;
     // First call ever: opens every port-forward (not counted in cold/warm).
     const first = await getMesh(registry);
@@ -81,7 +82,7 @@ async function main() {
       ['/api/mesh', () => getMesh(registry)],
       ['/api/topology', () => getTopologyJson(registry)],
     ] as const) {
-      const cold = await timeRuns(runs, clearCache, call);
+      const cold = await timeRuns(runs, clearResults, call);
       await call();
       const warm = await timeRuns(runs, () => {}, call);
       for (const [kind, xs] of [
@@ -93,12 +94,11 @@ async function main() {
       }
     }
     const t = performance.now();
-    closeAllForwards();
-    clearCache();
+    clearReadings();
     await getMesh(registry);
     rows.push(['/api/mesh (first call, new forwards)', String(N), String(L), 'cold', (performance.now() - t).toFixed(1), '-', '-', '-', String(mib())]);
   } finally {
-    closeAllForwards();
+    resetClusterState();
     await lab.stop();
   }
 
@@ -111,7 +111,6 @@ async function main() {
   });
   try {
     const registry = buildRegistry({ ...loadConfig({}), kubeconfigPaths: [big.kubeconfigPath], deadlineMs: 30_000, cacheMs: 600_000 });
-    clearCache();
     let t = performance.now();
     const topo = await getTopology(registry);
     const coldMs = performance.now() - t;
@@ -121,7 +120,7 @@ async function main() {
     rows.push([`/api/topology (${topo.nodes.length} nodes, ${topo.edges.length} edges)`, String(bigClusters), '0', 'cold', coldMs.toFixed(1), '-', '-', '-', String(mib())]);
     rows.push([`/api/topology ${bigPods} pods`, String(bigClusters), '0', 'warm', p50.toFixed(1), percentile(warm, 95).toFixed(1), '1000', p50 < 1000 ? 'ok' : 'MISSED', String(mib())]);
   } finally {
-    clearCache();
+    resetClusterState();
     await big.stop();
   }
 

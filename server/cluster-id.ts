@@ -7,18 +7,15 @@ import type { ClusterHandle } from './k8s/registry';
 
 /**
  * Context name → Istio cluster ID ("cluster1-admin@cluster1" → "cluster1"). Learnt from istiod's
- * CLUSTER_ID env, else the first row of its clusterz, else the injector values; cached per kubeconfig
- * generation (it changes only when Istio is reinstalled).
+ * CLUSTER_ID env, else the first row of its clusterz, else the injector values; kept on the cluster's
+ * handle state (it changes only when Istio is reinstalled).
  */
-const ids = new Map<string, string>();
-const key = (c: ClusterHandle) => `${c.name}\u0000${c.generation}`;
-
 export function rememberClusterId(cluster: ClusterHandle, id: string): void {
-  ids.set(key(cluster), id);
+  cluster.state.clusterId = id;
 }
 
 export function knownClusterId(cluster: ClusterHandle): string | null {
-  return ids.get(key(cluster)) ?? null;
+  return cluster.state.clusterId;
 }
 
 /** The cluster ID, reading istiod pods (and the injector ConfigMap if needed) when not known yet. Null when Istio is not found. */

@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiException, FetchError, KubeConfig } from '@kubernetes/client-node';
-import { cached, clearCache, fanOut } from './fanout';
+import { cached, fanOut } from './fanout';
+import { ClusterState, resetClusterState } from './k8s/cluster-state';
 import type { ClusterHandle } from './k8s/registry';
 
 const handle = (name: string) => {
   const kc = new KubeConfig();
   kc.loadFromOptions({ clusters: [{ name, server: `https://127.0.0.1/${name}` }], users: [{ name, token: 't' }], contexts: [{ name, cluster: name, user: name }], currentContext: name });
-  return { name, server: `https://127.0.0.1/${name}`, generation: 1, kc } as unknown as ClusterHandle;
+  return { name, server: `https://127.0.0.1/${name}`, generation: 1, kc, state: new ClusterState() } as unknown as ClusterHandle;
 };
 
-afterEach(() => clearCache());
+afterEach(() => resetClusterState());
 
 describe('fanOut', () => {
   it('one cluster hangs, one refuses, one 403s: the others complete, the hung one times out at its deadline', async () => {
@@ -63,21 +64,23 @@ describe('cached', () => {
       await new Promise((r) => setTimeout(r, 30));
       return calls;
     };
-    const [a, b, c] = await Promise.all([cached('k', 0, load), cached('k', 0, load), cached('k', 0, load)]);
+    const results = new Map();
+    const [a, b, c] = await Promise.all([cached(results, 'k', 0, load), cached(results, 'k', 0, load), cached(results, 'k', 0, load)]);
     expect([a, b, c]).toEqual([1, 1, 1]);
     expect(calls).toBe(1);
-    await cached('k', 0, load);
+    await cached(results, 'k', 0, load);
     expect(calls).toBe(2); // ttl 0: single-flight only
   });
 
   it('serves a settled result for the TTL, then reloads', async () => {
     let calls = 0;
     const load = async () => ++calls;
-    await cached('t', 60_000, load);
-    await cached('t', 60_000, load);
+    const results = new Map();
+    await cached(results, 't', 60_000, load);
+    await cached(results, 't', 60_000, load);
     expect(calls).toBe(1);
-    clearCache();
-    await cached('t', 60_000, load);
+    results.clear();
+    await cached(results, 't', 60_000, load);
     expect(calls).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import 'server-only';
 import type { SourceError } from '@/lib/types/api';
 import { createDeadline, withDeadline, type Deadline } from './k8s/deadline';
 import { DescribedError, toSourceError } from './k8s/errors';
+import type { CachedResult } from './k8s/cluster-state';
 import type { ClusterHandle } from './k8s/registry';
 import { ClusterFailure } from './sources';
 
@@ -17,22 +18,15 @@ export interface FanOutOptions {
 
 /* ------------------------------------------------------------- single-flight + short TTL cache */
 
-interface Entry {
-  promise: Promise<unknown>;
-  /** Set once settled: the entry serves until then. */
-  expiresAt: number;
-}
-const entries = new Map<string, Entry>();
-
 /**
  * Identical concurrent calls share one upstream call (single-flight); a settled result is served for
  * ttlMs more, so a page left open does not hammer API servers. Errors are cached for the same short time.
  */
-export function cached<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+export function cached<T>(entries: Map<string, CachedResult>, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
   const now = Date.now();
   const hit = entries.get(key);
   if (hit && (hit.expiresAt === Infinity || hit.expiresAt > now)) return hit.promise as Promise<T>;
-  const entry: Entry = { promise: Promise.resolve(), expiresAt: Infinity };
+  const entry: CachedResult = { promise: Promise.resolve(), expiresAt: Infinity };
   const settle = () => {
     if (entries.get(key) !== entry) return;
     if (ttlMs > 0) entry.expiresAt = Date.now() + ttlMs;
@@ -43,15 +37,6 @@ export function cached<T>(key: string, ttlMs: number, load: () => Promise<T>): P
   // Evict expired entries now and then so the map does not grow with old keys.
   if (entries.size > 2000) for (const [k, e] of entries) if (e.expiresAt <= now) entries.delete(k);
   return entry.promise as Promise<T>;
-}
-
-/** Drops every cached result (tests, benchmark cold runs). In-flight calls still complete for their callers. */
-export function clearCache(): void {
-  entries.clear();
-}
-
-export function cacheKey(cluster: ClusterHandle, what: string): string {
-  return `${cluster.name}\u0000${cluster.generation}\u0000${what}`;
 }
 
 /* --------------------------------------------------------------------------------------- fan-out */
@@ -67,10 +52,8 @@ export function fanOut<T>(
   fn: (cluster: ClusterHandle, deadline: Deadline) => Promise<T>,
   opts: FanOutOptions,
 ): Promise<ClusterResult<T>[]> {
-  return Promise.all(clusters.map((c) => cached(cacheKey(c, what), opts.cacheMs, () => runOne(c, fn, opts))));
+  return Promise.all(clusters.map((c) => cached(c.state.results, what, opts.cacheMs, () => runOne(c, fn, opts))));
 }
-
-const credentialFetches = new Map<ClusterHandle, Promise<void>>();
 
 /**
  * client-node runs a user's exec credential plugin (aws eks get-token, gke-gcloud-auth-plugin) for every
@@ -81,17 +64,19 @@ const credentialFetches = new Map<ClusterHandle, Promise<void>>();
 function credentialsReady(cluster: ClusterHandle): Promise<void> {
   const user = cluster.kc.getCurrentUser();
   if (!user?.exec && !user?.authProvider) return Promise.resolve();
-  let fetch = credentialFetches.get(cluster);
-  if (!fetch) {
-    fetch = cluster.kc
+  const { state } = cluster;
+  if (!state.credentialFetch) {
+    const fetch: Promise<void> = cluster.kc
       .applyToHTTPSOptions({})
       .catch(() => {
         throw new DescribedError('unauthorized', `${cluster.name}: the kubeconfig's credential plugin failed (run it by hand to see why)`);
       })
-      .finally(() => credentialFetches.delete(cluster));
-    credentialFetches.set(cluster, fetch);
+      .finally(() => {
+        if (state.credentialFetch === fetch) state.credentialFetch = null;
+      });
+    state.credentialFetch = fetch;
   }
-  return fetch;
+  return state.credentialFetch;
 }
 
 async function runOne<T>(

@@ -23,21 +23,18 @@ import { istiodsToAsk, readIstiods, type IstiodTarget } from './istiod';
 import { sourceReader } from './sources';
 
 /**
- * Where istiod ran at the last read, per cluster (a location hint, not a cached result). Asking those
- * replicas for clusterz/syncz while the pod list is in flight saves one sequential round trip; the
- * answers are used only if the fresh pod list leads to the same replicas being asked.
+ * Where istiod ran at the last read (cluster.state.lastIstiods, a location hint, not a cached result).
+ * Asking those replicas for clusterz/syncz while the pod list is in flight saves one sequential round
+ * trip; the answers are used only if the fresh pod list leads to the same replicas being asked.
  */
-const lastIstiods = new Map<string, IstiodTarget[]>();
-const locationKey = (c: ClusterHandle) => `${c.name}\u0000${c.generation}`;
-
 function sameReplicas(a: IstiodTarget[], b: IstiodTarget[]): boolean {
   const key = (list: IstiodTarget[]) => istiodsToAsk(list).map((i) => `${i.namespace}/${i.pod}:${i.port}:${i.revision}`).join(',');
   return key(a) === key(b);
 }
 
 function speculativeIstiodRead(cluster: ClusterHandle, deadline: Deadline) {
-  const asked = lastIstiods.get(locationKey(cluster));
-  if (!asked?.length) return null;
+  const asked = cluster.state.lastIstiods as IstiodTarget[];
+  if (!asked.length) return null;
   const reader = sourceReader(cluster);
   const result = readIstiods(cluster, asked, optionalSourceDeadline(deadline), reader).then((data) => ({ data, errors: reader.errors }));
   result.catch(() => {}); // unused speculative reads must not become unhandled rejections
@@ -68,7 +65,7 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
     speculative && sameReplicas(speculative.asked, istiods)
       ? await speculative.result.then(({ data, errors }) => (reader.errors.push(...errors), data))
       : await readIstiods(cluster, istiods, optionalSourceDeadline(deadline), reader);
-  lastIstiods.set(locationKey(cluster), istiods);
+  cluster.state.lastIstiods = istiods;
   const clusterId = clusterIdFromIstiods(istiodPods) ?? istiodData.remoteClusters.find((r) => r.secret === '')?.name ?? facts.clusterId;
   if (clusterId) rememberClusterId(cluster, clusterId);
 

@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startLab, type Lab } from '@/lab/index';
-import { clearCache } from '@/server/fanout';
-import { closeAllForwards } from '@/server/k8s/portforward';
+import { clearReadings, resetClusterState } from '@/server/k8s/cluster-state';
 import { getRegistry } from '@/server/k8s/registry';
 
 export const DEADLINE_MS = 1500;
@@ -23,14 +22,13 @@ export async function startSeedLab(): Promise<Lab> {
 }
 
 export async function stopLab(lab: Lab | undefined): Promise<void> {
-  closeAllForwards();
+  resetClusterState();
   await lab?.stop();
 }
 
 /** Forget cached results and kept-open forwards, so the next call sees faults as a new page load would. */
 export function freshState(): void {
-  clearCache();
-  closeAllForwards();
+  clearReadings();
 }
 
 export const registry = () => getRegistry();

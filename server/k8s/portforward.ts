@@ -180,40 +180,42 @@ class ForwardConnection {
   }
 }
 
-const idlePool = new Map<string, ForwardConnection[]>();
+/* The idle pool is the cluster's (cluster.state.idleForwards), keyed by target within it. */
+type IdlePool = Map<string, ForwardConnection[]>;
 
 /** Removes a connection from the pool; a target with no idle connection left loses its key (pods come and go). */
-function removeIdle(conn: ForwardConnection) {
-  const rest = idlePool.get(conn.key)?.filter((c) => c !== conn) ?? [];
-  if (rest.length) idlePool.set(conn.key, rest);
-  else idlePool.delete(conn.key);
+function removeIdle(pool: IdlePool, conn: ForwardConnection) {
+  const rest = pool.get(conn.key)?.filter((c) => c !== conn) ?? [];
+  if (rest.length) pool.set(conn.key, rest);
+  else pool.delete(conn.key);
 }
 
-function takeIdle(key: string): ForwardConnection | null {
+function takeIdle(pool: IdlePool, key: string): ForwardConnection | null {
   for (;;) {
-    const conn = idlePool.get(key)?.at(-1);
+    const conn = pool.get(key)?.at(-1);
     if (!conn) return null;
-    removeIdle(conn);
+    removeIdle(pool, conn);
     if (!conn.dead) return conn;
   }
 }
 
-function release(conn: ForwardConnection) {
+function release(pool: IdlePool, conn: ForwardConnection) {
   if (conn.dead) return;
-  const list = idlePool.get(conn.key) ?? [];
+  const list = pool.get(conn.key) ?? [];
   if (list.length >= MAX_IDLE_PER_TARGET) return conn.close();
   list.push(conn);
-  idlePool.set(conn.key, list);
-  conn.idle(() => removeIdle(conn));
+  pool.set(conn.key, list);
+  conn.idle(() => removeIdle(pool, conn));
 }
 
 async function pooledGet(cluster: ClusterHandle, target: PodPort, path: string, signal: AbortSignal): Promise<RawHttpResponse> {
-  const key = `${cluster.name}\u0000${cluster.generation}\u0000${target.namespace}/${target.pod}:${target.port}`;
-  const reused = takeIdle(key);
+  const pool = cluster.state.idleForwards as IdlePool;
+  const key = `${target.namespace}/${target.pod}:${target.port}`;
+  const reused = takeIdle(pool, key);
   if (reused) {
     try {
       const res = await reused.request(path, signal);
-      release(reused);
+      release(pool, reused);
       return res;
     } catch (e) {
       reused.close();
@@ -225,16 +227,10 @@ async function pooledGet(cluster: ClusterHandle, target: PodPort, path: string, 
   try {
     await conn.open(signal);
     const res = await conn.request(path, signal);
-    release(conn);
+    release(pool, conn);
     return res;
   } catch (e) {
     conn.close();
     throw e;
   }
-}
-
-/** Closes every kept-open forward (tests, benchmark, shutdown). */
-export function closeAllForwards(): void {
-  for (const list of idlePool.values()) for (const c of list) c.close();
-  idlePool.clear();
 }

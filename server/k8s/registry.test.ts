@@ -78,6 +78,26 @@ describe('cluster registry', () => {
     expect(second.get('live')!.generation).not.toBe(first.get('live')!.generation);
     expect(second.clusters.map((c) => c.name)).toEqual(['live', 'new']);
   });
+
+  it("drops a removed or changed cluster's state with its handle; an unchanged one keeps it", () => {
+    const p = kubeconfig('state.yaml', [{ context: 'stays' }, { context: 'goes' }, { context: 'changes', token: 'a' }]);
+    const env = { ISTHMUS_KUBECONFIG: p };
+    const first = getRegistry(env);
+    const closed: string[] = [];
+    for (const c of first.clusters) {
+      c.state.results.set('mesh', { promise: Promise.resolve(), expiresAt: Infinity });
+      c.state.owned.add({ close: () => closed.push(c.name) });
+    }
+    kubeconfig('state.yaml', [{ context: 'stays' }, { context: 'changes', token: 'b' }]);
+    const future = new Date(Date.now() + 10_000);
+    fs.utimesSync(p, future, future);
+    const second = getRegistry(env);
+    expect(closed.sort()).toEqual(['changes', 'goes']);
+    expect(first.get('goes')!.state.results.size).toBe(0);
+    expect(second.get('stays')).toBe(first.get('stays'));
+    expect(second.get('stays')!.state.results.size).toBe(1);
+    expect(second.get('changes')!.state.results.size).toBe(0);
+  });
 });
 
 describe('loadConfig', () => {

@@ -2,6 +2,7 @@ import 'server-only';
 import fs from 'node:fs';
 import { AppsV1Api, CoreV1Api, KubeConfig, VersionApi, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { loadConfig, type Env, type ServerConfig } from '../config';
+import { ClusterState } from './cluster-state';
 
 /** One configured cluster: a kubeconfig context with its own KubeConfig holding only that context. */
 export interface ClusterHandle {
@@ -15,6 +16,8 @@ export interface ClusterHandle {
   core: CoreV1Api;
   apps: AppsV1Api;
   version: VersionApi;
+  /** What the process keeps for this cluster (caches, forwards, watches); closed when the handle is dropped. */
+  state: ClusterState;
 }
 
 export interface Registry {
@@ -102,6 +105,7 @@ function buildHandle(merged: Merged, contextName: string, previous: ClusterHandl
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),
     version: kc.makeApiClient(VersionApi),
+    state: new ClusterState(),
     fingerprint,
   };
   return handle;
@@ -141,6 +145,9 @@ export function getRegistry(env: Env = process.env): Registry {
   const key = stamp(config);
   if (current?.key === key) return current.registry;
   const registry = buildRegistry(config, current?.registry);
+  // A handle not carried over (context removed, or its entry changed) leaves nothing behind.
+  const kept = new Set(registry.clusters);
+  for (const old of current?.registry.clusters ?? []) if (!kept.has(old)) old.state.close();
   current = { key, registry };
   return registry;
 }

@@ -1,0 +1,71 @@
+import 'server-only';
+
+/**
+ * Everything the server process keeps for one cluster (one kubeconfig generation of one context):
+ * short result cache, kept-open port-forwards, the learnt Istio cluster ID, where istiod ran, the
+ * in-flight credential fetch, the watch-fed cache. It hangs off the cluster's handle, so a cluster
+ * removed from (or changed in) the kubeconfig takes all of it along when its handle is dropped, and
+ * tests have one reset (resetClusterState).
+ */
+
+/** A result of the short per-cluster cache (server/fanout.ts). */
+export interface CachedResult {
+  promise: Promise<unknown>;
+  /** Set once settled: the entry serves until then. */
+  expiresAt: number;
+}
+
+/** Anything the state owns that holds sockets or timers. */
+export interface Closeable {
+  close(): void;
+}
+
+export class ClusterState {
+  /** Short result cache by what was read ("mesh", "snapshot", "envoy-clusters…"). */
+  readonly results = new Map<string, CachedResult>();
+  /** Idle port-forward connections by "<namespace>/<pod>:<port>". */
+  readonly idleForwards = new Map<string, Closeable[]>();
+  /** Istio cluster ID, once learnt (it changes only when Istio is reinstalled). */
+  clusterId: string | null = null;
+  /** Where istiod ran at the last mesh read (a location hint, not a cached result). */
+  lastIstiods: unknown[] = [];
+  /** The exec/auth-provider credential fetch in flight, shared by every call. */
+  credentialFetch: Promise<void> | null = null;
+  /** Long-lived things started for the cluster (the watch-fed cache), closed with it. */
+  readonly owned = new Set<Closeable>();
+
+  constructor() {
+    live.add(this);
+  }
+
+  /** Forgets results and closes forwards; the learnt cluster ID stays (it is not a reading). */
+  clearReadings(): void {
+    this.results.clear();
+    for (const list of this.idleForwards.values()) for (const c of list) c.close();
+    this.idleForwards.clear();
+  }
+
+  /** The cluster is gone from the kubeconfig (or changed): release everything. */
+  close(): void {
+    this.clearReadings();
+    for (const c of this.owned) c.close();
+    this.owned.clear();
+    this.clusterId = null;
+    this.lastIstiods = [];
+    this.credentialFetch = null;
+    live.delete(this);
+  }
+}
+
+/* The states of handles not closed yet: one reset for tests and benchmarks (not a lookup by name). */
+const live = new Set<ClusterState>();
+
+/** Forgets every cluster's cached results and kept-open forwards (tests, benchmark cold runs). */
+export function clearReadings(): void {
+  for (const s of live) s.clearReadings();
+}
+
+/** Closes every cluster's state, watches included: the process starts over (tests). */
+export function resetClusterState(): void {
+  for (const s of [...live]) s.close();
+}
