@@ -12,7 +12,8 @@ export type SourceErrorKind =
   | 'forbidden' // 403 (RBAC)
   | 'tls' // certificate verification failed
   | 'not-found' // 404 (object or endpoint)
-  | 'bad-response'; // the peer answered something we cannot parse
+  | 'bad-response' // the peer answered something we cannot parse
+  | 'internal'; // a programming error in Isthmus (logged with its stack on the server)
 
 export interface SourceError {
   kind: SourceErrorKind;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiException, FetchError } from '@kubernetes/client-node';
 import { BadResponseError } from '@/lib/istio/errors';
 import { DeadlineExceeded } from './deadline';
@@ -80,5 +80,23 @@ describe('toSourceError', () => {
   it('never passes unknown exception text through', () => {
     const e = toSourceError(new Error('token=abc123 leaked'), ctx);
     expect(e.message).not.toContain('abc123');
+  });
+
+  it('types a programming error as internal and logs its stack, never as unreachable', () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    let bug: unknown;
+    try {
+      (undefined as unknown as { metadata: { name: string } }).metadata.name.trim();
+    } catch (e) {
+      bug = e;
+    }
+    const e = toSourceError(bug, ctx);
+    expect(e.kind).toBe('internal');
+    expect(e.message).toBe('cluster2: reading pods failed on an internal error (details in the server log)');
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(String(log.mock.calls[0][0])).toMatch(/internal error while reading pods of cluster2: TypeError: .*\n\s+at /);
+    // A transport TypeError that carries a socket code is still the network's.
+    expect(toSourceError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }), ctx).kind).toBe('unreachable');
+    log.mockRestore();
   });
 });

@@ -111,6 +111,11 @@ function isTimeout(err: unknown): boolean {
   return name === 'AbortError' || name === 'TimeoutError';
 }
 
+/** Errors JavaScript raises for code that is wrong, never for a peer's answer or the network. */
+function isProgrammingError(err: unknown): err is Error {
+  return err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError || err instanceof EvalError || err instanceof URIError;
+}
+
 export function toSourceError(err: unknown, ctx: ErrorContext): SourceError {
   const where = ctx.server ? `API server ${ctx.server}` : 'the API server';
   const make = (kind: SourceErrorKind, message: string, status?: number): SourceError => ({
@@ -147,6 +152,11 @@ export function toSourceError(err: unknown, ctx: ErrorContext): SourceError {
     return make('tls', `${where} ${TLS_CODES[code] ?? `failed certificate verification (${code})`}`);
   }
   if (err instanceof SyntaxError) return make('bad-response', `${ctx.source} answered something that could not be parsed`);
+  if (isProgrammingError(err) && !code) {
+    // Our bug (a converter reading a field that is not there...), not the network: say so, keep the stack in the log.
+    console.error(`isthmus: internal error while reading ${ctx.source} of ${ctx.cluster}: ${err.stack ?? err.message}`);
+    return make('internal', `reading ${ctx.source} failed on an internal error (details in the server log)`);
+  }
   // Anything else: say what failed, not the library's words.
   return make('unreachable', `reading ${ctx.source} from ${where} failed${code ? ` (${code})` : ''}`);
 }
