@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * Browser tests in Debian's Chromium (Playwright never downloads a browser here) against the lab's
- * seed scenario and a production `next start`, both started by e2e/global-setup.ts.
+ * seed scenario and the production standalone server (as the image runs it), both started by e2e/global-setup.ts.
  */
 export default defineConfig({
   testDir: 'e2e',

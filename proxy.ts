@@ -5,7 +5,11 @@ import { NextResponse, type NextRequest } from 'next/server';
  *  - DNS rebinding: a request whose Host is not one we serve under is refused (421), so a hostile page
  *    that re-points its own name at 127.0.0.1 cannot read the API.
  *  - The API is read-only: anything but GET/HEAD on /api is 405.
+ *  - The probes (/healthz, /readyz) answer under any Host: the kubelet calls them by pod IP, and they
+ *    reveal nothing.
  */
+
+const PROBES = new Set(['/healthz', '/readyz']);
 
 function allowedHosts(): Set<string> {
   const configured = process.env.ISTHMUS_ALLOWED_HOSTS;
@@ -16,6 +20,7 @@ function allowedHosts(): Set<string> {
 
 /** The decision, separate from Next for tests: null = let it through. */
 export function checkRequest(method: string, pathname: string, host: string | null): { status: number; message: string } | null {
+  if (PROBES.has(pathname) && (method === 'GET' || method === 'HEAD')) return null;
   if (!host || !allowedHosts().has(host.trim().toLowerCase())) {
     return { status: 421, message: 'this server does not answer for that host name' };
   }

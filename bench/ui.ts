@@ -14,6 +14,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from '@playwright/test';
 import { startNextServer, type NextServer } from '../e2e/next-server';
+import { standaloneServer } from '../scripts/standalone.mjs';
 import { startLab, type Lab } from '../lab/index';
 
 const root = path.resolve(__dirname, '..');
@@ -52,9 +53,9 @@ async function main() {
   const scale = { clusters: arg('clusters', 10), namespaces: arg('namespaces', 22), pods: arg('pods', 4400) };
   const runs = arg('runs', 3);
 
-  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
-    console.log('building the app (no .next/BUILD_ID)...');
-    const build = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+  if (!existsSync(standaloneServer(root))) {
+    console.log('building the app (no standalone server yet)...');
+    const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], {
       cwd: root,
       stdio: 'inherit',
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },

@@ -4,17 +4,18 @@ import path from 'node:path';
 import { E2E_ENV_FILE, E2E_ENV_VAR, type E2eEnv } from './env';
 import { startLabProcess, type LabProcess } from './lab-process';
 import { startNextServer, type NextServer } from './next-server';
+import { standaloneServer } from '../scripts/standalone.mjs';
 
 const root = path.resolve(__dirname, '..');
 const DEADLINE_MS = 2000;
 
 /**
- * Starts the lab's seed scenario and `next start` against it; Playwright calls the returned function
+ * Starts the lab's seed scenario and the standalone server against it; Playwright calls the returned function
  * at the end of the run to stop both. Tests read ISTHMUS_E2E_ENV (baseURL, controlUrl).
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
-    throw new Error('The app is not built: run `npx next build` first (npm test builds it before the browser tests).');
+  if (!existsSync(standaloneServer(root))) {
+    throw new Error('The app is not built: run `npm run build` first (npm test builds it before the browser tests).');
   }
   const resultsDir = path.join(root, 'test-results');
   mkdirSync(path.join(resultsDir, 'screenshots'), { recursive: true });

@@ -1,5 +1,6 @@
 /**
- * Starts the built app with `next start` on a free 127.0.0.1 port and waits until it answers.
+ * Starts the built standalone server (what `npm start` and the image run) on a free 127.0.0.1 port and
+ * waits until it answers.
  * Shared by the e2e global setup and the UI benchmark.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -7,6 +8,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { stopChild } from './stop-child';
+import { standaloneEnv, standaloneServer } from '../scripts/standalone.mjs';
 
 const root = path.resolve(__dirname, '..');
 
@@ -24,7 +26,7 @@ export function freePort(): Promise<number> {
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode} before answering`);
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode} before answering`);
     try {
       if ((await fetch(url)).status < 500) return;
     } catch {
@@ -32,7 +34,7 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`next start did not answer ${url} within ${timeoutMs} ms`);
+  throw new Error(`the server did not answer ${url} within ${timeoutMs} ms`);
 }
 
 export interface NextServer {
@@ -49,9 +51,9 @@ export interface NextServer {
 export async function startNextServer(options: { env: Record<string, string>; logPath?: string; readyPath?: string; readyMs?: number }): Promise<NextServer> {
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(process.execPath, [standaloneServer(root)], {
     cwd: root,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...options.env },
+    env: standaloneEnv({ ...process.env, ...options.env }, { host: '127.0.0.1', port }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const { logPath } = options;

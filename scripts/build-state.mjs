@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { STANDALONE_DIR, standaloneServer } from './standalone.mjs';
 
 const SOURCES = ['app', 'components', 'lib', 'server', 'public', 'next.config.js', 'package.json', 'postcss.config.mjs', 'proxy.ts', 'middleware.ts'];
 
@@ -25,7 +26,9 @@ function newestMtime(p) {
  */
 export function buildState(root) {
   const buildId = path.join(root, '.next', 'BUILD_ID');
-  if (!existsSync(buildId)) return 'missing';
+  // The standalone server is complete only once scripts/build.mjs has copied the client assets in.
+  const complete = [buildId, standaloneServer(root), path.join(root, STANDALONE_DIR, '.next', 'static')];
+  if (!complete.every((p) => existsSync(p))) return 'missing';
   const sources = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
   return statSync(buildId).mtimeMs >= sources ? 'current' : 'stale';
 }

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildState } from './build-state.mjs';
+import { standaloneEnv, standaloneServer } from './standalone.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -54,7 +55,7 @@ function buildIfStale() {
   const state = buildState(root);
   if (state === 'current') return;
   console.log(state === 'stale' ? 'isthmus: sources changed since the last build, rebuilding…' : 'isthmus: first start, building the app (a minute or two)…');
-  const r = spawnSync(process.execPath, [require_bin('next'), 'build'], { stdio: 'inherit', env: childEnv() });
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', env: childEnv() });
   if (r.status !== 0) fail('the build failed (see above)');
 }
 
@@ -133,8 +134,11 @@ async function main() {
     env.ISTHMUS_LAB_CONTROL = lab.control;
   }
 
-  const nextArgs = [require_bin('next'), opts.dev ? 'dev' : 'start', '-H', opts.host, '-p', String(opts.port)];
-  const next = spawn(process.execPath, nextArgs, { stdio: 'inherit', env: childEnv(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined))) });
+  // Production runs the standalone server, as the image does; --dev runs `next dev`.
+  const serverEnv = childEnv(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)));
+  const next = opts.dev
+    ? spawn(process.execPath, [require_bin('next'), 'dev', '-H', opts.host, '-p', String(opts.port)], { stdio: 'inherit', env: serverEnv })
+    : spawn(process.execPath, [standaloneServer(root)], { stdio: 'inherit', env: standaloneEnv(serverEnv, { host: opts.host, port: opts.port }) });
   children.push(next);
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   console.log(`isthmus: ${real ? 'serving your clusters' : 'serving the DEMO MESH (lab)'} on http://${shownHost}:${opts.port}`);

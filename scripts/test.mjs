@@ -56,7 +56,7 @@ step('typecheck (tsc --noEmit)', [bin('typescript', 'bin/tsc'), '--noEmit', '-p'
 step('lint (eslint)', [bin('eslint', 'bin/eslint.js'), '--max-warnings=0', '.']);
 
 // The build comes first: the browser tests and the launcher's real-cluster test (test/real-mode) use it.
-const built = step('build (next build)', [bin('next', 'dist/bin/next'), 'build']);
+const built = step('build (next build + standalone server)', [path.join(root, 'scripts', 'build.mjs')]);
 
 // Unit and integration tests.
 const vitestJson = path.join(results, 'vitest.json');

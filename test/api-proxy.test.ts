@@ -39,4 +39,12 @@ describe('proxy', () => {
     expect(rebound.status).toBe(421);
     expect(await rebound.json()).toMatchObject({ error: { kind: 'host-not-allowed' } });
   });
+
+  it('answers the probes under any Host (the kubelet uses the pod IP), GET and HEAD only', () => {
+    process.env.ISTHMUS_ALLOWED_HOSTS = '127.0.0.1:3000';
+    expect(checkRequest('GET', '/healthz', '10.1.2.3:3000')).toBeNull();
+    expect(checkRequest('HEAD', '/readyz', null)).toBeNull();
+    expect(checkRequest('POST', '/readyz', '10.1.2.3:3000')?.status).toBe(421);
+    expect(checkRequest('GET', '/healthz/x', '10.1.2.3:3000')?.status).toBe(421);
+  });
 });

@@ -1,0 +1,63 @@
+/**
+ * The standalone server (`node .next/standalone/server.js`, what `npm start` and the image run) serves the
+ * demo mesh: every page and API route answers 200 with no per-cluster error, and the probes answer
+ * under any Host header (the kubelet calls them by pod IP).
+ *
+ * Needs a current build (`npm run build`; `npm test` builds first); otherwise it skips with a message.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '@/lab/index';
+import { startNextServer, type NextServer } from '@/e2e/next-server';
+import { buildState } from '@/scripts/build-state.mjs';
+import { failedStops, routeTour } from './route-tour';
+
+const root = path.resolve(__dirname, '..');
+const state = buildState(root);
+const skipReason = state === 'current' ? null : `the standalone build is ${state}: run \`npm run build\` first`;
+if (skipReason) console.warn(`test/standalone.test.ts SKIPPED: ${skipReason}`);
+
+describe.skipIf(skipReason !== null)('the standalone server on the demo mesh', () => {
+  let lab: Lab | undefined;
+  let server: NextServer | undefined;
+  let dir = '';
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-standalone-'));
+    lab = await startLab({ kubeconfigOut: path.join(dir, 'kubeconfig') });
+    server = await startNextServer({ env: { ISTHMUS_KUBECONFIG: lab.kubeconfigPath, ISTHMUS_CONTEXTS: '', ISTHMUS_DEMO: '1', ISTHMUS_DEADLINE_MS: '3000' }, readyPath: '/readyz' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await lab?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers every page and API route with 200 and no cluster error', async () => {
+    const stops = await routeTour((p) => fetch(server!.baseURL + p));
+    expect(stops.length).toBeGreaterThan(20);
+    expect(failedStops(stops)).toEqual([]);
+  }, 60_000);
+
+  it('answers the probes under any Host header, and nothing else', async () => {
+    const { port } = new URL(server!.baseURL);
+    const byPodIp = (p: string) => fetchWithHost(`${server!.baseURL}${p}`, `10.0.0.7:${port}`);
+    expect((await byPodIp('/healthz')).status).toBe(200);
+    expect((await byPodIp('/readyz')).status).toBe(200);
+    expect((await byPodIp('/api/clusters')).status).toBe(421);
+  });
+});
+
+/** fetch() forbids setting Host; node's http does not. */
+async function fetchWithHost(url: string, host: string): Promise<{ status: number }> {
+  const http = await import('node:http');
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0 });
+    }).on('error', reject);
+  });
+}
