@@ -120,4 +120,24 @@ export type LabFault =
   | { type: 'endpoint-draining'; cluster: string; namespace: string; pod: string; on: boolean }
   | { type: 'istiod-not-ready'; cluster: string; on: boolean }
   | { type: 'istiod-malformed'; cluster: string; on: boolean }
-  | { type: 'scale-workload'; cluster: string; namespace: string; workload: string; replicas: number };
+  | { type: 'scale-workload'; cluster: string; namespace: string; workload: string; replicas: number }
+  | MisconfigFault;
+
+/** Misconfigurations the mesh checks find (lab/model/misconfig.ts applies them; docs/lab.md lists them). */
+export type MisconfigFault =
+  | { type: 'root-ca'; cluster: string; ca: string | null }
+  | { type: 'root-expiry'; cluster: string; days: number | null }
+  | { type: 'network-label-missing'; cluster: string; on: boolean }
+  | { type: 'eastwest-missing'; cluster: string; on: boolean }
+  | { type: 'eastwest-port-missing'; cluster: string; on: boolean }
+  | { type: 'cross-network-gateway-missing'; cluster: string; on: boolean }
+  | { type: 'remote-secret'; cluster: string; remote: string; present: boolean; id?: string }
+  | { type: 'cluster-id'; cluster: string; id: string | null }
+  | { type: 'trust-domain'; cluster: string; trustDomain: string | null }
+  | { type: 'mesh-id'; cluster: string; meshId: string | null }
+  | { type: 'dns-capture-off'; cluster: string; on: boolean }
+  | { type: 'istiod-version'; cluster: string; version: string | null }
+  | { type: 'service-ports'; cluster: string; namespace: string; name: string; ports: number[] | null }
+  | { type: 'service-absent'; cluster: string; namespace: string; name: string; on: boolean }
+  | { type: 'failover-without-outlier'; cluster: string; namespace: string; service: string; on: boolean }
+  | { type: 'xds'; cluster: string; namespace: string; pod: string; xdsType: 'cds' | 'lds' | 'rds' | 'eds'; status: 'synced' | 'stale' | 'never-acked' | 'not-sent' | 'error' };

@@ -1,5 +1,7 @@
 /** The lab's control endpoint on 127.0.0.1: POST /faults, GET /faults, GET /requests, GET /healthz. */
 import http from 'node:http';
+import { z } from 'zod';
+import { LabFaultSpec } from '../model/scenario';
 import type { LabFault } from '../world';
 
 const maxBodyBytes = 64 * 1024;
@@ -37,10 +39,11 @@ export async function startControlServer(target: ControlTarget, port = 0): Promi
       if (req.method === 'GET' && path === '/faults') return reply(res, 200, target.faults());
       if (req.method === 'GET' && path === '/requests') return reply(res, 200, target.requestLog());
       if (req.method === 'POST' && path === '/faults') {
-        const fault = JSON.parse(await readBody(req)) as LabFault;
-        if (!fault || typeof fault.type !== 'string' || typeof fault.cluster !== 'string') {
-          return reply(res, 400, { error: 'expected a LabFault: {"type": ..., "cluster": ..., ...}' });
+        const parsed = LabFaultSpec.safeParse(JSON.parse(await readBody(req)));
+        if (!parsed.success) {
+          return reply(res, 400, { error: `expected a LabFault: {"type": ..., "cluster": ..., ...} (${z.prettifyError(parsed.error).slice(0, 300)})` });
         }
+        const fault: LabFault = parsed.data;
         target.applyFault(fault);
         return reply(res, 200, { ok: true, applied: fault });
       }

@@ -68,13 +68,18 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
   const watchHistory = options.watchHistory ?? WATCH_HISTORY;
   const mesh = new Mesh(scenario, startMs);
 
+  /** Root CAs by name and expiry: a cluster's comes from the scenario, unless a drill gave it another or an expiring one. */
   const rootCAs = new Map<string, RootCA>();
   const rootCAOf = (clusterId: string): RootCA => {
-    const name = scenario.istio.sharedRootCA ? 'shared' : (mesh.cluster(clusterId).spec.rootCA ?? clusterId);
-    let ca = rootCAs.get(name);
+    const { spec, misconfig } = mesh.cluster(clusterId);
+    const name = misconfig.rootCA ?? (scenario.istio.sharedRootCA ? 'shared' : (spec.rootCA ?? clusterId));
+    const days = misconfig.rootExpiresInDays;
+    const key = days === null ? name : `${name}\u0000${days}`;
+    let ca = rootCAs.get(key);
     if (!ca) {
-      ca = createRootCA(name, new Date(Math.floor((startMs - 30 * 86_400_000) / 1000) * 1000));
-      rootCAs.set(name, ca);
+      const whole = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
+      ca = createRootCA(name, whole(startMs - 30 * 86_400_000), days === null ? undefined : whole(startMs + days * 86_400_000));
+      rootCAs.set(key, ca);
     }
     return ca;
   };

@@ -141,7 +141,8 @@ export function networkGateways(mesh: Mesh, visible: string[]): NetworkGateway[]
     for (const svc of mesh.cluster(id).services) {
       const network = svc.labels['topology.istio.io/network'];
       const addr = mesh.externalIP(svc);
-      if (!network || !addr) continue;
+      // istiod takes the gateway's port from the Service: without 15443 it is no gateway.
+      if (!network || !addr || !svc.ports.some((p) => p.port === DEFAULT_NETWORK_GATEWAY_PORT)) continue;
       out.push({ network, cluster: id, addr, port: DEFAULT_NETWORK_GATEWAY_PORT });
     }
   }

@@ -120,10 +120,10 @@ export function envoyNode(mesh: Mesh, caller: MeshPod) {
     id: `${caller.sidecar ? 'sidecar' : 'router'}~${caller.ip}~${proxyId(caller)}~${caller.namespace}.svc.cluster.local`,
     cluster: `${caller.owner}.${caller.namespace}`,
     metadata: {
-      CLUSTER_ID: cluster.id,
+      CLUSTER_ID: mesh.istioClusterId(cluster.id),
       ISTIO_VERSION: istio.version,
       LABELS: { app: caller.app, ...(caller.version ? { version: caller.version } : {}), 'service.istio.io/canonical-name': caller.app, 'service.istio.io/canonical-revision': caller.version ?? 'latest' },
-      MESH_ID: istio.meshId,
+      MESH_ID: mesh.meshConfig(cluster.id).meshId,
       NAME: caller.name,
       NAMESPACE: caller.namespace,
       NETWORK: cluster.network,

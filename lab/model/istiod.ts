@@ -56,11 +56,14 @@ const XDS_TYPES = [
 ] as const;
 
 function syncStatus(mesh: Mesh, proxy: MeshPod, nowMs: number) {
+  // The proxy's own version is the scenario's; the layout is that of the istiod answering.
   const { version } = mesh.scenario.istio;
+  const istiodVersion = mesh.istiodVersion(proxy.cluster);
+  const states = mesh.cluster(proxy.cluster).misconfig.xds;
   const pushMs = Math.max(proxy.createdMs + 5000, nowMs - 60_000 - (hash32(proxyId(proxy)) % 600_000));
   const counter = 1 + (hash32(`${proxy.cluster}/${proxyId(proxy)}`) % 90);
   const row: Record<string, unknown> = {
-    cluster_id: proxy.cluster,
+    cluster_id: mesh.istioClusterId(proxy.cluster),
     proxy: proxyId(proxy),
     proxy_type: proxy.sidecar ? 'sidecar' : 'router',
     istio_version: version,
@@ -69,24 +72,33 @@ function syncStatus(mesh: Mesh, proxy: MeshPod, nowMs: number) {
   for (const t of XDS_TYPES) {
     // Gateways without routes of their own still get RDS; every proxy subscribes to the four core types.
     const sent = nonce(pushMs, counter, `${proxy.cluster}/${proxyId(proxy)}/${t.short}`);
-    const state = mesh.scenario.xds.find((x) => x.cluster === proxy.cluster && x.namespace === proxy.namespace && x.pod === proxy.name && x.type === t.short)?.status;
+    const state = states.get(`${proxy.namespace}/${proxy.name}/${t.short}`);
     const older = nonce(pushMs - 30_000, counter - 1, `${proxy.cluster}/${proxyId(proxy)}/${t.short}/old`);
-    const [s, a] = state === 'not-sent' ? ['', ''] : state === 'never-acked' ? [sent, ''] : state === 'stale' ? [sent, older] : [sent, sent];
+    // A NACK leaves the last accepted version acked (so before 1.23 it reads as STALE).
+    const [s, a] = state === 'not-sent' ? ['', ''] : state === 'never-acked' ? [sent, ''] : state === 'stale' || state === 'error' ? [sent, older] : [sent, sent];
     if (s) row[`${t.field}_sent`] = s;
     if (a) row[`${t.field}_acked`] = a;
-    if (s) resources[t.url] = { sent: s, ...(a ? { acked: a } : {}), sentTime: new Date(pushMs).toISOString().replace('Z', '') + '123456Z' };
+    const lastError = state === 'error' ? { lastError: nackMessage(t.url) } : {};
+    if (s) resources[t.url] = { sent: s, ...(a ? { acked: a } : {}), sentTime: new Date(pushMs).toISOString().replace('Z', '') + '123456Z', ...lastError };
   }
-  // The per-type resources map exists since Istio 1.23.
-  if (atLeast(version, '1.23')) row.resources = resources;
+  // The per-type resources map (and its lastError) exists since Istio 1.23.
+  if (atLeast(istiodVersion, '1.23')) row.resources = resources;
   return row;
+}
+
+/** Envoy's rejection text for a config it cannot accept (the NACK drill). */
+function nackMessage(typeUrl: string): string {
+  return typeUrl.endsWith('Listener')
+    ? "Error adding/updating listener(s) 0.0.0.0_9080: duplicate listener 0.0.0.0_9080 found"
+    : `Proto constraint validation failed (${typeUrl.split('.').pop()}ValidationError.Name: value length must be at least 1 characters)`;
 }
 
 function clusterz(mesh: Mesh, istiod: MeshPod) {
   const own = mesh.istiodNotReady.has(istiod.cluster) ? 'syncing' : 'synced';
   return [
-    { id: istiod.cluster, secretName: '', syncStatus: own },
+    { id: mesh.istioClusterId(istiod.cluster), secretName: '', syncStatus: own },
     ...mesh.remoteClusters(istiod.cluster).map((remote) => ({
-      id: remote,
+      id: mesh.remoteSecretId(istiod.cluster, remote),
       secretName: `istio-system/istio-remote-secret-${remote}`,
       syncStatus: mesh.remoteStatus(istiod.cluster, remote),
     })),
@@ -94,7 +106,7 @@ function clusterz(mesh: Mesh, istiod: MeshPod) {
 }
 
 function networkz(mesh: Mesh, istiod: MeshPod) {
-  const withServiceAccount = atLeast(mesh.scenario.istio.version, '1.24');
+  const withServiceAccount = atLeast(mesh.istiodVersion(istiod.cluster), '1.24');
   return networkGateways(mesh, mesh.visibleClusters(istiod.cluster)).map((g) => ({
     Network: g.network,
     Cluster: g.cluster,
@@ -252,7 +264,7 @@ export interface IstiodRequest {
 /** Answers one request to an istiod pod (15014: monitoring + debug, 8080: debug + /ready). */
 export function istiodAnswer(mesh: Mesh, istiod: MeshPod, req: IstiodRequest, nowMs: number, rootCA: RootCA): HttpAnswer {
   const pretty = req.query.has('pretty');
-  const { version } = mesh.scenario.istio;
+  const version = mesh.istiodVersion(istiod.cluster);
   if (req.path === '/ready' && req.port === 8080) {
     return mesh.podReady(istiod, nowMs) ? text(200, '') : text(503, 'not ready\n');
   }

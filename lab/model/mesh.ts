@@ -3,8 +3,9 @@
  * IPs, ages) plus the run-time state that faults change. Kubernetes objects (objects.ts), Envoy admin
  * (envoy.ts) and istiod debug (istiod.ts) are all rendered from this one model, so they stay consistent.
  */
-import type { ClusterFaults, LabFault } from '../world';
+import type { ClusterFaults, LabFault, MisconfigFault } from '../world';
 import { AddressPool, hash32, kubeSuffix, parseAge, podTemplateHash } from './determinism';
+import { applyMisconfig, type ClusterMisconfig, initialMisconfig, MISCONFIG_FAULTS } from './misconfig';
 import type { ClusterSpec, Scenario, WorkloadSpec } from './scenario';
 
 export type RemoteSyncStatus = 'synced' | 'syncing' | 'timeout' | 'closed';
@@ -78,7 +79,10 @@ export interface MeshCluster {
   nodes: MeshNode[];
   /** Deployments / StatefulSets of the cluster, istio-system ones included. */
   workloads: MeshWorkload[];
+  /** The Services the cluster has now: scenarioServices with its misconfiguration applied. */
   services: MeshService[];
+  scenarioServices: MeshService[];
+  misconfig: ClusterMisconfig;
   namespaces: Array<{ name: string; injection: boolean | null; createdMs: number }>;
   podPool: AddressPool;
 }
@@ -107,8 +111,8 @@ export interface MeshWorkload {
 
 export const ISTIO_NAMESPACE = 'istio-system';
 
-/** Faults that change Kubernetes objects (LoadBalancer status, istiod readiness, pods); see Mesh.apply. */
-const OBJECT_CHANGING_FAULTS = new Set<LabFault['type']>(['eastwest-pending', 'istiod-not-ready', 'scale-workload']);
+/** Faults that change Kubernetes objects (LoadBalancer status, istiod readiness, pods, misconfigurations); see Mesh.apply. */
+const OBJECT_CHANGING_FAULTS = new Set<LabFault['type']>(['eastwest-pending', 'istiod-not-ready', 'scale-workload', ...[...MISCONFIG_FAULTS].filter((t) => t !== 'xds')]);
 
 /** Names of the well-known Istio gateway ports (the Helm chart's), and their container ports. */
 const GATEWAY_PORTS: Record<number, { name: string; targetPort: number }> = {
@@ -184,6 +188,8 @@ export class Mesh {
       nodes,
       workloads: [],
       services: [],
+      scenarioServices: [],
+      misconfig: initialMisconfig(spec, this.scenario),
       namespaces: [],
       podPool: new AddressPool(spec.podCIDR),
     };
@@ -226,7 +232,8 @@ export class Mesh {
     // istiod
     const istiodAge = spec.istiod.age ?? '2h';
     const istiodPods = spec.istiod.pods ?? [];
-    const istiodReplicas = spec.istiod.replicas ?? Math.max(1, istiodPods.length);
+    // A remote cluster (primary-remote) runs no istiod of its own unless the scenario says so.
+    const istiodReplicas = spec.istiod.replicas ?? (spec.controlPlane ? istiodPods.length : Math.max(1, istiodPods.length));
     if (istiodReplicas > 0) {
       cluster.workloads.push(
         this.newWorkload(cluster, {
@@ -239,7 +246,7 @@ export class Mesh {
           replicas: istiodReplicas,
           age: istiodAge,
           ports: [8080, 15010, 15012, 15014, 15017],
-          image: `docker.io/istio/pilot:${this.scenario.istio.version}`,
+          image: `docker.io/istio/pilot:${spec.istiod.version ?? this.scenario.istio.version}`,
           proxy: false,
           sidecar: false,
           serviceAccount: 'istiod',
@@ -356,6 +363,8 @@ export class Mesh {
         createdMs: this.ago(s.age, '79m'),
       });
     }
+    cluster.scenarioServices = cluster.services;
+    cluster.services = effectiveServices(cluster);
     return cluster;
   }
 
@@ -473,19 +482,48 @@ export class Mesh {
     const override = this.remoteSyncOverride.get(key(clusterId, remote));
     if (override === 'closed') return 'closed';
     if (!this.clusters.has(remote) || this.faults(remote).apiDown) return 'timeout';
-    return override ?? this.cluster(clusterId).spec.remoteSecrets.find((r) => r.cluster === remote)?.status ?? 'timeout';
+    const cluster = this.cluster(clusterId);
+    return override ?? cluster.spec.remoteSecrets.find((r) => r.cluster === remote)?.status ?? (cluster.misconfig.remoteSecrets.get(remote)?.present ? 'synced' : 'timeout');
   }
 
   /** Remote clusters istiod reads (one per remote-secret data key, its own ID excluded, first secret wins). */
   remoteClusters(clusterId: string): string[] {
     const seen = new Set<string>([clusterId]);
     const out: string[] = [];
+    const { misconfig } = this.cluster(clusterId);
     for (const r of this.cluster(clusterId).spec.remoteSecrets) {
-      if (seen.has(r.cluster)) continue;
+      if (seen.has(r.cluster) || misconfig.remoteSecrets.get(r.cluster)?.present === false) continue;
       seen.add(r.cluster);
       out.push(r.cluster);
     }
+    for (const [remote, secret] of misconfig.remoteSecrets) {
+      if (!secret.present || seen.has(remote) || !this.clusters.has(remote)) continue;
+      seen.add(remote);
+      out.push(remote);
+    }
     return out;
+  }
+
+  /** The cluster ID a remote secret names (its data key): the remote's own unless misconfigured. */
+  remoteSecretId(clusterId: string, remote: string): string {
+    return this.cluster(clusterId).misconfig.remoteSecrets.get(remote)?.id ?? remote;
+  }
+
+  /** istiod's CLUSTER_ID in a cluster. */
+  istioClusterId(clusterId: string): string {
+    return this.cluster(clusterId).misconfig.clusterId ?? clusterId;
+  }
+
+  /** The Istio version of a cluster's istiod. */
+  istiodVersion(clusterId: string): string {
+    return this.cluster(clusterId).misconfig.istiodVersion ?? this.scenario.istio.version;
+  }
+
+  /** Mesh config values of a cluster (the istio ConfigMap). */
+  meshConfig(clusterId: string): { meshId: string; trustDomain: string; dnsCapture: boolean } {
+    const { misconfig } = this.cluster(clusterId);
+    const { istio } = this.scenario;
+    return { meshId: misconfig.meshId ?? istio.meshId, trustDomain: misconfig.trustDomain ?? istio.trustDomain, dnsCapture: !misconfig.dnsCaptureOff };
   }
 
   /** Clusters whose endpoints `clusterId`'s istiod has: its own plus remotes that synced. */
@@ -515,6 +553,7 @@ export class Mesh {
 
   /** Whether a fault can change its cluster's Kubernetes objects (the rest only change what servers answer). */
   changesObjects(fault: LabFault): boolean {
+    if (fault.type === 'istiod-version') return true;
     return OBJECT_CHANGING_FAULTS.has(fault.type);
   }
 
@@ -572,6 +611,34 @@ export class Mesh {
         this.setReplicas(cluster, w, fault.replicas, nowMs);
         return;
       }
+      default:
+        this.misconfigure(fault);
     }
   }
+
+  private misconfigure(fault: MisconfigFault): void {
+    const cluster = this.cluster(fault.cluster);
+    if (fault.type === 'remote-secret') this.cluster(fault.remote);
+    if (fault.type === 'xds' && !this.findPod(fault.cluster, fault.namespace, fault.pod)) throw new Error(`unknown pod ${fault.namespace}/${fault.pod} in ${fault.cluster}`);
+    if (applyMisconfig(cluster.misconfig, fault)) cluster.services = effectiveServices(cluster);
+    if (fault.type === 'istiod-version') {
+      for (const w of cluster.workloads) if (w.role === 'istiod') w.image = `docker.io/istio/pilot:${this.istiodVersion(cluster.id)}`;
+    }
+  }
+}
+
+/** A cluster's Services with its misconfiguration applied (east-west gateway removed or without 15443, Services absent or re-ported). */
+function effectiveServices(cluster: MeshCluster): MeshService[] {
+  const m = cluster.misconfig;
+  if (!m.eastwestMissing && !m.eastwestPortMissing && m.services.size === 0) return cluster.scenarioServices;
+  const out: MeshService[] = [];
+  for (const svc of cluster.scenarioServices) {
+    const override = m.services.get(`${svc.namespace}/${svc.name}`);
+    if (override?.absent || (svc.gatewayKind === 'eastwest' && m.eastwestMissing)) continue;
+    let ports = svc.ports;
+    if (svc.gatewayKind === 'eastwest' && m.eastwestPortMissing) ports = ports.filter((p) => p.port !== 15443);
+    if (override?.ports) ports = override.ports.map((port) => ({ name: `tcp-${port}`, port, targetPort: port, protocol: 'TCP' as const }));
+    out.push(ports === svc.ports ? svc : { ...svc, ports });
+  }
+  return out;
 }

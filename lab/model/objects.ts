@@ -72,82 +72,75 @@ function metaOf(cluster: MeshCluster): Meta {
 }
 
 /**
- * The objects of one type (by typeKey) in the cluster, sorted by namespace then name. Rendered per type so
- * the world can build a type on its first list rather than every object of every cluster up front.
+ * How each type is rendered and counted. Rendered per type so the world can build a type on its first
+ * list rather than every object of every cluster up front; `count` says how many objects `render` would
+ * give without rendering the large types (absent: render and count).
  */
+interface TypeRenderer {
+  render(ctx: RenderContext, meta: Meta): KubeObject[];
+  count?(cluster: MeshCluster): number;
+}
+
+const deployments = (cluster: MeshCluster) => cluster.workloads.filter((w) => w.kind === 'Deployment');
+
+const RENDERERS: Record<string, TypeRenderer> = {
+  '/namespaces': { render: renderNamespaces, count: (c) => c.namespaces.length },
+  '/nodes': { render: (ctx, meta) => ctx.cluster.nodes.map((node) => renderNode(ctx, node, meta)), count: (c) => c.nodes.length },
+  'apps/deployments': { render: (ctx, meta) => deployments(ctx.cluster).map((w) => renderDeployment(ctx, w, meta)), count: (c) => deployments(c).length },
+  'apps/replicasets': { render: (ctx, meta) => deployments(ctx.cluster).map((w) => renderReplicaSet(ctx, w, meta)), count: (c) => deployments(c).length },
+  '/pods': { render: renderPods, count: (c) => c.workloads.reduce((n, w) => n + w.pods.length, 0) },
+  '/services': { render: (ctx, meta) => ctx.cluster.services.map((svc) => renderService(ctx, svc, meta)), count: (c) => c.services.length },
+  '/endpoints': {
+    render: (ctx, meta) => ctx.cluster.services.map((svc) => renderEndpoints(ctx, svc, serviceBackends(ctx.mesh, ctx.cluster, svc, ctx.nowMs), meta)),
+    count: (c) => c.services.length,
+  },
+  'discovery.k8s.io/endpointslices': {
+    render: (ctx, meta) => ctx.cluster.services.map((svc) => renderEndpointSlice(ctx, svc, serviceBackends(ctx.mesh, ctx.cluster, svc, ctx.nowMs), meta)),
+    count: (c) => c.services.length,
+  },
+  // istio, istio-sidecar-injector, a root cert per namespace
+  '/configmaps': { render: renderConfigMaps, count: (c) => 2 + c.namespaces.length },
+  // cacerts, a remote secret per remote cluster
+  '/secrets': { render: renderSecrets },
+};
+
+/** The objects of one type (by typeKey) in the cluster, sorted by namespace then name. */
 export function renderType(ctx: RenderContext, key: string): KubeObject[] {
-  const { cluster } = ctx;
-  const meta = metaOf(cluster);
-  const out: KubeObject[] = [];
-  switch (key) {
-    case '/namespaces':
-      for (const ns of cluster.namespaces) {
-        const labels: Record<string, string> = { 'kubernetes.io/metadata.name': ns.name };
-        if (ns.injection) labels['istio-injection'] = 'enabled';
-        if (ns.name === ISTIO_NAMESPACE) labels['topology.istio.io/network'] = cluster.network;
-        out.push({ metadata: meta('Namespace', ns.name, undefined, ns.createdMs, { labels }), spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
-      }
-      break;
-    case '/nodes':
-      for (const node of cluster.nodes) out.push(renderNode(ctx, node, meta));
-      break;
-    case 'apps/deployments':
-      for (const w of cluster.workloads) if (w.kind === 'Deployment') out.push(renderDeployment(ctx, w, meta));
-      break;
-    case 'apps/replicasets':
-      for (const w of cluster.workloads) if (w.kind === 'Deployment') out.push(renderReplicaSet(ctx, w, meta));
-      break;
-    case '/pods':
-      for (const w of cluster.workloads) {
-        const template = podTemplate(ctx, w);
-        for (const pod of w.pods) out.push(renderPod(ctx, w, template, pod));
-      }
-      break;
-    case '/services':
-      for (const svc of cluster.services) out.push(renderService(ctx, svc, meta));
-      break;
-    case '/endpoints':
-      for (const svc of cluster.services) out.push(renderEndpoints(ctx, svc, serviceBackends(ctx.mesh, cluster, svc, ctx.nowMs), meta));
-      break;
-    case 'discovery.k8s.io/endpointslices':
-      for (const svc of cluster.services) out.push(renderEndpointSlice(ctx, svc, serviceBackends(ctx.mesh, cluster, svc, ctx.nowMs), meta));
-      break;
-    case '/configmaps':
-      out.push(...renderConfigMaps(ctx, meta));
-      break;
-    case '/secrets':
-      out.push(...renderSecrets(ctx, meta));
-      break;
-    default:
-      for (const [resource, group, obj] of renderIstioConfig(ctx, meta)) if (`${group}/${resource}` === key) out.push(obj);
-  }
+  const meta = metaOf(ctx.cluster);
+  const renderer = RENDERERS[key];
+  const out = renderer ? renderer.render(ctx, meta) : renderIstioConfig(ctx, meta).filter(([resource, group]) => `${group}/${resource}` === key).map(([, , obj]) => obj);
   return out.sort(byNamespaceThenName);
 }
 
 /** How many objects renderType would return, without rendering the large types. */
 export function countType(ctx: RenderContext, key: string): number {
-  const { cluster } = ctx;
-  switch (key) {
-    case '/namespaces':
-      return cluster.namespaces.length;
-    case '/nodes':
-      return cluster.nodes.length;
-    case 'apps/deployments':
-    case 'apps/replicasets':
-      return cluster.workloads.filter((w) => w.kind === 'Deployment').length;
-    case '/pods':
-      return cluster.workloads.reduce((n, w) => n + w.pods.length, 0);
-    case '/services':
-    case '/endpoints':
-    case 'discovery.k8s.io/endpointslices':
-      return cluster.services.length;
-    case '/configmaps':
-      return 2 + cluster.namespaces.length; // istio, istio-sidecar-injector, a root cert per namespace
-    case '/secrets':
-      return 1 + cluster.spec.remoteSecrets.length; // cacerts, a remote secret per remote cluster
-    default:
-      return renderType(ctx, key).length;
+  const count = RENDERERS[key]?.count;
+  return count ? count(ctx.cluster) : renderType(ctx, key).length;
+}
+
+function renderNamespaces(ctx: RenderContext, meta: Meta): KubeObject[] {
+  const { cluster, mesh } = ctx;
+  return cluster.namespaces.map((ns) => {
+    const labels: Record<string, string> = { 'kubernetes.io/metadata.name': ns.name };
+    const annotations: Record<string, string> = {};
+    if (ns.injection) labels['istio-injection'] = 'enabled';
+    if (ns.name === ISTIO_NAMESPACE) {
+      if (!cluster.misconfig.networkLabelMissing) labels['topology.istio.io/network'] = cluster.network;
+      // A remote cluster names the clusters whose istiod configures it (istioctl's remote-cluster marker).
+      if (cluster.spec.controlPlane) annotations['topology.istio.io/controlPlaneClusters'] = mesh.istioClusterId(cluster.spec.controlPlane);
+    }
+    const extra = Object.keys(annotations).length ? { labels, annotations } : { labels };
+    return { metadata: meta('Namespace', ns.name, undefined, ns.createdMs, extra), spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+  });
+}
+
+function renderPods(ctx: RenderContext): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const w of ctx.cluster.workloads) {
+    const template = podTemplate(ctx, w);
+    for (const pod of w.pods) out.push(renderPod(ctx, w, template, pod));
   }
+  return out;
 }
 
 type Meta = (kind: string, name: string, namespace: string | undefined, createdMs: number, extra?: Partial<KubeObject['metadata']>) => KubeObject['metadata'];
@@ -220,10 +213,10 @@ function proxyEnv(ctx: RenderContext, w: MeshWorkload): Array<{ name: string; va
   const env = [
     { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
     { name: 'CA_ADDR', value: 'istiod.istio-system.svc:15012' },
-    { name: 'ISTIO_META_CLUSTER_ID', value: cluster.id },
+    { name: 'ISTIO_META_CLUSTER_ID', value: mesh.istioClusterId(cluster.id) },
     { name: 'ISTIO_META_NETWORK', value: cluster.network },
-    { name: 'ISTIO_META_MESH_ID', value: mesh.scenario.istio.meshId },
-    { name: 'TRUST_DOMAIN', value: mesh.scenario.istio.trustDomain },
+    { name: 'ISTIO_META_MESH_ID', value: mesh.meshConfig(cluster.id).meshId },
+    { name: 'TRUST_DOMAIN', value: mesh.meshConfig(cluster.id).trustDomain },
     { name: 'ISTIO_META_WORKLOAD_NAME', value: w.name },
   ];
   if (w.role === 'eastwest') env.push({ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: cluster.network });
@@ -284,7 +277,7 @@ function podTemplate(ctx: RenderContext, w: MeshWorkload): PodTemplate {
         { containerPort: 15017, protocol: 'TCP' },
       ],
       env: [
-        { name: 'CLUSTER_ID', value: ctx.cluster.id },
+        { name: 'CLUSTER_ID', value: mesh.istioClusterId(ctx.cluster.id) },
         { name: 'REVISION', value: mesh.scenario.istio.revision },
         { name: 'PILOT_ENABLE_ANALYSIS', value: 'false' },
       ],
@@ -643,7 +636,7 @@ function renderEndpointSlice(ctx: RenderContext, svc: MeshService, backends: Bac
 }
 
 function meshConfigYaml(ctx: RenderContext): string {
-  const { istio } = ctx.mesh.scenario;
+  const istio = ctx.mesh.meshConfig(ctx.cluster.id);
   const dns = istio.dnsCapture ? `\n  proxyMetadata:\n    ISTIO_META_DNS_AUTO_ALLOCATE: "true"\n    ISTIO_META_DNS_CAPTURE: "true"` : '';
   return `defaultConfig:\n  discoveryAddress: istiod.istio-system.svc:15012\n  meshId: ${istio.meshId}${dns}\n  tracing:\n    zipkin:\n      address: zipkin.istio-system:9411\ndefaultProviders:\n  metrics:\n  - prometheus\nenablePrometheusMerge: true\nrootNamespace: istio-system\ntrustDomain: ${istio.trustDomain}`;
 }
@@ -663,8 +656,8 @@ function renderConfigMaps(ctx: RenderContext, meta: Meta): KubeObject[] {
       hub: 'docker.io/istio',
       tag: istio.version,
       istioNamespace: ISTIO_NAMESPACE,
-      meshID: istio.meshId,
-      multiCluster: { clusterName: cluster.id, enabled: true },
+      meshID: mesh.meshConfig(cluster.id).meshId,
+      multiCluster: { clusterName: mesh.istioClusterId(cluster.id), enabled: true },
       network: cluster.network,
       proxy: { image: 'proxyv2', clusterDomain: 'cluster.local' },
       caAddress: '',
@@ -697,7 +690,8 @@ function renderSecrets(ctx: RenderContext, meta: Meta): KubeObject[] {
       data: { 'ca-cert.pem': b64(rootCA.certPem), 'ca-key.pem': b64(rootCA.keyPem), 'cert-chain.pem': b64(rootCA.certPem), 'root-cert.pem': b64(rootCA.certPem) },
     },
   ];
-  for (const remote of cluster.spec.remoteSecrets) {
+  for (const remoteId of mesh.remoteClusters(cluster.id)) {
+    const remote = { cluster: remoteId, id: mesh.remoteSecretId(cluster.id, remoteId) };
     const target = mesh.clusters.get(remote.cluster);
     const server = target?.nodes.find((n) => n.controlPlane)?.ip ?? target?.nodes[0]?.ip ?? '127.0.0.1';
     const kubeconfig = [
@@ -724,10 +718,11 @@ function renderSecrets(ctx: RenderContext, meta: Meta): KubeObject[] {
     out.push({
       metadata: meta('Secret', `istio-remote-secret-${remote.cluster}`, ISTIO_NAMESPACE, istiodCreated + 60_000, {
         labels: { 'istio/multiCluster': 'true' },
-        annotations: { 'networking.istio.io/cluster': remote.cluster },
+        annotations: { 'networking.istio.io/cluster': remote.id },
       }),
       type: 'Opaque',
-      data: { [remote.cluster]: b64(kubeconfig) },
+      // istiod names the cluster after the data key (the ID `istioctl create-remote-secret --name` wrote).
+      data: { [remote.id]: b64(kubeconfig) },
     });
   }
   return out;
@@ -742,12 +737,25 @@ function renderIstioConfig(ctx: RenderContext, meta: Meta): Array<[string, strin
     'networking.istio.io',
     { apiVersion: 'networking.istio.io/v1', kind, metadata: { ...meta(kind, name, namespace, createdMs), generation: 1 } as KubeObject['metadata'], spec },
   ];
-  const eastwest = cluster.services.find((s) => s.gatewayKind === 'eastwest');
-  if (eastwest) {
+  // The Gateways of the east-west gateway (samples/multicluster expose-services.yaml, expose-istiod.yaml)
+  // stay when its Service is deleted: they select pods, which still run.
+  const eastwest = cluster.scenarioServices.find((s) => s.gatewayKind === 'eastwest');
+  if (eastwest && !cluster.misconfig.crossNetworkGatewayMissing) {
     out.push(
       networking('Gateway', 'gateways', 'cross-network-gateway', ISTIO_NAMESPACE, eastwest.createdMs + 30_000, {
         selector: { istio: eastwest.selector.istio },
         servers: [{ port: { number: 15443, name: 'tls', protocol: 'TLS' }, tls: { mode: 'AUTO_PASSTHROUGH' }, hosts: ['*.local'] }],
+      }),
+    );
+  }
+  if (eastwest && cluster.spec.exposeIstiod) {
+    out.push(
+      networking('Gateway', 'gateways', 'istiod-gateway', ISTIO_NAMESPACE, eastwest.createdMs + 30_000, {
+        selector: { istio: eastwest.selector.istio },
+        servers: [
+          { port: { name: 'tls-istiod', number: 15012, protocol: 'tls' }, tls: { mode: 'PASSTHROUGH' }, hosts: ['*'] },
+          { port: { name: 'tls-istiodwebhook', number: 15017, protocol: 'tls' }, tls: { mode: 'PASSTHROUGH' }, hosts: ['*'] },
+        ],
       }),
     );
   }
@@ -759,11 +767,15 @@ function renderIstioConfig(ctx: RenderContext, meta: Meta): Array<[string, strin
   ]);
   // Routing for every service that has several versions somewhere in the mesh: a DestinationRule with
   // subsets per version and a VirtualService (the bookinfo samples' pattern).
+  // A failover drill adds locality load balancing without outlier detection (which failover needs).
   for (const svc of cluster.services) {
     const versions = ctx.mesh.appVersions(svc.namespace, svc.name);
-    if (versions.length < 2) continue;
+    const failover = cluster.misconfig.failoverWithoutOutlier.has(`${svc.namespace}/${svc.name}`);
+    if (versions.length < 2 && !failover) continue;
     const host = serviceHostname(svc.name, svc.namespace);
-    out.push(networking('DestinationRule', 'destinationrules', svc.name, svc.namespace, svc.createdMs + 60_000, { host, subsets: versions.map((v) => ({ name: v, labels: { version: v } })) }));
+    const trafficPolicy = failover ? { trafficPolicy: { loadBalancer: { simple: 'ROUND_ROBIN', localityLbSetting: { enabled: true } } } } : {};
+    out.push(networking('DestinationRule', 'destinationrules', svc.name, svc.namespace, svc.createdMs + 60_000, { host, ...trafficPolicy, subsets: versions.map((v) => ({ name: v, labels: { version: v } })) }));
+    if (versions.length < 2) continue;
     out.push(networking('VirtualService', 'virtualservices', svc.name, svc.namespace, svc.createdMs + 60_000, { hosts: [svc.name], http: [{ route: versions.map((v, i) => ({ destination: { host: svc.name, subset: v }, weight: i === versions.length - 1 ? 100 - Math.floor(100 / versions.length) * (versions.length - 1) : Math.floor(100 / versions.length) })) }] }));
   }
   out.push(

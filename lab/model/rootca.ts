@@ -52,13 +52,12 @@ export interface RootCA {
   keyPem: string;
 }
 
-/** A self-signed root "O=Istio, CN=Root CA" valid for ten years from `notBefore`, as istio's cert Makefile makes. */
-export function createRootCA(name: string, notBefore: Date): RootCA {
+/** A self-signed root "O=Istio, CN=Root CA" valid for ten years from `notBefore` (or until `notAfter`), as istio's cert Makefile makes. */
+export function createRootCA(name: string, notBefore: Date, notAfter = new Date(notBefore.getTime() + 10 * 365 * 86_400_000)): RootCA {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
   const subject = sequence(set(sequence(oid('2.5.4.10'), utf8('Istio'))), set(sequence(oid('2.5.4.3'), utf8('Root CA'))));
-  const notAfter = new Date(notBefore.getTime() + 10 * 365 * 86_400_000);
   // The subject key identifier is the SHA-1 of the public key bits (RFC 5280 method 1); the last 65 bytes
   // of a P-256 SPKI are the uncompressed point.
   const keyId = createHash('sha1').update(spki.subarray(spki.length - 65)).digest();

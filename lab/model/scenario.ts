@@ -74,11 +74,28 @@ const ClusterSpec = z.object({
       clusterIP: ipv4.optional(),
       age: age.optional(),
       serviceAge: age.optional(),
+      /** This istiod's Istio version (default istio.version), e.g. mid-upgrade clusters. */
+      version: z.string().regex(/^\d+\.\d+\.\d+$/).optional(),
+      /** istiod's CLUSTER_ID when it is not the cluster's id (a misconfiguration drill). */
+      clusterId: name.optional(),
     })
     .default({}),
   gateways: z.array(GatewaySpec).default([]),
   /** Remote secrets this cluster's istiod reads: one Secret istio-remote-secret-<cluster> each. */
-  remoteSecrets: z.array(z.object({ cluster: name, status: RemoteSync.default('synced') })).default([]),
+  /** `id`: the cluster ID the secret names (default the cluster's; e.g. `Kubernetes` for a wrong secret). */
+  remoteSecrets: z.array(z.object({ cluster: name, status: RemoteSync.default('synced'), id: z.string().optional() })).default([]),
+  /** Mesh config of this cluster when it differs from istio: (drills for mismatches). */
+  meshId: z.string().optional(),
+  trustDomain: z.string().optional(),
+  dnsCapture: z.boolean().optional(),
+  /** istio-system carries topology.istio.io/network (false: the label is missing). */
+  networkLabel: z.boolean().default(true),
+  /** The cross-network Gateway (expose-services.yaml) on the east-west gateway. */
+  crossNetworkGateway: z.boolean().default(true),
+  /** The istiod Gateway (expose-istiod.yaml, ports 15012/15017) for remote clusters. */
+  exposeIstiod: z.boolean().default(false),
+  /** A remote cluster (primary-remote): configured by this cluster's istiod, no istiod of its own. */
+  controlPlane: name.optional(),
   /** Root CA identity when istio.sharedRootCA is false (clusters naming the same CA share it). */
   rootCA: z.string().optional(),
 });
@@ -142,10 +159,14 @@ const XdsStateSpec = z.object({
   namespace: name,
   pod: name,
   type: z.enum(['cds', 'lds', 'rds', 'eds']),
-  status: z.enum(['stale', 'never-acked', 'not-sent']),
+  status: z.enum(['stale', 'never-acked', 'not-sent', 'error']),
 });
 
-const LabFaultSpec = z.discriminatedUnion('type', [
+/** The xDS states a proxy can be put in (error: a NACK, 1.23+ istiods report it). */
+const XdsStatus = z.enum(['synced', 'stale', 'never-acked', 'not-sent', 'error']);
+
+/** A LabFault (lab/world.ts) as the scenario's faults: and POST /faults accept it. */
+export const LabFaultSpec = z.discriminatedUnion('type', [
   z.object({ type: z.literal('api-down'), cluster: z.string(), down: z.boolean() }),
   z.object({ type: z.literal('api-latency'), cluster: z.string(), ms: z.number().min(0) }),
   z.object({
@@ -164,6 +185,22 @@ const LabFaultSpec = z.discriminatedUnion('type', [
   z.object({ type: z.literal('istiod-not-ready'), cluster: z.string(), on: z.boolean() }),
   z.object({ type: z.literal('istiod-malformed'), cluster: z.string(), on: z.boolean() }),
   z.object({ type: z.literal('scale-workload'), cluster: z.string(), namespace: z.string(), workload: z.string(), replicas: z.number().int().min(0) }),
+  z.object({ type: z.literal('root-ca'), cluster: z.string(), ca: z.string().nullable() }),
+  z.object({ type: z.literal('root-expiry'), cluster: z.string(), days: z.number().nullable() }),
+  z.object({ type: z.literal('network-label-missing'), cluster: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('eastwest-missing'), cluster: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('eastwest-port-missing'), cluster: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('cross-network-gateway-missing'), cluster: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('remote-secret'), cluster: z.string(), remote: z.string(), present: z.boolean(), id: z.string().optional() }),
+  z.object({ type: z.literal('cluster-id'), cluster: z.string(), id: z.string().nullable() }),
+  z.object({ type: z.literal('trust-domain'), cluster: z.string(), trustDomain: z.string().nullable() }),
+  z.object({ type: z.literal('mesh-id'), cluster: z.string(), meshId: z.string().nullable() }),
+  z.object({ type: z.literal('dns-capture-off'), cluster: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('istiod-version'), cluster: z.string(), version: z.string().regex(/^\d+\.\d+\.\d+$/).nullable() }),
+  z.object({ type: z.literal('service-ports'), cluster: z.string(), namespace: z.string(), name: z.string(), ports: z.array(z.number().int()).nullable() }),
+  z.object({ type: z.literal('service-absent'), cluster: z.string(), namespace: z.string(), name: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('failover-without-outlier'), cluster: z.string(), namespace: z.string(), service: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('xds'), cluster: z.string(), namespace: z.string(), pod: z.string(), xdsType: z.enum(['cds', 'lds', 'rds', 'eds']), status: XdsStatus }),
 ]);
 
 export const ScenarioSchema = z
