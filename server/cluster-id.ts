@@ -1,9 +1,9 @@
 import 'server-only';
-import type { V1ConfigMap, V1Pod } from '@kubernetes/client-node';
 import type { Deadline } from './k8s/deadline';
 import { listJson } from './k8s/list-json';
 import { clusterIdFromIstiods, ISTIO_NAMESPACE, meshFacts } from './k8s/convert';
 import type { ClusterHandle } from './k8s/registry';
+import { ConfigMapShape, PodShape } from './k8s/shapes';
 
 /**
  * Context name → Istio cluster ID ("cluster1-admin@cluster1" → "cluster1"). Learnt from istiod's
@@ -22,10 +22,10 @@ export function knownClusterId(cluster: ClusterHandle): string | null {
 export async function resolveClusterId(cluster: ClusterHandle, deadline: Deadline): Promise<string | null> {
   const known = knownClusterId(cluster);
   if (known) return known;
-  const pods = await listJson<V1Pod>(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/pods`, deadline, { labelSelector: 'app=istiod' });
+  const pods = await listJson(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' });
   let id = clusterIdFromIstiods(pods.items);
   if (!id) {
-    const cms = await listJson<V1ConfigMap>(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/configmaps`, deadline);
+    const cms = await listJson(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/configmaps`, deadline, ConfigMapShape);
     id = meshFacts(cms.items).clusterId;
   }
   if (id) rememberClusterId(cluster, id);

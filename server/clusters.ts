@@ -2,14 +2,16 @@ import 'server-only';
 import type { ClusterInfo, ClustersResponse } from '@/lib/types/api';
 import { knownClusterId, resolveClusterId } from './cluster-id';
 import { fanOut } from './fanout';
-import { apiCall, type Deadline } from './k8s/deadline';
+import type { Deadline } from './k8s/deadline';
+import { readJson } from './k8s/list-json';
 import type { ClusterHandle, Registry } from './k8s/registry';
+import { VersionShape } from './k8s/shapes';
 import { sourceReader } from './sources';
 
 async function readClusterInfo(cluster: ClusterHandle, deadline: Deadline): Promise<ClusterInfo> {
   const reader = sourceReader(cluster);
   const [version, clusterId] = await Promise.all([
-    reader.kube('version', apiCall(deadline, (o) => cluster.version.getCode(o))),
+    reader.kube('version', readJson(cluster, '/version', deadline, VersionShape)),
     // /version answers without credentials; the cluster-ID read also proves the credentials work.
     reader.kube('istiod pods', resolveClusterId(cluster, deadline)),
   ]);

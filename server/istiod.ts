@@ -3,12 +3,12 @@ import { parseClusterz } from '@/lib/istio/clusterz';
 import { parseNetworkz, type NetworkGateway } from '@/lib/istio/networkz';
 import { parseSyncz } from '@/lib/istio/syncz';
 import type { IstiodReplica, ProxyStatusRow, RemoteClusterRow } from '@/lib/types/api';
-import type { V1Pod } from '@kubernetes/client-node';
 import type { Deadline } from './k8s/deadline';
 import { ISTIO_NAMESPACE, istiodReplica, runningIstiods } from './k8s/convert';
 import { listJson } from './k8s/list-json';
 import { podGet, type IstiodPath } from './k8s/portforward';
 import type { ClusterHandle } from './k8s/registry';
+import { PodShape } from './k8s/shapes';
 import type { SourceReader } from './sources';
 
 export type IstiodTarget = IstiodReplica & { port: number };
@@ -62,7 +62,7 @@ export async function readIstiods(cluster: ClusterHandle, istiods: IstiodTarget[
  * IPs, a NodePort gateway's node address and node port).
  */
 export async function readNetworkGateways(cluster: ClusterHandle, deadline: Deadline): Promise<NetworkGateway[]> {
-  const pods = await listJson<V1Pod>(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/pods`, deadline, { labelSelector: 'app=istiod' });
+  const pods = await listJson(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' });
   const [istiod] = istiodsToAsk(runningIstiods(pods.items).map(istiodReplica));
   if (!istiod) return [];
   return parseNetworkz(await fetchIstiod(cluster, istiod, '/debug/networkz', deadline), istiod.pod);

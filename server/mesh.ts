@@ -5,9 +5,9 @@ import type { ClusterMesh, MeshResponse } from '@/lib/types/api';
 import { BadRequest } from './http';
 import { knownClusterId, rememberClusterId } from './cluster-id';
 import { fanOut } from './fanout';
-import type { V1ConfigMap, V1Pod, V1Service } from '@kubernetes/client-node';
-import { apiCall, optionalSourceDeadline, type Deadline } from './k8s/deadline';
-import { listJson } from './k8s/list-json';
+import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
+import { listJson, readJson } from './k8s/list-json';
+import { ConfigMapShape, NamespaceShape, PodShape, ServiceShape } from './k8s/shapes';
 import {
   clusterIdFromIstiods,
   clusterNetwork,
@@ -47,12 +47,12 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
   const ns = ISTIO_NAMESPACE;
   const speculative = speculativeIstiodRead(cluster, deadline);
   const [pods, services, labelledServices, configMaps, namespace] = await Promise.all([
-    reader.kube(`istiod pods in ${ns}`, listJson<V1Pod>(cluster, `/api/v1/namespaces/${ns}/pods`, deadline, { labelSelector: 'app=istiod' })),
-    reader.kube(`services in ${ns}`, listJson<V1Service>(cluster, `/api/v1/namespaces/${ns}/services`, deadline)),
+    reader.kube(`istiod pods in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' })),
+    reader.kube(`services in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/services`, deadline, ServiceShape)),
     // Gateways installed elsewhere (helm install … -n istio-ingress) carry an `istio` label.
-    reader.kube('istio-labelled services', listJson<V1Service>(cluster, '/api/v1/services', deadline, { labelSelector: 'istio' })),
-    reader.kube(`configmaps in ${ns}`, listJson<V1ConfigMap>(cluster, `/api/v1/namespaces/${ns}/configmaps`, deadline)),
-    reader.kube(`namespace ${ns}`, apiCall(deadline, (o) => cluster.core.readNamespace({ name: ns }, o))),
+    reader.kube('istio-labelled services', listJson(cluster, '/api/v1/services', deadline, ServiceShape, { labelSelector: 'istio' })),
+    reader.kube(`configmaps in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/configmaps`, deadline, ConfigMapShape)),
+    reader.kube(`namespace ${ns}`, readJson(cluster, `/api/v1/namespaces/${ns}`, deadline, NamespaceShape)),
   ]);
   const istiodPods = runningIstiods(pods?.items ?? []);
   const istiods = istiodPods.map(istiodReplica);

@@ -3,11 +3,11 @@ import type { ClusterSnapshot } from '@/lib/mesh/snapshot';
 import type { SourceError } from '@/lib/types/api';
 import { knownClusterId, rememberClusterId } from './cluster-id';
 import { fanOut } from './fanout';
-import type { V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { Deadline } from './k8s/deadline';
 import { listJson } from './k8s/list-json';
 import { clusterIdFromIstiods, clusterNetwork, gatewayServices, ISTIO_NAMESPACE, podSnapshot, serviceSnapshot } from './k8s/convert';
 import type { ClusterHandle, Registry } from './k8s/registry';
+import { NamespaceShape, PodShape, ServiceShape } from './k8s/shapes';
 import { sourceReader } from './sources';
 
 /**
@@ -17,9 +17,9 @@ import { sourceReader } from './sources';
 export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Deadline): Promise<ClusterSnapshot> {
   const reader = sourceReader(cluster);
   const [namespaces, services, pods] = await Promise.all([
-    reader.kube('namespaces', listJson<V1Namespace>(cluster, '/api/v1/namespaces', deadline)),
-    reader.kube('services', listJson<V1Service>(cluster, '/api/v1/services', deadline)),
-    reader.kube('pods', listJson<V1Pod>(cluster, '/api/v1/pods', deadline)),
+    reader.kube('namespaces', listJson(cluster, '/api/v1/namespaces', deadline, NamespaceShape)),
+    reader.kube('services', listJson(cluster, '/api/v1/services', deadline, ServiceShape)),
+    reader.kube('pods', listJson(cluster, '/api/v1/pods', deadline, PodShape)),
   ]);
   const gateways = gatewayServices(services?.items ?? []);
   const istioNamespace = namespaces?.items.find((n) => n.metadata?.name === ISTIO_NAMESPACE);

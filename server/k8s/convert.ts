@@ -1,6 +1,5 @@
 import 'server-only';
 import { X509Certificate } from 'node:crypto';
-import type { V1ConfigMap, V1Pod, V1Service } from '@kubernetes/client-node';
 import YAML from 'yaml';
 import { compareStrings } from '@/lib/format/compare';
 import { NETWORK_LABEL, toGatewayService, type ServiceJson } from '@/lib/format/kube';
@@ -8,6 +7,7 @@ import { istioVersionFromImage } from '@/lib/istio/version';
 import type { PodSnapshot, ServiceSnapshot } from '@/lib/mesh/snapshot';
 import type { GatewayService, IstiodReplica } from '@/lib/types/api';
 import { istiodMonitoringPort } from './portforward';
+import type { KubeConfigMap as V1ConfigMap, KubePod as V1Pod, KubeService as V1Service } from './shapes';
 
 /** client-node model objects reduced to what the dashboard reads (plain JSON, no Dates). */
 

@@ -11,6 +11,16 @@ function fetchError(code: string) {
 }
 
 describe('toSourceError', () => {
+  it('maps a redirect to bad-response saying it is not followed', () => {
+    const e = toSourceError(new UpstreamStatusError(302), ctx);
+    expect(e).toMatchObject({ kind: 'bad-response', message: 'cluster2: pods answered a redirect (HTTP 302), which is never followed', status: 302 });
+  });
+
+  it("maps llhttp's parse errors to bad-response", () => {
+    const err = Object.assign(new Error('Parse Error: Header overflow'), { code: 'HPE_HEADER_OVERFLOW' });
+    expect(toSourceError(err, ctx)).toMatchObject({ kind: 'bad-response', message: 'cluster2: pods did not answer valid HTTP (HPE_HEADER_OVERFLOW)' });
+  });
+
   it('maps refused connections to unreachable with our own words', () => {
     const e = toSourceError(fetchError('ECONNREFUSED'), ctx);
     expect(e).toEqual({ kind: 'unreachable', message: 'cluster2: API server https://127.0.0.1:41234 refused the connection', source: 'pods' });

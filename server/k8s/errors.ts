@@ -143,10 +143,14 @@ export function toSourceError(err: unknown, ctx: ErrorContext): SourceError {
           ? `forbidden: reading ${ctx.source} was denied (403)`
           : http.status === 404
             ? `${ctx.source} not found (404)`
-            : `${ctx.source} answered HTTP ${http.status}`;
+            : http.status >= 300 && http.status < 400
+              ? `${ctx.source} answered a redirect (HTTP ${http.status}), which is never followed`
+              : `${ctx.source} answered HTTP ${http.status}`;
     return make(kind, detail ? (http.status === 403 ? `forbidden: ${detail}` : detail) : fallback, http.status);
   }
   const code = errorCode(err);
+  // llhttp's parse errors: headers too large, invalid chunk framing, a body longer than announced...
+  if (code?.startsWith('HPE_')) return make('bad-response', `${ctx.source} did not answer valid HTTP (${code})`);
   if (code && UNREACHABLE_CODES[code]) return make('unreachable', `${where} ${UNREACHABLE_CODES[code]}`);
   if (code && (TLS_CODES[code] || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.includes('CERT'))) {
     return make('tls', `${where} ${TLS_CODES[code] ?? `failed certificate verification (${code})`}`);

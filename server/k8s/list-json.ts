@@ -1,54 +1,70 @@
 import 'server-only';
 import http from 'node:http';
 import https from 'node:https';
+import type { z } from 'zod';
 import type { Deadline } from './deadline';
 import { withDeadline } from './deadline';
 import { keepAliveAgent } from './agents';
+import { readCappedBody } from './capped-body';
 import { UpstreamStatusError } from './errors';
 import type { ClusterHandle } from './registry';
+import { listShape, shaped } from './shapes';
 
-/** The fields of a Kubernetes List we read; items keep the API's JSON field names (client-node's model names match them). */
+/** A Kubernetes List as we keep it: items of the shape asked for (shapes.ts) and the paging fields. */
 export interface KubeList<T> {
   items: T[];
   metadata?: { resourceVersion?: string; continue?: string };
 }
 
+/** One page of a list: 5,000 pods of a real cluster are ~25 MB; a page past this is not an answer we can use. */
+export const LIST_PAGE_MAX_BYTES = 64 * 1024 * 1024;
+/** A single object (/version, a namespace). */
+export const OBJECT_MAX_BYTES = 1024 * 1024;
+
 /**
- * GET a cluster-wide list and parse it with JSON.parse.
+ * GET a cluster-wide list and parse it with JSON.parse, each item checked against its shape.
  * Why not the generated client: client-node's ObjectSerializer walks every field of every item against
  * its model tables, several times slower than parsing and the largest CPU cost of a cold topology
  * (20 clusters: ~60% of the time; 50,000 pods: tens of seconds). Authentication still comes from the
  * cluster's own KubeConfig (client certificates, tokens, exec plugins), TLS from its CA, the request
  * runs under the cluster's deadline, and large lists are read in pages as kubectl does.
  */
-export async function listJson<T>(
+export async function listJson<T extends z.ZodType>(
   cluster: ClusterHandle,
   apiPath: string,
   deadline: Deadline,
+  item: T,
   { labelSelector, pageSize = 5000 }: { labelSelector?: string; pageSize?: number } = {},
-): Promise<KubeList<T>> {
-  const items: T[] = [];
+): Promise<KubeList<z.output<T>>> {
+  const shape = listShape(item);
+  const items: z.output<T>[] = [];
   let token: string | undefined;
-  let metadata: KubeList<T>['metadata'];
+  let metadata: KubeList<z.output<T>>['metadata'];
   do {
     const query = new URLSearchParams({ limit: String(pageSize) });
     if (labelSelector) query.set('labelSelector', labelSelector);
     if (token) query.set('continue', token);
-    const page = await getJson<KubeList<T>>(cluster, `${apiPath}?${query}`, deadline);
-    for (const item of page.items ?? []) items.push(item);
+    const page = await readJson(cluster, `${apiPath}?${query}`, deadline, shape, LIST_PAGE_MAX_BYTES);
+    for (const it of page.items ?? []) items.push(it);
     metadata = page.metadata;
     token = page.metadata?.continue || undefined;
   } while (token);
   return { items, metadata };
 }
 
-function getJson<T>(cluster: ClusterHandle, pathAndQuery: string, deadline: Deadline): Promise<T> {
+/**
+ * GET one API path as JSON of the given shape. The body is capped at maxBytes, redirects are never
+ * followed (a 3xx is an error: following one would send the cluster's credentials elsewhere), and a body
+ * that is not JSON of the shape is a BadResponseError naming the field.
+ */
+export function readJson<T extends z.ZodType>(cluster: ClusterHandle, pathAndQuery: string, deadline: Deadline, shape: T, maxBytes = OBJECT_MAX_BYTES): Promise<z.output<T>> {
+  const what = `GET ${pathAndQuery.split('?')[0]}`;
   return withDeadline(deadline, async (signal) => {
     const options: https.RequestOptions = {};
     await cluster.kc.applyToHTTPSOptions(options);
-    const url = new URL(cluster.server.replace(/\/+$/, '') + pathAndQuery);
+    const url = apiUrl(cluster, pathAndQuery);
     const transport = url.protocol === 'http:' ? http : https;
-    const body = await new Promise<string>((resolve, reject) => {
+    const body = await new Promise<Buffer>((resolve, reject) => {
       const req = transport.request(
         url,
         {
@@ -59,20 +75,25 @@ function getJson<T>(cluster: ClusterHandle, pathAndQuery: string, deadline: Dead
           signal,
         },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) resolve(text);
-            else reject(new UpstreamStatusError(status, text));
-          });
+          const status = res.statusCode ?? 0;
+          readCappedBody(res, what, status >= 200 && status < 300 ? maxBytes : OBJECT_MAX_BYTES).then((bytes) => {
+            if (status >= 200 && status < 300) resolve(bytes);
+            else reject(new UpstreamStatusError(status, bytes.toString('utf8', 0, 64 * 1024)));
+          }, reject);
         },
       );
       req.on('error', reject);
       req.end();
     });
-    return JSON.parse(body) as T;
+    return shaped(shape, JSON.parse(body.toString('utf8')), what);
   });
+}
+
+/** The request URL: the kubeconfig's server (with any user:password, which Node sends as Basic auth) and the API path. */
+function apiUrl(cluster: ClusterHandle, pathAndQuery: string): URL {
+  const server = new URL(cluster.kc.getCurrentCluster()!.server);
+  const url = new URL(server.origin + server.pathname.replace(/\/+$/, '') + pathAndQuery);
+  url.username = server.username;
+  url.password = server.password;
+  return url;
 }

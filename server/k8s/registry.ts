@@ -1,6 +1,6 @@
 import 'server-only';
 import fs from 'node:fs';
-import { AppsV1Api, CoreV1Api, KubeConfig, VersionApi, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { loadConfig, type Env, type ServerConfig } from '../config';
 import { ClusterState } from './cluster-state';
 
@@ -8,14 +8,15 @@ import { ClusterState } from './cluster-state';
 export interface ClusterHandle {
   /** Context name: the cluster's key in URLs and responses. */
   name: string;
-  /** API server URL. */
+  /** API server URL as shown: origin and path only (a kubeconfig may put user:password or a token query in it). */
   server: string;
   /** Changes whenever the kubeconfig entry changes, so caches never mix two configurations. */
   generation: number;
+  /**
+   * Credentials and TLS for this cluster. Reads go through list-json.ts (byte caps, no redirects), not
+   * client-node's generated clients, which follow redirects with the credentials attached.
+   */
   kc: KubeConfig;
-  core: CoreV1Api;
-  apps: AppsV1Api;
-  version: VersionApi;
   /** What the process keeps for this cluster (caches, forwards, watches); closed when the handle is dropped. */
   state: ClusterState;
 }
@@ -89,6 +90,7 @@ function buildHandle(merged: Merged, contextName: string, previous: ClusterHandl
   const user = merged.users.get(context.user);
   if (!user) throw new RegistryError(`context "${contextName}" refers to user "${context.user}", which the kubeconfig does not define`);
   if (!cluster.server) throw new RegistryError(`cluster "${cluster.name}" (context "${contextName}") has no server URL`);
+  if (!URL.canParse(cluster.server)) throw new RegistryError(`cluster "${cluster.name}" (context "${contextName}") has an invalid server URL`);
 
   // One KubeConfig per cluster holding only its own context: clients read the current context on every
   // request, so a shared config with setCurrentContext would send one cluster's credentials to another.
@@ -99,16 +101,23 @@ function buildHandle(merged: Merged, contextName: string, previous: ClusterHandl
   if (previous && previous.generation === generation) return previous;
   const handle: HandleWithFingerprint = {
     name: contextName,
-    server: cluster.server,
+    server: displayServer(cluster.server),
     generation,
     kc,
-    core: kc.makeApiClient(CoreV1Api),
-    apps: kc.makeApiClient(AppsV1Api),
-    version: kc.makeApiClient(VersionApi),
     state: new ClusterState(),
     fingerprint,
   };
   return handle;
+}
+
+/** A server URL without what must not be shown: user info, query and fragment. */
+export function displayServer(server: string): string {
+  try {
+    const url = new URL(server);
+    return url.origin + url.pathname.replace(/\/+$/, '');
+  } catch {
+    return '(an invalid server URL)';
+  }
 }
 
 interface HandleWithFingerprint extends ClusterHandle {
