@@ -13,6 +13,8 @@ export type { RequestLogEntry } from './kube/apiserver';
 export interface LabOptions {
   /** Scenario file; default lab/scenarios/seed.yaml. Ignored when `scale` or `world` is given. */
   scenarioPath?: string;
+  /** The version knob: run the scenario's mesh as this Istio release (e.g. 1.26.3) instead of its own. */
+  istioVersion?: string;
   /** A generated scenario for benchmarks. */
   scale?: { clusters: number; namespaces: number; pods: number };
   /** Where to write the kubeconfig (mode 0600); not written when absent. */
@@ -45,7 +47,7 @@ async function buildWorld(options: LabOptions): Promise<World> {
   if (options.world) return options.world;
   const model = await import('./model');
   const scenario = options.scale ? model.scaleScenario(options.scale) : model.loadScenario(options.scenarioPath ?? defaultScenarioPath);
-  return model.createWorld(scenario);
+  return model.createWorld(options.istioVersion ? model.withIstioVersion(scenario, options.istioVersion) : scenario);
 }
 
 export async function startLab(options: LabOptions = {}): Promise<Lab> {

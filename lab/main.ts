@@ -1,6 +1,7 @@
 /**
  * `npm run lab -- --scenario lab/scenarios/seed.yaml --kubeconfig-out .lab/kubeconfig`
  * Options: --scale clusters=N,namespaces=M,pods=P  --control-port N  --latency MS
+ *          --istio-version 1.26.3: the scenario's mesh as that Istio release (istiod and proxy shapes)
  *          --stop-with-stdin: stop when standard input closes (a launcher that dies, even by SIGKILL,
  *          then never leaves the lab behind)
  */
@@ -9,7 +10,7 @@ import { startLab, type LabOptions } from './index';
 function usage(message: string): never {
   console.error(`lab: ${message}`);
   console.error(
-    'usage: npm run lab -- [--scenario <file> | --scale clusters=N,namespaces=M,pods=P] [--kubeconfig-out <path>] [--control-port <n>] [--latency <ms>]',
+    'usage: npm run lab -- [--scenario <file> | --scale clusters=N,namespaces=M,pods=P] [--istio-version <x.y.z>] [--kubeconfig-out <path>] [--control-port <n>] [--latency <ms>]',
   );
   process.exit(2);
 }
@@ -37,6 +38,9 @@ function parseArgs(argv: string[]): LabOptions {
     switch (flag) {
       case '--scenario':
         options.scenarioPath = value;
+        break;
+      case '--istio-version':
+        options.istioVersion = value;
         break;
       case '--scale':
         options.scale = parseScale(value);

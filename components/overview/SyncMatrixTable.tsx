@@ -37,7 +37,9 @@ export function SyncMatrixTable({ matrix }: { matrix: SyncMatrix }) {
                 const tone = remoteSyncTone(cell.state);
                 const tipId = `${idPrefix}-sync-${rowIndex}-${colIndex}`;
                 const detail =
-                  cell.rows.length === 0
+                  cell.state === 'local'
+                    ? `${col} is this istiod's own cluster (istiod before 1.22 does not list it in clusterz).`
+                    : cell.rows.length === 0
                     ? `${row.clusterId ?? row.cluster}'s istiod does not read ${col}: no remote secret for it.`
                     : cell.rows.map((r) => `${r.istiod}: ${r.status}${r.secret ? `, secret ${r.secret}` : ' (own cluster)'}`).join('\n');
                 return (

@@ -34,6 +34,9 @@ export interface NetworkGateway {
   cluster: string;
   addr: string;
   port: number;
+  /** Non-zero when the gateway takes HBONE (ambient east-west gateways, 15008). */
+  hbonePort: number;
+  serviceAccount?: { namespace: string; name: string };
 }
 
 /** A host of an Envoy cluster, as the proxy receives it from EDS. */
@@ -60,6 +63,8 @@ export interface OutboundCluster {
 }
 
 const DEFAULT_NETWORK_GATEWAY_PORT = 15443;
+/** features.PersistentSessionLabel: services whose draining endpoints istiod still sends. */
+export const PERSISTENT_SESSION_LABEL = 'istio.io/persistent-session';
 
 /** What istiod has computed for the mesh's current state; any change (generation) or a pod finishing start-up drops it. */
 interface EndpointCache {
@@ -143,7 +148,7 @@ export function networkGateways(mesh: Mesh, visible: string[]): NetworkGateway[]
       const addr = mesh.externalIP(svc);
       // istiod takes the gateway's port from the Service: without 15443 it is no gateway.
       if (!network || !addr || !svc.ports.some((p) => p.port === DEFAULT_NETWORK_GATEWAY_PORT)) continue;
-      out.push({ network, cluster: id, addr, port: DEFAULT_NETWORK_GATEWAY_PORT });
+      out.push({ network, cluster: id, addr, port: DEFAULT_NETWORK_GATEWAY_PORT, hbonePort: 0 });
     }
   }
   return out;
@@ -165,6 +170,21 @@ export function visibleServices(mesh: Mesh, visible: string[]): Map<string, Mesh
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * Every endpoint weight is multiplied by the least common multiple of the gateway counts per network
+ * and per network + cluster (pilot/pkg/model/network.go NetworkGateways.update), so an endpoint's
+ * weight splits into whole shares over whichever gateway list serves it.
+ */
+export function weightScaleFactor(gateways: NetworkGateway[]): number {
+  const counts = new Map<string, number>();
+  for (const g of gateways) {
+    for (const k of [`n/${g.network}`, `nc/${g.network}/${g.cluster}`]) counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  let lcm = 1;
+  for (const n of counts.values()) lcm = (lcm * n) / gcd(lcm, n);
+  return lcm;
 }
 
 /** The services a proxy is configured for: the scenario's calls for its app, else every mesh service. */
@@ -214,12 +234,7 @@ function computeOutboundClusters(mesh: Mesh, callerCluster: string, visible: str
     }
     return found;
   };
-  // Weights are scaled by the LCM of gateway counts so every gateway share stays an integer.
-  let scale = 1;
-  for (const network of new Set(gateways.map((g) => g.network))) {
-    const n = gateways.filter((g) => g.network === network).length;
-    scale = (scale * n) / gcd(scale, n);
-  }
+  const scale = weightScaleFactor(gateways);
   const out: OutboundCluster[] = [];
   for (const [hostname, services] of visibleServices(mesh, visible)) {
     if (called && !called.has(hostname)) continue;
@@ -231,11 +246,14 @@ function computeOutboundClusters(mesh: Mesh, callerCluster: string, visible: str
       for (const svc of services) {
         const svcPort = svc.ports.find((p) => p.port === port);
         if (!svcPort) continue;
+        const persistentSession = Boolean(svc.labels[PERSISTENT_SESSION_LABEL]);
         // A service's endpoints all share its cluster and network, so its gateways too.
         const network = mesh.cluster(svc.cluster).network;
         const gws = network === callerNetwork ? [] : gatewaysOf(network, svc.cluster);
         for (const ep of serviceEndpoints(mesh, svc, svcPort, nowMs)) {
           if (!ep.ready) continue;
+          // Draining endpoints only reach persistent-session services (endpoint_builder.go); else dropped.
+          if (ep.draining && !persistentSession) continue;
           if (gws.length === 0) {
             if (ownNetworkOnly && ep.network !== callerNetwork) continue;
             direct.push({ address: ep.ip, port: ep.port, weight: 1, locality: ep.locality, health: ep.draining ? 'DRAINING' : 'HEALTHY', ejected: ep.ejected, endpoint: ep });

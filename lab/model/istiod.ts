@@ -8,6 +8,7 @@ import { networkGateways, proxyId, serviceEndpoints, visibleServices } from './e
 import type { Mesh, MeshPod } from './mesh';
 import { timestamp } from './objects';
 import type { RootCA } from './rootca';
+import { istioAtLeast } from './scenario';
 
 export interface HttpAnswer {
   status: number;
@@ -16,12 +17,6 @@ export interface HttpAnswer {
 }
 
 const GO_VERSION = 'go1.22.2';
-
-function atLeast(version: string, minimum: string): boolean {
-  const [a, b] = version.split('.').map(Number);
-  const [c, d] = minimum.split('.').map(Number);
-  return a > c || (a === c && b >= d);
-}
 
 function json(value: unknown, pretty: boolean): HttpAnswer {
   // Go's json.MarshalIndent(v, "", "    ") for ?pretty, json.Marshal otherwise.
@@ -48,41 +43,72 @@ function nonce(pushMs: number, counter: number, seed: string): string {
   return `${timestamp(pushMs)}/${counter}${uuidOf(seed)}`;
 }
 
-const XDS_TYPES = [
-  { short: 'cds', field: 'cluster', url: 'type.googleapis.com/envoy.config.cluster.v3.Cluster' },
-  { short: 'lds', field: 'listener', url: 'type.googleapis.com/envoy.config.listener.v3.Listener' },
-  { short: 'rds', field: 'route', url: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration' },
-  { short: 'eds', field: 'endpoint', url: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment' },
-] as const;
+/**
+ * xDS types istiod tracks per connection. The first four (and ECDS, never sent here) also have the flat
+ * `<field>_sent/_acked` fields of /debug/syncz; every watched type is a key of `resources` (1.23+).
+ */
+const XDS_TYPES = {
+  cds: { field: 'cluster', url: 'type.googleapis.com/envoy.config.cluster.v3.Cluster' },
+  lds: { field: 'listener', url: 'type.googleapis.com/envoy.config.listener.v3.Listener' },
+  rds: { field: 'route', url: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration' },
+  eds: { field: 'endpoint', url: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment' },
+  nds: { field: null, url: 'type.googleapis.com/istio.networking.nds.v1.NameTable' },
+  wds: { field: null, url: 'type.googleapis.com/istio.workload.Address' },
+  wads: { field: null, url: 'type.googleapis.com/istio.security.Authorization' },
+} as const;
+type XdsShort = keyof typeof XDS_TYPES;
 
+/**
+ * The types a proxy subscribes to: Envoy's four core types (gateways without routes of their own still
+ * get RDS), plus the name table istio-agent asks for when DNS capture is on; a ztunnel asks for
+ * workloads and authorizations only.
+ */
+export function watchedTypes(mesh: Mesh, proxy: MeshPod): XdsShort[] {
+  if (proxy.role === 'ztunnel') return ['wds', 'wads'];
+  const core: XdsShort[] = ['cds', 'lds', 'rds', 'eds'];
+  return proxy.sidecar && mesh.meshConfig(proxy.cluster).dnsCapture ? [...core, 'nds'] : core;
+}
+
+/** Go's time.Time JSON (RFC 3339 with nanoseconds). */
+function goTime(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '') + '123456Z';
+}
+
+function proxyType(proxy: MeshPod): string {
+  if (proxy.role === 'ztunnel') return 'ztunnel';
+  return proxy.sidecar ? 'sidecar' : 'router';
+}
+
+/** One /debug/syncz entry (debug.go SyncStatus): flat nonces always, the per-type `resources` map from 1.23. */
 function syncStatus(mesh: Mesh, proxy: MeshPod, nowMs: number) {
   // The proxy's own version is the scenario's; the layout is that of the istiod answering.
   const { version } = mesh.scenario.istio;
   const istiodVersion = mesh.istiodVersion(proxy.cluster);
   const states = mesh.cluster(proxy.cluster).misconfig.xds;
-  const pushMs = Math.max(proxy.createdMs + 5000, nowMs - 60_000 - (hash32(proxyId(proxy)) % 600_000));
-  const counter = 1 + (hash32(`${proxy.cluster}/${proxyId(proxy)}`) % 90);
-  const row: Record<string, unknown> = {
-    cluster_id: mesh.istioClusterId(proxy.cluster),
-    proxy: proxyId(proxy),
-    proxy_type: proxy.sidecar ? 'sidecar' : 'router',
-    istio_version: version,
-  };
+  const id = proxyId(proxy);
+  const pushMs = Math.max(proxy.createdMs + 5000, nowMs - 60_000 - (hash32(id) % 600_000));
+  const counter = 1 + (hash32(`${proxy.cluster}/${id}`) % 90);
+  const row: Record<string, unknown> = { cluster_id: mesh.istioClusterId(proxy.cluster), proxy: id, proxy_type: proxyType(proxy), istio_version: version };
   const resources: Record<string, unknown> = {};
-  for (const t of XDS_TYPES) {
-    // Gateways without routes of their own still get RDS; every proxy subscribes to the four core types.
-    const sent = nonce(pushMs, counter, `${proxy.cluster}/${proxyId(proxy)}/${t.short}`);
-    const state = states.get(`${proxy.namespace}/${proxy.name}/${t.short}`);
-    const older = nonce(pushMs - 30_000, counter - 1, `${proxy.cluster}/${proxyId(proxy)}/${t.short}/old`);
+  for (const short of watchedTypes(mesh, proxy)) {
+    const { field, url } = XDS_TYPES[short];
+    const sent = nonce(pushMs, counter, `${proxy.cluster}/${id}/${short}`);
+    const state = states.get(`${proxy.namespace}/${proxy.name}/${short}`);
+    const older = nonce(pushMs - 30_000, counter - 1, `${proxy.cluster}/${id}/${short}/old`);
     // A NACK leaves the last accepted version acked (so before 1.23 it reads as STALE).
     const [s, a] = state === 'not-sent' ? ['', ''] : state === 'never-acked' ? [sent, ''] : state === 'stale' || state === 'error' ? [sent, older] : [sent, sent];
-    if (s) row[`${t.field}_sent`] = s;
-    if (a) row[`${t.field}_acked`] = a;
-    const lastError = state === 'error' ? { lastError: nackMessage(t.url) } : {};
-    if (s) resources[t.url] = { sent: s, ...(a ? { acked: a } : {}), sentTime: new Date(pushMs).toISOString().replace('Z', '') + '123456Z', ...lastError };
+    if (field && s) row[`${field}_sent`] = s;
+    if (field && a) row[`${field}_acked`] = a;
+    resources[url] = {
+      ...(s ? { sent: s } : {}),
+      ...(a ? { acked: a } : {}),
+      // Go marshals a zero time.Time too: a type never sent has sentTime 0001-01-01.
+      sentTime: s ? goTime(pushMs) : '0001-01-01T00:00:00Z',
+      ...(state === 'error' ? { lastError: nackMessage(url) } : {}),
+    };
   }
   // The per-type resources map (and its lastError) exists since Istio 1.23.
-  if (atLeast(istiodVersion, '1.23')) row.resources = resources;
+  if (istioAtLeast(istiodVersion, '1.23')) row.resources = resources;
   return row;
 }
 
@@ -93,26 +119,34 @@ function nackMessage(typeUrl: string): string {
     : `Proto constraint validation failed (${typeUrl.split('.').pop()}ValidationError.Name: value length must be at least 1 characters)`;
 }
 
+/**
+ * clusterz (secretcontroller.go ListRemoteClusters): from 1.22 the istiod's own (config) cluster comes
+ * first; before, only the clusters of remote secrets, and `null` (a nil slice) when there are none.
+ */
 function clusterz(mesh: Mesh, istiod: MeshPod) {
-  const own = mesh.istiodNotReady.has(istiod.cluster) ? 'syncing' : 'synced';
-  return [
-    { id: mesh.istioClusterId(istiod.cluster), secretName: '', syncStatus: own },
+  const own = istioAtLeast(mesh.istiodVersion(istiod.cluster), '1.22')
+    ? [{ id: mesh.istioClusterId(istiod.cluster), secretName: '', syncStatus: mesh.istiodNotReady.has(istiod.cluster) ? 'syncing' : 'synced' }]
+    : [];
+  const rows = [
+    ...own,
     ...mesh.remoteClusters(istiod.cluster).map((remote) => ({
       id: mesh.remoteSecretId(istiod.cluster, remote),
       secretName: `istio-system/istio-remote-secret-${remote}`,
       syncStatus: mesh.remoteStatus(istiod.cluster, remote),
     })),
   ];
+  return rows.length > 0 ? rows : null;
 }
 
+/** networkz (model.NetworkGateway, Go field names): HBONEPort and ServiceAccount exist from 1.23. */
 function networkz(mesh: Mesh, istiod: MeshPod) {
-  const withServiceAccount = atLeast(mesh.istiodVersion(istiod.cluster), '1.24');
+  const hbone = istioAtLeast(mesh.istiodVersion(istiod.cluster), '1.23');
   return networkGateways(mesh, mesh.visibleClusters(istiod.cluster)).map((g) => ({
     Network: g.network,
     Cluster: g.cluster,
     Addr: g.addr,
     Port: g.port,
-    ...(withServiceAccount ? { HBONEPort: 0, ServiceAccount: { Namespace: '', Name: '' } } : {}),
+    ...(hbone ? { HBONEPort: g.hbonePort, ServiceAccount: { Namespace: g.serviceAccount?.namespace ?? '', Name: g.serviceAccount?.name ?? '' } } : {}),
   }));
 }
 
@@ -160,7 +194,7 @@ function registryz(mesh: Mesh, istiod: MeshPod) {
 
 function endpointShardz(mesh: Mesh, istiod: MeshPod, nowMs: number) {
   const { version, trustDomain } = mesh.scenario.istio;
-  const addressList = atLeast(version, '1.24');
+  const addressList = istioAtLeast(version, '1.24');
   const out: Record<string, Record<string, { Shards: Record<string, unknown[]>; ServiceAccounts: Record<string, object> }>> = {};
   for (const [hostname, services] of visibleServices(mesh, mesh.visibleClusters(istiod.cluster))) {
     for (const svc of services) {
@@ -224,7 +258,7 @@ function metrics(mesh: Mesh, istiod: MeshPod, nowMs: number): string {
     'istiod_managed_clusters{cluster_type="local"} 1',
     `istiod_managed_clusters{cluster_type="remote"} ${remotes.length}`,
   ];
-  if (atLeast(version, '1.29')) {
+  if (istioAtLeast(version, '1.29')) {
     lines.push('# TYPE istiod_remote_cluster_sync_status gauge');
     for (const r of remotes) {
       const status = mesh.remoteStatus(istiod.cluster, r);

@@ -9,7 +9,7 @@ import { applyMisconfig, type ClusterMisconfig, initialMisconfig, MISCONFIG_FAUL
 import type { ClusterSpec, Scenario, WorkloadSpec } from './scenario';
 
 export type RemoteSyncStatus = 'synced' | 'syncing' | 'timeout' | 'closed';
-export type PodRole = 'workload' | 'istiod' | 'eastwest' | 'ingress';
+export type PodRole = 'workload' | 'istiod' | 'eastwest' | 'ingress' | 'ztunnel' | 'waypoint';
 
 export interface MeshNode {
   name: string;
@@ -146,6 +146,13 @@ export class Mesh {
   readonly draining = new Set<string>();
   readonly istiodNotReady = new Set<string>();
   readonly istiodMalformed = new Set<string>();
+  /**
+   * "<cluster>/<remote>" pairs whose first sync finished: the remote's API server answered at some point
+   * while this istiod ran. An API server failing after that leaves the remote `synced` (informers keep
+   * their cache, so istiod keeps serving its endpoints); one that never answered is `timeout`
+   * (pkg/kube/multicluster/cluster.go SyncDidTimeout).
+   */
+  readonly firstSynced = new Set<string>();
   /** Bumped on every change, so computed views (endpoint indexes) know when to rebuild. */
   generation = 0;
 
@@ -156,6 +163,12 @@ export class Mesh {
   ) {
     for (const spec of scenario.clusters) this.clusters.set(spec.id, this.resolveCluster(spec));
     for (const fault of scenario.faults) this.apply(fault, startMs);
+    for (const id of this.clusters.keys()) for (const remote of this.remoteClusters(id)) this.noteFirstSync(id, remote);
+  }
+
+  /** Records that `clusterId`'s istiod finished its first sync of `remote` if that API server is up. */
+  private noteFirstSync(clusterId: string, remote: string): void {
+    if (this.clusters.has(remote) && !this.faults(remote).apiDown) this.firstSynced.add(key(clusterId, remote));
   }
 
   // ---------------------------------------------------------------- resolution
@@ -359,7 +372,7 @@ export class Mesh {
         clusterIP: s.clusterIPs[spec.id] ?? servicePool.allocate(`${spec.id}/svc/${s.namespace}/${s.name}`),
         ports: s.ports.map((p) => ({ name: p.name ?? `tcp-${p.port}`, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol })),
         selector: s.selector ?? { app: s.name },
-        labels: { app: s.name, service: s.name },
+        labels: { app: s.name, service: s.name, ...s.labels },
         createdMs: this.ago(s.age, '79m'),
       });
     }
@@ -480,8 +493,8 @@ export class Mesh {
   remoteStatus(clusterId: string, remote: string): RemoteSyncStatus {
     if (this.istiodNotReady.has(clusterId)) return 'syncing';
     const override = this.remoteSyncOverride.get(key(clusterId, remote));
-    if (override === 'closed') return 'closed';
-    if (!this.clusters.has(remote) || this.faults(remote).apiDown) return 'timeout';
+    if (override && override !== 'synced') return override;
+    if (!this.firstSynced.has(key(clusterId, remote))) return 'timeout';
     const cluster = this.cluster(clusterId);
     return override ?? cluster.spec.remoteSecrets.find((r) => r.cluster === remote)?.status ?? (cluster.misconfig.remoteSecrets.get(remote)?.present ? 'synced' : 'timeout');
   }
@@ -574,6 +587,8 @@ export class Mesh {
     switch (fault.type) {
       case 'api-down':
         this.faults(fault.cluster).apiDown = fault.down;
+        // Informers that never synced retry; once the API server answers, their first sync finishes.
+        if (!fault.down) for (const id of this.clusters.keys()) if (this.remoteClusters(id).includes(fault.cluster)) this.noteFirstSync(id, fault.cluster);
         return;
       case 'api-latency':
         this.faults(fault.cluster).latencyMs = fault.ms;
@@ -621,6 +636,8 @@ export class Mesh {
     if (fault.type === 'remote-secret') this.cluster(fault.remote);
     if (fault.type === 'xds' && !this.findPod(fault.cluster, fault.namespace, fault.pod)) throw new Error(`unknown pod ${fault.namespace}/${fault.pod} in ${fault.cluster}`);
     if (applyMisconfig(cluster.misconfig, fault)) cluster.services = effectiveServices(cluster);
+    // A remote secret added at run time is read at once: synced if that API server answers.
+    if (fault.type === 'remote-secret' && fault.present) this.noteFirstSync(fault.cluster, fault.remote);
     if (fault.type === 'istiod-version') {
       for (const w of cluster.workloads) if (w.role === 'istiod') w.image = `docker.io/istio/pilot:${this.istiodVersion(cluster.id)}`;
     }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResourceType, WatchEvent } from '../world';
 import { createWorld, loadScenario, parseScenario, scaleScenario, type LabWorld } from './index';
+import { clusterz, endpointRows, get } from './testing';
 
 const SEED = path.resolve(__dirname, '../scenarios/seed.yaml');
 const NOW = Date.parse('2024-06-06T12:00:00Z');
@@ -21,45 +22,6 @@ const CONFIGMAPS = type('configmaps', 'ConfigMap');
 
 function seedWorld(clock?: () => number): LabWorld {
   return createWorld(loadScenario(SEED), { nowMs: NOW, clock: clock ?? (() => NOW) });
-}
-
-/** Serves the pod handler on 127.0.0.1:0 (as the port-forward would) and GETs a path. */
-async function get(handler: ((req: IncomingMessage, res: ServerResponse) => void) | null, urlPath: string) {
-  if (!handler) throw new Error('pod does not serve that port');
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${urlPath}`);
-    return { status: res.status, length: res.headers.get('content-length'), body: await res.text() };
-  } finally {
-    server.close();
-  }
-}
-
-interface ClusterStatus {
-  name: string;
-  host_statuses?: Array<{
-    address: { socket_address?: { address: string; port_value: number } };
-    health_status: { eds_health_status: string; failed_outlier_check?: boolean };
-    weight: number;
-  }>;
-}
-
-/** `istioctl proxy-config endpoints` rows (ENDPOINT, STATUS, OUTLIER CHECK) of one Envoy cluster. */
-async function endpointRows(world: LabWorld, cluster: string, namespace: string, pod: string, envoyCluster: string): Promise<string[]> {
-  const { body } = await get(world.podHandler(cluster, namespace, pod, 15000), '/clusters?format=json');
-  const parsed = JSON.parse(body) as { cluster_statuses: ClusterStatus[] };
-  const found = parsed.cluster_statuses.find((c) => c.name === envoyCluster);
-  if (!found) throw new Error(`no Envoy cluster ${envoyCluster}`);
-  return (found.host_statuses ?? [])
-    .map((h) => `${h.address.socket_address!.address}:${h.address.socket_address!.port_value} ${h.health_status.eds_health_status} ${h.health_status.failed_outlier_check ? 'FAILED' : 'OK'} w${h.weight}`)
-    .sort();
-}
-
-async function clusterz(world: LabWorld, cluster: string, istiod: string) {
-  const res = await get(world.podHandler(cluster, 'istio-system', istiod, 15014), '/debug/clusterz');
-  expect(res.status).toBe(200);
-  return JSON.parse(res.body) as Array<{ id: string; secretName: string; syncStatus: string }>;
 }
 
 describe('seed scenario', () => {
@@ -87,16 +49,10 @@ describe('seed scenario', () => {
     expect(eds.configs.map((c) => c['@type'])).toContain('type.googleapis.com/envoy.admin.v3.EndpointsConfigDump');
   });
 
-  it('clusterz of both istiods: own cluster first, then the remote secret', async () => {
+  it("clusterz of both istiods: the remote secret's cluster only, as the talk's 1.21 istioctl shows", async () => {
     const world = seedWorld();
-    expect(await clusterz(world, 'cluster1', ISTIOD1)).toEqual([
-      { id: 'cluster1', secretName: '', syncStatus: 'synced' },
-      { id: 'cluster2', secretName: 'istio-system/istio-remote-secret-cluster2', syncStatus: 'synced' },
-    ]);
-    expect(await clusterz(world, 'cluster2', ISTIOD2)).toEqual([
-      { id: 'cluster2', secretName: '', syncStatus: 'synced' },
-      { id: 'cluster1', secretName: 'istio-system/istio-remote-secret-cluster1', syncStatus: 'synced' },
-    ]);
+    expect(await clusterz(world, 'cluster1', ISTIOD1)).toEqual([{ id: 'cluster2', secretName: 'istio-system/istio-remote-secret-cluster2', syncStatus: 'synced' }]);
+    expect(await clusterz(world, 'cluster2', ISTIOD2)).toEqual([{ id: 'cluster1', secretName: 'istio-system/istio-remote-secret-cluster1', syncStatus: 'synced' }]);
   });
 
   it("has the talk's objects", () => {
@@ -152,24 +108,44 @@ describe('faults', () => {
     expect(networkz.map((g) => g.Network)).toEqual(['network2']);
   });
 
-  it('ejected and draining endpoints carry their flags', async () => {
+  it('ejected endpoints carry their flag; draining ones reach persistent-session services only', async () => {
     const world = seedWorld();
     world.applyFault({ type: 'endpoint-ejected', cluster: 'cluster2', namespace: 'default', pod: 'reviews-v3-5b9bd44f4-ztxsd', on: true });
     const reviews = 'outbound|9080||reviews.default.svc.cluster.local';
     expect(await endpointRows(world, 'cluster2', 'default', RATINGS, reviews)).toContain('192.168.179.215:9080 HEALTHY FAILED w1');
     world.applyFault({ type: 'endpoint-ejected', cluster: 'cluster2', namespace: 'default', pod: 'reviews-v3-5b9bd44f4-ztxsd', on: false });
-    world.applyFault({ type: 'endpoint-draining', cluster: 'cluster2', namespace: 'default', pod: 'reviews-v3-5b9bd44f4-ztxsd', on: true });
-    expect(await endpointRows(world, 'cluster2', 'default', RATINGS, reviews)).toContain('192.168.179.215:9080 DRAINING OK w1');
+    const draining = { type: 'endpoint-draining', cluster: 'cluster2', namespace: 'default', pod: 'reviews-v3-5b9bd44f4-ztxsd', on: true } as const;
+    world.applyFault(draining);
+    expect(await endpointRows(world, 'cluster2', 'default', RATINGS, reviews)).toEqual(['172.40.143.182:15443 HEALTHY OK w2']);
+
+    const seed = loadScenario(SEED);
+    const sessions = createWorld(
+      { ...seed, services: seed.services.map((s) => (s.name === 'reviews' ? { ...s, labels: { 'istio.io/persistent-session': 'JSESSIONID' } } : s)) },
+      { nowMs: NOW, clock: () => NOW },
+    );
+    sessions.applyFault(draining);
+    expect(await endpointRows(sessions, 'cluster2', 'default', RATINGS, reviews)).toContain('192.168.179.215:9080 DRAINING OK w1');
   });
 
-  it("api-down turns the other istiod's row to timeout and drops that cluster's endpoints", async () => {
+  it('an API server failing after the first sync leaves its cluster synced and its endpoints served', async () => {
     const world = seedWorld();
+    const reviews = 'outbound|9080||reviews.default.svc.cluster.local';
+    const before = await endpointRows(world, 'cluster2', 'default', RATINGS, reviews);
     world.applyFault({ type: 'api-down', cluster: 'cluster1', down: true });
     expect(world.faults('cluster1').apiDown).toBe(true);
-    expect((await clusterz(world, 'cluster2', ISTIOD2))[1]).toEqual({ id: 'cluster1', secretName: 'istio-system/istio-remote-secret-cluster1', syncStatus: 'timeout' });
-    expect(await endpointRows(world, 'cluster2', 'default', RATINGS, 'outbound|9080||reviews.default.svc.cluster.local')).toEqual(['192.168.179.215:9080 HEALTHY OK w1']);
+    expect(await clusterz(world, 'cluster2', ISTIOD2)).toEqual([{ id: 'cluster1', secretName: 'istio-system/istio-remote-secret-cluster1', syncStatus: 'synced' }]);
+    expect(await endpointRows(world, 'cluster2', 'default', RATINGS, reviews)).toEqual(before);
     world.applyFault({ type: 'remote-sync', cluster: 'cluster1', remote: 'cluster2', status: 'syncing' });
-    expect((await clusterz(world, 'cluster1', ISTIOD1))[1].syncStatus).toBe('syncing');
+    expect((await clusterz(world, 'cluster1', ISTIOD1))![0].syncStatus).toBe('syncing');
+  });
+
+  it('an API server down since istiod started is timeout (first sync never finished) until it answers', async () => {
+    const seed = loadScenario(SEED);
+    const world = createWorld({ ...seed, faults: [{ type: 'api-down', cluster: 'cluster1', down: true }] }, { nowMs: NOW, clock: () => NOW });
+    expect((await clusterz(world, 'cluster2', ISTIOD2))![0].syncStatus).toBe('timeout');
+    expect(await endpointRows(world, 'cluster2', 'default', RATINGS, 'outbound|9080||reviews.default.svc.cluster.local')).toEqual(['192.168.179.215:9080 HEALTHY OK w1']);
+    world.applyFault({ type: 'api-down', cluster: 'cluster1', down: false });
+    expect((await clusterz(world, 'cluster2', ISTIOD2))![0].syncStatus).toBe('synced');
   });
 
   it('istiod not ready: pod Ready False, /ready 503, clusterz syncing', async () => {
@@ -179,7 +155,7 @@ describe('faults', () => {
     const conditions = (pod.status as { conditions: Array<{ type: string; status: string }> }).conditions;
     expect(conditions.find((c) => c.type === 'Ready')!.status).toBe('False');
     expect((await get(world.podHandler('cluster1', 'istio-system', ISTIOD1, 8080), '/ready')).status).toBe(503);
-    expect((await clusterz(world, 'cluster1', ISTIOD1)).map((r) => r.syncStatus)).toEqual(['syncing', 'syncing']);
+    expect((await clusterz(world, 'cluster1', ISTIOD1))!.map((r) => r.syncStatus)).toEqual(['syncing']);
   });
 
   it('a malformed istiod answers 200 with JSON that does not parse', async () => {

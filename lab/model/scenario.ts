@@ -9,6 +9,8 @@ import { z } from 'zod';
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a DNS-1123 name');
 const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address');
 const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR');
+/** Istio versions are "major.minor.patch"; the lab's version knob takes the same form. */
+export const ISTIO_VERSION = /^\d+\.\d+\.\d+$/;
 const age = z.string().regex(/^(\d+[dhms])+$/, 'must be an age like 103m, 10d or 9m43s');
 
 const NodeSpec = z.union([
@@ -143,6 +145,8 @@ const ServiceSpec = z.object({
   /** Explicit cluster IPs per cluster; others are generated. */
   clusterIPs: z.record(z.string(), ipv4).default({}),
   selector: z.record(z.string(), z.string()).optional(),
+  /** Extra Service labels, e.g. istio.io/persistent-session (istiod then sends its draining endpoints). */
+  labels: z.record(z.string(), z.string()).default({}),
   age: age.optional(),
 });
 
@@ -158,7 +162,8 @@ const XdsStateSpec = z.object({
   cluster: name,
   namespace: name,
   pod: name,
-  type: z.enum(['cds', 'lds', 'rds', 'eds']),
+  type: z.enum(['cds', 'lds', 'rds', 'eds', 'nds', 'wds', 'wads']),
+  /** error: the proxy rejected the last push (a NACK: lastError from 1.23, STALE before). */
   status: z.enum(['stale', 'never-acked', 'not-sent', 'error']),
 });
 
@@ -209,7 +214,7 @@ export const ScenarioSchema = z
     description: z.string().optional(),
     istio: z
       .object({
-        version: z.string().regex(/^\d+\.\d+\.\d+$/).default('1.21.2'),
+        version: z.string().regex(ISTIO_VERSION).default('1.21.2'),
         revision: z.string().default('default'),
         meshId: z.string().default('mesh1'),
         trustDomain: z.string().default('cluster.local'),
@@ -259,6 +264,22 @@ export type ClusterSpec = Scenario['clusters'][number];
 export type GatewaySpec = ClusterSpec['gateways'][number];
 export type WorkloadSpec = Scenario['workloads'][number];
 export type ServiceSpec = Scenario['services'][number];
+
+/**
+ * The version knob: the same mesh run by another Istio release (istiod, proxies and every debug shape
+ * follow it). Throws on a version that is not "major.minor.patch".
+ */
+export function withIstioVersion(scenario: Scenario, version: string): Scenario {
+  if (!ISTIO_VERSION.test(version)) throw new Error(`invalid Istio version "${version}" (expected e.g. 1.26.3)`);
+  return { ...scenario, istio: { ...scenario.istio, version } };
+}
+
+/** Whether an Istio version is at least major.minor (patch ignored). */
+export function istioAtLeast(version: string, minimum: string): boolean {
+  const [a, b] = version.split('.').map(Number);
+  const [c, d] = minimum.split('.').map(Number);
+  return a > c || (a === c && b >= d);
+}
 
 /** Validates a scenario object (already parsed from YAML or built in code); throws a readable error. */
 export function parseScenario(input: unknown, source = 'scenario'): Scenario {

@@ -9,10 +9,11 @@ export function istiodReadError(c: ClusterMesh): SourceError | null {
 }
 
 /**
- * A cell's state: what istiod reports, `missing` when it does not read a configured cluster, or
- * `unknown` when its istiod could not be read (an istiod always lists at least its own cluster).
+ * A cell's state: what istiod reports, `missing` when it does not read a configured cluster, `local`
+ * for its own cluster when istiod does not list it (before 1.22 clusterz holds remote secrets only), or
+ * `unknown` when its istiod could not be read.
  */
-export type MatrixState = string; // 'synced' | 'syncing' | 'timeout' | 'closed' | 'missing' | 'unknown' | other istiod words
+export type MatrixState = string; // 'synced' | 'syncing' | 'timeout' | 'closed' | 'missing' | 'local' | 'unknown' | other istiod words
 
 export interface MatrixCell {
   state: MatrixState;
@@ -72,14 +73,17 @@ export function buildSyncMatrix(mesh: ClusterMesh[]): SyncMatrix {
       continue;
     }
     const cells: Record<string, MatrixCell> = {};
-    const unread = c.remoteClusters.length === 0;
+    // No rows and an istiod source failed: clusterz was not read. No rows otherwise: an istiod before
+    // 1.22 with no remote secret (its clusterz is null).
+    const unread = c.remoteClusters.length === 0 && (c.istiod.length === 0 || c.errors.some((e) => e.source.startsWith('istiod')));
     for (const col of columns) {
       if (unread) {
         cells[col] = { state: 'unknown', rows: [] };
         continue;
       }
       const rs = c.remoteClusters.filter((r) => r.name === col);
-      cells[col] = rs.length === 0 ? { state: 'missing', rows: [] } : { state: worst(rs.map((r) => r.status)), rows: rs };
+      if (rs.length > 0) cells[col] = { state: worst(rs.map((r) => r.status)), rows: rs };
+      else cells[col] = { state: col === c.clusterId ? 'local' : 'missing', rows: [] };
     }
     rows.push({ cluster: c.cluster, clusterId: c.clusterId, error: null, cells });
   }

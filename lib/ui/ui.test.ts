@@ -49,9 +49,16 @@ describe('buildSyncMatrix', () => {
   });
 
   it('says unknown, not missing, when the istiod could not be read', () => {
-    const m = buildSyncMatrix([mesh('ctx1', 'cluster1', [['cluster1', 'synced'], ['cluster2', 'synced']]), mesh('ctx2', 'cluster2', [])]);
+    const unread = mesh('ctx2', 'cluster2', [], { errors: [{ kind: 'forbidden', message: 'no port-forward', source: 'istiod istiod-cluster2 /debug/clusterz' }] });
+    const m = buildSyncMatrix([mesh('ctx1', 'cluster1', [['cluster1', 'synced'], ['cluster2', 'synced']]), unread]);
     expect(m.rows[1].cells.cluster1.state).toBe('unknown');
     expect(m.rows[1].cells.cluster2.state).toBe('unknown');
+  });
+
+  it('before 1.22 (no own row in clusterz) the own cluster is local, and a null clusterz is read, not unknown', () => {
+    const m = buildSyncMatrix([mesh('ctx1', 'cluster1', [['cluster2', 'synced']]), mesh('ctx2', 'cluster2', [])]);
+    expect(m.rows[0].cells).toMatchObject({ cluster1: { state: 'local' }, cluster2: { state: 'synced' } });
+    expect(m.rows[1].cells).toMatchObject({ cluster1: { state: 'missing' }, cluster2: { state: 'local' } });
   });
 
   it('keeps a readable cluster whose istiod could not be listed as a row with that error', () => {
@@ -74,7 +81,7 @@ describe('buildSyncMatrix', () => {
   it('adds a column for a cluster istiod reads that is not configured here', () => {
     const m = buildSyncMatrix([mesh('ctx1', 'cluster1', [['cluster9', 'syncing']])]);
     expect(m.columns).toEqual(['cluster1', 'cluster9']);
-    expect(m.rows[0].cells.cluster1.state).toBe('missing');
+    expect(m.rows[0].cells.cluster9.state).toBe('syncing');
   });
 });
 
