@@ -37,7 +37,7 @@ test.describe('pod drill-down', () => {
     await page.getByTestId('filter-port').fill('9080');
     await expect(page).toHaveURL(/port=9080/);
     await expect(rows.filter({ hasText: '172.40.143.182:15443' })).toHaveCount(0);
-    await expect(rows.filter({ hasText: '192.168.179.215:9080' })).toHaveCount(1);
+    await expect(rows.filter({ hasText: '192.168.179.215:9080' }).filter({ hasText: 'outbound|9080||reviews.default.svc.cluster.local' })).toHaveCount(1);
 
     // Grouping keeps the rows and adds one heading per Envoy cluster.
     await page.getByTestId('filter-group').click();

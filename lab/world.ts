@@ -121,7 +121,8 @@ export type LabFault =
   | { type: 'istiod-not-ready'; cluster: string; on: boolean }
   | { type: 'istiod-malformed'; cluster: string; on: boolean }
   | { type: 'scale-workload'; cluster: string; namespace: string; workload: string; replicas: number }
-  | MisconfigFault;
+  | MisconfigFault
+  | PathFault;
 
 /** Misconfigurations the mesh checks find (lab/model/misconfig.ts applies them; docs/lab.md lists them). */
 export type MisconfigFault =
@@ -141,3 +142,14 @@ export type MisconfigFault =
   | { type: 'service-absent'; cluster: string; namespace: string; name: string; on: boolean }
   | { type: 'failover-without-outlier'; cluster: string; namespace: string; service: string; on: boolean }
   | { type: 'xds'; cluster: string; namespace: string; pod: string; xdsType: 'cds' | 'lds' | 'rds' | 'eds'; status: 'synced' | 'stale' | 'never-acked' | 'not-sent' | 'error' };
+
+/**
+ * Faults along one request's path, the links a reachability trace points at (lab/model/path-faults.ts):
+ * one istiod replica's shard for a remote cluster empty, a proxy that stopped acking EDS, a
+ * DestinationRule subset no pod carries, a workload without its sidecar.
+ */
+export type PathFault =
+  | { type: 'istiod-shard-empty'; cluster: string; replica: string; remote: string; on: boolean }
+  | { type: 'eds-stale'; cluster: string; namespace: string; pod: string; on: boolean }
+  | { type: 'subset-unmatched'; cluster: string; namespace: string; service: string; subset: string; on: boolean }
+  | { type: 'sidecar-removed'; cluster: string; namespace: string; workload: string; on: boolean };

@@ -143,7 +143,11 @@ describe('GET …/pods/{pod}/endpoints', () => {
     const all = (await (await endpoints()).json()) as EndpointsResponse;
     expect(all.envoyClusters).toContain('outbound|9080||reviews.default.svc.cluster.local');
     const byAddress = (await (await endpoints('?address=192.168.179.215')).json()) as EndpointsResponse;
-    expect(byAddress.rows.map((r) => r.endpoint)).toEqual(['192.168.179.215:9080']);
+    // reviews-v3 is in the service's cluster and in its DestinationRule subset v3's.
+    expect(byAddress.rows.map((r) => `${r.endpoint} ${r.cluster}`)).toEqual([
+      '192.168.179.215:9080 outbound|9080|v3|reviews.default.svc.cluster.local',
+      '192.168.179.215:9080 outbound|9080||reviews.default.svc.cluster.local',
+    ]);
     const byPort = (await (await endpoints('?port=15443')).json()) as EndpointsResponse;
     expect(byPort.rows.length).toBeGreaterThanOrEqual(3);
     expect(byPort.rows.every((r) => r.port === 15443)).toBe(true);

@@ -8,7 +8,8 @@ import type { KubeObject, LabCluster, LabFault, LabUser, ResourceType, WatchEven
 import { hexOf } from './determinism';
 import { envoyClusters, envoyConfigDump, envoyServerInfo } from './envoy';
 import { istiodAnswer, type HttpAnswer } from './istiod';
-import { defaultContext, defaultUser, Mesh, type MeshPod } from './mesh';
+import { defaultContext, defaultUser, isPathFault, Mesh, type MeshPod } from './mesh';
+import { applyPathFault, pathFaultChangesObjects } from './path-faults';
 import { countType, type RenderContext, RESOURCE_TYPES, renderType, typeKey } from './objects';
 import { createRootCA, type RootCA } from './rootca';
 import type { Scenario } from './scenario';
@@ -67,6 +68,7 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
   const clock = options.clock ?? (() => Date.now());
   const watchHistory = options.watchHistory ?? WATCH_HISTORY;
   const mesh = new Mesh(scenario, startMs);
+  for (const fault of scenario.faults) if (isPathFault(fault)) applyPathFault(mesh, fault, startMs);
 
   /** Root CAs by name and expiry: a cluster's comes from the scenario, unless a drill gave it another or an expiring one. */
   const rootCAs = new Map<string, RootCA>();
@@ -248,8 +250,8 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
 
     applyFault(fault: LabFault) {
       const nowMs = clock();
-      if (mesh.changesObjects(fault)) renderAll(fault.cluster);
-      for (const cluster of mesh.apply(fault, nowMs)) {
+      if (isPathFault(fault) ? pathFaultChangesObjects(fault) : mesh.changesObjects(fault)) renderAll(fault.cluster);
+      for (const cluster of isPathFault(fault) ? applyPathFault(mesh, fault, nowMs) : mesh.apply(fault, nowMs)) {
         sync(cluster, nowMs);
         scheduleStartups(cluster, nowMs);
       }

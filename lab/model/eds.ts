@@ -5,7 +5,7 @@
  *  - endpoints on another network with gateways: one host per gateway (externalIP:15443) carrying the
  *    summed weight, in the locality of the replaced endpoints; non-mTLS ones are dropped.
  */
-import { type Mesh, type MeshCluster, type MeshPod, type MeshService, type MeshServicePort, serviceHostname } from './mesh';
+import { type Mesh, type MeshCluster, type MeshPod, type MeshService, type MeshServicePort, proxyId, serviceHostname } from './mesh';
 import { serviceBackends } from './objects';
 
 export interface Locality {
@@ -59,6 +59,8 @@ export interface OutboundCluster {
   namespace: string;
   service: string;
   port: number;
+  /** DestinationRule subset of a subset cluster (outbound|<port>|<subset>|<hostname>). */
+  subset?: string;
   hosts: EnvoyHost[];
 }
 
@@ -204,24 +206,56 @@ function calledHostnames(mesh: Mesh, caller: MeshPod): Set<string> | null {
  * every proxy with the same view (cached until the mesh changes): callers must not modify the result.
  */
 export function outboundClusters(mesh: Mesh, caller: MeshPod, nowMs: number): OutboundCluster[] {
+  // A proxy that stopped acking EDS keeps what it had (the eds-stale path fault).
+  const frozen = mesh.frozenEds.size > 0 ? mesh.frozenEds.get(`${caller.cluster}/${caller.namespace}/${caller.name}`) : undefined;
+  if (frozen) return frozen;
   const visible = mesh.visibleClusters(caller.cluster);
   const called = calledHostnames(mesh, caller);
   // An east-west gateway asks for its own network's view only (ISTIO_META_REQUESTED_NETWORK_VIEW).
   const ownNetworkOnly = caller.role === 'eastwest';
+  // Clusters whose shard the caller's istiod replica holds empty (the istiod-shard-empty path fault).
+  const blind = blindClusters(mesh, caller);
   // Everything the result depends on: the clusters read (in order), the caller's network and its calls.
-  const viewKey = `${visible.join(',')}|${ownNetworkOnly}|${called ? [...called].sort().join(',') : '*'}`;
+  const viewKey = `${visible.join(',')}|${ownNetworkOnly}|${called ? [...called].sort().join(',') : '*'}|${blind.join(',')}`;
   const cache = endpointCache(mesh, nowMs);
   let view = cache.views.get(viewKey);
   if (!view) {
-    view = computeOutboundClusters(mesh, caller.cluster, visible, called, ownNetworkOnly, nowMs);
+    view = computeOutboundClusters(mesh, { cluster: caller.cluster, visible, called, ownNetworkOnly, blind: new Set(blind) }, nowMs);
     cache.views.set(viewKey, view);
   }
   return view;
 }
 
-function computeOutboundClusters(mesh: Mesh, callerCluster: string, visible: string[], called: Set<string> | null, ownNetworkOnly: boolean, nowMs: number): OutboundCluster[] {
-  const callerNetwork = mesh.cluster(callerCluster).network;
-  const gateways = networkGateways(mesh, visible);
+/** Remote clusters whose endpoints an istiod replica does not hold although it reads them. */
+export function emptyShardsOf(mesh: Mesh, istiod: MeshPod): string[] {
+  if (mesh.emptyShards.size === 0) return [];
+  return mesh.remoteClusters(istiod.cluster).filter((remote) => mesh.emptyShards.has(`${istiod.cluster}/${istiod.name}/${remote}`));
+}
+
+function blindClusters(mesh: Mesh, caller: MeshPod): string[] {
+  if (mesh.emptyShards.size === 0) return [];
+  const istiod = mesh.istiodOf(caller);
+  return istiod ? emptyShardsOf(mesh, istiod) : [];
+}
+
+interface CallerView {
+  cluster: string;
+  visible: string[];
+  called: Set<string> | null;
+  ownNetworkOnly: boolean;
+  /** Clusters whose endpoints the caller's istiod replica does not hold. */
+  blind: Set<string>;
+}
+
+/** The network gateways of a view and the weight scale that keeps every gateway's share whole. */
+interface GatewayPlan {
+  callerNetwork: string;
+  gatewaysOf(network: string, cluster: string): NetworkGateway[];
+  scale: number;
+}
+
+function gatewayPlan(mesh: Mesh, view: CallerView): GatewayPlan {
+  const gateways = networkGateways(mesh, view.visible);
   const gatewaysByCluster = new Map<string, NetworkGateway[]>();
   const gatewaysOf = (network: string, cluster: string) => {
     const k = `${network}/${cluster}`;
@@ -234,50 +268,70 @@ function computeOutboundClusters(mesh: Mesh, callerCluster: string, visible: str
     }
     return found;
   };
-  const scale = weightScaleFactor(gateways);
+  return { callerNetwork: mesh.cluster(view.cluster).network, gatewaysOf, scale: weightScaleFactor(gateways) };
+}
+
+/** The hosts of one port of a hostname as the caller's EDS has them, optionally only a subset's pods. */
+function portHosts(mesh: Mesh, view: CallerView, plan: GatewayPlan, services: MeshService[], port: number, subset: Record<string, string> | null, nowMs: number): EnvoyHost[] {
+  const direct: EnvoyHost[] = [];
+  const viaGateway = new Map<string, EnvoyHost>();
+  for (const svc of services) {
+    const svcPort = svc.ports.find((p) => p.port === port);
+    if (!svcPort || view.blind.has(svc.cluster)) continue;
+    const persistentSession = Boolean(svc.labels[PERSISTENT_SESSION_LABEL]);
+    // A service's endpoints all share its cluster and network, so its gateways too.
+    const network = mesh.cluster(svc.cluster).network;
+    const gws = network === plan.callerNetwork ? [] : plan.gatewaysOf(network, svc.cluster);
+    for (const ep of serviceEndpoints(mesh, svc, svcPort, nowMs)) {
+      if (!ep.ready) continue;
+      // Draining endpoints only reach persistent-session services (endpoint_builder.go); else dropped.
+      if (ep.draining && !persistentSession) continue;
+      if (subset && !Object.entries(subset).every(([k, v]) => podLabel(ep.pod, k) === v)) continue;
+      if (gws.length === 0) {
+        if (view.ownNetworkOnly && ep.network !== plan.callerNetwork) continue;
+        direct.push({ address: ep.ip, port: ep.port, weight: 1, locality: ep.locality, health: ep.draining ? 'DRAINING' : 'HEALTHY', ejected: ep.ejected, endpoint: ep });
+        continue;
+      }
+      if (view.ownNetworkOnly || ep.tlsMode !== 'istio') continue;
+      for (const gw of gws) {
+        const k = `${gw.addr}:${gw.port}/${ep.locality.region ?? ''}/${ep.locality.zone ?? ''}`;
+        const share = plan.scale / gws.length;
+        const host = viaGateway.get(k);
+        if (host) host.weight += share;
+        else viaGateway.set(k, { address: gw.addr, port: gw.port, weight: share, locality: ep.locality, health: 'HEALTHY', ejected: false, gateway: gw });
+      }
+    }
+  }
+  if (plan.scale > 1) for (const h of direct) h.weight = plan.scale;
+  return [...direct, ...viaGateway.values()];
+}
+
+/** The labels a DestinationRule subset can select on (the lab's pods carry app and version). */
+function podLabel(pod: MeshPod | undefined, label: string): string | undefined {
+  if (label === 'app') return pod?.app;
+  if (label === 'version') return pod?.version;
+  return undefined;
+}
+
+function computeOutboundClusters(mesh: Mesh, view: CallerView, nowMs: number): OutboundCluster[] {
+  const plan = gatewayPlan(mesh, view);
   const out: OutboundCluster[] = [];
-  for (const [hostname, services] of visibleServices(mesh, visible)) {
-    if (called && !called.has(hostname)) continue;
+  for (const [hostname, services] of visibleServices(mesh, view.visible)) {
+    if (view.called && !view.called.has(hostname)) continue;
     const ports = new Map<number, MeshServicePort>();
     for (const svc of services) for (const p of svc.ports) if (!ports.has(p.port)) ports.set(p.port, p);
+    const first = services[0];
+    // Subset clusters come from the DestinationRule of the caller's own cluster (each primary reads its own config).
+    const subsets = mesh.destinationSubsets(view.cluster, first.namespace, first.name);
     for (const port of [...ports.keys()].sort((a, b) => a - b)) {
-      const direct: EnvoyHost[] = [];
-      const viaGateway = new Map<string, EnvoyHost>();
-      for (const svc of services) {
-        const svcPort = svc.ports.find((p) => p.port === port);
-        if (!svcPort) continue;
-        const persistentSession = Boolean(svc.labels[PERSISTENT_SESSION_LABEL]);
-        // A service's endpoints all share its cluster and network, so its gateways too.
-        const network = mesh.cluster(svc.cluster).network;
-        const gws = network === callerNetwork ? [] : gatewaysOf(network, svc.cluster);
-        for (const ep of serviceEndpoints(mesh, svc, svcPort, nowMs)) {
-          if (!ep.ready) continue;
-          // Draining endpoints only reach persistent-session services (endpoint_builder.go); else dropped.
-          if (ep.draining && !persistentSession) continue;
-          if (gws.length === 0) {
-            if (ownNetworkOnly && ep.network !== callerNetwork) continue;
-            direct.push({ address: ep.ip, port: ep.port, weight: 1, locality: ep.locality, health: ep.draining ? 'DRAINING' : 'HEALTHY', ejected: ep.ejected, endpoint: ep });
-            continue;
-          }
-          if (ownNetworkOnly || ep.tlsMode !== 'istio') continue;
-          for (const gw of gws) {
-            const k = `${gw.addr}:${gw.port}/${ep.locality.region ?? ''}/${ep.locality.zone ?? ''}`;
-            const share = scale / gws.length;
-            const host = viaGateway.get(k);
-            if (host) host.weight += share;
-            else viaGateway.set(k, { address: gw.addr, port: gw.port, weight: share, locality: ep.locality, health: 'HEALTHY', ejected: false, gateway: gw });
-          }
-        }
+      const base = { hostname, namespace: first.namespace, service: first.name, port };
+      out.push({ ...base, name: `outbound|${port}||${hostname}`, hosts: portHosts(mesh, view, plan, services, port, null, nowMs) });
+      for (const subset of subsets) {
+        out.push({ ...base, name: `outbound|${port}|${subset.name}|${hostname}`, subset: subset.name, hosts: portHosts(mesh, view, plan, services, port, subset.labels, nowMs) });
       }
-      if (scale > 1) for (const h of direct) h.weight = scale;
-      const first = services[0];
-      out.push({ name: `outbound|${port}||${hostname}`, hostname, namespace: first.namespace, service: first.name, port, hosts: [...direct, ...viaGateway.values()] });
     }
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Proxy ID as istiod and istioctl know it: "<pod>.<namespace>". */
-export function proxyId(pod: MeshPod): string {
-  return `${pod.name}.${pod.namespace}`;
-}
+export { proxyId };

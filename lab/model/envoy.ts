@@ -5,6 +5,7 @@
  */
 import { hash32, hexOf } from './determinism';
 import { type EnvoyHost, type Locality, outboundClusters, type OutboundCluster, proxyId } from './eds';
+import { sidecarListenersAndRoutes } from './envoy-routes';
 import type { Mesh, MeshPod } from './mesh';
 import { timestamp } from './objects';
 import type { RootCA } from './rootca';
@@ -222,6 +223,7 @@ function lbEndpoints(mesh: Mesh, c: OutboundCluster) {
 /** GET /config_dump[?include_eds]: bootstrap, clusters, [endpoints], listeners, routes, secrets. */
 export function envoyConfigDump(mesh: Mesh, caller: MeshPod, nowMs: number, rootCA: RootCA, includeEds: boolean) {
   const outbound = outboundClusters(mesh, caller, nowMs);
+  const lds = caller.sidecar ? sidecarListenersAndRoutes(mesh, caller, outbound) : { listeners: [{ name: '0.0.0.0_15443', listener: { name: '0.0.0.0_15443' } }], routes: [] };
   const lastUpdated = timestamp(Math.max(caller.createdMs, nowMs - 60_000)).replace('Z', '.000Z');
   const versionInfo = `${timestamp(Math.max(caller.createdMs, nowMs - 60_000))}/${1 + (hash32(proxyId(caller)) % 50)}`;
   const edsCluster = (name: string) => ({
@@ -264,13 +266,18 @@ export function envoyConfigDump(mesh: Mesh, caller: MeshPod, nowMs: number, root
     {
       '@type': 'type.googleapis.com/envoy.admin.v3.ListenersConfigDump',
       version_info: versionInfo,
-      dynamic_listeners: (caller.sidecar ? ['virtualOutbound', 'virtualInbound'] : ['0.0.0.0_15443']).map((name) => ({
+      dynamic_listeners: lds.listeners.map(({ name, listener }) => ({
         name,
-        active_state: { version_info: versionInfo, listener: { '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener', name }, last_updated: lastUpdated },
+        active_state: { version_info: versionInfo, listener: { '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener', ...listener }, last_updated: lastUpdated },
       })),
     },
     { '@type': 'type.googleapis.com/envoy.admin.v3.ScopedRoutesConfigDump' },
-    { '@type': 'type.googleapis.com/envoy.admin.v3.RoutesConfigDump' },
+    {
+      '@type': 'type.googleapis.com/envoy.admin.v3.RoutesConfigDump',
+      ...(lds.routes.length > 0
+        ? { dynamic_route_configs: lds.routes.map((r) => ({ version_info: versionInfo, route_config: { '@type': 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration', ...r, validate_clusters: false }, last_updated: lastUpdated })) }
+        : {}),
+    },
     {
       '@type': 'type.googleapis.com/envoy.admin.v3.SecretsConfigDump',
       dynamic_active_secrets: [

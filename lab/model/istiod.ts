@@ -4,7 +4,7 @@
  */
 import { hash32, hexOf, uuidOf } from './determinism';
 import { envoyConfigDump } from './envoy';
-import { networkGateways, proxyId, serviceEndpoints, visibleServices } from './eds';
+import { emptyShardsOf, networkGateways, proxyId, serviceEndpoints, visibleServices } from './eds';
 import type { Mesh, MeshPod } from './mesh';
 import { timestamp } from './objects';
 import type { RootCA } from './rootca';
@@ -29,12 +29,10 @@ function text(status: number, body: string, contentType = 'text/plain; charset=u
 
 /** The istiod replicas of a cluster and the proxies each one serves (spread deterministically). */
 export function connectedProxies(mesh: Mesh, istiod: MeshPod, nowMs: number): MeshPod[] {
-  const replicas = mesh.pods(istiod.cluster).filter((p) => p.role === 'istiod' && p.phase === 'Running');
-  const index = replicas.findIndex((p) => p.name === istiod.name);
-  if (index < 0) return [];
+  const replicas = mesh.istiodReplicas(istiod.cluster);
   return mesh
     .pods(istiod.cluster)
-    .filter((p) => p.proxy && mesh.podIP(p, nowMs) !== null && hash32(proxyId(p)) % replicas.length === index)
+    .filter((p) => p.proxy && mesh.podIP(p, nowMs) !== null && mesh.istiodOf(p, replicas) === istiod)
     .sort((a, b) => proxyId(a).localeCompare(proxyId(b)));
 }
 
@@ -93,7 +91,9 @@ function syncStatus(mesh: Mesh, proxy: MeshPod, nowMs: number) {
   for (const short of watchedTypes(mesh, proxy)) {
     const { field, url } = XDS_TYPES[short];
     const sent = nonce(pushMs, counter, `${proxy.cluster}/${id}/${short}`);
-    const state = states.get(`${proxy.namespace}/${proxy.name}/${short}`);
+    // A proxy that stopped acking EDS (the eds-stale path fault) reads as STALE.
+    const frozen = short === 'eds' && mesh.frozenEds.has(`${proxy.cluster}/${proxy.namespace}/${proxy.name}`);
+    const state = frozen ? 'stale' : states.get(`${proxy.namespace}/${proxy.name}/${short}`);
     const older = nonce(pushMs - 30_000, counter - 1, `${proxy.cluster}/${id}/${short}/old`);
     // A NACK leaves the last accepted version acked (so before 1.23 it reads as STALE).
     const [s, a] = state === 'not-sent' ? ['', ''] : state === 'never-acked' ? [sent, ''] : state === 'stale' || state === 'error' ? [sent, older] : [sent, sent];
@@ -196,11 +196,13 @@ function endpointShardz(mesh: Mesh, istiod: MeshPod, nowMs: number) {
   const { version, trustDomain } = mesh.scenario.istio;
   const addressList = istioAtLeast(version, '1.24');
   const out: Record<string, Record<string, { Shards: Record<string, unknown[]>; ServiceAccounts: Record<string, object> }>> = {};
+  const empty = new Set(emptyShardsOf(mesh, istiod));
   for (const [hostname, services] of visibleServices(mesh, mesh.visibleClusters(istiod.cluster))) {
     for (const svc of services) {
       if (Object.keys(svc.selector).length === 0) continue;
       const ns = ((out[hostname] ??= {})[svc.namespace] ??= { Shards: {}, ServiceAccounts: {} });
       const shard = (ns.Shards[`Kubernetes/${svc.cluster}`] ??= []);
+      if (empty.has(svc.cluster)) continue;
       for (const port of svc.ports) {
         for (const ep of serviceEndpoints(mesh, svc, port, nowMs)) {
           const sa = `spiffe://${trustDomain}/ns/${svc.namespace}/sa/${ep.pod?.serviceAccount ?? 'default'}`;

@@ -3,7 +3,8 @@
  * IPs, ages) plus the run-time state that faults change. Kubernetes objects (objects.ts), Envoy admin
  * (envoy.ts) and istiod debug (istiod.ts) are all rendered from this one model, so they stay consistent.
  */
-import type { ClusterFaults, LabFault, MisconfigFault } from '../world';
+import type { ClusterFaults, LabFault, MisconfigFault, PathFault } from '../world';
+import type { OutboundCluster } from './eds';
 import { AddressPool, hash32, kubeSuffix, parseAge, podTemplateHash } from './determinism';
 import { applyMisconfig, type ClusterMisconfig, initialMisconfig, MISCONFIG_FAULTS } from './misconfig';
 import type { ClusterSpec, Scenario, WorkloadSpec } from './scenario';
@@ -131,6 +132,18 @@ export function defaultUser(spec: ClusterSpec): string {
   return spec.user ?? `${spec.id}-admin`;
 }
 
+/** Proxy ID as istiod and istioctl know it: "<pod>.<namespace>". */
+export function proxyId(pod: Pick<MeshPod, 'name' | 'namespace'>): string {
+  return `${pod.name}.${pod.namespace}`;
+}
+
+const PATH_FAULT_TYPES = new Set<string>(['istiod-shard-empty', 'eds-stale', 'subset-unmatched', 'sidecar-removed'] satisfies PathFault['type'][]);
+
+/** A fault applied by lab/model/path-faults.ts rather than Mesh.apply (it needs the EDS model). */
+export function isPathFault(fault: LabFault): fault is PathFault {
+  return PATH_FAULT_TYPES.has(fault.type);
+}
+
 export function serviceHostname(name: string, namespace: string): string {
   return `${name}.${namespace}.svc.cluster.local`;
 }
@@ -153,6 +166,13 @@ export class Mesh {
    * (pkg/kube/multicluster/cluster.go SyncDidTimeout).
    */
   readonly firstSynced = new Set<string>();
+  // Path faults (path-faults.ts), keyed by "<cluster>/...":
+  /** "<cluster>/<istiod pod>/<remote>": that istiod replica holds no endpoints of the remote cluster. */
+  readonly emptyShards = new Set<string>();
+  /** "<cluster>/<ns>/<pod>" → the outbound clusters that proxy last acked: it ignores EDS pushes since. */
+  readonly frozenEds = new Map<string, OutboundCluster[]>();
+  /** "<cluster>/<ns>/<service>" → subsets added to that DestinationRule which no pod carries. */
+  readonly extraSubsets = new Map<string, string[]>();
   /** Bumped on every change, so computed views (endpoint indexes) know when to rebuild. */
   generation = 0;
 
@@ -162,7 +182,8 @@ export class Mesh {
     readonly startMs: number,
   ) {
     for (const spec of scenario.clusters) this.clusters.set(spec.id, this.resolveCluster(spec));
-    for (const fault of scenario.faults) this.apply(fault, startMs);
+    // Path faults need the EDS model: the world applies them (path-faults.ts).
+    for (const fault of scenario.faults) if (!isPathFault(fault)) this.apply(fault, startMs);
     for (const id of this.clusters.keys()) for (const remote of this.remoteClusters(id)) this.noteFirstSync(id, remote);
   }
 
@@ -499,6 +520,16 @@ export class Mesh {
     return override ?? cluster.spec.remoteSecrets.find((r) => r.cluster === remote)?.status ?? (cluster.misconfig.remoteSecrets.get(remote)?.present ? 'synced' : 'timeout');
   }
 
+  /** The running istiod replicas of a cluster. */
+  istiodReplicas(clusterId: string): MeshPod[] {
+    return this.pods(clusterId).filter((p) => p.role === 'istiod' && p.phase === 'Running');
+  }
+
+  /** The istiod replica a proxy is connected to (proxies spread over the running replicas deterministically). */
+  istiodOf(proxy: MeshPod, replicas = this.istiodReplicas(proxy.cluster)): MeshPod | undefined {
+    return replicas.length === 0 ? undefined : replicas[hash32(proxyId(proxy)) % replicas.length];
+  }
+
   /** Remote clusters istiod reads (one per remote-secret data key, its own ID excluded, first secret wins). */
   remoteClusters(clusterId: string): string[] {
     const seen = new Set<string>([clusterId]);
@@ -562,6 +593,18 @@ export class Mesh {
     return this.appVersionsCache.versions.get(key(namespace, app)) ?? [];
   }
 
+  /**
+   * The subsets of a service's DestinationRule in a cluster (bookinfo's pattern): one per version when the
+   * app runs several somewhere in the mesh, plus those a subset-unmatched fault added.
+   */
+  destinationSubsets(clusterId: string, namespace: string, service: string): Array<{ name: string; labels: Record<string, string> }> {
+    const versions = this.appVersions(namespace, service);
+    const extra = this.extraSubsets.size > 0 ? (this.extraSubsets.get(key(clusterId, namespace, service)) ?? []) : [];
+    if (versions.length < 2 && extra.length === 0) return [];
+    if (!this.cluster(clusterId).services.some((s) => s.namespace === namespace && s.name === service)) return [];
+    return [...(versions.length >= 2 ? versions : []), ...extra].map((v) => ({ name: v, labels: { version: v } }));
+  }
+
   // ---------------------------------------------------------------- changes
 
   /** Whether a fault can change its cluster's Kubernetes objects (the rest only change what servers answer). */
@@ -582,6 +625,7 @@ export class Mesh {
   }
 
   private change(fault: LabFault, nowMs: number): void {
+    if (isPathFault(fault)) throw new Error(`${fault.type} is applied by the world (lab/model/path-faults.ts)`);
     const podKey = 'pod' in fault ? key(fault.cluster, fault.namespace, fault.pod) : '';
     const toggle = (set: Set<string>, k: string, on: boolean) => (on ? set.add(k) : set.delete(k));
     switch (fault.type) {

@@ -728,6 +728,12 @@ function renderSecrets(ctx: RenderContext, meta: Meta): KubeObject[] {
   return out;
 }
 
+/** A VirtualService's weighted route over a service's subsets: equal shares, the last one taking the rest of 100. */
+export function virtualServiceRoute(host: string, subsets: string[]): Array<{ destination: { host: string; subset: string }; weight: number }> {
+  const share = Math.floor(100 / subsets.length);
+  return subsets.map((subset, i) => ({ destination: { host, subset }, weight: i === subsets.length - 1 ? 100 - share * (subsets.length - 1) : share }));
+}
+
 /** Istio config: the cross-network gateway (expose-services.yaml), mesh-wide mTLS, and bookinfo-style routing. */
 function renderIstioConfig(ctx: RenderContext, meta: Meta): Array<[string, string, KubeObject]> {
   const { cluster } = ctx;
@@ -769,14 +775,14 @@ function renderIstioConfig(ctx: RenderContext, meta: Meta): Array<[string, strin
   // subsets per version and a VirtualService (the bookinfo samples' pattern).
   // A failover drill adds locality load balancing without outlier detection (which failover needs).
   for (const svc of cluster.services) {
-    const versions = ctx.mesh.appVersions(svc.namespace, svc.name);
+    const subsets = ctx.mesh.destinationSubsets(cluster.id, svc.namespace, svc.name);
     const failover = cluster.misconfig.failoverWithoutOutlier.has(`${svc.namespace}/${svc.name}`);
-    if (versions.length < 2 && !failover) continue;
+    if (subsets.length === 0 && !failover) continue;
     const host = serviceHostname(svc.name, svc.namespace);
     const trafficPolicy = failover ? { trafficPolicy: { loadBalancer: { simple: 'ROUND_ROBIN', localityLbSetting: { enabled: true } } } } : {};
-    out.push(networking('DestinationRule', 'destinationrules', svc.name, svc.namespace, svc.createdMs + 60_000, { host, ...trafficPolicy, subsets: versions.map((v) => ({ name: v, labels: { version: v } })) }));
-    if (versions.length < 2) continue;
-    out.push(networking('VirtualService', 'virtualservices', svc.name, svc.namespace, svc.createdMs + 60_000, { hosts: [svc.name], http: [{ route: versions.map((v, i) => ({ destination: { host: svc.name, subset: v }, weight: i === versions.length - 1 ? 100 - Math.floor(100 / versions.length) * (versions.length - 1) : Math.floor(100 / versions.length) })) }] }));
+    out.push(networking('DestinationRule', 'destinationrules', svc.name, svc.namespace, svc.createdMs + 60_000, { host, ...trafficPolicy, subsets }));
+    if (subsets.length === 0) continue;
+    out.push(networking('VirtualService', 'virtualservices', svc.name, svc.namespace, svc.createdMs + 60_000, { hosts: [svc.name], http: [{ route: virtualServiceRoute(svc.name, subsets.map((s) => s.name)) }] }));
   }
   out.push(
     networking('ServiceEntry', 'serviceentries', 'external-httpbin', 'istio-system', istiodCreated + 180_000, {

@@ -206,6 +206,10 @@ export const LabFaultSpec = z.discriminatedUnion('type', [
   z.object({ type: z.literal('service-absent'), cluster: z.string(), namespace: z.string(), name: z.string(), on: z.boolean() }),
   z.object({ type: z.literal('failover-without-outlier'), cluster: z.string(), namespace: z.string(), service: z.string(), on: z.boolean() }),
   z.object({ type: z.literal('xds'), cluster: z.string(), namespace: z.string(), pod: z.string(), xdsType: z.enum(['cds', 'lds', 'rds', 'eds']), status: XdsStatus }),
+  z.object({ type: z.literal('istiod-shard-empty'), cluster: z.string(), replica: z.string(), remote: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('eds-stale'), cluster: z.string(), namespace: z.string(), pod: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('subset-unmatched'), cluster: z.string(), namespace: z.string(), service: z.string(), subset: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('sidecar-removed'), cluster: z.string(), namespace: z.string(), workload: z.string(), on: z.boolean() }),
 ]);
 
 export const ScenarioSchema = z
