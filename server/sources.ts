@@ -10,6 +10,11 @@ import type { ClusterHandle } from './k8s/registry';
  */
 const CLUSTER_FATAL = new Set<SourceError['kind']>(['unreachable', 'timeout', 'tls', 'unauthorized']);
 
+/** Whether an error means the cluster itself cannot be read (rather than one source of it). */
+export function isClusterFatal(error: SourceError): boolean {
+  return CLUSTER_FATAL.has(error.kind);
+}
+
 export class ClusterFailure extends Error {
   constructor(readonly error: SourceError) {
     super(error.message);
@@ -35,7 +40,7 @@ export function sourceReader(cluster: ClusterHandle): SourceReader {
         return await work;
       } catch (err) {
         const e = describe(err, source);
-        if (CLUSTER_FATAL.has(e.kind)) throw new ClusterFailure(e);
+        if (isClusterFatal(e)) throw new ClusterFailure(e);
         errors.push(e);
         return null;
       }

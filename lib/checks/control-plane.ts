@@ -1,5 +1,5 @@
 /** Checks of the control planes: istiod readiness, remote secrets, cluster IDs, versions. */
-import { CONTROL_PLANE_CLUSTERS, type Check, ISTIO_NAMESPACE, kubectl, listed, minorsApart, minorVersion, needAll, referenceValue } from './engine';
+import { CONTROL_PLANE_CLUSTERS, type Check, ISTIO_NAMESPACE, istiodsOf, kubectl, listed, minorsApart, minorVersion, needAll, referenceValue } from './engine';
 import type { ClusterSnapshot, IstiodFacts } from './types';
 
 const MULTICLUSTER_DOCS = 'https://istio.io/latest/docs/ops/diagnostic-tools/multicluster/';
@@ -235,6 +235,3 @@ export const istioVersionSkew: Check = {
   },
 };
 
-function istiodsOf(c: ClusterSnapshot): IstiodFacts[] {
-  return c.istiods.ok ? c.istiods.value : [];
-}

@@ -47,17 +47,23 @@ export function overallStatus(types: Record<XdsType, XdsStatus>): ProxyStatusRow
   return subscribed ? worst : 'SYNCED';
 }
 
-function proxyRow(entry: JsonObject, istiodPod: string): ProxyStatusRow {
+/** A proxy-status row plus the NACK text of each type in ERROR (1.23+ `resources[].lastError`). */
+export type ProxyStatusDetail = ProxyStatusRow & { lastErrors: Partial<Record<XdsType, string>> };
+
+function proxyRow(entry: JsonObject, istiodPod: string): ProxyStatusDetail {
   const proxyType = stringAt(entry, 'proxy_type');
   const resources = objectAt(entry, 'resources');
   const types = {} as Record<XdsType, XdsStatus>;
+  const lastErrors: Partial<Record<XdsType, string>> = {};
   for (const type of XDS_TYPES) {
     const { prefix, typeUrl } = XDS_FIELDS[type];
     const resource = objectAt(resources, typeUrl);
     // The flat *_sent/*_acked fields predate `resources` (1.23+); read either.
     const sent = stringAt(entry, `${prefix}_sent`) || stringAt(resource, 'sent');
     const acked = stringAt(entry, `${prefix}_acked`) || stringAt(resource, 'acked');
-    types[type] = xdsStatus(sent, acked, stringAt(resource, 'lastError'), proxyType);
+    const lastError = stringAt(resource, 'lastError');
+    types[type] = xdsStatus(sent, acked, lastError, proxyType);
+    if (lastError) lastErrors[type] = lastError.slice(0, 1000);
   }
   const istioVersion = stringAt(entry, 'istio_version');
   return {
@@ -69,6 +75,7 @@ function proxyRow(entry: JsonObject, istiodPod: string): ProxyStatusRow {
     proxyType,
     types,
     overall: overallStatus(types),
+    lastErrors,
   };
 }
 
@@ -78,6 +85,11 @@ function proxyRow(entry: JsonObject, istiodPod: string): ProxyStatusRow {
  * @throws BadResponseError when the body is not a JSON array
  */
 export function parseSyncz(body: string, istiodPod: string): ProxyStatusRow[] {
+  return parseSynczDetails(body, istiodPod).map(({ lastErrors: _lastErrors, ...row }) => row);
+}
+
+/** parseSyncz with each row's NACK texts (the mesh checks show them). */
+export function parseSynczDetails(body: string, istiodPod: string): ProxyStatusDetail[] {
   return parseJsonArray(body, `istiod ${istiodPod} /debug/syncz`)
     .filter(isObject)
     .filter((entry) => typeof entry.proxy === 'string' && entry.proxy !== '')

@@ -135,6 +135,8 @@ export interface MeshFacts {
   trustDomain: string | null;
   network: string | null;
   clusterId: string | null;
+  /** defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE is "true"; null when the mesh config was not read. */
+  dnsCapture: boolean | null;
 }
 
 function objectAt(v: unknown, key: string): Record<string, unknown> {
@@ -187,27 +189,42 @@ export function meshFacts(configMaps: V1ConfigMap[], revision = 'default'): Mesh
     trustDomain: stringAt(mesh, 'trustDomain') ?? (meshConfigRead ? 'cluster.local' : null),
     network: stringAt(global, 'network'),
     clusterId: stringAt(objectAt(global, 'multiCluster'), 'clusterName'),
+    dnsCapture: meshConfigRead ? stringAt(objectAt(objectAt(mesh, 'defaultConfig'), 'proxyMetadata'), 'ISTIO_META_DNS_CAPTURE') === 'true' : null,
   };
 }
 
-const fingerprintsByPem = new Map<string, string[]>();
+export interface RootCert {
+  /** SHA-256, upper-case hex, colon separated. */
+  fingerprint: string;
+  subject: string;
+  /** ISO time. */
+  notAfter: string;
+}
+
+const certsByPem = new Map<string, RootCert[]>();
+
+/** The certificates in istio-ca-root-cert (unparsable blocks skipped; the others still count). */
+export function rootCerts(configMaps: V1ConfigMap[]): RootCert[] {
+  const pem = configMaps.find((c) => c.metadata?.name === 'istio-ca-root-cert')?.data?.['root-cert.pem'];
+  if (!pem) return [];
+  const cached = certsByPem.get(pem);
+  if (cached) return cached.map((c) => ({ ...c }));
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  const out: RootCert[] = [];
+  for (const block of blocks) {
+    try {
+      const cert = new X509Certificate(block);
+      out.push({ fingerprint: cert.fingerprint256, subject: cert.subject.replace(/\n/g, ', '), notAfter: new Date(cert.validTo).toISOString() });
+    } catch {
+      // skipped
+    }
+  }
+  if (certsByPem.size > 200) certsByPem.clear();
+  certsByPem.set(pem, out);
+  return out.map((c) => ({ ...c }));
+}
 
 /** SHA-256 fingerprints (upper-case hex, colon separated) of every certificate in istio-ca-root-cert. */
 export function rootCertFingerprints(configMaps: V1ConfigMap[]): string[] {
-  const pem = configMaps.find((c) => c.metadata?.name === 'istio-ca-root-cert')?.data?.['root-cert.pem'];
-  if (!pem) return [];
-  const cached = fingerprintsByPem.get(pem);
-  if (cached) return [...cached];
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  const out: string[] = [];
-  for (const block of blocks) {
-    try {
-      out.push(new X509Certificate(block).fingerprint256);
-    } catch {
-      // An unparsable block is skipped; the others still count.
-    }
-  }
-  if (fingerprintsByPem.size > 200) fingerprintsByPem.clear();
-  fingerprintsByPem.set(pem, out);
-  return out;
+  return rootCerts(configMaps).map((c) => c.fingerprint);
 }

@@ -34,6 +34,7 @@ export const PodShape = z.object({
       containers: maybe(z.array(Container)),
       initContainers: maybe(z.array(Container)),
       nodeName: text,
+      hostNetwork: maybe(z.boolean()),
     }),
   ),
   status: maybe(
@@ -57,6 +58,41 @@ export const ServiceShape = z.object({
     }),
   ),
   status: maybe(z.object({ loadBalancer: maybe(z.object({ ingress: maybe(z.array(z.object({ ip: text, hostname: text }))) })) })),
+});
+
+/** networking.istio.io Gateway: the selector and servers (port, TLS mode, hosts). */
+export const IstioGatewayShape = z.object({
+  metadata: maybe(Metadata),
+  spec: maybe(
+    z.object({
+      selector: stringMap,
+      servers: maybe(
+        z.array(
+          z.object({
+            port: maybe(z.object({ number: maybe(z.number().int()), protocol: text, name: text })),
+            tls: maybe(z.object({ mode: text })),
+            hosts: maybe(z.array(z.string())),
+          }),
+        ),
+      ),
+    }),
+  ),
+});
+
+/** networking.istio.io DestinationRule: its host and whether the traffic policy balances by locality / detects outliers. */
+export const DestinationRuleShape = z.object({
+  metadata: maybe(Metadata),
+  spec: maybe(
+    z.object({
+      host: text,
+      trafficPolicy: maybe(
+        z.object({
+          loadBalancer: maybe(z.object({ localityLbSetting: maybe(z.object({ enabled: maybe(z.boolean()) })) })),
+          outlierDetection: maybe(z.object({})),
+        }),
+      ),
+    }),
+  ),
 });
 
 export const NamespaceShape = z.object({ metadata: maybe(Metadata) });

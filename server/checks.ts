@@ -1,0 +1,192 @@
+import 'server-only';
+import { runChecks } from '@/lib/checks/catalogue';
+import type { ChecksResponse, ClusterSnapshot, IstiodFacts, MeshSnapshot, PodFacts, ProxyEndpointFacts, Read, ServiceFacts, Severity } from '@/lib/checks/types';
+import { parseEnvoyClusters } from '@/lib/istio/envoy-clusters';
+import { parseNetworkz } from '@/lib/istio/networkz';
+import { parseClusterz } from '@/lib/istio/clusterz';
+import { parseSynczDetails } from '@/lib/istio/syncz';
+import { knownClusterId, rememberClusterId } from './cluster-id';
+import { fanOut } from './fanout';
+import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
+import { clusterIdFromIstiods, hasSidecar, istiodReplica, ISTIO_NAMESPACE, meshFacts, podReady, rootCerts, runningIstiods, serviceJson } from './k8s/convert';
+import { toSourceError } from './k8s/errors';
+import { listJson, readJson } from './k8s/list-json';
+import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
+import type { ClusterHandle, Registry } from './k8s/registry';
+import { ConfigMapShape, DestinationRuleShape, IstioGatewayShape, type KubePod, NamespaceShape, PodShape, ServiceShape } from './k8s/shapes';
+import { ClusterFailure, isClusterFatal } from './sources';
+import { toGatewayService } from '@/lib/format/kube';
+import type { IstiodTarget } from './istiod';
+
+/** Sidecars sampled per cluster for endpoints-unroutable (besides the gateways): bounded work under the deadline. */
+const SAMPLED_SIDECARS = 3;
+
+type Reader = <T>(source: string, work: Promise<T>, opts?: { optional?: boolean; notFound?: T }) => Promise<Read<T>>;
+
+/**
+ * Every source as a Read: its value or why not. A failure that means the cluster cannot be read at all
+ * (down, timeout, TLS, credentials) throws ClusterFailure for Kubernetes sources; optional sources
+ * (istiod, Envoy) never fail the cluster. `notFound` is the value of a 404 (no istio-system, no Istio CRDs).
+ */
+function reader(cluster: ClusterHandle): Reader {
+  return async (source, work, opts = {}) => {
+    try {
+      return { ok: true, value: await work };
+    } catch (err) {
+      const e = toSourceError(err, { cluster: cluster.name, server: cluster.server, source });
+      if (e.kind === 'not-found' && 'notFound' in opts) return { ok: true, value: opts.notFound as never };
+      if (!opts.optional && isClusterFatal(e)) throw new ClusterFailure(e);
+      return { ok: false, reason: e.message };
+    }
+  };
+}
+
+const map = <T, U>(r: Read<T>, f: (v: T) => U): Read<U> => (r.ok ? { ok: true, value: f(r.value) } : r);
+
+function serviceFacts(svc: Parameters<typeof serviceJson>[0]): ServiceFacts {
+  const gw = toGatewayService(serviceJson(svc));
+  return {
+    namespace: gw.namespace,
+    name: gw.name,
+    type: gw.type,
+    ports: (svc.spec?.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' })),
+    labels: { ...(svc.metadata?.labels ?? {}) },
+    selector: svc.spec?.selector && Object.keys(svc.spec.selector).length ? { ...svc.spec.selector } : null,
+    externalAddresses: [...gw.externalIPs, ...(gw.hostname ? [gw.hostname] : [])],
+    pending: gw.pending,
+    role: gw.role,
+  };
+}
+
+const podFacts = (p: KubePod): PodFacts => ({
+  namespace: p.metadata?.namespace ?? '',
+  name: p.metadata?.name ?? '',
+  ip: p.status?.podIP || null,
+  hostNetwork: p.spec?.hostNetwork === true,
+  labels: { ...(p.metadata?.labels ?? {}) },
+});
+
+/** The proxies whose EDS is sampled: every gateway proxy of istio-system, then the first few ready sidecars. */
+function sampledProxies(pods: KubePod[]): KubePod[] {
+  const running = pods.filter((p) => p.status?.phase === 'Running' && podReady(p) && hasSidecar(p) && p.status?.podIP);
+  const byName = (a: KubePod, b: KubePod) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`);
+  const gateways = running.filter((p) => p.metadata?.namespace === ISTIO_NAMESPACE && p.metadata?.labels?.istio).sort(byName);
+  const sidecars = running.filter((p) => p.metadata?.namespace !== ISTIO_NAMESPACE).sort(byName).slice(0, SAMPLED_SIDECARS);
+  return [...gateways, ...sidecars];
+}
+
+function readIstiodFacts(cluster: ClusterHandle, istiod: IstiodTarget, deadline: Deadline, read: Reader): Promise<IstiodFacts> {
+  const get = <T>(path: '/debug/clusterz' | '/debug/syncz' | '/debug/networkz', parse: (body: string) => T) =>
+    read(`istiod ${istiod.pod} ${path}`, podGet(cluster, { namespace: istiod.namespace, pod: istiod.pod, port: istiod.port }, path, deadline).then(parse), { optional: true });
+  return Promise.all([
+    get('/debug/clusterz', (b) => parseClusterz(b, istiod.pod, istiod.revision)),
+    get('/debug/syncz', (b) => parseSynczDetails(b, istiod.pod)),
+    get('/debug/networkz', (b) => parseNetworkz(b, istiod.pod)),
+  ]).then(([clusterz, syncz, networkz]) => ({ pod: istiod.pod, ready: istiod.ready, version: istiod.version, clusterz, syncz, networkz }));
+}
+
+function readProxyEndpoints(cluster: ClusterHandle, pod: KubePod, deadline: Deadline, read: Reader): Promise<ProxyEndpointFacts> {
+  const namespace = pod.metadata?.namespace ?? '';
+  const name = pod.metadata?.name ?? '';
+  const addresses = read(
+    `${namespace}/${name} Envoy /clusters`,
+    podGet(cluster, { namespace, pod: name, port: ENVOY_ADMIN_PORT }, '/clusters?format=json', deadline).then((body) =>
+      parseEnvoyClusters(body)
+        .filter((c) => c.name.startsWith('outbound|'))
+        .flatMap((c) => c.hosts.map((h) => h.address)),
+    ),
+    { optional: true },
+  );
+  return addresses.then((a) => ({ namespace, pod: name, addresses: a }));
+}
+
+/** Everything the checks read of one cluster, every source in parallel under the cluster's deadline. */
+export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Deadline): Promise<ClusterSnapshot> {
+  const read = reader(cluster);
+  const ns = ISTIO_NAMESPACE;
+  const [namespace, services, pods, configMaps, gateways, destinationRules] = await Promise.all([
+    read(`namespace ${ns}`, readJson(cluster, `/api/v1/namespaces/${ns}`, deadline, NamespaceShape), { notFound: null }),
+    read('services', listJson(cluster, '/api/v1/services', deadline, ServiceShape)),
+    read('pods', listJson(cluster, '/api/v1/pods', deadline, PodShape)),
+    read(`configmaps in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/configmaps`, deadline, ConfigMapShape)),
+    read('gateways.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/gateways', deadline, IstioGatewayShape), { notFound: { items: [] } }),
+    read('destinationrules.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/destinationrules', deadline, DestinationRuleShape), { notFound: { items: [] } }),
+  ]);
+  const istiodPods = pods.ok ? runningIstiods(pods.value.items) : [];
+  const optional = optionalSourceDeadline(deadline);
+  const [istiods, sample] = await Promise.all([
+    Promise.all(istiodPods.map(istiodReplica).map((i) => readIstiodFacts(cluster, i, optional, read))),
+    Promise.all(pods.ok ? sampledProxies(pods.value.items).map((p) => readProxyEndpoints(cluster, p, optional, read)) : []),
+  ]);
+  const revision = istiodPods.length ? istiodReplica(istiodPods[0]).revision : 'default';
+  const facts = configMaps.ok ? meshFacts(configMaps.value.items, revision) : null;
+  const clusterId = clusterIdFromIstiods(istiodPods) ?? facts?.clusterId ?? knownClusterId(cluster);
+  if (clusterId) rememberClusterId(cluster, clusterId);
+  return {
+    cluster: cluster.name,
+    clusterId,
+    istioNamespace: map(namespace, (n) => (n ? { labels: { ...(n.metadata?.labels ?? {}) }, annotations: { ...(n.metadata?.annotations ?? {}) } } : null)),
+    services: map(services, (l) => l.items.map(serviceFacts)),
+    pods: map(pods, (l) => l.items.map(podFacts)),
+    meshConfig:
+      facts && facts.trustDomain !== null
+        ? { ok: true, value: { trustDomain: facts.trustDomain, meshId: facts.meshId, dnsCapture: facts.dnsCapture === true } }
+        : configMaps.ok
+          ? { ok: false, reason: `${cluster.name}: ${ns}/istio has no mesh config` }
+          : configMaps,
+    rootCerts: map(configMaps, (l) => rootCerts(l.items)),
+    gateways: map(gateways, (l) =>
+      l.items.map((g) => ({
+        namespace: g.metadata?.namespace ?? '',
+        name: g.metadata?.name ?? '',
+        selector: { ...(g.spec?.selector ?? {}) },
+        servers: (g.spec?.servers ?? []).map((s) => ({ port: s.port?.number ?? 0, protocol: s.port?.protocol ?? '', tlsMode: s.tls?.mode ?? null, hosts: s.hosts ?? [] })),
+      })),
+    ),
+    destinationRules: map(destinationRules, (l) =>
+      l.items.map((d) => ({
+        namespace: d.metadata?.namespace ?? '',
+        name: d.metadata?.name ?? '',
+        host: d.spec?.host ?? '',
+        localityLb: !!d.spec?.trafficPolicy?.loadBalancer?.localityLbSetting && d.spec.trafficPolicy.loadBalancer.localityLbSetting.enabled !== false,
+        outlierDetection: !!d.spec?.trafficPolicy?.outlierDetection,
+      })),
+    ),
+    istiods: map(pods, () => istiods),
+    proxySample: map(pods, () => sample),
+  };
+}
+
+/** A cluster that could not be read at all: every source unknown with the cluster's reason. */
+function unreadableCluster(cluster: string, clusterId: string | null, reason: string): ClusterSnapshot {
+  const failed = { ok: false as const, reason };
+  return { cluster, clusterId, istioNamespace: failed, services: failed, pods: failed, meshConfig: failed, rootCerts: failed, gateways: failed, destinationRules: failed, istiods: failed, proxySample: failed };
+}
+
+/** The mesh snapshot: every configured cluster read in parallel, each under its own deadline. */
+export async function readMeshSnapshot(registry: Registry, clusters: ClusterHandle[] = registry.clusters): Promise<MeshSnapshot> {
+  const { deadlineMs, cacheMs } = registry.config;
+  const results = await fanOut(clusters, 'checks', readClusterSnapshot, { deadlineMs, cacheMs, source: 'the mesh checks' });
+  return {
+    nowMs: Date.now(),
+    clusters: results.map((r) => {
+      if (r.ok) return r.data;
+      const handle = registry.get(r.cluster);
+      return unreadableCluster(r.cluster, handle ? knownClusterId(handle) : null, r.error.message);
+    }),
+  };
+}
+
+export interface ChecksFilter {
+  cluster?: string | null;
+  severity?: Severity | null;
+}
+
+/** GET /api/checks: every check over every cluster (the checks need the whole mesh), then filtered. */
+export async function getChecks(registry: Registry, filter: ChecksFilter = {}): Promise<ChecksResponse> {
+  const snapshot = await readMeshSnapshot(registry);
+  const result = runChecks(snapshot);
+  const findings = result.findings.filter((f) => (!filter.cluster || f.cluster === filter.cluster) && (!filter.severity || f.severity === filter.severity));
+  const unknown = result.unknown.filter((u) => !filter.cluster || u.cluster === filter.cluster);
+  return { findings, unknown, clusters: snapshot.clusters.map((c) => c.cluster), checks: result.checks, generatedAt: new Date(snapshot.nowMs).toISOString() };
+}
