@@ -6,6 +6,8 @@
  *   eastwest-pending <cluster> on|off  istiod-not-ready <cluster> on|off  istiod-malformed <cluster> on|off
  *   endpoint-ejected|endpoint-draining <cluster> <namespace> <pod> on|off
  *   scale-workload <cluster> <namespace> <workload> <replicas>
+ *   service-errors <cluster> <namespace> <service> <ratio 0-1> [code]
+ *   prometheus-down <cluster> on|off   prometheus-latency <cluster> <ms>
  *   faults                             requests
  */
 import type { LabFault } from './world';
@@ -44,6 +46,12 @@ function toFault(command: string, a: string[]): LabFault {
       return { type: command, cluster: a[0], namespace: a[1], pod: a[2], on: onOff(a[3]) };
     case 'scale-workload':
       return { type: 'scale-workload', cluster: a[0], namespace: a[1], workload: a[2], replicas: Number(a[3]) };
+    case 'service-errors':
+      return { type: 'service-errors', cluster: a[0], namespace: a[1], service: a[2], ratio: Number(a[3]), ...(a[4] ? { code: Number(a[4]) } : {}) };
+    case 'prometheus-down':
+      return { type: 'prometheus-down', cluster: a[0], down: onOff(a[1]) };
+    case 'prometheus-latency':
+      return { type: 'prometheus-latency', cluster: a[0], ms: Number(a[1]) };
     default:
       usage(`unknown command "${command}"`);
   }

@@ -7,6 +7,8 @@ import type { ClusterFaults, LabFault, World } from './world';
 import { startClusterApiServer, type ClusterApiServer, type RequestLogEntry } from './kube/apiserver';
 import { startControlServer } from './kube/control';
 import { buildKubeconfig, writeKubeconfig } from './kube/kubeconfig';
+import type { ServiceBackend } from './kube/service-proxy';
+import { PROMETHEUS_SERVICE, startLabPrometheus, type LabPrometheus, type LabPrometheusOptions } from './prometheus';
 
 export type { RequestLogEntry } from './kube/apiserver';
 
@@ -25,6 +27,12 @@ export interface LabOptions {
   controlPort?: number;
   /** Serve this world instead of building one from a scenario (tests of lab/kube). */
   world?: World;
+  /**
+   * Run a real Prometheus behind each cluster's istio-system/prometheus Service (scenarios with
+   * `addons: [prometheus]`; `npm run lab` does by default). Without the binary the lab starts without
+   * it and says why (`prometheusNotice`). Absent or false: none.
+   */
+  prometheus?: LabPrometheusOptions | false;
 }
 
 export interface Lab {
@@ -35,6 +43,9 @@ export interface Lab {
   world: World;
   /** API server URL by cluster name. */
   servers: Record<string, string>;
+  /** The lab's Prometheus servers (null: not running); `notice` says why not, when it matters. */
+  prometheus: { clusters: Record<string, string>; globalUrl: string | null } | null;
+  prometheusNotice: string | null;
   applyFault(f: LabFault): void;
   requestLog(): RequestLogEntry[];
   stop(): Promise<void>;
@@ -58,11 +69,25 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     if (log.length > maxLoggedRequests) log.splice(0, log.length - maxLoggedRequests);
   };
 
+  let prometheus: LabPrometheus | null = null;
+  let prometheusNotice: string | null = null;
+  const serviceBackend = (cluster: string) => (namespace: string, name: string, port: number): ServiceBackend | null => {
+    const url = prometheus?.clusters[cluster];
+    if (!url || namespace !== PROMETHEUS_SERVICE.namespace || name !== PROMETHEUS_SERVICE.name || port !== PROMETHEUS_SERVICE.port) return null;
+    const faults = world.faults(cluster);
+    return faults.prometheusDown ? { down: true } : { url, latencyMs: faults.prometheusLatencyMs };
+  };
+
   const servers: ClusterApiServer[] = [];
   try {
     for (const cluster of world.clusters()) {
       if (options.latencyMs) world.applyFault({ type: 'api-latency', cluster: cluster.name, ms: options.latencyMs });
-      servers.push(await startClusterApiServer({ world, cluster, onRequest }));
+      servers.push(await startClusterApiServer({ world, cluster, onRequest, serviceBackend: serviceBackend(cluster.name) }));
+    }
+    if (options.prometheus && hasPrometheusAddon(world)) {
+      const started = await startLabPrometheus(world, options.prometheus ?? {});
+      if ('missing' in started) prometheusNotice = started.missing;
+      else prometheus = started;
     }
   } catch (err) {
     await Promise.all(servers.map((s) => s.stop()));
@@ -93,11 +118,20 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     controlUrl: control.url,
     world,
     servers: Object.fromEntries(servers.map((s) => [s.cluster.name, s.url])),
+    prometheus: prometheus ? { clusters: prometheus.clusters, globalUrl: prometheus.globalUrl } : null,
+    prometheusNotice,
     applyFault,
     requestLog,
     async stop() {
       await control.close();
-      await Promise.all(servers.map((s) => s.stop()));
+      await Promise.all([...servers.map((s) => s.stop()), prometheus?.stop()]);
     },
   };
+}
+
+/** Whether any cluster has the Prometheus addon's Service. */
+function hasPrometheusAddon(world: World): boolean {
+  const services = world.resourceTypes().find((t) => t.group === '' && t.resource === 'services');
+  if (!services) return false;
+  return world.clusters().some((c) => world.list(c.name, services, PROMETHEUS_SERVICE.namespace).some((s) => s.metadata.name === PROMETHEUS_SERVICE.name));
 }

@@ -2,6 +2,7 @@
  * `npm run lab -- --scenario lab/scenarios/seed.yaml --kubeconfig-out .lab/kubeconfig`
  * Options: --scale clusters=N,namespaces=M,pods=P  --control-port N  --latency MS
  *          --istio-version 1.26.3: the scenario's mesh as that Istio release (istiod and proxy shapes)
+ *          --scrape-interval S (the lab's Prometheus, default 5)  --global-prometheus  --no-prometheus
  *          --stop-with-stdin: stop when standard input closes (a launcher that dies, even by SIGKILL,
  *          then never leaves the lab behind)
  */
@@ -10,7 +11,7 @@ import { startLab, type LabOptions } from './index';
 function usage(message: string): never {
   console.error(`lab: ${message}`);
   console.error(
-    'usage: npm run lab -- [--scenario <file> | --scale clusters=N,namespaces=M,pods=P] [--istio-version <x.y.z>] [--kubeconfig-out <path>] [--control-port <n>] [--latency <ms>]',
+    'usage: npm run lab -- [--scenario <file> | --scale clusters=N,namespaces=M,pods=P] [--istio-version <x.y.z>] [--kubeconfig-out <path>] [--control-port <n>] [--latency <ms>] [--scrape-interval <s>] [--global-prometheus] [--no-prometheus]',
   );
   process.exit(2);
 }
@@ -29,10 +30,18 @@ function parseScale(text: string): NonNullable<LabOptions['scale']> {
 const stopWithStdin = process.argv.includes('--stop-with-stdin');
 
 function parseArgs(argv: string[]): LabOptions {
-  const options: LabOptions = { kubeconfigOut: '.lab/kubeconfig' };
+  const options: LabOptions = { kubeconfigOut: '.lab/kubeconfig', prometheus: {} };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--stop-with-stdin') continue;
+    if (flag === '--no-prometheus') {
+      options.prometheus = false;
+      continue;
+    }
+    if (flag === '--global-prometheus') {
+      if (options.prometheus) options.prometheus = { ...options.prometheus, global: true };
+      continue;
+    }
     const value = argv[i + 1];
     if (value === undefined && flag !== '--help') usage(`${flag} needs a value`);
     switch (flag) {
@@ -54,6 +63,12 @@ function parseArgs(argv: string[]): LabOptions {
       case '--latency':
         options.latencyMs = Number(value);
         break;
+      case '--scrape-interval': {
+        const seconds = Number(value);
+        if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60) usage(`--scrape-interval must be 1-60 seconds, got "${value}"`);
+        if (options.prometheus) options.prometheus = { ...options.prometheus, scrapeIntervalS: seconds };
+        break;
+      }
       case '--help':
         usage('help');
       // falls through: usage exits
@@ -67,6 +82,11 @@ function parseArgs(argv: string[]): LabOptions {
 
 async function main() {
   const lab = await startLab(parseArgs(process.argv.slice(2)));
+  if (lab.prometheusNotice) console.error(`lab: ${lab.prometheusNotice}`);
+  if (lab.prometheus) {
+    for (const [cluster, url] of Object.entries(lab.prometheus.clusters)) console.error(`lab: prometheus of ${cluster} (istio-system/prometheus:9090) at ${url}`);
+    if (lab.prometheus.globalUrl) console.error(`lab: global prometheus (label "cluster") at ${lab.prometheus.globalUrl}`);
+  }
   console.log(`lab ready: kubeconfig=${lab.kubeconfigPath} control=${lab.controlUrl}`);
   for (const cluster of lab.world.clusters()) {
     for (const context of cluster.contexts) console.log(`  ${context.name} -> ${lab.servers[cluster.name]}`);

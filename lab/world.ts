@@ -64,6 +64,10 @@ export interface ClusterFaults {
   latencyMs: number;
   /** 403s: each rule denies a verb on a resource (optionally one namespace) to a user ('*' = any). */
   forbid: Array<{ user: string; verb: string; resource: string; namespace?: string }>;
+  /** The cluster's Prometheus (istio-system/prometheus) has no ready endpoint: its service proxy answers 503. */
+  prometheusDown: boolean;
+  /** Added latency on every request to the cluster's Prometheus through the service proxy, in ms. */
+  prometheusLatencyMs: number;
 }
 
 export interface LabCluster {
@@ -121,6 +125,10 @@ export type LabFault =
   | { type: 'istiod-not-ready'; cluster: string; on: boolean }
   | { type: 'istiod-malformed'; cluster: string; on: boolean }
   | { type: 'scale-workload'; cluster: string; namespace: string; workload: string; replicas: number }
+  /** The service's workloads in `cluster` answer `code` (default 503) to `ratio` of their requests (0 ends it). */
+  | { type: 'service-errors'; cluster: string; namespace: string; service: string; ratio: number; code?: number }
+  | { type: 'prometheus-down'; cluster: string; down: boolean }
+  | { type: 'prometheus-latency'; cluster: string; ms: number }
   | MisconfigFault
   | PathFault;
 

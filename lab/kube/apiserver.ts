@@ -14,6 +14,7 @@ import { createClusterCa } from './certs';
 import { apiGroupList, apiResourceList, apiVersions, groupVersion } from './discovery';
 import { portForwardProtocols, servePortForward } from './portforward';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors';
+import { parseServiceSegment, relayToService, type ServiceBackend } from './service-proxy';
 import * as st from './status';
 import { toTable, type IncludeObject } from './table';
 
@@ -99,6 +100,8 @@ export async function startClusterApiServer(opts: {
   cluster: LabCluster;
   port?: number;
   onRequest: (entry: RequestLogEntry) => void;
+  /** The backend of a Service port for services/proxy (the lab's Prometheus), or null: no endpoints. */
+  serviceBackend?: (namespace: string, service: string, port: number) => ServiceBackend | null;
 }): Promise<ClusterApiServer> {
   const { world, cluster } = opts;
   const clusterName = cluster.name;
@@ -333,6 +336,22 @@ export async function startClusterApiServer(opts: {
     handler(req, res);
   }
 
+  async function serveServiceProxy(req: IncomingMessage, res: ServerResponse, url: URL, r: ResourceRequest, identity: Identity): Promise<void> {
+    const { name, port: portText } = parseServiceSegment(r.name!);
+    const denied = denial(identity, ['get'], { ...r, name });
+    if (denied) return st.sendStatus(res, denied);
+    const svc = findObject(r, name);
+    if (!svc) return st.sendStatus(res, st.notFound(r.type, name));
+    const ports = (svc.spec as { ports?: Array<{ name?: string; port: number }> } | undefined)?.ports ?? [];
+    const port = portText === '' ? ports[0] : ports.find((p) => p.name === portText || String(p.port) === portText);
+    if (!port) return st.sendStatus(res, st.status(503, 'ServiceUnavailable', `no endpoints available for service "${r.name}"`));
+    const backend = opts.serviceBackend?.(r.namespace!, name, port.port) ?? { down: true as const };
+    const marker = `/services/${r.name}/proxy`;
+    const decoded = decodeURIComponent(url.pathname);
+    const rest = decoded.slice(decoded.indexOf(marker) + marker.length);
+    await relayToService(req, res, backend, r.name!, (rest.startsWith('/') ? rest : `/${rest}`) + url.search);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let user = '';
     res.on('close', () => opts.onRequest({ cluster: clusterName, method: req.method ?? '', path: req.url ?? '', user, status: res.statusCode }));
@@ -360,6 +379,7 @@ export async function startClusterApiServer(opts: {
 
     try {
       if (r.type.resource === 'pods' && r.subresource === 'proxy') return servePodProxy(req, res, url, r, identity);
+      if (r.type.resource === 'services' && r.subresource === 'proxy' && r.namespace) return await serveServiceProxy(req, res, url, r, identity);
       if (r.subresource === 'portforward') return st.sendStatus(res, st.badRequest('Upgrade request required'));
       if (r.subresource) return st.sendStatus(res, st.pathNotFound());
       const watch = url.searchParams.get('watch');

@@ -38,7 +38,7 @@ export function createFakeWorld(): World {
 
   for (const cluster of clusterNames) {
     const n = cluster === 'cluster1' ? 1 : 2;
-    faults.set(cluster, { apiDown: false, latencyMs: 0, forbid: [] });
+    faults.set(cluster, { apiDown: false, latencyMs: 0, forbid: [], prometheusDown: false, prometheusLatencyMs: 0 });
     objects.set(
       cluster,
       new Map<string, KubeObject[]>([

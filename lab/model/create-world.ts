@@ -13,6 +13,7 @@ import { applyPathFault, pathFaultChangesObjects } from './path-faults';
 import { countType, type RenderContext, RESOURCE_TYPES, renderType, typeKey } from './objects';
 import { createRootCA, type RootCA } from './rootca';
 import type { Scenario } from './scenario';
+import { TrafficMeter } from '../traffic/metrics';
 
 /** Events kept per cluster; a watch from an older resourceVersion gets 410 Gone. */
 export const WATCH_HISTORY = 1000;
@@ -63,12 +64,19 @@ function labUser(name: string, auth: 'cert' | 'token', clusterId: string): LabUs
 /** The World plus its model, for tests and tools of the lab. */
 export type LabWorld = World & { readonly mesh: Mesh };
 
+/**
+ * Where a proxy's metrics are served: Envoy's own (15090) and pilot-agent's merged endpoint (15020, what the
+ * injected `prometheus.io/port` annotation names). Both bind 0.0.0.0: reachable through pods/proxy too.
+ */
+const STATS_PORTS = new Set([15090, 15020]);
+
 export function createWorld(scenario: Scenario, options: WorldOptions = {}): LabWorld {
   const startMs = options.nowMs ?? Date.now();
   const clock = options.clock ?? (() => Date.now());
   const watchHistory = options.watchHistory ?? WATCH_HISTORY;
   const mesh = new Mesh(scenario, startMs);
   for (const fault of scenario.faults) if (isPathFault(fault)) applyPathFault(mesh, fault, startMs);
+  const traffic = new TrafficMeter(mesh);
 
   /** Root CAs by name and expiry: a cluster's comes from the scenario, unless a drill gave it another or an expiring one. */
   const rootCAs = new Map<string, RootCA>();
@@ -242,6 +250,11 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
       if (pod.role === 'istiod') {
         if (port !== 15014 && port !== 8080) return null;
         return serve((path, query) => istiodAnswer(mesh, pod, { port, path, query, viaApiServerProxy }, clock(), rootCAOf(cluster)));
+      }
+      if (pod.proxy && STATS_PORTS.has(port)) {
+        return serve((path) =>
+          path === '/stats/prometheus' ? { status: 200, contentType: 'text/plain; version=0.0.4', body: traffic.stats(pod, clock()) } : { status: 404, contentType: 'text/plain', body: 'not found\n' },
+        );
       }
       // Envoy admin binds 127.0.0.1 only: reachable by port-forward, never through the API server proxy.
       if (!pod.proxy || port !== 15000 || viaApiServerProxy) return null;

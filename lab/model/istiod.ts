@@ -275,8 +275,16 @@ function metrics(mesh: Mesh, istiod: MeshPod, nowMs: number): string {
   lines.push('# TYPE remote_cluster_secret_events_total counter', `remote_cluster_secret_events_total{event="add"} ${remotes.length}`);
   lines.push('# HELP pilot_xds Number of endpoints connected to this pilot using XDS.', '# TYPE pilot_xds gauge', `pilot_xds{version="${version}"} ${proxies.length}`);
   lines.push('# TYPE pilot_xds_pushes counter');
-  for (const [type, perProxy] of [['cds', 3], ['eds', 11], ['lds', 3], ['rds', 2]] as const) lines.push(`pilot_xds_pushes{type="${type}"} ${proxies.length * perProxy * uptimeMin}`);
-  const converged = proxies.length * 4 * uptimeMin;
+  // Counters grow by the second (rates over a one-minute window stay smooth).
+  const uptimeFractionMin = Math.max(1, (nowMs - istiod.createdMs) / 60_000);
+  for (const [type, perProxy] of [['cds', 3], ['eds', 11], ['lds', 3], ['rds', 2]] as const) lines.push(`pilot_xds_pushes{type="${type}"} ${Math.floor(proxies.length * perProxy * uptimeFractionMin)}`);
+  const rejected = new Map<string, number>();
+  for (const x of mesh.scenario.xds) if (x.status === 'stale' && proxies.some((p) => p.cluster === x.cluster && p.namespace === x.namespace && p.name === x.pod)) rejected.set(x.type, (rejected.get(x.type) ?? 0) + 1);
+  if (rejected.size) {
+    lines.push('# TYPE pilot_total_xds_rejects counter');
+    for (const [type, n] of [...rejected].sort()) lines.push(`pilot_total_xds_rejects{type="${type}"} ${n}`);
+  }
+  const converged = Math.floor(proxies.length * 4 * uptimeFractionMin);
   lines.push('# TYPE pilot_proxy_convergence_time histogram');
   const buckets = [0.1, 0.5, 1, 3, 5, 10, 20, 30];
   buckets.forEach((le, i) => lines.push(`pilot_proxy_convergence_time_bucket{le="${le}"} ${Math.round(converged * Math.min(1, 0.8 + 0.05 * i))}`));

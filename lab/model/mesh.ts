@@ -173,6 +173,8 @@ export class Mesh {
   readonly frozenEds = new Map<string, OutboundCluster[]>();
   /** "<cluster>/<ns>/<service>" → subsets added to that DestinationRule which no pod carries. */
   readonly extraSubsets = new Map<string, string[]>();
+  /** service-errors faults by "<cluster>/<namespace>/<service>". */
+  readonly serviceErrors = new Map<string, { ratio: number; code: number }>();
   /** Bumped on every change, so computed views (endpoint indexes) know when to rebuild. */
   generation = 0;
 
@@ -358,6 +360,8 @@ export class Mesh {
       });
     }
 
+    if (this.scenario.addons.includes('prometheus')) this.addPrometheus(cluster, servicePool.allocate(`${spec.id}/svc/prometheus`));
+
     // application workloads and services
     for (const w of this.scenario.workloads) {
       if (w.cluster !== spec.id) continue;
@@ -400,6 +404,40 @@ export class Mesh {
     cluster.scenarioServices = cluster.services;
     cluster.services = effectiveServices(cluster);
     return cluster;
+  }
+
+  /** samples/addons/prometheus.yaml: a Deployment without a sidecar and its Service on 9090. */
+  private addPrometheus(cluster: MeshCluster, clusterIP: string): void {
+    const labels = { app: 'prometheus', component: 'server', release: 'prometheus' };
+    cluster.workloads.push(
+      this.newWorkload(cluster, {
+        namespace: ISTIO_NAMESPACE,
+        name: 'prometheus',
+        kind: 'Deployment',
+        role: 'workload',
+        app: 'prometheus',
+        labels,
+        replicas: 1,
+        age: cluster.spec.istiod.age ?? '2h',
+        ports: [9090],
+        image: 'prom/prometheus:v2.41.0',
+        proxy: false,
+        sidecar: false,
+        serviceAccount: 'prometheus',
+        explicitPods: [],
+      }),
+    );
+    cluster.services.push({
+      cluster: cluster.id,
+      namespace: ISTIO_NAMESPACE,
+      name: 'prometheus',
+      type: 'ClusterIP',
+      clusterIP,
+      ports: [{ name: 'http', port: 9090, targetPort: 9090, protocol: 'TCP' }],
+      selector: { app: 'prometheus', component: 'server', release: 'prometheus' },
+      labels,
+      createdMs: this.ago(cluster.spec.istiod.age, '2h'),
+    });
   }
 
   private newWorkload(
@@ -504,7 +542,7 @@ export class Mesh {
   faults(clusterId: string): ClusterFaults {
     let f = this.apiFaults.get(clusterId);
     if (!f) {
-      f = { apiDown: false, latencyMs: 0, forbid: [] };
+      f = { apiDown: false, latencyMs: 0, forbid: [], prometheusDown: false, prometheusLatencyMs: 0 };
       this.apiFaults.set(clusterId, f);
     }
     return f;
@@ -670,6 +708,18 @@ export class Mesh {
         this.setReplicas(cluster, w, fault.replicas, nowMs);
         return;
       }
+      case 'service-errors': {
+        const k = key(fault.cluster, fault.namespace, fault.service);
+        if (fault.ratio > 0) this.serviceErrors.set(k, { ratio: fault.ratio, code: fault.code ?? 503 });
+        else this.serviceErrors.delete(k);
+        return;
+      }
+      case 'prometheus-down':
+        this.faults(fault.cluster).prometheusDown = fault.down;
+        return;
+      case 'prometheus-latency':
+        this.faults(fault.cluster).prometheusLatencyMs = fault.ms;
+        return;
       default:
         this.misconfigure(fault);
     }

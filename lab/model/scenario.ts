@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { TrafficSpec } from '../traffic/spec';
 
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a DNS-1123 name');
 const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address');
@@ -210,6 +211,16 @@ export const LabFaultSpec = z.discriminatedUnion('type', [
   z.object({ type: z.literal('eds-stale'), cluster: z.string(), namespace: z.string(), pod: z.string(), on: z.boolean() }),
   z.object({ type: z.literal('subset-unmatched'), cluster: z.string(), namespace: z.string(), service: z.string(), subset: z.string(), on: z.boolean() }),
   z.object({ type: z.literal('sidecar-removed'), cluster: z.string(), namespace: z.string(), workload: z.string(), on: z.boolean() }),
+  z.object({
+    type: z.literal('service-errors'),
+    cluster: z.string(),
+    namespace: z.string(),
+    service: z.string(),
+    ratio: z.number().min(0).max(1),
+    code: z.number().int().min(500).max(599).optional(),
+  }),
+  z.object({ type: z.literal('prometheus-down'), cluster: z.string(), down: z.boolean() }),
+  z.object({ type: z.literal('prometheus-latency'), cluster: z.string(), ms: z.number().min(0) }),
 ]);
 
 export const ScenarioSchema = z
@@ -234,6 +245,13 @@ export const ScenarioSchema = z
     services: z.array(ServiceSpec).default([]),
     calls: z.array(CallSpec).default([]),
     xds: z.array(XdsStateSpec).default([]),
+    /**
+     * Istio's addons installed in istio-system (samples/addons): `prometheus` is a Deployment and Service
+     * prometheus:9090; the lab runs a real Prometheus behind it (lab/prometheus).
+     */
+    addons: z.array(z.enum(['prometheus'])).default([]),
+    /** Requests each caller sends to each service (lab/traffic): rates, errors, latency. */
+    traffic: z.array(TrafficSpec).default([]),
     faults: z.array(LabFaultSpec).default([]),
   })
   .superRefine((s, ctx) => {
@@ -260,6 +278,7 @@ export const ScenarioSchema = z
     });
     s.faults.forEach((f, i) => unknownCluster(f.cluster, ['faults', i, 'cluster']));
     s.xds.forEach((x, i) => unknownCluster(x.cluster, ['xds', i, 'cluster']));
+    s.traffic.forEach((t, i) => t.from.cluster && unknownCluster(t.from.cluster, ['traffic', i, 'from', 'cluster']));
   });
 
 export type Scenario = z.output<typeof ScenarioSchema>;

@@ -1,0 +1,100 @@
+/**
+ * A real Prometheus (Debian's `prometheus` binary) run by the lab: a generated config, a scratch TSDB,
+ * 127.0.0.1 only, stopped with the lab.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+
+export const INSTALL_HINT = 'apt-get install -y prometheus';
+
+/** The binary: $ISTHMUS_PROMETHEUS_BIN, else `prometheus` on PATH; null when absent. */
+export function findPrometheus(): string | null {
+  const bin = process.env.ISTHMUS_PROMETHEUS_BIN || 'prometheus';
+  const r = spawnSync(bin, ['--version'], { stdio: 'ignore' });
+  return r.error || r.status !== 0 ? null : bin;
+}
+
+export interface PrometheusServer {
+  url: string;
+  /** Replaces the scrape targets (file_sd: Prometheus picks the file up without a restart). */
+  setTargets(groups: unknown[]): void;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess, log: () => string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`prometheus exited (code ${child.exitCode}): ${log()}`);
+    try {
+      const r = await fetch(`${url}/-/ready`);
+      if (r.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`prometheus was not ready within ${timeoutMs} ms: ${log()}`);
+}
+
+export async function startPrometheus(opts: { bin: string; name: string; scrapeIntervalS: number; externalLabels: Record<string, string> }): Promise<PrometheusServer> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `isthmus-lab-prometheus-${opts.name}-`));
+  const targetsFile = path.join(dir, 'targets.json');
+  const setTargets = (groups: unknown[]) => {
+    writeFileSync(`${targetsFile}.tmp`, JSON.stringify(groups));
+    renameSync(`${targetsFile}.tmp`, targetsFile); // atomic: Prometheus never reads half a file
+  };
+  setTargets([]);
+  const interval = `${opts.scrapeIntervalS}s`;
+  const config = {
+    global: { scrape_interval: interval, scrape_timeout: `${Math.max(1, Math.min(10, opts.scrapeIntervalS))}s`, evaluation_interval: interval, external_labels: opts.externalLabels },
+    scrape_configs: [{ job_name: 'kubernetes-pods', honor_labels: true, file_sd_configs: [{ files: [targetsFile], refresh_interval: '5s' }] }],
+  };
+  writeFileSync(path.join(dir, 'prometheus.yml'), stringify(config));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let stderr = '';
+  const child = spawn(
+    opts.bin,
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      '--storage.tsdb.retention.time=12h',
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitReady(url, child, () => stderr.trim().split('\n').slice(-3).join(' | '));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, setTargets, stop };
+}
