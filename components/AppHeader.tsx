@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useClusters } from '@/lib/hooks/queries';
+import { isConfigurationError } from '@/lib/hooks/fetch-json';
 import { PollingControl } from './PollingControl';
 
 const NAV = [
@@ -50,6 +51,11 @@ export function AppHeader() {
           <PollingControl />
         </div>
       </div>
+      {isConfigurationError(clusters.error) && (
+        <p role="alert" data-testid="no-usable-cluster" className="border-t border-red-300 bg-red-50 px-4 py-1.5 text-sm text-red-900 dark:border-red-800 dark:bg-red-950/60 dark:text-red-100">
+          <strong>No usable cluster.</strong> {clusters.error.message.replace(/^no usable cluster: /, '')}
+        </p>
+      )}
     </header>
   );
 }

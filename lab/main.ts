@@ -1,5 +1,5 @@
 /**
- * `npm run lab -- --scenario lab/scenarios/seed.yaml --kubeconfig-out .lab/kubeconfig`
+ * `npm run lab -- --scenario lab/scenarios/seed.yaml --kubeconfig-out /tmp/my-lab.kubeconfig`
  * Options: --scale clusters=N,namespaces=M,pods=P  --control-port N  --latency MS
  *          --istio-version 1.26.3: the scenario's mesh as that Istio release (istiod and proxy shapes)
  *          --scrape-interval S (the lab's Prometheus, default 5)  --global-prometheus  --no-prometheus

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { STANDALONE_DIR, standaloneServer } from './standalone.mjs';
 
-const SOURCES = ['app', 'components', 'lib', 'server', 'public', 'next.config.js', 'package.json', 'postcss.config.mjs', 'proxy.ts', 'middleware.ts'];
+const SOURCES = ['app', 'components', 'lib', 'server', 'public', 'next.config.js', 'package.json', 'postcss.config.mjs', 'proxy.ts', 'middleware.ts', 'instrumentation.ts'];
 
 function newestMtime(p) {
   if (!existsSync(p)) return 0;

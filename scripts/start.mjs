@@ -8,11 +8,12 @@
  * Builds the app first when the build is missing or older than the sources.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildState } from './build-state.mjs';
 import { standaloneEnv, standaloneServer } from './standalone.mjs';
+import { startDemoLab } from './demo-lab.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -69,35 +70,6 @@ function childEnv(extra = {}) {
   return { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...extra };
 }
 
-/** Starts the lab as a child process and resolves with its kubeconfig path once it prints "lab ready:". */
-function startLab(scenario) {
-  const labDir = path.join(root, '.lab');
-  mkdirSync(labDir, { recursive: true });
-  const kubeconfigOut = path.join(labDir, 'kubeconfig');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/main.ts', '--scenario', scenario, '--kubeconfig-out', kubeconfigOut, '--stop-with-stdin'], {
-    // The lab stops when this pipe closes: however this launcher ends, the lab does not outlive it.
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: childEnv(),
-  });
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error('the lab did not become ready within 60 s')), 60_000);
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
-      buffer += chunk.toString();
-      const m = /lab ready: kubeconfig=(\S+) control=(\S+)/.exec(buffer);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, kubeconfig: m[1], control: m[2] });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the lab exited (code ${code}) before it was ready`));
-    });
-  });
-}
-
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const real = opts.kubeconfig.length > 0 || opts.context.length > 0;
@@ -122,7 +94,7 @@ async function main() {
 
   if (!real) {
     console.log(`isthmus: DEMO MESH — starting the lab with ${opts.scenario} (simulated clusters on 127.0.0.1)`);
-    const lab = await startLab(opts.scenario).catch((e) => fail(e.message));
+    const lab = await startDemoLab(root, opts.scenario, { env: childEnv(), onOutput: (chunk) => process.stdout.write(chunk) }).catch((e) => fail(e.message));
     children.push(lab.child);
     lab.child.on('exit', (code) => {
       if (code) console.error(`isthmus: the lab exited with code ${code}`);
@@ -141,7 +113,7 @@ async function main() {
     : spawn(process.execPath, [standaloneServer(root)], { stdio: 'inherit', env: standaloneEnv(serverEnv, { host: opts.host, port: opts.port }) });
   children.push(next);
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  console.log(`isthmus: ${real ? 'serving your clusters' : 'serving the DEMO MESH (lab)'} on http://${shownHost}:${opts.port}`);
+  console.log(`isthmus: ${real ? 'serving your clusters' : 'serving the DEMO MESH (lab)'} on http://${shownHost}:${opts.port} (open it in a browser)`);
   next.on('exit', (code) => {
     stopAll('SIGTERM');
     process.exitCode = code ?? 0;

@@ -84,6 +84,7 @@ async function runOne<T>(
   fn: (cluster: ClusterHandle, deadline: Deadline) => Promise<T>,
   opts: FanOutOptions,
 ): Promise<ClusterResult<T>> {
+  if (cluster.configError) return { cluster: cluster.name, ok: false, error: cluster.configError };
   const deadline = createDeadline(opts.deadlineMs);
   try {
     await withDeadline(deadline, () => credentialsReady(cluster));

@@ -1,6 +1,6 @@
 import 'server-only';
 import { ConfigError } from './config';
-import { getRegistry, RegistryError, type Registry } from './k8s/registry';
+import { getRegistry, noUsableCluster, RegistryError, type Registry } from './k8s/registry';
 
 /** Helpers for the thin route handlers in app/api: JSON/text responses, validation, registry errors. */
 
@@ -28,8 +28,8 @@ export class BadRequest extends Error {}
 export class NotFound extends Error {}
 
 /**
- * Runs a route body with the current cluster registry. Answers 503 when no cluster is configured or the
- * kubeconfig is invalid, 400/404 for BadRequest/NotFound, and 500 with a generic message for anything
+ * Runs a route body with the current cluster registry. Answers 503 when no configured cluster is usable
+ * (the message says why, entry by entry) or the environment is invalid, 400/404 for BadRequest/NotFound, and 500 with a generic message for anything
  * unexpected (never the exception text: it may carry credentials or headers).
  */
 export async function withRegistry(handler: (registry: Registry) => Promise<Response>): Promise<Response> {
@@ -40,7 +40,8 @@ export async function withRegistry(handler: (registry: Registry) => Promise<Resp
     if (e instanceof RegistryError || e instanceof ConfigError) return problem(503, 'config', e.message);
     return problem(503, 'config', 'the cluster configuration could not be read');
   }
-  if (registry.clusters.length === 0) return problem(503, 'no-clusters', 'no cluster is configured (the kubeconfig has no contexts)');
+  const fatal = noUsableCluster(registry);
+  if (fatal) return problem(503, 'no-clusters', fatal);
   try {
     return await handler(registry);
   } catch (e) {

@@ -18,7 +18,7 @@ import { loadConfig } from '@/server/config';
 import { getClusters } from '@/server/clusters';
 import { getMesh } from '@/server/mesh';
 import { getSnapshots } from '@/server/snapshot';
-import { buildRegistry, RegistryError } from '@/server/k8s/registry';
+import { buildRegistry } from '@/server/k8s/registry';
 import { apiRequest, CLUSTER1, CLUSTER2, freshState, params, stopLab } from './api-helpers';
 
 const VIEWER = 'viewer'; // a token user of cluster1 (scenario extraUsers)
@@ -222,25 +222,47 @@ describe('an EKS-style context name through the route handlers', () => {
   });
 });
 
-describe('broken kubeconfigs', () => {
-  it('a duplicate context name is a clear RegistryError, also from the route, without credentials', async () => {
+describe("broken kubeconfigs: a bad entry is that cluster's error, the others are served", () => {
+  it('a duplicate context name in the only file: no usable cluster, and the 503 says why, without credentials', async () => {
     const dup = structuredClone(doc);
     dup.contexts.push({ name: TOKEN_CONTEXT, context: { cluster: 'cluster2', user: 'wrong-token' } });
     const file = writeKubeconfig('duplicate', dup);
-    const error = catchRegistryError(() => registryFor(file));
-    expect(error.message).toBe(`kubeconfig ${file}: duplicate context name "${TOKEN_CONTEXT}"`);
-    bodies.push(error.message, await routeProblem(file, /duplicate context name/));
+    expect(registryFor(file).get(`kubeconfig ${file}`)!.configError!.message).toBe(`kubeconfig ${file}: duplicate context name "${TOKEN_CONTEXT}"; its contexts are not served`);
+    bodies.push(await routeProblem([file], [], /^no usable cluster: kubeconfig .*duplicate context name/));
   });
 
-  it('a context whose user is missing is a clear RegistryError without credentials', async () => {
+  it('a context whose user is missing is its own error card; the healthy contexts answer', async () => {
     const ghost = structuredClone(doc);
     ghost.contexts.push({ name: 'ghost@cluster1', context: { cluster: 'cluster1', user: 'ghost' } });
     const file = writeKubeconfig('ghost', ghost);
-    const error = catchRegistryError(() => registryFor(file));
-    expect(error.message).toBe('context "ghost@cluster1" refers to user "ghost", which the kubeconfig does not define');
-    // Serving only the valid contexts still works.
-    expect(registryFor(file, [CLUSTER1, TOKEN_CONTEXT]).clusters).toHaveLength(2);
-    bodies.push(error.message, await routeProblem(file, /user "ghost"/));
+    const body = await routeClusters([file], ['ghost@cluster1', CLUSTER1]);
+    expect(body.clusters.map((c) => [c.name, c.reachable, c.error?.kind ?? null])).toEqual([
+      ['ghost@cluster1', false, 'config'],
+      [CLUSTER1, true, null],
+    ]);
+    expect(body.clusters[0].error!.message).toBe('ghost@cluster1: context "ghost@cluster1" refers to user "ghost", which the kubeconfig does not define');
+  });
+
+  it("a YAML typo in one of several KUBECONFIG files is that file's card with file:line:col; a misspelt path and an unknown context too", async () => {
+    const typo = path.join(dir, 'typo');
+    fs.writeFileSync(typo, 'apiVersion: v1\nclusters:\n- name: other\n  cluster:\n    server: https://127.0.0.1:1\n   insecure-skip-tls-verify: true\n');
+    const misspelt = path.join(dir, 'kubeconfg');
+    const all = await routeClusters([kubeconfigPath, typo, misspelt], []);
+    const byName = new Map(all.clusters.map((c) => [c.name, c]));
+    expect(byName.get(CLUSTER1)).toMatchObject({ reachable: true, error: null });
+    expect(byName.get(CLUSTER2)).toMatchObject({ reachable: true, error: null });
+    expect(byName.get(`kubeconfig ${typo}`)!.error).toEqual({ kind: 'config', message: `kubeconfig ${typo}:6:4: bad indentation of a mapping entry; its contexts are not served`, source: 'the kubeconfig' });
+    expect(byName.get(`kubeconfig ${misspelt}`)!.error!.message).toBe(`kubeconfig ${misspelt} does not exist; its contexts are not served`);
+
+    const named = await routeClusters([kubeconfigPath, typo], [CLUSTER1, 'cluster3-admin@cluster3']);
+    expect(named.clusters[0]).toMatchObject({ name: CLUSTER1, reachable: true });
+    expect(named.clusters[1].error!.message).toMatch(
+      new RegExp(`^cluster3-admin@cluster3: context "cluster3-admin@cluster3" is not in the kubeconfig \\(known: "${CLUSTER1}", .*; not read: ${typo}:6:4: bad indentation`),
+    );
+  });
+
+  it('only an unknown context: the one fatal state, a 503 naming the known contexts', async () => {
+    bodies.push(await routeProblem([kubeconfigPath], ['nope'], new RegExp(`^no usable cluster: nope: context "nope" is not in the kubeconfig \\(known: "${CLUSTER1}"`)));
   });
 });
 
@@ -252,32 +274,38 @@ describe('no credential in any response', () => {
   });
 });
 
-function catchRegistryError(fn: () => unknown): RegistryError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(RegistryError);
-    return e as RegistryError;
-  }
-  throw new Error('expected a RegistryError');
-}
-
-/** GET /api/clusters with the given kubeconfig: a 503 config problem whose message matches; returns the body. */
-async function routeProblem(file: string, message: RegExp): Promise<string> {
+/** Runs `fn` with ISTHMUS_KUBECONFIG and ISTHMUS_CONTEXTS set, restoring them after. */
+async function withKubeconfig<T>(files: string[], contexts: string[], fn: () => Promise<T>): Promise<T> {
   const saved = { kubeconfig: process.env.ISTHMUS_KUBECONFIG, contexts: process.env.ISTHMUS_CONTEXTS };
-  process.env.ISTHMUS_KUBECONFIG = file;
-  process.env.ISTHMUS_CONTEXTS = '';
+  process.env.ISTHMUS_KUBECONFIG = files.join(path.delimiter);
+  process.env.ISTHMUS_CONTEXTS = contexts.join(',');
   try {
-    const res = await clustersGET();
-    const body = await res.text();
-    expect(res.status).toBe(503);
-    expect(JSON.parse(body).error.kind).toBe('config');
-    expect(JSON.parse(body).error.message).toMatch(message);
-    return body;
+    return await fn();
   } finally {
     for (const [key, value] of [['ISTHMUS_KUBECONFIG', saved.kubeconfig], ['ISTHMUS_CONTEXTS', saved.contexts]] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
   }
+}
+
+/** GET /api/clusters with the given kubeconfig files: a 200 whose body is recorded. */
+function routeClusters(files: string[], contexts: string[]): Promise<ClustersResponse> {
+  return withKubeconfig(files, contexts, async () => {
+    const res = await clustersGET();
+    expect(res.status).toBe(200);
+    return record((await res.json()) as ClustersResponse);
+  });
+}
+
+/** GET /api/clusters with the given kubeconfig: a 503 no-clusters problem whose message matches; returns the body. */
+function routeProblem(files: string[], contexts: string[], message: RegExp): Promise<string> {
+  return withKubeconfig(files, contexts, async () => {
+    const res = await clustersGET();
+    const body = await res.text();
+    expect(res.status).toBe(503);
+    expect(JSON.parse(body).error.kind).toBe('no-clusters');
+    expect(JSON.parse(body).error.message).toMatch(message);
+    return body;
+  });
 }

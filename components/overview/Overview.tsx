@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import type { MeshResponse } from '@/lib/types/api';
 import { useClusters, useContexts, useMeshOfClusters } from '@/lib/hooks/queries';
 import { apiUrls } from '@/lib/hooks/query-keys';
+import { isConfigurationError } from '@/lib/hooks/fetch-json';
 import { buildSyncMatrix, sharesRootCert } from '@/lib/ui/sync-matrix';
 import { appendSample, sampleOf, type SyncSample } from '@/lib/ui/history';
 import { meshProblems } from '@/lib/ui/problems';
@@ -46,6 +47,15 @@ export function Overview() {
   // No cluster has answered yet and one still may: the panels keep their skeletons.
   const meshPending = !mesh.data && ((names.length === 0 && (contexts.isPending || clusters.isPending)) || mesh.pending.length > 0);
 
+  if (clusters.isError && !clusters.data && isConfigurationError(clusters.error)) {
+    // The header's alert already says why; the page says what to do.
+    return (
+      <EmptyState title="Nothing to show: no usable cluster">
+        Fix the kubeconfig entries named above (or start with other <code>--kubeconfig</code> / <code>--context</code> options); it is re-read on every request, no restart
+        needed.
+      </EmptyState>
+    );
+  }
   if (clusters.isError && !clusters.data) {
     return (
       <EmptyState title="The Isthmus API is not answering">

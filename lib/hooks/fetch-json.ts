@@ -1,8 +1,10 @@
-/** An API answer that was not 2xx, with the server's own message when it sent one. */
+/** An API answer that was not 2xx, with the server's own message (and error kind) when it sent them. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The server's `error.kind` (invalid, not-found, no-clusters, config, internal), null when it sent none. */
+    readonly kind: string | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -11,19 +13,29 @@ export class ApiError extends Error {
 
 async function failure(res: Response): Promise<ApiError> {
   let message = `${res.status} ${res.statusText}`.trim();
+  let kind: string | null = null;
   try {
     const body: unknown = await res.json();
     if (body && typeof body === 'object') {
       const b = body as { error?: unknown; message?: unknown };
       const err = b.error;
       if (typeof err === 'string') message = err;
-      else if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string') message = (err as { message: string }).message;
+      else if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string') {
+        message = (err as { message: string }).message;
+        const k = (err as { kind?: unknown }).kind;
+        if (typeof k === 'string') kind = k;
+      }
       else if (typeof b.message === 'string') message = b.message;
     }
   } catch {
     // not JSON: keep the status line
   }
-  return new ApiError(res.status, message);
+  return new ApiError(res.status, message, kind);
+}
+
+/** The server answered that no configured cluster can be served (its message says why, entry by entry). */
+export function isConfigurationError(error: unknown): error is ApiError {
+  return error instanceof ApiError && (error.kind === 'no-clusters' || error.kind === 'config');
 }
 
 export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {

@@ -13,7 +13,8 @@ export type SourceErrorKind =
   | 'tls' // certificate verification failed
   | 'not-found' // 404 (object or endpoint)
   | 'bad-response' // the peer answered something we cannot parse
-  | 'internal'; // a programming error in Isthmus (logged with its stack on the server)
+  | 'internal' // a programming error in Isthmus (logged with its stack on the server)
+  | 'config'; // the kubeconfig entry cannot be used (unknown context, missing cluster or user, unreadable file)
 
 export interface SourceError {
   kind: SourceErrorKind;

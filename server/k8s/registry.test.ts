@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildRegistry, getRegistry, RegistryError } from './registry';
+import { buildRegistry, getRegistry, noUsableCluster } from './registry';
 import { loadConfig } from '../config';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-registry-'));
@@ -44,24 +44,62 @@ describe('cluster registry', () => {
   it('merges several files as kubectl does (first wins) and selects contexts', () => {
     const a = kubeconfig('m1.yaml', [{ context: 'one', server: 'https://127.0.0.1:1' }]);
     const b = kubeconfig('m2.yaml', [{ context: 'one', server: 'https://127.0.0.1:2' }, { context: 'two', server: 'https://127.0.0.1:3' }]);
-    const reg = buildRegistry(config([a, path.join(dir, 'missing.yaml'), b]));
+    const missing = path.join(dir, 'missing.yaml');
+    const reg = buildRegistry(config([a, missing, b]));
     expect(reg.clusters.map((c) => [c.name, c.server])).toEqual([
       ['one', 'https://127.0.0.1:1'],
       ['two', 'https://127.0.0.1:3'],
+      // A listed file that is missing is said (a misspelt path), without hiding the others.
+      [`kubeconfig ${missing}`, ''],
     ]);
     expect(buildRegistry(config([a, b], ['two'])).clusters.map((c) => c.name)).toEqual(['two']);
   });
 
-  it('reports duplicates, unknown contexts and missing users clearly', () => {
+  it("makes a bad entry that cluster's error and serves the others: duplicates, unknown contexts, missing users", () => {
     const dup = kubeconfig('dup.yaml', [{ context: 'x' }, { context: 'x', cluster: 'other', user: 'other' }]);
-    expect(() => buildRegistry(config([dup]))).toThrow(/duplicate context name "x"/);
     const ok = kubeconfig('ok.yaml', [{ context: 'x' }]);
-    expect(() => buildRegistry(config([ok], ['nope']))).toThrow(/context "nope" is not in the kubeconfig/);
-    const noUser = kubeconfig('nouser.yaml', [{ context: 'y', user: 'ghost' }]);
-    fs.writeFileSync(noUser, fs.readFileSync(noUser, 'utf8').replace(/users:\n- name: "ghost"\n  user:\n    token: tok/, 'users: []'));
-    expect(() => buildRegistry(config([noUser]))).toThrow(RegistryError);
-    expect(() => buildRegistry(config([noUser]))).toThrow(/user "ghost"/);
-    expect(() => buildRegistry(config([path.join(dir, 'none.yaml')]))).toThrow(/no kubeconfig file found/);
+    const both = buildRegistry(config([dup, ok]));
+    expect(both.clusters.map((c) => [c.name, c.configError?.message ?? null])).toEqual([
+      ['x', null],
+      [`kubeconfig ${dup}`, `kubeconfig ${dup}: duplicate context name "x"; its contexts are not served`],
+    ]);
+    const named = buildRegistry(config([ok], ['x', 'nope']));
+    expect(named.clusters.map((c) => c.name)).toEqual(['x', 'nope']);
+    expect(named.get('nope')!.configError).toEqual({ kind: 'config', message: 'nope: context "nope" is not in the kubeconfig (known: "x")', source: 'the kubeconfig' });
+    expect(noUsableCluster(named)).toBeNull();
+    const noUser = kubeconfig('nouser.yaml', [{ context: 'y', user: 'ghost' }, { context: 'z' }]);
+    fs.writeFileSync(noUser, fs.readFileSync(noUser, 'utf8').replace(/- name: "ghost"\n  user:\n    token: tok\n/, ''));
+    const ghost = buildRegistry(config([noUser]));
+    expect(ghost.get('y')!.configError!.message).toBe('y: context "y" refers to user "ghost", which the kubeconfig does not define');
+    expect(ghost.get('z')!.configError).toBeNull();
+    // An unusable cluster holds no credentials at all.
+    expect(ghost.get('y')!.kc.getContexts()).toEqual([]);
+  });
+
+  it("a YAML typo in one of several files is that file's error with file:line:col; a misspelt path is named", () => {
+    const good = kubeconfig('good.yaml', [{ context: 'one' }]);
+    const typo = kubeconfig('typo.yaml', [{ context: 'two' }]);
+    // One space short: the classic hand-edit typo.
+    fs.writeFileSync(typo, fs.readFileSync(typo, 'utf8').replace('6443\n', '6443\n   insecure-skip-tls-verify: true\n'));
+    const missing = path.join(dir, 'confg');
+    const reg = buildRegistry(config([good, typo, missing]));
+    expect(reg.clusters.map((c) => c.name)).toEqual(['one', `kubeconfig ${typo}`, `kubeconfig ${missing}`]);
+    expect(reg.clusters[1].configError!.message).toBe(`kubeconfig ${typo}:8:4: bad indentation of a mapping entry; its contexts are not served`);
+    expect(reg.clusters[2].configError!.message).toBe(`kubeconfig ${missing} does not exist; its contexts are not served`);
+    // Named contexts: the missing one says which contexts exist and which files were not read.
+    const named = buildRegistry(config([good, typo], ['one', 'two']));
+    expect(named.get('one')!.configError).toBeNull();
+    expect(named.get('two')!.configError!.message).toMatch(new RegExp(`^two: context "two" is not in the kubeconfig \\(known: "one"; not read: ${typo}:8:4: bad indentation`));
+  });
+
+  it('no usable cluster at all is the one fatal state, and it says why', () => {
+    const missing = path.join(dir, 'none.yaml');
+    expect(noUsableCluster(buildRegistry(config([missing])))).toBe(`no usable cluster: kubeconfig ${missing} does not exist; its contexts are not served`);
+    const ok = kubeconfig('only.yaml', [{ context: 'x' }]);
+    expect(noUsableCluster(buildRegistry(config([ok], ['nope'])))).toBe('no usable cluster: nope: context "nope" is not in the kubeconfig (known: "x")');
+    const empty = path.join(dir, 'empty.yaml');
+    fs.writeFileSync(empty, 'apiVersion: v1\nkind: Config\n');
+    expect(noUsableCluster(buildRegistry(config([empty])))).toBe(`no usable cluster: the kubeconfig (${empty}) has no contexts`);
   });
 
   it('picks up a changed kubeconfig without a restart and never leaks a token into errors', () => {

@@ -1,6 +1,7 @@
 import 'server-only';
 import fs from 'node:fs';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import type { SourceError } from '@/lib/types/api';
 import { loadConfig, type Env, type ServerConfig } from '../config';
 import { ClusterState } from './cluster-state';
 
@@ -19,14 +20,23 @@ export interface ClusterHandle {
   kc: KubeConfig;
   /** What the process keeps for this cluster (caches, forwards, watches); closed when the handle is dropped. */
   state: ClusterState;
+  /**
+   * Why this kubeconfig entry cannot be used (unknown context, missing cluster or user, unreadable file),
+   * null for a usable one. Every read of an unusable cluster answers this error at once (server/fanout.ts),
+   * so it is that cluster's card and banner line while the others are served.
+   */
+  configError: SourceError | null;
 }
 
 export interface Registry {
+  /** Every configured cluster in kubeconfig order, unusable ones (configError set) included. */
   clusters: ClusterHandle[];
   /** Looks a cluster up by its exact (decoded) context name. */
   get(name: string): ClusterHandle | undefined;
   demo: boolean;
   config: ServerConfig;
+  /** Kubeconfig files that could not be read while named contexts were all found: said at start, not fatal. */
+  warnings: string[];
 }
 
 /** A kubeconfig problem the operator must fix; the message names the file and entry, never secrets. */
@@ -37,6 +47,8 @@ interface Merged {
   clusters: Map<string, Cluster>;
   users: Map<string, User>;
   currentContext: string;
+  /** Files that could not be used, with why: "file:line:col: reason", "file does not exist". */
+  unreadable: Array<{ file: string; problem: string }>;
 }
 
 function duplicates(names: string[]): string[] {
@@ -44,36 +56,54 @@ function duplicates(names: string[]): string[] {
   return [...new Set(names.filter((n) => (seen.has(n) ? true : (seen.add(n), false))))];
 }
 
-/** Merges kubeconfig files as kubectl does: missing files are skipped, the first definition of a name wins. */
+/** "file:line:col: reason" for a YAML error (js-yaml marks are 0-based), else the first line of the message. */
+function parseProblem(file: string, e: unknown): string {
+  const mark = (e as { mark?: { line?: unknown; column?: unknown }; reason?: unknown } | null)?.mark;
+  const reason = (e as { reason?: unknown }).reason;
+  if (mark && typeof mark.line === 'number' && typeof mark.column === 'number' && typeof reason === 'string') {
+    return `${file}:${mark.line + 1}:${mark.column + 1}: ${reason.slice(0, 200)}`;
+  }
+  // Only the first line: js-yaml follows it with a snippet of the file, which may hold a credential.
+  // client-node's own validation errors name the missing field, never a value.
+  const why = e instanceof Error ? e.message.split('\n')[0].slice(0, 200) : 'unreadable';
+  return `${file}: ${why}`;
+}
+
+/** Reads one kubeconfig file; a problem is returned as text, never thrown: one bad file must not hide the others. */
+function readKubeconfig(file: string): KubeConfig | string {
+  if (!fs.existsSync(file)) return `${file} does not exist`;
+  const kc = new KubeConfig();
+  try {
+    // loadFromFile also makes certificate, key and exec command paths absolute relative to the file.
+    kc.loadFromFile(file);
+  } catch (e) {
+    return parseProblem(file, e);
+  }
+  for (const [kind, names] of [
+    ['context', kc.contexts.map((c) => c.name)],
+    ['cluster', kc.clusters.map((c) => c.name)],
+    ['user', kc.users.map((u) => u.name)],
+  ] as const) {
+    const dup = duplicates(names);
+    if (dup.length) return `${file}: duplicate ${kind} name${dup.length > 1 ? 's' : ''} ${dup.map((d) => `"${d}"`).join(', ')}`;
+  }
+  return kc;
+}
+
+/** Merges kubeconfig files as kubectl does (the first definition of a name wins), keeping what could not be read. */
 function mergeKubeconfigs(paths: string[]): Merged {
-  const merged: Merged = { contexts: new Map(), clusters: new Map(), users: new Map(), currentContext: '' };
-  let found = 0;
+  const merged: Merged = { contexts: new Map(), clusters: new Map(), users: new Map(), currentContext: '', unreadable: [] };
   for (const file of paths) {
-    if (!fs.existsSync(file)) continue;
-    found++;
-    const kc = new KubeConfig();
-    try {
-      // loadFromFile also makes certificate, key and exec command paths absolute relative to the file.
-      kc.loadFromFile(file);
-    } catch (e) {
-      // client-node's parse errors name the missing field, never a credential value.
-      const why = e instanceof Error ? e.message.split('\n')[0].slice(0, 200) : 'unreadable';
-      throw new RegistryError(`kubeconfig ${file}: ${why}`);
-    }
-    for (const [kind, names] of [
-      ['context', kc.contexts.map((c) => c.name)],
-      ['cluster', kc.clusters.map((c) => c.name)],
-      ['user', kc.users.map((u) => u.name)],
-    ] as const) {
-      const dup = duplicates(names);
-      if (dup.length) throw new RegistryError(`kubeconfig ${file}: duplicate ${kind} name${dup.length > 1 ? 's' : ''} ${dup.map((d) => `"${d}"`).join(', ')}`);
+    const kc = readKubeconfig(file);
+    if (typeof kc === 'string') {
+      merged.unreadable.push({ file, problem: kc });
+      continue;
     }
     for (const c of kc.contexts) if (!merged.contexts.has(c.name)) merged.contexts.set(c.name, c);
     for (const c of kc.clusters) if (!merged.clusters.has(c.name)) merged.clusters.set(c.name, c);
     for (const u of kc.users) if (!merged.users.has(u.name)) merged.users.set(u.name, u);
     if (!merged.currentContext && kc.currentContext) merged.currentContext = kc.currentContext;
   }
-  if (found === 0) throw new RegistryError(`no kubeconfig file found (looked at ${paths.join(', ')})`);
   return merged;
 }
 
@@ -83,7 +113,8 @@ function buildHandle(merged: Merged, contextName: string, previous: ClusterHandl
   const context = merged.contexts.get(contextName);
   if (!context) {
     const known = [...merged.contexts.keys()];
-    throw new RegistryError(`context "${contextName}" is not in the kubeconfig (known: ${known.length ? known.map((k) => `"${k}"`).join(', ') : 'none'})`);
+    const unread = merged.unreadable.length ? `; not read: ${merged.unreadable.map((u) => u.problem).join('; ')}` : '';
+    throw new RegistryError(`context "${contextName}" is not in the kubeconfig (known: ${known.length ? known.map((k) => `"${k}"`).join(', ') : 'none'}${unread})`);
   }
   const cluster = merged.clusters.get(context.cluster);
   if (!cluster) throw new RegistryError(`context "${contextName}" refers to cluster "${context.cluster}", which the kubeconfig does not define`);
@@ -105,6 +136,7 @@ function buildHandle(merged: Merged, contextName: string, previous: ClusterHandl
     generation,
     kc,
     state: new ClusterState(),
+    configError: null,
     fingerprint,
   };
   return handle;
@@ -120,17 +152,63 @@ export function displayServer(server: string): string {
   }
 }
 
+/** A configured name that cannot be served: every read answers its error (server/fanout.ts), its kc is empty. */
+function unusableHandle(name: string, message: string): ClusterHandle {
+  return {
+    name,
+    server: '',
+    generation: ++generationCounter,
+    kc: new KubeConfig(),
+    state: new ClusterState(),
+    configError: { kind: 'config', message, source: 'the kubeconfig' },
+  };
+}
+
+function handleOrError(merged: Merged, contextName: string, previous: ClusterHandle | undefined): ClusterHandle {
+  try {
+    return buildHandle(merged, contextName, previous?.configError ? undefined : previous);
+  } catch (e) {
+    if (!(e instanceof RegistryError)) throw e;
+    return unusableHandle(contextName, `${contextName}: ${e.message}`);
+  }
+}
+
 interface HandleWithFingerprint extends ClusterHandle {
   fingerprint: string;
 }
 
-/** Builds a registry from a config. Throws RegistryError with a message fit for the operator. */
+/**
+ * Builds a registry from a config. A bad entry never fails the others: an unknown context, a missing
+ * cluster or user, or (when every context is served) an unreadable file becomes an unusable cluster
+ * whose error says why. Named contexts already carry the unreadable files in their "not in the
+ * kubeconfig" message.
+ */
 export function buildRegistry(config: ServerConfig, previous?: Registry): Registry {
   const merged = mergeKubeconfigs(config.kubeconfigPaths);
-  const names = config.contexts.length ? config.contexts : [...merged.contexts.keys()];
-  const clusters = names.map((n) => buildHandle(merged, n, previous?.get(n)));
+  const named = config.contexts.length > 0;
+  const names = named ? config.contexts : [...merged.contexts.keys()];
+  const clusters = names.map((n) => handleOrError(merged, n, previous?.get(n)));
+  if (!named) clusters.push(...merged.unreadable.map((u) => unusableHandle(`kubeconfig ${u.file}`, `kubeconfig ${u.problem}; its contexts are not served`)));
   const byName = new Map(clusters.map((c) => [c.name, c]));
-  return { clusters, get: (name) => byName.get(name), demo: config.demo, config };
+  return { clusters, get: (name) => byName.get(name), demo: config.demo, config, warnings: named ? merged.unreadable.map((u) => u.problem) : [] };
+}
+
+/** The clusters that can be read. */
+export function usableClusters(registry: Registry): ClusterHandle[] {
+  return registry.clusters.filter((c) => !c.configError);
+}
+
+/**
+ * Why nothing can be served, or null when at least one cluster is usable: the one fatal configuration
+ * state, said in full (every entry's reason), for the terminal and the page.
+ */
+export function noUsableCluster(registry: Registry): string | null {
+  if (usableClusters(registry).length > 0) return null;
+  const reasons = [...registry.clusters.map((c) => c.configError!.message), ...registry.warnings];
+  const files = registry.config.kubeconfigPaths.join(', ');
+  return reasons.length
+    ? `no usable cluster: ${reasons.join('; ')}`
+    : `no usable cluster: the kubeconfig (${files}) has no contexts`;
 }
 
 /* Process-wide registry, rebuilt when the environment or a kubeconfig file's mtime/size changes. */
