@@ -3,15 +3,15 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { PollingProvider } from '@/lib/hooks/polling';
-import { ApiError } from '@/lib/hooks/fetch-json';
+import { ApiError, isConfigurationError } from '@/lib/hooks/fetch-json';
 
 function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
       queries: {
         // The server already caches briefly and answers partial data with 200: a failed request is rare
-        // and retrying 4xx never helps.
-        retry: (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
+        // and retrying 4xx (or a configuration with no usable cluster) never helps.
+        retry: (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && !isConfigurationError(error) && failures < 2,
         // While polling is paused every query overrides these to freeze its data (usePollOptions, lib/hooks/queries.ts).
         staleTime: 1000,
         refetchOnWindowFocus: true,
