@@ -1,16 +1,17 @@
 import 'server-only';
 import { ConfigError } from './config';
-import { getRegistry, RegistryError } from './k8s/registry';
+import { getRegistry, noUsableCluster, RegistryError } from './k8s/registry';
 
 /**
  * Probe answers for the kubelet (and anyone): /healthz says the process serves requests; /readyz says its
- * configuration is loaded (environment valid, kubeconfig readable, at least one cluster). Neither
+ * configuration is loaded (environment valid, at least one usable cluster). Neither
  * contacts a cluster: one cluster down must not take Isthmus out of its Service.
  */
 export function readiness(): { ready: true } | { ready: false; reason: string } {
   try {
     const registry = getRegistry();
-    if (registry.clusters.length === 0) return { ready: false, reason: 'no cluster is configured' };
+    const fatal = noUsableCluster(registry);
+    if (fatal) return { ready: false, reason: fatal };
     return { ready: true };
   } catch (e) {
     if (e instanceof RegistryError || e instanceof ConfigError) return { ready: false, reason: e.message };

@@ -190,7 +190,9 @@ export function buildRegistry(config: ServerConfig, previous?: Registry): Regist
   const clusters = names.map((n) => handleOrError(merged, n, previous?.get(n)));
   if (!named) clusters.push(...merged.unreadable.map((u) => unusableHandle(`kubeconfig ${u.file}`, `kubeconfig ${u.problem}; its contexts are not served`)));
   const byName = new Map(clusters.map((c) => [c.name, c]));
-  return { clusters, get: (name) => byName.get(name), demo: config.demo, config, warnings: named ? merged.unreadable.map((u) => u.problem) : [] };
+  // Unreadable files are said once: in a missing context's message when there is one, else as warnings.
+  const said = clusters.some((c) => c.configError?.message.includes('; not read: '));
+  return { clusters, get: (name) => byName.get(name), demo: config.demo, config, warnings: named && !said ? merged.unreadable.map((u) => u.problem) : [] };
 }
 
 /** The clusters that can be read. */
