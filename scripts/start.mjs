@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildState } from './build-state.mjs';
+import { childEnv, clusterEnv, fail, parseFlags } from './cli-common.mjs';
 import { standaloneEnv, standaloneServer } from './standalone.mjs';
 import { startDemoLab } from './demo-lab.mjs';
 
@@ -20,15 +21,7 @@ process.chdir(root);
 
 function parseArgs(argv) {
   const opts = { kubeconfig: [], context: [], port: 3000, host: '127.0.0.1', scenario: 'lab/scenarios/seed.yaml', dev: false, deadlineMs: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg, undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined) fail(`${flag} needs a value`);
-      return v;
-    };
+  parseFlags(argv, (flag, value) => {
     switch (flag) {
       case '--kubeconfig': opts.kubeconfig.push(value()); break;
       case '--context': opts.context.push(value()); break;
@@ -40,16 +33,11 @@ function parseArgs(argv) {
       case '--help': case '-h':
         console.log('usage: npm start [-- --kubeconfig FILE] [--context NAME]... [--port N] [--host ADDR] [--scenario FILE] [--deadline-ms N] [--dev]');
         process.exit(0);
-      default: fail(`unknown option ${arg} (try --help)`);
+      default: return false;
     }
-  }
+  });
   if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535) fail('--port must be 1-65535');
   return opts;
-}
-
-function fail(message) {
-  console.error(`isthmus: ${message}`);
-  process.exit(2);
 }
 
 function buildIfStale() {
@@ -66,10 +54,6 @@ function require_bin(name) {
   return p;
 }
 
-function childEnv(extra = {}) {
-  return { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...extra };
-}
-
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const real = opts.kubeconfig.length > 0 || opts.context.length > 0;
@@ -84,11 +68,7 @@ async function main() {
     ISTHMUS_DEADLINE_MS: opts.deadlineMs ? String(opts.deadlineMs) : process.env.ISTHMUS_DEADLINE_MS,
     ISTHMUS_ALLOWED_HOSTS: process.env.ISTHMUS_ALLOWED_HOSTS ?? allowedHosts(opts.host, opts.port),
   };
-  if (real) {
-    env.ISTHMUS_KUBECONFIG = opts.kubeconfig.length ? opts.kubeconfig.map((p) => path.resolve(p)).join(path.delimiter) : (process.env.KUBECONFIG ?? '');
-    env.ISTHMUS_CONTEXTS = opts.context.join(',');
-    env.ISTHMUS_DEMO = '';
-  }
+  if (real) Object.assign(env, clusterEnv(opts));
 
   if (!opts.dev) buildIfStale();
 

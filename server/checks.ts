@@ -164,11 +164,12 @@ function unreadableCluster(cluster: string, clusterId: string | null, reason: st
 }
 
 /** The mesh snapshot: every configured cluster read in parallel, each under its own deadline. */
-export async function readMeshSnapshot(registry: Registry, clusters: ClusterHandle[] = registry.clusters): Promise<MeshSnapshot> {
+export async function readMeshSnapshot(registry: Registry, clusters: ClusterHandle[] = registry.clusters): Promise<MeshSnapshot & { unreadable: ChecksResponse['unreadable'] }> {
   const { deadlineMs, cacheMs } = registry.config;
   const results = await fanOut(clusters, 'checks', readClusterSnapshot, { deadlineMs, cacheMs, source: 'the mesh checks' });
   return {
     nowMs: Date.now(),
+    unreadable: results.flatMap((r) => (r.ok ? [] : [{ cluster: r.cluster, reason: r.error.message }])),
     clusters: results.map((r) => {
       if (r.ok) return r.data;
       const handle = registry.get(r.cluster);
@@ -188,5 +189,12 @@ export async function getChecks(registry: Registry, filter: ChecksFilter = {}): 
   const result = runChecks(snapshot);
   const findings = result.findings.filter((f) => (!filter.cluster || f.cluster === filter.cluster) && (!filter.severity || f.severity === filter.severity));
   const unknown = result.unknown.filter((u) => !filter.cluster || u.cluster === filter.cluster);
-  return { findings, unknown, clusters: snapshot.clusters.map((c) => c.cluster), checks: result.checks, generatedAt: new Date(snapshot.nowMs).toISOString() };
+  return {
+    findings,
+    unknown,
+    clusters: snapshot.clusters.map((c) => c.cluster),
+    unreadable: snapshot.unreadable.filter((u) => !filter.cluster || u.cluster === filter.cluster),
+    checks: result.checks,
+    generatedAt: new Date(snapshot.nowMs).toISOString(),
+  };
 }

@@ -185,6 +185,8 @@ export interface ChecksResponse {
   unknown: UnknownResult[];
   /** Context names of the clusters checked. */
   clusters: string[];
+  /** Clusters that could not be read at all (every check is unknown there). */
+  unreadable: Array<{ cluster: string; reason: string }>;
   checks: CheckSummary[];
   generatedAt: string;
 }
