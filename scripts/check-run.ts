@@ -28,11 +28,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const result = await getChecks(registry);
-  process.stdout.write(output === 'json' ? checksJson(result) : checksTable(result));
   if (result.unreadable.length === result.clusters.length) {
-    console.error(`isthmus: no cluster could be read (${result.unreadable.map((u) => u.reason).join('; ')})`);
+    console.error(`isthmus: no cluster could be read (${result.unreadable.map((u) => `${u.cluster}: ${u.reason}`).join('; ')})`);
     return 2;
   }
+  process.stdout.write(output === 'json' ? checksJson(result) : checksTable(result));
   return checksExitCode(result.findings, failOn);
 }
 
