@@ -23,8 +23,8 @@ export interface Closeable {
 export class ClusterState {
   /** Short result cache by what was read ("mesh", "snapshot", "envoy-clusters…"). */
   readonly results = new Map<string, CachedResult>();
-  /** Idle port-forward connections by "<namespace>/<pod>:<port>". */
-  readonly idleForwards = new Map<string, Closeable[]>();
+  /** The keep-alive pool of port-forwards to the cluster's pods (server/k8s/portforward.ts). */
+  forwards: Closeable | null = null;
   /** Istio cluster ID, once learnt (it changes only when Istio is reinstalled). */
   clusterId: string | null = null;
   /** Where istiod ran at the last mesh read (a location hint, not a cached result). */
@@ -41,8 +41,8 @@ export class ClusterState {
   /** Forgets results and closes forwards; the learnt cluster ID stays (it is not a reading). */
   clearReadings(): void {
     this.results.clear();
-    for (const list of this.idleForwards.values()) for (const c of list) c.close();
-    this.idleForwards.clear();
+    this.forwards?.close();
+    this.forwards = null;
   }
 
   /** The cluster is gone from the kubeconfig (or changed): release everything. */

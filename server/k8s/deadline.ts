@@ -11,11 +11,50 @@ export class DeadlineExceeded extends Error {
   }
 }
 
+/** Bytes several answers hold at once, within a limit of its own and its parent's. */
+export class ByteBudget {
+  private held = 0;
+  constructor(
+    readonly limit: number,
+    /** Whose answers these are, in error messages: "this read", "all clusters". */
+    readonly whose: string,
+    private readonly parent?: ByteBudget,
+  ) {}
+
+  /** Counts n more bytes; returns the budget whose limit is now passed (this one or a parent), else null. */
+  take(n: number): ByteBudget | null {
+    this.held += n;
+    const over = this.parent?.take(n) ?? null;
+    return this.held > this.limit ? this : over;
+  }
+
+  release(n: number): void {
+    this.held -= n;
+    this.parent?.release(n);
+  }
+}
+
+/**
+ * Answer bytes the whole process buffers at once: with several hostile clusters streaming as fast as they
+ * can, memory stays bounded (the read that passes this fails, typically the hostile one: it is the one
+ * receiving the most).
+ */
+const processBytes = new ByteBudget(128 * 1024 * 1024, 'all clusters');
+
+/**
+ * The answers one cluster's read receives at the same time (list pages, ten istiod replicas × two paths,
+ * an Envoy's clusters and config dump): however many a hostile cluster sends at once, a read buffers at
+ * most this much. Pages read one after the other do not add up (an answer's bytes are released once complete).
+ */
+export const BYTES_IN_FLIGHT_PER_READ = 64 * 1024 * 1024;
+
 /** An absolute point in time shared by every call made for one cluster, with the signal that fires there. */
 export interface Deadline {
   readonly ms: number;
   readonly expiresAt: number;
   readonly signal: AbortSignal;
+  /** Answer bytes in flight for the read this deadline is for (shared with its child deadlines). */
+  readonly bytes: ByteBudget;
 }
 
 export function createDeadline(ms: number, parent?: Deadline): Deadline {
@@ -32,7 +71,7 @@ export function createDeadline(ms: number, parent?: Deadline): Deadline {
     else parent.signal.addEventListener('abort', onParent, { once: true });
   }
   controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
-  return { ms, expiresAt, signal: controller.signal };
+  return { ms, expiresAt, signal: controller.signal, bytes: parent?.bytes ?? new ByteBudget(BYTES_IN_FLIGHT_PER_READ, 'this read', processBytes) };
 }
 
 export function remainingMs(d: Deadline): number {

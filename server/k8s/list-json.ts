@@ -76,7 +76,7 @@ export function readJson<T extends z.ZodType>(cluster: ClusterHandle, pathAndQue
         },
         (res) => {
           const status = res.statusCode ?? 0;
-          readCappedBody(res, what, status >= 200 && status < 300 ? maxBytes : OBJECT_MAX_BYTES).then((bytes) => {
+          readCappedBody(res, what, status >= 200 && status < 300 ? maxBytes : OBJECT_MAX_BYTES, deadline.bytes).then((bytes) => {
             if (status >= 200 && status < 300) resolve(bytes);
             else reject(new UpstreamStatusError(status, bytes.toString('utf8', 0, 64 * 1024)));
           }, reject);

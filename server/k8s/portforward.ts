@@ -1,10 +1,11 @@
 import 'server-only';
-import { PassThrough, Writable } from 'node:stream';
+import http from 'node:http';
+import { Duplex, PassThrough, Writable } from 'node:stream';
 import { PortForward } from '@kubernetes/client-node';
 import type WebSocket from 'isomorphic-ws';
-import { withDeadline, type Deadline } from './deadline';
+import { readCappedBody } from './capped-body';
+import { withDeadline, type ByteBudget, type Deadline } from './deadline';
 import { DescribedError, UpstreamStatusError } from './errors';
-import { HttpResponseReader, MalformedHttpError, type RawHttpResponse } from './http-response';
 import type { ClusterHandle } from './registry';
 
 /**
@@ -22,6 +23,7 @@ export const ENVOY_ADMIN_PORT = 15000;
 export const ISTIOD_MONITORING_PORT = 15014;
 
 const ALLOWED = new Set<string>([...ISTIOD_PATHS, ...ENVOY_PATHS]);
+/** One answer (an Envoy config dump with EDS of a large mesh is tens of MB). */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface PodPort {
@@ -38,139 +40,88 @@ export function istiodMonitoringPort(annotations: Record<string, string> | undef
 
 /**
  * GETs an allow-listed path from a pod port; resolves with the body of a 200 answer, rejects with
- * UpstreamStatusError for another status, DescribedError when the forward fails, DeadlineExceeded at the deadline.
+ * UpstreamStatusError for another status, DescribedError when the forward fails or the answer is too
+ * large, DeadlineExceeded at the deadline. The answer counts against the read's forward budget.
  */
 export async function podGet(cluster: ClusterHandle, target: PodPort, path: PodPath, deadline: Deadline): Promise<string> {
   if (!ALLOWED.has(path)) throw new Error(`path not allowed: ${path}`);
-  const res = await withDeadline(deadline, (signal) => pooledGet(cluster, target, path, signal));
-  if (res.status !== 200) throw new UpstreamStatusError(res.status, res.body.toString('utf8').slice(0, 2000));
+  const res = await withDeadline(deadline, (signal) => getOnce(cluster, target, path, signal, deadline.bytes));
+  if (res.status !== 200) throw new UpstreamStatusError(res.status, res.body.toString('utf8', 0, 2000));
   return res.body.toString('utf8');
 }
 
 /* ------------------------------------------------------------------------ forward connections */
 
 /**
- * Opening a forward costs a WebSocket upgrade through the API server (one or more round trips of its
- * latency), so a finished forward is kept open for IDLE_MS and reused with HTTP keep-alive, as long as
- * the pod side keeps the connection. One request at a time per connection; concurrent requests open more.
+ * Node's HTTP client (llhttp) reads the answers; the port-forward is only its connection. Opening a
+ * forward costs a WebSocket upgrade through the API server (one or more round trips of its latency), so
+ * the cluster's agent keeps a finished one open for IDLE_MS and reuses it with HTTP keep-alive, as long
+ * as the pod side keeps the connection. One request at a time per connection; concurrent requests open more.
  */
 const IDLE_MS = 60_000;
 const MAX_IDLE_PER_TARGET = 2;
 
-class ForwardConnection {
+/** The request options the agent reads: which pod port to forward to. */
+interface ForwardRequestOptions extends http.RequestOptions {
+  forward: PodPort;
+}
+
+const where = (t: PodPort) => `pod ${t.namespace}/${t.pod} port ${t.port}`;
+
+/** A port-forward as the socket of an HTTP connection: bytes written go to the pod port, bytes read come from it. */
+class ForwardSocket extends Duplex {
+  private readonly input = new PassThrough();
   private ws: WebSocket | null = null;
-  private input = new PassThrough();
-  private pending: { reader: HttpResponseReader; resolve: (r: RawHttpResponse) => void; reject: (e: unknown) => void; received: number } | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
-  dead = false;
-  /** Requests completed on this connection (a failure on a reused one is retried on a fresh one). */
-  served = 0;
+  private idleMs = 0;
+  /** Why the forward failed, if it did. */
+  failure: Error | null = null;
 
-  constructor(
-    readonly key: string,
-    private readonly cluster: ClusterHandle,
-    private readonly target: PodPort,
-  ) {}
-
-  private get where() {
-    return `pod ${this.target.namespace}/${this.target.pod} port ${this.target.port}`;
+  constructor(private readonly target: PodPort) {
+    // When the pod side ends, so does this side: the socket closes and the agent drops it from its pool.
+    super({ allowHalfOpen: false });
+    // A failure before the HTTP client has taken the socket (the kubelet's "nothing listens" can arrive
+    // before the WebSocket open resolves) must not be an unhandled 'error': open() reports it.
+    this.on('error', (err) => (this.failure ??= err));
   }
 
-  async open(signal: AbortSignal): Promise<void> {
+  /** Opens the forward; resolves once the WebSocket is up. */
+  async open(cluster: ClusterHandle): Promise<void> {
     const output = new Writable({
       write: (chunk: Buffer, _enc, done) => {
-        this.onData(chunk);
+        this.touch();
+        this.push(chunk);
         done();
       },
     });
     // The kubelet reports a failed forward (nothing listening, pod gone) as text on the error channel.
     const errors = new Writable({
       write: (chunk: Buffer, _enc, done) => {
-        if (chunk.length) this.fail(new DescribedError('unreachable', `port-forward to ${this.where} failed: nothing accepted the connection`));
+        if (chunk.length) this.destroy(new DescribedError('unreachable', `port-forward to ${where(this.target)} failed: nothing accepted the connection`));
         done();
       },
     });
-    const socket = await new PortForward(this.cluster.kc, false).portForward(this.target.namespace, this.target.pod, [this.target.port], output, errors, this.input);
+    const socket = await new PortForward(cluster.kc, false).portForward(this.target.namespace, this.target.pod, [this.target.port], output, errors, this.input);
     this.ws = typeof socket === 'function' ? socket() : socket;
-    this.ws?.on('close', () => this.onClose());
-    // Deadline passed while connecting: do not keep the late socket.
-    if (signal.aborted || this.dead) this.close();
+    // The pod side closed: the end of the stream (a close-delimited body ends here; a cut one is an error to llhttp).
+    this.ws?.on('close', () => this.push(null));
+    if (this.destroyed) this.closeForward();
   }
 
-  request(path: string, signal: AbortSignal): Promise<RawHttpResponse> {
-    if (this.dead) return Promise.reject(new DescribedError('unreachable', `port-forward to ${this.where} closed`));
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    return new Promise<RawHttpResponse>((resolve, reject) => {
-      const onAbort = () => {
-        // The connection is mid-exchange: it cannot be reused.
-        this.fail(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.pending = {
-        reader: new HttpResponseReader(),
-        received: 0,
-        resolve: (r) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(r);
-        },
-        reject: (e) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(e);
-        },
-      };
-      this.input.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${this.target.port}\r\nUser-Agent: isthmus\r\nAccept: application/json\r\n\r\n`);
-    });
+  _read(): void {}
+
+  _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.touch();
+    this.input.write(chunk, done);
   }
 
-  private onData(chunk: Buffer) {
-    const p = this.pending;
-    if (!p) return; // bytes outside an exchange: ignore (the next request starts a fresh reader)
-    p.received += chunk.length;
-    try {
-      if (p.received > MAX_BODY_BYTES) throw new DescribedError('bad-response', `${this.where} answered more than ${MAX_BODY_BYTES >> 20} MiB`);
-      const res = p.reader.push(chunk);
-      if (!res) return;
-      this.pending = null;
-      this.served++;
-      if (/\bclose\b/i.test(res.headers.connection ?? '')) this.close();
-      p.resolve(res);
-    } catch (e) {
-      this.fail(e instanceof DescribedError ? e : new DescribedError('bad-response', `${this.where} did not answer HTTP (${(e as Error).message})`));
-    }
+  _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+    this.setTimeout(0);
+    this.closeForward();
+    done(err);
   }
 
-  private onClose() {
-    const p = this.pending;
-    this.pending = null;
-    this.dead = true;
-    if (!p) return;
-    try {
-      // A close-delimited body ends here.
-      p.resolve(p.reader.end());
-    } catch (e) {
-      p.reject(new DescribedError(e instanceof MalformedHttpError ? 'bad-response' : 'unreachable', `${this.where} closed the forward before answering`));
-    }
-  }
-
-  private fail(err: unknown) {
-    const p = this.pending;
-    this.pending = null;
-    this.close();
-    p?.reject(err);
-  }
-
-  /** Back to the pool, closed after IDLE_MS unused. */
-  idle(onExpire: () => void) {
-    this.idleTimer = setTimeout(() => {
-      this.close();
-      onExpire();
-    }, IDLE_MS);
-    this.idleTimer.unref?.();
-  }
-
-  close() {
-    this.dead = true;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+  private closeForward() {
     this.input.destroy();
     try {
       this.ws?.close();
@@ -178,59 +129,115 @@ class ForwardConnection {
       /* already closed */
     }
   }
-}
 
-/* The idle pool is the cluster's (cluster.state.idleForwards), keyed by target within it. */
-type IdlePool = Map<string, ForwardConnection[]>;
-
-/** Removes a connection from the pool; a target with no idle connection left loses its key (pods come and go). */
-function removeIdle(pool: IdlePool, conn: ForwardConnection) {
-  const rest = pool.get(conn.key)?.filter((c) => c !== conn) ?? [];
-  if (rest.length) pool.set(conn.key, rest);
-  else pool.delete(conn.key);
-}
-
-function takeIdle(pool: IdlePool, key: string): ForwardConnection | null {
-  for (;;) {
-    const conn = pool.get(key)?.at(-1);
-    if (!conn) return null;
-    removeIdle(pool, conn);
-    if (!conn.dead) return conn;
+  /* What http.Agent and ClientRequest call on a socket beyond a Duplex. */
+  setTimeout(ms: number, onTimeout?: () => void): this {
+    this.idleMs = ms;
+    if (onTimeout) this.once('timeout', onTimeout);
+    this.touch();
+    return this;
   }
-}
+  setKeepAlive(): this {
+    return this;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
 
-function release(pool: IdlePool, conn: ForwardConnection) {
-  if (conn.dead) return;
-  const list = pool.get(conn.key) ?? [];
-  if (list.length >= MAX_IDLE_PER_TARGET) return conn.close();
-  list.push(conn);
-  pool.set(conn.key, list);
-  conn.idle(() => removeIdle(pool, conn));
-}
-
-async function pooledGet(cluster: ClusterHandle, target: PodPort, path: string, signal: AbortSignal): Promise<RawHttpResponse> {
-  const pool = cluster.state.idleForwards as IdlePool;
-  const key = `${target.namespace}/${target.pod}:${target.port}`;
-  const reused = takeIdle(pool, key);
-  if (reused) {
-    try {
-      const res = await reused.request(path, signal);
-      release(pool, reused);
-      return res;
-    } catch (e) {
-      reused.close();
-      if (signal.aborted) throw e;
-      // The pod side may have dropped the idle connection: try once on a fresh forward.
+  private touch() {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (this.idleMs > 0 && !this.destroyed) {
+      this.idleTimer = setTimeout(() => this.emit('timeout'), this.idleMs);
+      this.idleTimer.unref?.();
     }
   }
-  const conn = new ForwardConnection(key, cluster, target);
-  try {
-    await conn.open(signal);
-    const res = await conn.request(path, signal);
-    release(pool, conn);
-    return res;
-  } catch (e) {
-    conn.close();
-    throw e;
+}
+
+/** One cluster's keep-alive pool of forwards, by pod port; closed with the cluster's state. */
+class ForwardAgent extends http.Agent {
+  constructor(private readonly cluster: ClusterHandle) {
+    super({ keepAlive: true, maxFreeSockets: MAX_IDLE_PER_TARGET, timeout: IDLE_MS, scheduling: 'lifo' });
   }
+
+  getName(options: ForwardRequestOptions): string {
+    return `${options.forward.namespace}/${options.forward.pod}:${options.forward.port}`;
+  }
+
+  createConnection(options: ForwardRequestOptions, done: (err: Error | null, socket?: Duplex) => void): undefined {
+    const socket = new ForwardSocket(options.forward);
+    socket.open(this.cluster).then(
+      () => (socket.destroyed ? done(socket.failure ?? new DescribedError('unreachable', `port-forward to ${where(options.forward)} closed`)) : done(null, socket)),
+      (err: unknown) => {
+        socket.destroy();
+        done(err instanceof Error ? err : upgradeError(err));
+      },
+    );
+    return undefined;
+  }
+
+  close(): void {
+    this.destroy();
+  }
+}
+
+/** A refused upgrade arrives as a WebSocket ErrorEvent ("Unexpected server response: 403"): an Error of its own words for errors.ts. */
+function upgradeError(event: unknown): Error {
+  const message = (event as { message?: unknown } | null)?.message;
+  return Object.assign(new Error(typeof message === 'string' ? message.slice(0, 200) : 'port-forward upgrade failed'), { error: (event as { error?: unknown } | null)?.error });
+}
+
+function forwardAgent(cluster: ClusterHandle): ForwardAgent {
+  const current = cluster.state.forwards;
+  if (current instanceof ForwardAgent) return current;
+  const agent = new ForwardAgent(cluster);
+  cluster.state.forwards = agent;
+  return agent;
+}
+
+interface PodAnswer {
+  status: number;
+  body: Buffer;
+}
+
+/** One GET; a kept-open forward the pod side dropped meanwhile is retried once on a fresh one. */
+async function getOnce(cluster: ClusterHandle, target: PodPort, path: string, signal: AbortSignal, budget: ByteBudget): Promise<PodAnswer> {
+  try {
+    return await get(cluster, target, path, signal, budget);
+  } catch (e) {
+    if (signal.aborted || !(e instanceof ReusedSocketError)) throw e instanceof ReusedSocketError ? e.cause : e;
+    return get(cluster, target, path, signal, budget);
+  }
+}
+
+class ReusedSocketError extends Error {
+  constructor(readonly cause: unknown) {
+    super('a kept-open forward failed');
+  }
+}
+
+function get(cluster: ClusterHandle, target: PodPort, path: string, signal: AbortSignal, budget: ByteBudget): Promise<PodAnswer> {
+  return new Promise<PodAnswer>((resolve, reject) => {
+    const options: ForwardRequestOptions = {
+      agent: forwardAgent(cluster),
+      forward: target,
+      host: '127.0.0.1',
+      port: target.port,
+      path,
+      method: 'GET',
+      headers: { 'User-Agent': 'isthmus', Accept: 'application/json' },
+      signal,
+    };
+    const req = http.request(options, (res) => {
+      readCappedBody(res, `${where(target)} ${path}`, MAX_BODY_BYTES, budget).then((body) => resolve({ status: res.statusCode ?? 0, body }), reject);
+    });
+    req.on('error', (err) => reject(req.reusedSocket && !(err instanceof DescribedError) ? new ReusedSocketError(err) : err));
+    req.end();
+  });
 }
