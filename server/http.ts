@@ -73,6 +73,16 @@ export function validPodName(name: string): string {
   return name;
 }
 
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** `?revision=<istio.io/rev>`: a label value, or null when absent or empty (istioctl without --revision). */
+export function revisionParam(url: URL): string | null {
+  const revision = url.searchParams.get('revision');
+  if (revision === null || revision === '') return null;
+  if (revision.length > 63 || !LABEL_VALUE.test(revision)) throw new BadRequest(`invalid revision "${revision.slice(0, 80)}" (must be an istio.io/rev label value)`);
+  return revision;
+}
+
 /** A cluster path segment: Next hands it over decoded once; it must be a configured context name. */
 export function configuredCluster(registry: Registry, segment: string) {
   let name = segment;

@@ -24,26 +24,23 @@ function fetchIstiod(cluster: ClusterHandle, istiod: IstiodTarget, path: IstiodP
   return podGet(cluster, { namespace: istiod.namespace, pod: istiod.pod, port: istiod.port }, path, deadline);
 }
 
-/**
- * The replicas to ask: the ready ones; when none is ready, every running one, as istioctl does (it lists
- * status.phase=Running). A not-ready istiod still answers its debug endpoints, and what it says (a remote
- * cluster stuck in `syncing`) is usually why it is not ready.
- */
-export function istiodsToAsk<T extends { ready: boolean }>(istiods: T[]): T[] {
-  const ready = istiods.filter((i) => i.ready);
-  return ready.length > 0 ? ready : istiods;
+/** One replica for what every replica knows alike (networkz): a ready one when there is one. */
+export function oneIstiod<T extends { ready: boolean }>(istiods: T[]): T | undefined {
+  return istiods.find((i) => i.ready) ?? istiods[0];
 }
 
 /**
- * clusterz and syncz of the replicas istiodsToAsk picks, all forwards concurrent (each replica only knows
- * its own connections, so every replica is asked). A failing replica or path is an entry in reader.errors.
+ * clusterz and syncz of every running replica, ready or not, as istioctl asks them (pkg/kube/client.go
+ * AllDiscoveryDo lists status.phase=Running): each replica only knows its own connections, and a
+ * not-ready one still answers (what it says, a remote cluster stuck in `syncing`, is usually why it is
+ * not ready). All forwards are concurrent; a failing replica or path is an entry in reader.errors.
  */
 export async function readIstiods(cluster: ClusterHandle, istiods: IstiodTarget[], deadline: Deadline, reader: SourceReader): Promise<IstiodReadings> {
   const perReplica = await Promise.all(
-    istiodsToAsk(istiods).map(async (istiod) => {
+    istiods.map(async (istiod) => {
       const [clusterz, syncz] = await Promise.all([
         reader.optional(`istiod ${istiod.pod} /debug/clusterz`, fetchIstiod(cluster, istiod, '/debug/clusterz', deadline).then((b) => parseClusterz(b, istiod.pod, istiod.revision))),
-        reader.optional(`istiod ${istiod.pod} /debug/syncz`, fetchIstiod(cluster, istiod, '/debug/syncz', deadline).then((b) => parseSyncz(b, istiod.pod))),
+        reader.optional(`istiod ${istiod.pod} /debug/syncz`, fetchIstiod(cluster, istiod, '/debug/syncz', deadline).then((b) => parseSyncz(b, istiod.pod, istiod.revision))),
       ]);
       return { clusterz, syncz };
     }),
@@ -63,7 +60,7 @@ export async function readIstiods(cluster: ClusterHandle, istiods: IstiodTarget[
  */
 export async function readNetworkGateways(cluster: ClusterHandle, deadline: Deadline): Promise<NetworkGateway[]> {
   const pods = await listJson(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' });
-  const [istiod] = istiodsToAsk(runningIstiods(pods.items).map(istiodReplica));
+  const istiod = oneIstiod(runningIstiods(pods.items).map(istiodReplica));
   if (!istiod) return [];
   return parseNetworkz(await fetchIstiod(cluster, istiod, '/debug/networkz', deadline), istiod.pod);
 }

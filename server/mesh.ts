@@ -19,7 +19,7 @@ import {
   runningIstiods,
 } from './k8s/convert';
 import type { ClusterHandle, Registry } from './k8s/registry';
-import { istiodsToAsk, readIstiods, type IstiodTarget } from './istiod';
+import { readIstiods, type IstiodTarget } from './istiod';
 import { sourceReader } from './sources';
 
 /**
@@ -28,7 +28,7 @@ import { sourceReader } from './sources';
  * trip; the answers are used only if the fresh pod list leads to the same replicas being asked.
  */
 function sameReplicas(a: IstiodTarget[], b: IstiodTarget[]): boolean {
-  const key = (list: IstiodTarget[]) => istiodsToAsk(list).map((i) => `${i.namespace}/${i.pod}:${i.port}:${i.revision}`).join(',');
+  const key = (list: IstiodTarget[]) => list.map((i) => `${i.namespace}/${i.pod}:${i.port}:${i.revision}`).join(',');
   return key(a) === key(b);
 }
 
@@ -56,7 +56,7 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
   ]);
   const istiodPods = runningIstiods(pods?.items ?? []);
   const istiods = istiodPods.map(istiodReplica);
-  const revision = istiods[0]?.revision ?? 'default';
+  const revision = istiods[0]?.revision ?? '';
   const facts = meshFacts(configMaps?.items ?? [], revision);
   const gateways = gatewayServices([...(services?.items ?? []), ...(labelledServices?.items ?? []).filter((s) => s.metadata?.namespace !== ns)]);
 
@@ -141,7 +141,31 @@ export function remoteClustersWithRevision(mesh: ClusterMesh): boolean {
 export function proxyStatusFormat(mesh: ClusterMesh): ProxyStatusFormat {
   const v = istiodMinor(mesh);
   if (v === null || atLeast(v, 1, 27)) return 'current';
-  return atLeast(v, 1, 22) ? '1.26' : '1.21';
+  if (atLeast(v, 1, 23)) return '1.26';
+  return atLeast(v, 1, 22) ? '1.22' : '1.21';
+}
+
+/**
+ * The revision whose istiods that cluster's istioctl asks: `--revision` when given; without it, from
+ * 1.28 the default revision only (cli/context.go RevisionOrDefault, which falls back to "default" when
+ * no default-tag webhook names another; Isthmus does not read webhooks), before 1.28 every revision
+ * (null).
+ */
+export function istioctlRevision(mesh: ClusterMesh, requested: string | null): string | null {
+  if (requested !== null) return requested;
+  return atLeast(istiodMinor(mesh), 1, 28) ? 'default' : null;
+}
+
+/** Rows of the istiods of one revision; null: every revision's, grouped by revision (each group in its order). */
+export function ofRevision<T extends { revision: string }>(rows: T[], revision: string | null): T[] {
+  if (revision !== null) return rows.filter((r) => r.revision === revision);
+  const order = [...new Set(rows.map((r) => r.revision))];
+  return [...rows].sort((a, b) => order.indexOf(a.revision) - order.indexOf(b.revision));
+}
+
+/** The revisions of a cluster's istiods, in pod order, each once ("" for pods without istio.io/rev). */
+export function istiodRevisions(mesh: ClusterMesh): string[] {
+  return [...new Set(mesh.istiod.map((i) => i.revision))];
 }
 
 /** Picks one cluster by context name (`?cluster=`), or all of them; unknown names are a 400. */

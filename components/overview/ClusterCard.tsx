@@ -76,7 +76,7 @@ export function ClusterCard({ name, info, mesh, rootMismatch }: { name: string; 
                     {r.pod}
                   </span>
                   <span className="text-slate-500">{r.version ?? 'version ?'}</span>
-                  <span className="text-slate-500">rev {r.revision}</span>
+                  {r.revision && <span className="text-slate-500">rev {r.revision}</span>}
                   <span className="ml-auto">
                     <StatusPill tone={r.ready ? 'ok' : 'bad'}>{r.ready ? 'ready' : 'not ready'}</StatusPill>
                   </span>

@@ -43,7 +43,8 @@ describe('parseSyncz', () => {
         'cluster1',
         'sidecar',
         '1.26.2',
-        { CDS: 'SYNCED', LDS: 'SYNCED', EDS: 'SYNCED', RDS: 'SYNCED', ECDS: 'NOT SENT' },
+        // A 1.23+ istiod lists the watched types only: ECDS was never subscribed (istioctl's IGNORED).
+        { CDS: 'SYNCED', LDS: 'SYNCED', EDS: 'SYNCED', RDS: 'SYNCED', ECDS: 'IGNORED' },
         'SYNCED',
       ],
       [
@@ -51,11 +52,19 @@ describe('parseSyncz', () => {
         'cluster1',
         'router',
         '1.26.2',
-        { CDS: 'ERROR', LDS: 'SYNCED', EDS: 'SYNCED', RDS: 'NOT SENT', ECDS: 'NOT SENT' },
+        { CDS: 'ERROR', LDS: 'SYNCED', EDS: 'SYNCED', RDS: 'IGNORED', ECDS: 'IGNORED' },
         'ERROR',
       ],
     ]);
     expect(rows.every((r) => r.istiod === 'istiod-1')).toBe(true);
+    // Every subscribed type in istioctl's order (core types, then by type URL), with the time of its last push.
+    expect(rows[0].resources.map((r) => [r.type, r.status, r.sentAt])).toEqual([
+      ['CDS', 'SYNCED', '2025-06-01T10:15:02.518Z'],
+      ['LDS', 'SYNCED', '2025-06-01T10:15:02.530Z'],
+      ['EDS', 'SYNCED', '2025-06-01T10:16:40.101Z'],
+      ['RDS', 'SYNCED', '2025-06-01T10:15:02.541Z'],
+      ['SDS', 'SYNCED', '2025-06-01T10:14:59.002Z'],
+    ]);
     expect(proxySyncCounts(rows)).toEqual({ SYNCED: 1, 'NOT SENT': 0, STALE: 0, ERROR: 1 });
   });
 
@@ -84,7 +93,7 @@ describe('parseSyncz', () => {
     expect(parseSyncz('[]', 'i')).toEqual([]);
     const rows = parseSyncz('[{}, 5, {"proxy":"p.ns","cluster_sent":5,"resources":[],"istio_version":null}]', 'i');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ name: 'p.ns', cluster: '', version: '*', overall: 'NOT SENT' });
+    expect(rows[0]).toMatchObject({ name: 'p.ns', cluster: '', version: '', proxyVersion: '', overall: 'NOT SENT' });
   });
 
   it('throws BadResponseError on malformed bodies', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ProxyStatusRow, XdsStatus } from '../types/api';
+import { XDS_TYPES, type ProxyStatusRow, type XdsStatus } from '../types/api';
 import { parseClusterz } from './clusterz';
 import { parseSyncz } from './syncz';
 import { proxyStatusTable, remoteClustersTable, subscribedTypes } from './tables';
@@ -97,9 +97,12 @@ describe('proxyStatusTable', () => {
     name,
     cluster,
     istiod,
+    revision: '',
     version,
+    proxyVersion: '',
     proxyType: 'sidecar',
     types: { CDS: t[0], LDS: t[1], EDS: t[2], RDS: t[3], ECDS: t[4] },
+    resources: XDS_TYPES.map((type, i) => ({ type, typeUrl: `type.googleapis.com/${type}`, status: t[i], sentAt: null })),
     overall: 'SYNCED',
   });
   const I: XdsStatus = 'IGNORED';

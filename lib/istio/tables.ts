@@ -2,7 +2,8 @@
  * istioctl's text tables, byte for byte: same headers, sort orders and tabwriter layout
  * (minwidth 0, padding 5, space padding).
  */
-import { XDS_TYPES, type EndpointRow, type ProxyStatusRow, type RemoteClusterRow, type XdsStatus } from '../types/api';
+import { XDS_TYPES, type EndpointRow, type ProxyStatusRow, type RemoteClusterRow, type XdsType } from '../types/api';
+import { age } from '../format/kube';
 import { tabwrite } from './tabwriter';
 import { compareStrings } from '../format/compare';
 
@@ -34,25 +35,34 @@ export function remoteClustersTable(rows: RemoteClusterRow[], { withRevision = t
 }
 
 /**
- * Which istioctl's `proxy-status` layout to reproduce:
- * - '1.21': HTTP /debug/syncz writer (≤1.21): per-type columns, sorted by CLUSTER then NAME;
- * - '1.26': xDS writer (1.22-1.26): per-type columns, sorted by NAME; xDS knows no "Never Acknowledged";
+ * Which istioctl's `proxy-status` layout to reproduce (istioctl/pkg/writer/pilot/status.go at each tag):
+ * - '1.21': HTTP /debug/syncz writer (≤1.21): per-type columns, sorted by CLUSTER then NAME, "STALE (Never
+ *   Acknowledged)", VERSION falling back to the Envoy version starred;
+ * - '1.22': xDS writer: per-type columns sorted by NAME, plain STALE, VERSION as the proxy reports it;
+ * - '1.26': 1.23-1.26: the same, each pushed state followed by the age of its last push ("SYNCED (5m3s)");
+ *   a type the proxy never subscribed to is IGNORED;
  * - 'current': 1.27+: NAME CLUSTER ISTIOD VERSION SUBSCRIBED TYPES, sorted by NAME.
  */
-export type ProxyStatusFormat = '1.21' | '1.26' | 'current';
+export type ProxyStatusFormat = '1.21' | '1.22' | '1.26' | 'current';
 
-/** SUBSCRIBED TYPES: "N (CDS,LDS,...)" over the types that are not IGNORED, or "0". */
-export function subscribedTypes(row: Pick<ProxyStatusRow, 'types'>): string {
-  const subscribed = XDS_TYPES.filter((type) => row.types[type] !== 'IGNORED');
+/** SUBSCRIBED TYPES: "N (CDS,LDS,...)" over every type that is not IGNORED, in istioctl's order, or "0". */
+export function subscribedTypes(row: Pick<ProxyStatusRow, 'resources'>): string {
+  const subscribed = row.resources.filter((r) => r.status !== 'IGNORED').map((r) => r.type);
   return subscribed.length === 0 ? '0' : `${subscribed.length} (${subscribed.join(',')})`;
 }
 
-function xdsCell(status: XdsStatus, format: ProxyStatusFormat): string {
-  return format !== '1.21' && status === 'STALE (Never Acknowledged)' ? 'STALE' : status;
+/** One per-type cell: formatStatus, with the age of the last push from 1.23 (NOT SENT and IGNORED have none). */
+function xdsCell(row: ProxyStatusRow, type: XdsType, format: ProxyStatusFormat, nowMs: number): string {
+  const status = row.types[type];
+  if (format === '1.21') return status;
+  const plain = status === 'STALE (Never Acknowledged)' ? 'STALE' : status;
+  const sentAt = row.resources.find((r) => r.type === type)?.sentAt;
+  if (format !== '1.26' || !sentAt || plain === 'NOT SENT' || plain === 'IGNORED') return plain;
+  return `${plain} (${age(sentAt, nowMs)})`;
 }
 
-/** `istioctl proxy-status` in the layout of the given istioctl generation. */
-export function proxyStatusTable(rows: ProxyStatusRow[], format: ProxyStatusFormat = 'current'): string {
+/** `istioctl proxy-status` in the layout of the given istioctl generation, ages counted up to `nowMs`. */
+export function proxyStatusTable(rows: ProxyStatusRow[], format: ProxyStatusFormat = 'current', nowMs = Date.now()): string {
   const sorted = [...rows].sort((a, b) =>
     format === '1.21' ? compareStrings(a.cluster, b.cluster) || compareStrings(a.name, b.name) : compareStrings(a.name, b.name),
   );
@@ -65,10 +75,12 @@ export function proxyStatusTable(rows: ProxyStatusRow[], format: ProxyStatusForm
       ISTIOCTL_LAYOUT,
     );
   }
+  // The HTTP writer fell back to the Envoy version, starred; the xDS writers print the Istio version alone.
+  const version = (r: ProxyStatusRow) => (format === '1.21' && r.version === '' ? `${r.proxyVersion}*` : r.version);
   return tabwrite(
     [
       ['NAME', 'CLUSTER', ...XDS_TYPES, 'ISTIOD', 'VERSION'],
-      ...sorted.map((r) => [r.name, r.cluster, ...XDS_TYPES.map((t) => xdsCell(r.types[t], format)), r.istiod, r.version]),
+      ...sorted.map((r) => [r.name, r.cluster, ...XDS_TYPES.map((t) => xdsCell(r, t, format, nowMs)), r.istiod, version(r)]),
     ],
     ISTIOCTL_LAYOUT,
   );

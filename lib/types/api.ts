@@ -59,7 +59,7 @@ export interface IstiodReplica {
   namespace: string;
   /** Istio version from the istiod image tag / pod labels, null when unknown. */
   version: string | null;
-  /** istio.io/rev label, "default" when absent. */
+  /** istio.io/rev label, "" when absent (as istioctl prints it). */
   revision: string;
   ready: boolean;
 }
@@ -104,6 +104,16 @@ export type XdsStatus = 'SYNCED' | 'NOT SENT' | 'STALE' | 'STALE (Never Acknowle
 export const XDS_TYPES = ['CDS', 'LDS', 'EDS', 'RDS', 'ECDS'] as const;
 export type XdsType = (typeof XDS_TYPES)[number];
 
+/** One xDS type istiod reports for a proxy (from 1.23 every type the proxy subscribed to). */
+export interface XdsResourceState {
+  /** Short name as istioctl prints it (CDS, LDS, EDS, RDS, ECDS, SDS, NDS, PCDS, WDS, WADS), else the type URL. */
+  type: string;
+  typeUrl: string;
+  status: XdsStatus;
+  /** When istiod last pushed this type (syncz `sentTime`, 1.23+); null when unknown or never sent. */
+  sentAt: string | null;
+}
+
 /** One row of `istioctl proxy-status`. */
 export interface ProxyStatusRow {
   /** "<pod>.<namespace>" */
@@ -111,10 +121,16 @@ export interface ProxyStatusRow {
   /** The proxy's Istio cluster ID. */
   cluster: string;
   istiod: string;
-  /** The proxy's Istio version. */
+  /** `istio.io/rev` of the istiod that reported the proxy ("" when the pod has no such label). */
+  revision: string;
+  /** The proxy's Istio version ("" when it reports none). */
   version: string;
+  /** The proxy's Envoy version when it reports one (istioctl ≤ 1.21 prints it, starred, when `version` is empty). */
+  proxyVersion: string;
   proxyType: string;
   types: Record<XdsType, XdsStatus>;
+  /** Every type istiod reports, in istioctl's order (CDS, LDS, EDS, RDS, then the others by type URL). */
+  resources: XdsResourceState[];
   /** The worst of the per-type states (ERROR > STALE > NOT SENT > SYNCED; IGNORED never counts). */
   overall: 'SYNCED' | 'NOT SENT' | 'STALE' | 'ERROR';
 }

@@ -39,7 +39,7 @@ export function istiodReplica(pod: V1Pod): IstiodReplica & { port: number } {
     pod: pod.metadata?.name ?? '',
     namespace: pod.metadata?.namespace ?? ISTIO_NAMESPACE,
     version: istioVersionFromImage(discoveryContainer(pod)?.image) ?? labels['operator.istio.io/version'] ?? null,
-    revision: labels['istio.io/rev'] || 'default',
+    revision: labels['istio.io/rev'] ?? '',
     ready: podReady(pod),
     port: istiodMonitoringPort(pod.metadata?.annotations),
   };
