@@ -36,7 +36,8 @@ export function pod(namespace: string, name: string, ip: string, labels: Record<
 export function proxy(name: string, cluster: string, version = '1.21.2', types: Partial<Record<XdsType, XdsStatus>> = {}, lastErrors: SynczRow['lastErrors'] = {}): SynczRow {
   const all = Object.fromEntries(XDS_TYPES.map((t) => [t, types[t] ?? (t === 'ECDS' ? 'NOT SENT' : 'SYNCED')])) as Record<XdsType, XdsStatus>;
   const worst = Object.values(types).includes('ERROR') ? 'ERROR' : Object.values(types).some((s) => s?.startsWith('STALE')) ? 'STALE' : 'SYNCED';
-  return { name, cluster, istiod: 'istiod', version, proxyType: 'sidecar', types: all, overall: worst, lastErrors };
+  const resources = XDS_TYPES.map((type) => ({ type, typeUrl: type, status: all[type], sentAt: null }));
+  return { name, cluster, istiod: 'istiod', revision: 'default', version, proxyVersion: '', proxyType: 'sidecar', types: all, resources, overall: worst, lastErrors };
 }
 
 function istiod(pod: string, id: string, remote: string, network: string, gatewayAddress: string, proxies: SynczRow[]): IstiodFacts {
