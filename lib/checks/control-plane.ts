@@ -162,7 +162,8 @@ export const clusterIdDuplicate: Check = {
   run(snapshot, out) {
     const first = new Map<string, string>();
     for (const c of snapshot.clusters) {
-      if (!c.clusterId) {
+      // An ID remembered from an earlier read is not evidence of today's: unreadable istiods are unknown.
+      if (!c.istiods.ok || !c.clusterId) {
         out.need(c.cluster, c.istiods.ok ? { ok: false, reason: 'istiod names no CLUSTER_ID' } : c.istiods);
         continue;
       }
