@@ -20,7 +20,7 @@ export interface IstiodReadings {
   syncKnown: boolean;
 }
 
-function fetchIstiod(cluster: ClusterHandle, istiod: IstiodTarget, path: IstiodPath, deadline: Deadline) {
+export function fetchIstiod(cluster: ClusterHandle, istiod: IstiodTarget, path: IstiodPath, deadline: Deadline) {
   return podGet(cluster, { namespace: istiod.namespace, pod: istiod.pod, port: istiod.port }, path, deadline);
 }
 

@@ -13,8 +13,8 @@ import type { ClusterHandle } from './registry';
  * arrives on the pod's loopback, which istiod's debug endpoints and Envoy's admin trust.
  * Only these paths can ever be requested: no caller can forward an arbitrary path.
  */
-export const ISTIOD_PATHS = ['/debug/clusterz', '/debug/syncz', '/debug/networkz', '/version'] as const;
-export const ENVOY_PATHS = ['/clusters?format=json', '/config_dump?include_eds', '/server_info'] as const;
+export const ISTIOD_PATHS = ['/debug/clusterz', '/debug/syncz', '/debug/networkz', '/debug/endpointShardz', '/version'] as const;
+export const ENVOY_PATHS = ['/clusters?format=json', '/config_dump', '/config_dump?include_eds', '/server_info'] as const;
 export type IstiodPath = (typeof ISTIOD_PATHS)[number];
 export type EnvoyPath = (typeof ENVOY_PATHS)[number];
 export type PodPath = IstiodPath | EnvoyPath;

@@ -10,7 +10,7 @@ import { BadResponseError } from '@/lib/istio/errors';
  */
 
 /** Kubernetes omits empty fields, but some servers send null: both mean absent. */
-const maybe = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+export const maybe = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema.optional());
 const text = maybe(z.string());
 const stringMap = maybe(z.record(z.string(), z.string()));
 

@@ -1,0 +1,168 @@
+import 'server-only';
+import { parseClusterz } from '@/lib/istio/clusterz';
+import { parseEnvoyClusters } from '@/lib/istio/envoy-clusters';
+import { parseNetworkz } from '@/lib/istio/networkz';
+import { parseSyncz } from '@/lib/istio/syncz';
+import type { ClusterSnapshot } from '@/lib/mesh/snapshot';
+import { analyzeTrace } from '@/lib/trace/analyze';
+import { parseEndpointShardz, parseRoute } from '@/lib/trace/parse';
+import type { ClusterReading, ConfigObject, ControlPlaneReading, EnvoyReading, IstiodReading, SliceEndpoint, TraceResponse } from '@/lib/trace/types';
+import type { SourceError } from '@/lib/types/api';
+import { fanOut } from './fanout';
+import { BadRequest } from './http';
+import { fetchIstiod, type IstiodTarget } from './istiod';
+import { ISTIO_NAMESPACE, istiodReplica, runningIstiods } from './k8s/convert';
+import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
+import { toSourceError } from './k8s/errors';
+import { listJson } from './k8s/list-json';
+import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
+import type { ClusterHandle, Registry } from './k8s/registry';
+import { PodShape } from './k8s/shapes';
+import { EndpointSliceShape, IstioConfigShape, ServicePortsShape } from './k8s/trace-shapes';
+import { getSnapshots } from './snapshot';
+import { sourceReader, type SourceReader } from './sources';
+
+/**
+ * A cluster by kubeconfig context name or Istio cluster ID (a context name wins when both match).
+ * IDs are learnt from the inventory, read (and cached) on demand.
+ */
+export async function clusterByNameOrId(registry: Registry, name: string): Promise<ClusterHandle> {
+  const byName = registry.get(name);
+  if (byName) return byName;
+  const snapshots = await getSnapshots(registry);
+  const i = snapshots.findIndex((s) => s.clusterId === name);
+  if (i < 0) throw new BadRequest(`unknown cluster "${name.slice(0, 120)}" (neither a configured context nor a known Istio cluster ID)`);
+  return registry.clusters[i];
+}
+
+export interface TraceRequest {
+  cluster: ClusterHandle;
+  namespace: string;
+  pod: string;
+  /** Fully qualified service host, e.g. reviews.default.svc.cluster.local. */
+  host: string;
+  port: number;
+}
+
+/** What one cluster holds of the destination (its snapshot is read separately, and shared). */
+type Destination = Omit<ClusterReading, 'snapshot' | 'error'>;
+
+/**
+ * "Why can't this pod reach that service?": every cluster's view of the destination (Service,
+ * EndpointSlices, VirtualServices, DestinationRules, PeerAuthentications, Gateways), the source's
+ * istiod replicas (clusterz, endpointShardz, syncz, networkz) and the source's Envoy (/clusters and
+ * /config_dump), all at once, each cluster under the one deadline of the request; then the pure
+ * analysis (lib/trace). A cluster that cannot be read is `unknown` with its reason; the rest answers.
+ */
+export async function getTrace(registry: Registry, req: TraceRequest): Promise<TraceResponse> {
+  // Fresh reads every time (single-flight only): a trace is asked for when something just broke.
+  const opts = { deadlineMs: registry.config.deadlineMs, cacheMs: 0 };
+  const [service, namespace] = req.host.split('.');
+  const [snapshots, destinations, [controlPlane], [envoy]] = await Promise.all([
+    getSnapshots(registry),
+    fanOut(registry.clusters, `trace\u0000${namespace}\u0000${service}`, (c, d) => readDestination(c, namespace, service, d), { ...opts, source: `${service}.${namespace} and its configuration` }),
+    fanOut([req.cluster], `trace-istiod\u0000${req.namespace}\u0000${req.pod}\u0000${req.host}`, (c, d) => readControlPlane(c, req, d), { ...opts, source: 'istiod' }),
+    fanOut([req.cluster], `trace-envoy\u0000${req.namespace}\u0000${req.pod}\u0000${req.host}\u0000${req.port}`, (c, d) => readEnvoy(c, req, d), { ...opts, source: `Envoy admin of ${req.namespace}/${req.pod}` }),
+  ]);
+  const clusters: ClusterReading[] = registry.clusters.map((c, i) => {
+    const snapshot = snapshots[i];
+    const dest = destinations[i];
+    if (!dest.ok) return { ...emptyDestination(), snapshot, error: dest.error };
+    return { ...dest.data, snapshot, error: snapshot.reachable ? null : (snapshot.errors[0] ?? null) };
+  });
+  const sourceSnapshot = snapshots.find((s) => s.cluster === req.cluster.name);
+  return analyzeTrace({
+    source: { cluster: req.cluster.name, namespace: req.namespace, pod: req.pod },
+    target: { host: req.host, port: req.port },
+    clusters,
+    controlPlane: controlPlane.ok ? controlPlane.data : { cluster: req.cluster.name, replicas: [], networkGateways: [], error: controlPlane.error },
+    envoy: sidecarless(sourceSnapshot, req) ? null : envoy.ok ? envoy.data : { clusters: [], route: null, error: envoy.error },
+  });
+}
+
+/** The source pod is known to run without an istio-proxy (nothing to read, and that is the finding). */
+function sidecarless(snapshot: ClusterSnapshot | undefined, req: TraceRequest): boolean {
+  return snapshot?.pods.find((p) => p.namespace === req.namespace && p.name === req.pod)?.hasSidecar === false;
+}
+
+function emptyDestination(): Destination {
+  return { endpoints: [], virtualServices: null, destinationRules: null, peerAuthentications: null, gateways: null, errors: [] };
+}
+
+const configObjects = (items: Array<{ metadata?: { name?: string; namespace?: string }; spec?: Record<string, unknown> }>): ConfigObject[] =>
+  items.map((o) => ({ namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '', spec: o.spec ?? {} }));
+
+async function readDestination(cluster: ClusterHandle, namespace: string, service: string, deadline: Deadline): Promise<Destination> {
+  const reader = sourceReader(cluster);
+  const istio = (group: string, resource: string, ns?: string) =>
+    reader.optional(resource, listJson(cluster, `/apis/${group}/v1${ns ? `/namespaces/${ns}` : ''}/${resource}`, deadline, IstioConfigShape).then((l) => configObjects(l.items)));
+  const [services, slices, virtualServices, destinationRules, peerAuthentications, gateways] = await Promise.all([
+    reader.kube('services', listJson(cluster, `/api/v1/namespaces/${namespace}/services`, deadline, ServicePortsShape)),
+    reader.kube('endpointslices', listJson(cluster, `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`, deadline, EndpointSliceShape, { labelSelector: `kubernetes.io/service-name=${service}` })),
+    istio('networking.istio.io', 'virtualservices'),
+    istio('networking.istio.io', 'destinationrules'),
+    istio('security.istio.io', 'peerauthentications'),
+    istio('networking.istio.io', 'gateways', ISTIO_NAMESPACE),
+  ]);
+  const svc = services?.items.find((s) => s.metadata?.name === service);
+  const ports = svc?.spec?.ports ?? [];
+  const endpoints: SliceEndpoint[] = [];
+  for (const slice of slices?.items ?? []) {
+    for (const p of slice.ports ?? []) {
+      // A slice port carries the name of the Service port it serves.
+      const servicePort = ports.find((sp) => (sp.name ?? '') === (p.name ?? '')) ?? (ports.length === 1 ? ports[0] : undefined);
+      if (!servicePort) continue;
+      for (const ep of slice.endpoints ?? []) {
+        const pod = ep.targetRef?.kind === 'Pod' ? (ep.targetRef.name ?? null) : null;
+        for (const ip of ep.addresses ?? []) endpoints.push({ ip, port: p.port ?? 0, servicePort: servicePort.port, ready: ep.conditions?.ready !== false, pod });
+      }
+    }
+  }
+  return {
+    service: services === null ? undefined : svc ? { ports: ports.map((p) => ({ name: p.name ?? '', port: p.port, targetPort: p.targetPort ?? null })), selector: svc.spec?.selector ?? null } : null,
+    endpoints,
+    virtualServices,
+    destinationRules,
+    peerAuthentications,
+    gateways,
+    errors: reader.errors,
+  };
+}
+
+async function readControlPlane(cluster: ClusterHandle, req: TraceRequest, deadline: Deadline): Promise<ControlPlaneReading> {
+  const pods = await listJson(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' });
+  // Every running replica: the trace is about replicas that disagree, a not-ready one included.
+  const istiods = runningIstiods(pods.items).map(istiodReplica);
+  const optional = optionalSourceDeadline(deadline);
+  const [replicas, networkGateways] = await Promise.all([
+    Promise.all(istiods.map((istiod) => readReplica(cluster, istiod, req, optional))),
+    istiods.length > 0 ? fetchIstiod(cluster, istiods[0], '/debug/networkz', optional).then((b) => parseNetworkz(b, istiods[0].pod)).catch(() => []) : [],
+  ]);
+  return { cluster: cluster.name, replicas, networkGateways, error: null };
+}
+
+async function readReplica(cluster: ClusterHandle, istiod: IstiodTarget, req: TraceRequest, deadline: Deadline): Promise<IstiodReading> {
+  const reader: SourceReader = sourceReader(cluster);
+  const namespace = req.host.split('.')[1];
+  const [clusterz, shards, syncz] = await Promise.all([
+    reader.optional(`istiod ${istiod.pod} /debug/clusterz`, fetchIstiod(cluster, istiod, '/debug/clusterz', deadline).then((b) => parseClusterz(b, istiod.pod, istiod.revision))),
+    reader.optional(`istiod ${istiod.pod} /debug/endpointShardz`, fetchIstiod(cluster, istiod, '/debug/endpointShardz', deadline).then((b) => parseEndpointShardz(b, istiod.pod, req.host, namespace))),
+    reader.optional(`istiod ${istiod.pod} /debug/syncz`, fetchIstiod(cluster, istiod, '/debug/syncz', deadline).then((b) => parseSyncz(b, istiod.pod))),
+  ]);
+  const proxyId = `${req.pod}.${req.namespace}`;
+  return { pod: istiod.pod, ready: istiod.ready, clusterz, shards, sourceProxy: syncz?.find((r) => r.name === proxyId) ?? null, syncKnown: syncz !== null, errors: reader.errors };
+}
+
+async function readEnvoy(cluster: ClusterHandle, req: TraceRequest, deadline: Deadline): Promise<EnvoyReading> {
+  const target = { namespace: req.namespace, pod: req.pod, port: ENVOY_ADMIN_PORT };
+  const [clustersBody, dump] = await Promise.all([
+    podGet(cluster, target, '/clusters?format=json', deadline),
+    podGet(cluster, target, '/config_dump', deadline).then(
+      (b) => ({ body: b, error: null }),
+      (e: unknown) => ({ body: null, error: toSourceError(e, { cluster: cluster.name, server: cluster.server, source: `Envoy admin of ${req.namespace}/${req.pod} /config_dump` }) as SourceError }),
+    ),
+  ]);
+  // The service's cluster and its subset clusters: outbound|<port>|<subset>|<host>.
+  const clusters = parseEnvoyClusters(clustersBody).filter((c) => c.name.startsWith(`outbound|${req.port}|`) && c.name.endsWith(`|${req.host}`));
+  return { clusters, route: dump.body ? parseRoute(dump.body, req.host, req.port) : null, error: null };
+}
