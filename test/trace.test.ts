@@ -159,7 +159,7 @@ describe('trace on the seed mesh', () => {
     expect(c2.endpoints.map((e) => e.pod)).toEqual(['reviews-v3-5b9bd44f4-ztxsd']);
     expect(body.dataPlane.state).toBe('ok');
     expect(body.verdict.healthy).toBe(false);
-    expect(body.verdict.sentence).toMatch(/^No broken link found, but cluster1 is unknown \(.*(refused|reset) the connection\)\.$/);
+    expect(body.verdict.sentence).toMatch(/^No broken link found, but cluster1(-admin@cluster1)? is unknown \(.*(refused|reset) the connection\)\.$/);
   });
 });
 
