@@ -9,6 +9,7 @@ import { startControlServer } from './kube/control';
 import { buildKubeconfig, writeKubeconfig } from './kube/kubeconfig';
 import type { ServiceBackend } from './kube/service-proxy';
 import { PROMETHEUS_SERVICE, startLabPrometheus, type LabPrometheus, type LabPrometheusOptions } from './prometheus';
+import { startChurn } from './churn';
 
 export type { RequestLogEntry } from './kube/apiserver';
 
@@ -33,6 +34,12 @@ export interface LabOptions {
    * it and says why (`prometheusNotice`). Absent or false: none.
    */
   prometheus?: LabPrometheusOptions | false;
+  /** Watch events kept per cluster; an older resourceVersion gets 410 Gone (default: the model's). */
+  watchHistory?: number;
+  /** Interval of watch bookmarks (default: lab/kube's). */
+  bookmarkMs?: number;
+  /** Pods created and deleted per second in every cluster (0: none). */
+  churn?: number;
 }
 
 export interface Lab {
@@ -58,7 +65,7 @@ async function buildWorld(options: LabOptions): Promise<World> {
   if (options.world) return options.world;
   const model = await import('./model');
   const scenario = options.scale ? model.scaleScenario(options.scale) : model.loadScenario(options.scenarioPath ?? defaultScenarioPath);
-  return model.createWorld(options.istioVersion ? model.withIstioVersion(scenario, options.istioVersion) : scenario);
+  return model.createWorld(options.istioVersion ? model.withIstioVersion(scenario, options.istioVersion) : scenario, { watchHistory: options.watchHistory });
 }
 
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
@@ -82,7 +89,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   try {
     for (const cluster of world.clusters()) {
       if (options.latencyMs) world.applyFault({ type: 'api-latency', cluster: cluster.name, ms: options.latencyMs });
-      servers.push(await startClusterApiServer({ world, cluster, onRequest, serviceBackend: serviceBackend(cluster.name) }));
+      servers.push(await startClusterApiServer({ world, cluster, onRequest, serviceBackend: serviceBackend(cluster.name), bookmarkMs: options.bookmarkMs }));
     }
     if (options.prometheus && hasPrometheusAddon(world)) {
       const started = await startLabPrometheus(world, options.prometheus ?? {});
@@ -110,6 +117,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   };
   const requestLog = () => [...log];
   const control = await startControlServer({ applyFault, faults, requestLog }, options.controlPort);
+  const stopChurn = startChurn(world, options.churn ?? 0);
 
   return {
     kubeconfigPath,
@@ -123,6 +131,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     applyFault,
     requestLog,
     async stop() {
+      stopChurn();
       await control.close();
       await Promise.all([...servers.map((s) => s.stop()), prometheus?.stop()]);
     },

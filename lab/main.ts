@@ -3,6 +3,7 @@
  * Options: --scale clusters=N,namespaces=M,pods=P  --control-port N  --latency MS
  *          --istio-version 1.26.3: the scenario's mesh as that Istio release (istiod and proxy shapes)
  *          --scrape-interval S (the lab's Prometheus, default 5)  --global-prometheus  --no-prometheus
+ *          --churn N: pods created/deleted per second in every cluster  --bookmark-ms MS: watch bookmark interval
  *          --stop-with-stdin: stop when standard input closes (a launcher that dies, even by SIGKILL,
  *          then never leaves the lab behind)
  */
@@ -11,7 +12,7 @@ import { startLab, type LabOptions } from './index';
 function usage(message: string): never {
   console.error(`lab: ${message}`);
   console.error(
-    'usage: npm run lab -- [--scenario <file> | --scale clusters=N,namespaces=M,pods=P] [--istio-version <x.y.z>] [--kubeconfig-out <path>] [--control-port <n>] [--latency <ms>] [--scrape-interval <s>] [--global-prometheus] [--no-prometheus]',
+    'usage: npm run lab -- [--scenario <file> | --scale clusters=N,namespaces=M,pods=P] [--istio-version <x.y.z>] [--kubeconfig-out <path>] [--control-port <n>] [--latency <ms>] [--scrape-interval <s>] [--global-prometheus] [--no-prometheus] [--churn <pods/s>] [--bookmark-ms <ms>]',
   );
   process.exit(2);
 }
@@ -69,6 +70,14 @@ function parseArgs(argv: string[]): LabOptions {
         if (options.prometheus) options.prometheus = { ...options.prometheus, scrapeIntervalS: seconds };
         break;
       }
+      case '--churn':
+        options.churn = Number(value);
+        if (!(options.churn >= 0)) usage('--churn must be a number of pods per second, 0 or more');
+        break;
+      case '--bookmark-ms':
+        options.bookmarkMs = Number(value);
+        if (!Number.isInteger(options.bookmarkMs) || options.bookmarkMs < 100) usage('--bookmark-ms must be an integer of at least 100');
+        break;
       case '--help':
         usage('help');
       // falls through: usage exits

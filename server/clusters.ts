@@ -1,39 +1,47 @@
 import 'server-only';
 import type { ClusterInfo, ClustersResponse } from '@/lib/types/api';
-import { knownClusterId, resolveClusterId } from './cluster-id';
+import { clusterCache } from './cache/cluster-cache';
+import { knownClusterId } from './cluster-id';
 import { fanOut } from './fanout';
-import type { Deadline } from './k8s/deadline';
+import { createDeadline, type Deadline } from './k8s/deadline';
 import { readJson } from './k8s/list-json';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { VersionShape } from './k8s/shapes';
+import { clusterSnapshot } from './snapshot';
 import { sourceReader } from './sources';
 
-async function readClusterInfo(cluster: ClusterHandle, deadline: Deadline): Promise<ClusterInfo> {
+async function readVersion(cluster: ClusterHandle, deadline: Deadline) {
   const reader = sourceReader(cluster);
-  const [version, clusterId] = await Promise.all([
-    reader.kube('version', readJson(cluster, '/version', deadline, VersionShape)),
-    // /version answers without credentials; the cluster-ID read also proves the credentials work.
-    reader.kube('istiod pods', resolveClusterId(cluster, deadline)),
-  ]);
-  return {
-    name: cluster.name,
-    clusterId,
-    server: cluster.server,
-    reachable: true,
-    kubernetesVersion: version?.gitVersion ?? null,
-    error: reader.errors[0] ?? null,
-    fetchedAt: new Date().toISOString(),
-  };
+  const version = await reader.kube('version', readJson(cluster, '/version', deadline, VersionShape));
+  return { gitVersion: version?.gitVersion ?? null, error: reader.errors[0] ?? null };
 }
 
+/**
+ * Every configured cluster: reachability and Istio cluster ID from its watch-fed cache (the lists prove
+ * the credentials work), the Kubernetes version from /version, and the cache's watch state.
+ */
 export async function getClusters(registry: Registry): Promise<ClustersResponse> {
   const { deadlineMs, cacheMs } = registry.config;
-  const results = await fanOut(registry.clusters, 'clusters', readClusterInfo, { deadlineMs, cacheMs, source: 'the API server' });
+  const deadline = createDeadline(deadlineMs);
+  const [versions, snapshots] = await Promise.all([
+    fanOut(registry.clusters, 'version', readVersion, { deadlineMs, cacheMs, source: 'the API server' }),
+    Promise.all(registry.clusters.map((c) => clusterSnapshot(c, deadline))),
+  ]);
   return {
-    clusters: results.map((r, i) => {
-      if (r.ok) return r.data;
-      const c = registry.clusters[i];
-      return { name: c.name, clusterId: knownClusterId(c), server: c.server, reachable: false, kubernetesVersion: null, error: r.error, fetchedAt: new Date().toISOString() };
+    clusters: registry.clusters.map((c, i): ClusterInfo => {
+      const version = versions[i];
+      const snapshot = snapshots[i];
+      const error = (!snapshot.reachable ? snapshot.errors[0] : null) ?? (version.ok ? version.data.error : version.error) ?? snapshot.errors[0] ?? null;
+      return {
+        name: c.name,
+        clusterId: snapshot.clusterId ?? knownClusterId(c),
+        server: c.server,
+        reachable: snapshot.reachable && version.ok,
+        kubernetesVersion: version.ok ? version.data.gitVersion : null,
+        error,
+        fetchedAt: new Date().toISOString(),
+        watch: clusterCache(c).watch(),
+      };
     }),
     demo: registry.demo,
     generatedAt: new Date().toISOString(),

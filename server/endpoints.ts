@@ -6,12 +6,12 @@ import { buildAddressIndex, resolveTarget } from '@/lib/mesh/targets';
 import type { EndpointsResponse, SourceError } from '@/lib/types/api';
 import { fanOut } from './fanout';
 import { NotFound } from './http';
-import type { Deadline } from './k8s/deadline';
+import { createDeadline, type Deadline } from './k8s/deadline';
 import { toSourceError } from './k8s/errors';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { readNetworkGateways } from './istiod';
-import { getSnapshots } from './snapshot';
+import { clusterSnapshot, snapshotNow } from './snapshot';
 
 export type { EndpointFilter } from '@/lib/istio/envoy-clusters';
 
@@ -28,10 +28,11 @@ export async function getEndpoints(
   filter: EndpointFilter,
 ): Promise<EndpointsResponse> {
   const { deadlineMs, cacheMs } = registry.config;
-  // The pod's Envoy and every cluster's inventory are read at the same time, each under the deadline:
-  // the answer never waits for more than one deadline, whichever cluster is slow.
-  const [snapshots, [envoy], [networkz]] = await Promise.all([
-    getSnapshots(registry),
+  // The pod's Envoy, istiod's gateways and the cluster's own inventory are read at the same time, each
+  // under the deadline. Other clusters are never waited for: targets resolve against the inventories
+  // their caches hold now; a cluster still syncing or down is listed in errors (its targets unresolved).
+  const [own, [envoy], [networkz]] = await Promise.all([
+    clusterSnapshot(cluster, createDeadline(deadlineMs)),
     fanOut([cluster], `envoy-clusters\u0000${namespace}\u0000${pod}`, (c, deadline) => readEnvoy(c, namespace, pod, deadline), {
       deadlineMs,
       cacheMs,
@@ -40,9 +41,9 @@ export async function getEndpoints(
     // The gateways as this cluster's istiod resolved them: what the pod's Envoy was told to dial.
     fanOut([cluster], 'networkz', readNetworkGateways, { deadlineMs, cacheMs, source: 'istiod /debug/networkz' }),
   ]);
-  const own = snapshots.find((s) => s.cluster === cluster.name)!;
+  const snapshots = registry.clusters.map((c) => (c === cluster ? own : snapshotNow(c)));
   const base = { cluster: cluster.name, namespace, pod, rows: [], envoyClusters: [], fetchedAt: new Date().toISOString() };
-  if (!own.reachable) return { ...base, errors: own.errors };
+  if (!own.reachable || own.watch?.state === 'syncing') return { ...base, errors: own.errors };
 
   const podsListed = !own.errors.some((e) => e.source === 'pods');
   const podInfo = own.pods.find((p) => p.namespace === namespace && p.name === pod);

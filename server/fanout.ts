@@ -61,7 +61,7 @@ export function fanOut<T>(
  * request. One fetch per cluster runs; every call waits for it, then client-node's cache serves them.
  * A failing plugin is the user's credentials, not the network: `unauthorized`.
  */
-function credentialsReady(cluster: ClusterHandle): Promise<void> {
+export function credentialsReady(cluster: ClusterHandle): Promise<void> {
   const user = cluster.kc.getCurrentUser();
   if (!user?.exec && !user?.authProvider) return Promise.resolve();
   const { state } = cluster;

@@ -8,7 +8,7 @@ import type { ClusterHandle } from './k8s/registry';
  * missing or malformed becomes an entry in `errors` while the rest is shown; a failure that means the
  * cluster itself cannot be read (down, slow, bad TLS, rejected credentials) fails the whole cluster.
  */
-const CLUSTER_FATAL = new Set<SourceError['kind']>(['unreachable', 'timeout', 'tls', 'unauthorized']);
+export const CLUSTER_FATAL = new Set<SourceError['kind']>(['unreachable', 'timeout', 'tls', 'unauthorized']);
 
 /** Whether an error means the cluster itself cannot be read (rather than one source of it). */
 export function isClusterFatal(error: SourceError): boolean {

@@ -140,6 +140,7 @@ describe('faults', () => {
       params({ cluster: CLUSTER2, ns: 'default', pod }),
     );
     const body = (await res.json()) as EndpointsResponse;
+    expect(body.errors).toEqual([]);
     expect(body.rows.length).toBeGreaterThan(0);
     for (const row of body.rows) {
       expect(row.endpoint).not.toBe('172.40.143.182:15443');

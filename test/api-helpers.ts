@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startLab, type Lab } from '@/lab/index';
-import { clearReadings, resetClusterState } from '@/server/k8s/cluster-state';
+import { resetClusterState } from '@/server/k8s/cluster-state';
 import { getRegistry } from '@/server/k8s/registry';
 
 export const DEADLINE_MS = 1500;
@@ -26,9 +26,9 @@ export async function stopLab(lab: Lab | undefined): Promise<void> {
   await lab?.stop();
 }
 
-/** Forget cached results and kept-open forwards, so the next call sees faults as a new page load would. */
+/** Start over as a freshly started server would: no cached result, kept-open forward or watch-fed cache. */
 export function freshState(): void {
-  clearReadings();
+  resetClusterState();
 }
 
 export const registry = () => getRegistry();

@@ -57,6 +57,8 @@ interface ResourceRequest {
 }
 
 const publicPaths = new Set(['/version', '/healthz', '/livez', '/readyz']);
+/** How often a watch that allows bookmarks gets one (the real API server: about a minute). */
+export const DEFAULT_BOOKMARK_MS = 10_000;
 const faultPollMs = 100;
 
 function sleep(ms: number): Promise<void> {
@@ -102,12 +104,16 @@ export async function startClusterApiServer(opts: {
   onRequest: (entry: RequestLogEntry) => void;
   /** The backend of a Service port for services/proxy (the lab's Prometheus), or null: no endpoints. */
   serviceBackend?: (namespace: string, service: string, port: number) => ServiceBackend | null;
+  /** Interval of BOOKMARK events on watches that allow them (default DEFAULT_BOOKMARK_MS). */
+  bookmarkMs?: number;
 }): Promise<ClusterApiServer> {
   const { world, cluster } = opts;
   const clusterName = cluster.name;
   const ca = await createClusterCa(clusterName);
   const serving = await ca.issue({ commonName: 'kube-apiserver' }, 'server');
 
+  /** Ends every open watch (as if its timeout had passed): clients then watch again, through RBAC. */
+  const openWatches = new Set<() => void>();
   const credentials = new Map<string, UserCredentials>();
   const certIdentities = new Map<string, Identity>(); // by certificate CN
   const tokenIdentities = new Map<string, Identity>();
@@ -302,6 +308,17 @@ export async function startClusterApiServer(opts: {
 
     const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? 0);
     if (timeoutSeconds > 0) timer = setTimeout(finish, timeoutSeconds * 1000);
+    openWatches.add(finish);
+    req.on('close', () => openWatches.delete(finish));
+    if (url.searchParams.get('allowWatchBookmarks') === 'true') {
+      // As the API server does: now and then a BOOKMARK carrying the current resourceVersion, so a
+      // client resuming later does not ask for history that is gone.
+      const bookmarks = setInterval(() => {
+        lastRv = Math.max(lastRv, world.resourceVersion(clusterName));
+        send('BOOKMARK', { kind: r.type.kind, apiVersion: groupVersion(r.type), metadata: { resourceVersion: String(lastRv) } });
+      }, opts.bookmarkMs ?? DEFAULT_BOOKMARK_MS);
+      req.on('close', () => clearInterval(bookmarks));
+    }
   }
 
   /** name or name:port or scheme:name:port, as in the pods/proxy URL. */
@@ -483,9 +500,16 @@ export async function startClusterApiServer(opts: {
   const port = await listen(opts.port ?? 0);
   let stopped = false;
   let syncing: Promise<void> = Promise.resolve();
+  let forbidRules = JSON.stringify(world.faults(clusterName).forbid);
   const syncFaults = () => {
     syncing = syncing.then(async () => {
       if (stopped) return;
+      // RBAC is checked when a watch starts: changed rules reach open watches when they are renewed.
+      const rules = JSON.stringify(world.faults(clusterName).forbid);
+      if (rules !== forbidRules) {
+        forbidRules = rules;
+        for (const finish of [...openWatches]) finish();
+      }
       const down = world.faults(clusterName).apiDown;
       if (down && server.listening) await close();
       else if (!down && !server.listening) await listen(port).catch(() => undefined); // retried at the next poll

@@ -3,7 +3,7 @@
  * (lib/topology) and of endpoint-target resolution (lib/mesh/targets). server/ builds these from
  * Kubernetes objects; tests build them by hand.
  */
-import type { GatewayService, SourceError } from '../types/api';
+import type { ClusterWatch, GatewayService, SourceError } from '../types/api';
 
 export interface ServiceSnapshot {
   namespace: string;
@@ -44,4 +44,6 @@ export interface ClusterSnapshot {
   /** Gateway Services in the Istio namespace (role, addresses, network). */
   gateways: GatewayService[];
   errors: SourceError[];
+  /** The state of the watch-fed cache the snapshot came from (absent in hand-built snapshots). */
+  watch?: ClusterWatch;
 }

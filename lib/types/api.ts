@@ -32,6 +32,24 @@ export interface ContextsResponse {
   demo: boolean;
 }
 
+/**
+ * The watch-fed cache of one cluster: every kind Isthmus reads (namespaces, pods, services…) is listed
+ * once, then kept current by a watch.
+ */
+export interface ClusterWatch {
+  /**
+   * syncing: a kind's first list has not completed; synced: every kind listed and watched;
+   * reconnecting: a list or watch failed and is retried with backoff (`error` says why).
+   */
+  state: 'syncing' | 'synced' | 'reconnecting';
+  /** ISO time every kind had first been listed, null before. */
+  syncedAt: string | null;
+  /** ISO time of the last list, event or bookmark from the API server. */
+  lastEventAt: string | null;
+  /** Why it is reconnecting (the first failing kind), null otherwise. */
+  error: SourceError | null;
+}
+
 /** GET /api/clusters */
 export interface ClusterInfo {
   /** kubeconfig context name; the cluster's key in every URL. */
@@ -45,6 +63,8 @@ export interface ClusterInfo {
   error: SourceError | null;
   /** ISO time the data was read. */
   fetchedAt: string;
+  /** The cluster's watch-fed cache. */
+  watch: ClusterWatch;
 }
 
 export interface ClustersResponse {

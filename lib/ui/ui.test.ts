@@ -176,7 +176,7 @@ describe('pods', () => {
   });
 
   it('maps Istio cluster IDs to context names and back', () => {
-    const clusters = [{ name: 'cluster1-admin@cluster1', clusterId: 'cluster1', server: '', reachable: true, kubernetesVersion: null, error: null, fetchedAt: '' }];
+    const clusters = [{ name: 'cluster1-admin@cluster1', clusterId: 'cluster1', server: '', reachable: true, kubernetesVersion: null, error: null, fetchedAt: '', watch: { state: 'synced' as const, syncedAt: null, lastEventAt: null, error: null } }];
     expect(resolveCluster('cluster1', clusters)).toEqual({ context: 'cluster1-admin@cluster1', id: 'cluster1' });
     expect(resolveCluster('cluster1-admin@cluster1', clusters)).toEqual({ context: 'cluster1-admin@cluster1', id: 'cluster1' });
     expect(resolveCluster('other', clusters)).toEqual({ context: 'other', id: 'other' });

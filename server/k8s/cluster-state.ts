@@ -1,4 +1,5 @@
 import 'server-only';
+import type { ClusterCache } from '../cache/cluster-cache';
 
 /**
  * Everything the server process keeps for one cluster (one kubeconfig generation of one context):
@@ -31,6 +32,8 @@ export class ClusterState {
   lastIstiods: unknown[] = [];
   /** The exec/auth-provider credential fetch in flight, shared by every call. */
   credentialFetch: Promise<void> | null = null;
+  /** The watch-fed cache, once started (server/cache). */
+  cache: ClusterCache | null = null;
   /** Long-lived things started for the cluster (the watch-fed cache), closed with it. */
   readonly owned = new Set<Closeable>();
 
@@ -45,14 +48,20 @@ export class ClusterState {
     this.forwards = null;
   }
 
-  /** The cluster is gone from the kubeconfig (or changed): release everything. */
-  close(): void {
+  /** Back to a new handle's state: every reading, watch and learnt fact released (tests). */
+  reset(): void {
     this.clearReadings();
     for (const c of this.owned) c.close();
     this.owned.clear();
+    this.cache = null;
     this.clusterId = null;
     this.lastIstiods = [];
     this.credentialFetch = null;
+  }
+
+  /** The cluster is gone from the kubeconfig (or changed): release everything. */
+  close(): void {
+    this.reset();
     live.delete(this);
   }
 }
@@ -65,7 +74,7 @@ export function clearReadings(): void {
   for (const s of live) s.clearReadings();
 }
 
-/** Closes every cluster's state, watches included: the process starts over (tests). */
+/** Resets every cluster's state, watches included: the process starts over (tests). */
 export function resetClusterState(): void {
-  for (const s of [...live]) s.close();
+  for (const s of live) s.reset();
 }

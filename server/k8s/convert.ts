@@ -74,20 +74,23 @@ export function serviceJson(svc: V1Service): ServiceJson {
  * label, or topology.istio.io/network (istiod makes every Service with that label a network gateway).
  */
 export function gatewayServices(services: V1Service[]): GatewayService[] {
-  return services
-    .filter((s) => {
-      const labels = s.metadata?.labels ?? {};
-      if (labels.app === 'istiod' || s.metadata?.name === 'istiod') return false;
-      const istioLabelled = labels.istio !== undefined || labels[NETWORK_LABEL] !== undefined;
-      return (s.metadata?.namespace ?? ISTIO_NAMESPACE) === ISTIO_NAMESPACE ? istioLabelled || toGatewayService(serviceJson(s)).role !== 'other' : istioLabelled;
-    })
-    .map((s) => toGatewayService(serviceJson(s)))
-    .sort((a, b) => compareStrings(gatewayOrder(a), gatewayOrder(b)));
+  return sortGateways(services.map(gatewayService).filter((g) => g !== null));
+}
+
+/** The Service as a gateway when it is one (see gatewayServices), else null. */
+export function gatewayService(s: V1Service): GatewayService | null {
+  const labels = s.metadata?.labels ?? {};
+  if (labels.app === 'istiod' || s.metadata?.name === 'istiod') return null;
+  const istioLabelled = labels.istio !== undefined || labels[NETWORK_LABEL] !== undefined;
+  const gateway = toGatewayService(serviceJson(s));
+  const isGateway = (s.metadata?.namespace ?? ISTIO_NAMESPACE) === ISTIO_NAMESPACE ? istioLabelled || gateway.role !== 'other' : istioLabelled;
+  return isGateway ? gateway : null;
 }
 
 /** The Istio namespace's gateways first, then by namespace and name. */
-function gatewayOrder(g: GatewayService): string {
-  return `${g.namespace === ISTIO_NAMESPACE ? 0 : 1}\u0000${g.namespace}\u0000${g.name}`;
+export function sortGateways(gateways: GatewayService[]): GatewayService[] {
+  const order = (g: GatewayService) => `${g.namespace === ISTIO_NAMESPACE ? 0 : 1}\u0000${g.namespace}\u0000${g.name}`;
+  return gateways.sort((a, b) => compareStrings(order(a), order(b)));
 }
 
 /** The cluster's network: istio-system's topology.istio.io/network label, else the east-west gateway's. */

@@ -71,7 +71,14 @@ export function createDeadline(ms: number, parent?: Deadline): Deadline {
     else parent.signal.addEventListener('abort', onParent, { once: true });
   }
   controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
-  return { ms, expiresAt, signal: controller.signal, bytes: parent?.bytes ?? new ByteBudget(BYTES_IN_FLIGHT_PER_READ, 'this read', processBytes) };
+  return { ms, expiresAt, signal: controller.signal, bytes: parent?.bytes ?? readBudget() };
+}
+
+const readBudget = () => new ByteBudget(BYTES_IN_FLIGHT_PER_READ, 'this read', processBytes);
+
+/** A deadline that also ends when `signal` aborts: reads of a long-lived owner that may close first (a watch-fed cache). */
+export function deadlineUntil(ms: number, signal: AbortSignal): Deadline {
+  return createDeadline(ms, { ms: Infinity, expiresAt: Infinity, signal, bytes: readBudget() });
 }
 
 export function remainingMs(d: Deadline): number {

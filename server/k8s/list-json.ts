@@ -2,7 +2,7 @@ import 'server-only';
 import http from 'node:http';
 import https from 'node:https';
 import type { z } from 'zod';
-import type { Deadline } from './deadline';
+import type { ByteBudget, Deadline } from './deadline';
 import { withDeadline } from './deadline';
 import { keepAliveAgent } from './agents';
 import { readCappedBody } from './capped-body';
@@ -60,32 +60,40 @@ export async function listJson<T extends z.ZodType>(
 export function readJson<T extends z.ZodType>(cluster: ClusterHandle, pathAndQuery: string, deadline: Deadline, shape: T, maxBytes = OBJECT_MAX_BYTES): Promise<z.output<T>> {
   const what = `GET ${pathAndQuery.split('?')[0]}`;
   return withDeadline(deadline, async (signal) => {
-    const options: https.RequestOptions = {};
-    await cluster.kc.applyToHTTPSOptions(options);
-    const url = apiUrl(cluster, pathAndQuery);
-    const transport = url.protocol === 'http:' ? http : https;
-    const body = await new Promise<Buffer>((resolve, reject) => {
-      const req = transport.request(
-        url,
-        {
-          ...options,
-          method: 'GET',
-          agent: keepAliveAgent(options.agent),
-          headers: { ...options.headers, Accept: 'application/json' },
-          signal,
-        },
-        (res) => {
-          const status = res.statusCode ?? 0;
-          readCappedBody(res, what, status >= 200 && status < 300 ? maxBytes : OBJECT_MAX_BYTES, deadline.bytes).then((bytes) => {
-            if (status >= 200 && status < 300) resolve(bytes);
-            else reject(new UpstreamStatusError(status, bytes.toString('utf8', 0, 64 * 1024)));
-          }, reject);
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
+    const body = await readCappedBody(await openGet(cluster, pathAndQuery, signal, deadline.bytes), what, maxBytes, deadline.bytes);
     return shaped(shape, JSON.parse(body.toString('utf8')), what);
+  });
+}
+
+/**
+ * Opens a GET on the cluster's API server with the auth and TLS of its own KubeConfig and resolves with
+ * the response once a 2xx status arrived (the body is the caller's to read: whole, or as a watch stream).
+ * Another status rejects with UpstreamStatusError (body capped); redirects are never followed.
+ */
+export async function openGet(cluster: ClusterHandle, pathAndQuery: string, signal: AbortSignal, bytes: ByteBudget): Promise<http.IncomingMessage> {
+  const what = `GET ${pathAndQuery.split('?')[0]}`;
+  const options: https.RequestOptions = {};
+  await cluster.kc.applyToHTTPSOptions(options);
+  const url = apiUrl(cluster, pathAndQuery);
+  const transport = url.protocol === 'http:' ? http : https;
+  return new Promise<http.IncomingMessage>((resolve, reject) => {
+    const req = transport.request(
+      url,
+      {
+        ...options,
+        method: 'GET',
+        agent: keepAliveAgent(options.agent),
+        headers: { ...options.headers, Accept: 'application/json' },
+        signal,
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) return resolve(res);
+        readCappedBody(res, what, OBJECT_MAX_BYTES, bytes).then((body) => reject(new UpstreamStatusError(status, body.toString('utf8', 0, 64 * 1024))), reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
   });
 }
 

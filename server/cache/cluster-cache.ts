@@ -1,0 +1,162 @@
+import 'server-only';
+import type { ClusterSnapshot } from '@/lib/mesh/snapshot';
+import type { ClusterWatch, SourceError } from '@/lib/types/api';
+import { credentialsReady } from '../fanout';
+import { remainingMs, type Deadline } from '../k8s/deadline';
+import { clusterNetwork, ISTIO_NAMESPACE, sortGateways } from '../k8s/convert';
+import type { ClusterHandle } from '../k8s/registry';
+import { CLUSTER_FATAL } from '../sources';
+import { DEFAULT_TIMING, Informer, type InformerTiming } from './informer';
+import { NAMESPACES, PODS, SERVICES, type NamespaceEntry, type PodEntry, type ServiceEntry } from './kinds';
+
+/** What a cache reports to listeners: the cluster and the kinds whose objects changed (empty: state only). */
+export interface CacheChange {
+  cluster: string;
+  kinds: string[];
+}
+
+/**
+ * The watch-fed cache of one cluster: one Informer per kind, started together, closed with the
+ * cluster's handle. Reads are served from memory once every kind has synced; the snapshot is rebuilt
+ * only when something changed (the same object otherwise, so the topology is not rebuilt either).
+ */
+export class ClusterCache {
+  readonly namespaces: Informer<NamespaceEntry>;
+  readonly pods: Informer<PodEntry>;
+  readonly services: Informer<ServiceEntry>;
+  private readonly informers: Informer<unknown>[];
+  private readonly listeners = new Set<(change: CacheChange) => void>();
+  private waiters = new Set<() => void>();
+  private memo: { key: string; snapshot: ClusterSnapshot } | null = null;
+
+  constructor(
+    private readonly cluster: ClusterHandle,
+    timing: InformerTiming = DEFAULT_TIMING,
+  ) {
+    const changed = (kind: string, revision: number) => this.onChange(kind, revision);
+    const before = () => credentialsReady(cluster);
+    this.namespaces = new Informer(cluster, NAMESPACES, timing, changed, before);
+    this.pods = new Informer(cluster, PODS, timing, changed, before);
+    this.services = new Informer(cluster, SERVICES, timing, changed, before);
+    // An unusable kubeconfig entry watches nothing: its configError is the answer (fatalError).
+    this.informers = cluster.configError ? [] : [this.namespaces, this.pods, this.services];
+    for (const i of this.informers) i.start();
+  }
+
+  close(): void {
+    for (const i of this.informers) i.close();
+    this.listeners.clear();
+    this.wakeWaiters();
+  }
+
+  /** Listen to changes (objects or watch state); returns unsubscribe. */
+  subscribe(listener: (change: CacheChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Revision per kind at the last notification: tells object changes from state changes. */
+  private readonly notified = new Map<string, number>();
+
+  private onChange(kind: string, revision: number): void {
+    const moved = this.notified.get(kind) !== revision;
+    this.notified.set(kind, revision);
+    this.wakeWaiters();
+    const change = { cluster: this.cluster.name, kinds: moved ? [kind] : [] };
+    for (const l of this.listeners) l(change);
+  }
+
+  private wakeWaiters(): void {
+    const waiters = this.waiters;
+    this.waiters = new Set();
+    for (const w of waiters) w();
+  }
+
+  /** A fatal failure (down, TLS, credentials) of any kind; otherwise null. */
+  private fatalError(): SourceError | null {
+    if (this.cluster.configError) return this.cluster.configError;
+    return this.informers.find((i) => i.error && CLUSTER_FATAL.has(i.error.kind))?.error ?? null;
+  }
+
+  /** Every kind either synced or failed for a reason that will not pass by waiting (forbidden...). */
+  private settled(): boolean {
+    return this.fatalError() !== null || this.informers.every((i) => i.synced || i.error !== null);
+  }
+
+  /** Resolves once the cache can answer (settled) or at the deadline, whichever is first. */
+  async ready(deadline: Deadline): Promise<void> {
+    while (!this.settled() && remainingMs(deadline) > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, remainingMs(deadline));
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.waiters.add(done);
+      });
+    }
+  }
+
+  watch(): ClusterWatch {
+    const error = this.cluster.configError ?? this.informers.find((i) => i.error)?.error ?? null;
+    const everSynced = this.informers.length > 0 && this.informers.every((i) => i.syncedAt !== null);
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const lastEvents = this.informers.map((i) => i.lastEventAt).filter((t) => t !== null);
+    return {
+      state: error ? 'reconnecting' : everSynced ? 'synced' : 'syncing',
+      syncedAt: everSynced ? iso(Math.max(...this.informers.map((i) => i.syncedAt!))) : null,
+      lastEventAt: lastEvents.length ? iso(Math.max(...lastEvents)) : null,
+      error,
+    };
+  }
+
+  /** The cluster as plain data, from memory; the same object while nothing changed. */
+  snapshot(clusterId: string | null): ClusterSnapshot {
+    const key = JSON.stringify([clusterId, this.informers.map((i) => [i.revision, i.syncedAt, i.error?.message ?? null])]);
+    if (this.memo?.key === key) return this.memo.snapshot;
+    const snapshot = this.build(clusterId);
+    this.memo = { key, snapshot };
+    return snapshot;
+  }
+
+  private build(knownClusterId: string | null): ClusterSnapshot {
+    const watch = this.watch();
+    const base = { cluster: this.cluster.name, clusterId: knownClusterId, network: null, namespaces: [], services: [], pods: [], gateways: [], watch };
+    const fatal = this.fatalError();
+    if (fatal) return { ...base, reachable: false, errors: [fatal] };
+    const pending = this.informers.filter((i) => i.syncedAt === null && i.error === null);
+    if (pending.length) {
+      const kinds = pending.map((i) => i.kind.name).join(', ');
+      const error: SourceError = { kind: 'timeout', source: kinds, message: `${this.cluster.name}: still syncing (the first list of ${kinds} has not completed)` };
+      return { ...base, reachable: true, errors: [error] };
+    }
+    const errors = this.informers.map((i) => i.error).filter((e) => e !== null);
+    const namespaces = [...this.namespaces.items.values()];
+    const services = [...this.services.items.values()];
+    const pods = [...this.pods.items.values()];
+    const gateways = sortGateways(services.map((s) => s.gateway).filter((g) => g !== null));
+    const istioNamespace = this.namespaces.items.get(`/${ISTIO_NAMESPACE}`);
+    const clusterId = pods.find((p) => p.istiodClusterId)?.istiodClusterId ?? knownClusterId;
+    return {
+      ...base,
+      clusterId,
+      network: clusterNetwork(istioNamespace?.labels, gateways),
+      reachable: true,
+      namespaces: namespaces.map((n) => n.name).sort(),
+      services: services.map((s) => s.service),
+      pods,
+      gateways,
+      errors,
+    };
+  }
+}
+
+/** The cluster's cache, started on first use and owned by the cluster's handle (closed with it). */
+export function clusterCache(cluster: ClusterHandle): ClusterCache {
+  const { state } = cluster;
+  if (!state.cache) {
+    state.cache = new ClusterCache(cluster);
+    state.owned.add(state.cache);
+  }
+  return state.cache;
+}

@@ -1,0 +1,232 @@
+import 'server-only';
+import { z } from 'zod';
+import type { SourceError } from '@/lib/types/api';
+import { deadlineUntil } from '../k8s/deadline';
+import { toSourceError, UpstreamStatusError } from '../k8s/errors';
+import { listJson } from '../k8s/list-json';
+import { shaped } from '../k8s/shapes';
+import type { ClusterHandle } from '../k8s/registry';
+import { watchEvents, type WatchEventJson } from '../k8s/watch';
+
+/**
+ * One kind Isthmus reads, declared once (declareKind): where it is listed and watched, and what is kept
+ * of each object: its shape is checked (an API server is untrusted input), then only the fields Isthmus
+ * uses are kept, so memory grows with what is shown, not with what the API server sends.
+ */
+export interface KindDeclaration<T> {
+  /** Names the kind in errors and watch state ("pods"); the SourceError source when it fails. */
+  name: string;
+  /** Cluster-wide (or one-namespace) list path, e.g. "/api/v1/pods". */
+  path: string;
+  labelSelector?: string;
+  /** The kept fields of one object, or null when the object is of no interest; throws on a bad shape. */
+  ingest(object: unknown): T | null;
+}
+
+export function declareKind<S extends z.ZodType, T>(kind: {
+  name: string;
+  path: string;
+  labelSelector?: string;
+  shape: S;
+  keep(object: z.output<S>): T | null;
+}): KindDeclaration<T> {
+  const { shape, keep, ...where } = kind;
+  return { ...where, ingest: (object) => keep(shaped(shape, object, kind.name)) };
+}
+
+export interface InformerTiming {
+  /** Deadline of one list (all its pages). */
+  listMs: number;
+  /** timeoutSeconds asked of the API server for one watch (it ends the stream then; we rewatch). */
+  watchSeconds: number;
+  /** No byte (event or bookmark) for this long: the connection is presumed dead and reopened. */
+  idleMs: number;
+  /** Reconnect backoff: first delay and cap (each delay has jitter: 50-100% of the exponential value). */
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_TIMING: InformerTiming = { listMs: 30_000, watchSeconds: 300, idleMs: 150_000, backoffMs: 250, maxBackoffMs: 5_000 };
+
+/** The API server no longer has the history the watch asked for (410 Gone): list again. */
+class Gone extends Error {}
+
+/** A Kubernetes Status carried by an ERROR watch event. */
+function statusOf(object: WatchEventJson['object']): { code: number; body: string } {
+  return { code: typeof object.code === 'number' ? object.code : 500, body: JSON.stringify(object) };
+}
+
+const keyOf = (o: WatchEventJson['object']) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+/**
+ * List then watch one kind of one cluster, as client-go's reflector does: watch from the list's
+ * resourceVersion with bookmarks, resume from the last seen resourceVersion after a dropped
+ * connection (backoff with jitter), list again on 410 Gone or when the API server refuses the watch
+ * itself (403/401/404: what we kept can no longer be trusted).
+ */
+export class Informer<T> {
+  readonly items = new Map<string, T>();
+  /** Bumped on every change of items (memoization key for readers). */
+  revision = 0;
+  resourceVersion: string | null = null;
+  /** When the first complete list arrived (ms since epoch), null before. */
+  syncedAt: number | null = null;
+  /** Last list, event or bookmark from the API server. */
+  lastEventAt: number | null = null;
+  /** Why the last list or watch failed; null while healthy. */
+  error: SourceError | null = null;
+  private closed = false;
+  private readonly lifetime = new AbortController();
+  private current: AbortController | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly cluster: ClusterHandle,
+    readonly kind: KindDeclaration<T>,
+    private readonly timing: InformerTiming,
+    /** Called after every change of items or of the state above, with the kind's name and revision. */
+    private readonly changed: (kind: string, revision: number) => void,
+    private readonly before: () => Promise<void> = async () => {},
+  ) {}
+
+  private notify(): void {
+    this.changed(this.kind.name, this.revision);
+  }
+
+  get synced(): boolean {
+    return this.syncedAt !== null && this.error === null;
+  }
+
+  start(): this {
+    void this.run();
+    return this;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.lifetime.abort();
+    this.current?.abort();
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (!this.closed) {
+      try {
+        await this.before();
+        if (this.resourceVersion === null) await this.list();
+        attempt = 0;
+        await this.watch();
+      } catch (err) {
+        if (this.closed) return;
+        if (err instanceof Gone) {
+          this.resourceVersion = null;
+          continue;
+        }
+        // A refused watch (403, 401, 404) means what we kept may be wrong: list again next time.
+        if (err instanceof UpstreamStatusError) this.resourceVersion = null;
+        this.error = toSourceError(err, { cluster: this.cluster.name, server: this.cluster.server, source: this.kind.name });
+        this.notify();
+        await this.sleep(this.backoff(attempt++));
+      }
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const exp = Math.min(this.timing.maxBackoffMs, this.timing.backoffMs * 2 ** attempt);
+    return exp * (0.5 + Math.random() * 0.5);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      timer.unref?.();
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private async list(): Promise<void> {
+    let list;
+    try {
+      list = await listJson(this.cluster, this.kind.path, deadlineUntil(this.timing.listMs, this.lifetime.signal), z.unknown(), { labelSelector: this.kind.labelSelector });
+    } catch (err) {
+      // The kind cannot be listed (forbidden, gone...): nothing kept is shown as current.
+      if (err instanceof UpstreamStatusError && this.items.size) {
+        this.items.clear();
+        this.revision++;
+      }
+      throw err;
+    }
+    this.items.clear();
+    for (const object of list.items) {
+      const kept = this.kind.ingest(object);
+      if (kept !== null) this.items.set(keyOf(object as WatchEventJson['object']), kept);
+    }
+    this.resourceVersion = list.metadata?.resourceVersion ?? null;
+    this.revision++;
+    this.syncedAt ??= Date.now();
+    this.lastEventAt = Date.now();
+    this.error = null;
+    this.notify();
+  }
+
+  private async watch(): Promise<void> {
+    const controller = new AbortController();
+    this.current = controller;
+    const onClose = () => controller.abort();
+    this.lifetime.signal.addEventListener('abort', onClose, { once: true });
+    let lastByte = Date.now();
+    const idle = setInterval(() => {
+      if (Date.now() - lastByte > this.timing.idleMs) controller.abort(); // a timeout: resumed from the same resourceVersion
+    }, Math.min(this.timing.idleMs, 10_000));
+    idle.unref?.();
+    const query: Record<string, string> = {
+      resourceVersion: this.resourceVersion ?? '',
+      allowWatchBookmarks: 'true',
+      timeoutSeconds: String(this.timing.watchSeconds),
+    };
+    if (this.kind.labelSelector) query.labelSelector = this.kind.labelSelector;
+    try {
+      // The API server ends the watch at timeoutSeconds; the deadline only guards against one that does not.
+      const deadline = deadlineUntil((this.timing.watchSeconds + 30) * 1000, controller.signal);
+      await watchEvents(this.cluster, this.kind.path, query, deadline, {
+        open: () => {
+          if (!this.error) return;
+          this.error = null; // the API server accepted the watch: healthy again
+          this.notify();
+        },
+        event: (event) => {
+          lastByte = Date.now();
+          this.apply(event);
+        },
+      });
+    } finally {
+      clearInterval(idle);
+      this.lifetime.signal.removeEventListener('abort', onClose);
+      this.current = null;
+    }
+  }
+
+  private apply(event: WatchEventJson): void {
+    const { object } = event;
+    if (event.type === 'ERROR') {
+      const { code, body } = statusOf(object);
+      if (code === 410) throw new Gone();
+      throw new UpstreamStatusError(code, body);
+    }
+    const rv = object.metadata?.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+    this.lastEventAt = Date.now();
+    if (event.type === 'BOOKMARK') return;
+    const key = keyOf(object);
+    const kept = event.type === 'DELETED' ? null : this.kind.ingest(object);
+    if (kept === null) {
+      if (!this.items.delete(key)) return;
+    } else this.items.set(key, kept);
+    this.revision++;
+    this.notify();
+  }
+}

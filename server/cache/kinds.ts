@@ -1,0 +1,52 @@
+import 'server-only';
+import type { PodSnapshot, ServiceSnapshot } from '@/lib/mesh/snapshot';
+import type { GatewayService } from '@/lib/types/api';
+import { clusterIdFromIstiods, gatewayService, ISTIO_NAMESPACE, isIstiodPod, podSnapshot, serviceSnapshot } from '../k8s/convert';
+import { NamespaceShape, PodShape, ServiceShape } from '../k8s/shapes';
+import { declareKind } from './informer';
+
+/**
+ * The kinds the watch-fed cache keeps, one declaration each: list/watch path and the fields kept.
+ * A new kind plugs in here and in ClusterCache's kind list.
+ */
+
+export interface NamespaceEntry {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export type PodEntry = PodSnapshot & {
+  /** istiod's CLUSTER_ID env, for istiod pods in the Istio namespace. */
+  istiodClusterId?: string | null;
+};
+
+export interface ServiceEntry {
+  service: ServiceSnapshot;
+  /** The Service as a gateway, when it is one. */
+  gateway: GatewayService | null;
+}
+
+export const NAMESPACES = declareKind({
+  name: 'namespaces',
+  path: '/api/v1/namespaces',
+  shape: NamespaceShape,
+  keep: (ns): NamespaceEntry | null => (ns.metadata?.name ? { name: ns.metadata.name, labels: { ...(ns.metadata.labels ?? {}) } } : null),
+});
+
+export const PODS = declareKind({
+  name: 'pods',
+  path: '/api/v1/pods',
+  shape: PodShape,
+  keep: (pod): PodEntry => {
+    const entry: PodEntry = podSnapshot(pod);
+    if (entry.namespace === ISTIO_NAMESPACE && isIstiodPod(pod)) entry.istiodClusterId = clusterIdFromIstiods([pod]);
+    return entry;
+  },
+});
+
+export const SERVICES = declareKind({
+  name: 'services',
+  path: '/api/v1/services',
+  shape: ServiceShape,
+  keep: (svc): ServiceEntry => ({ service: serviceSnapshot(svc), gateway: gatewayService(svc) }),
+});

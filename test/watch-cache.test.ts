@@ -1,0 +1,148 @@
+/**
+ * The watch-fed cache (server/cache) against the lab: list then watch with bookmarks, resume after the
+ * API server restarts, relist on 410 Gone, and clusters joining or leaving the kubeconfig at run time.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '@/lab/index';
+import { clusterCache } from '@/server/cache/cluster-cache';
+import { loadConfig } from '@/server/config';
+import { resetClusterState } from '@/server/k8s/cluster-state';
+import { buildRegistry, getRegistry, type Registry } from '@/server/k8s/registry';
+import { getSnapshots } from '@/server/snapshot';
+import { CLUSTER1, CLUSTER2 } from './api-helpers';
+
+let lab: Lab;
+let dir: string;
+let registry: Registry;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-watch-'));
+  lab = await startLab({ kubeconfigOut: path.join(dir, 'kubeconfig'), watchHistory: 60, bookmarkMs: 200 });
+  registry = buildRegistry({ ...loadConfig({}), kubeconfigPaths: [lab.kubeconfigPath], deadlineMs: 3000, cacheMs: 0 });
+});
+afterAll(async () => {
+  resetClusterState();
+  await lab?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function until(what: string, check: () => boolean, ms = 8000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const sleepPods = (cluster = CLUSTER2) =>
+  [...clusterCache(registry.get(cluster)!).pods.items.values()]
+    .filter((p) => p.namespace === 'sample' && p.labels.app === 'sleep')
+    .map((p) => p.name)
+    .sort();
+const labSleepPods = () =>
+  lab.world
+    .list('cluster2', lab.world.resourceTypes().find((t) => t.resource === 'pods')!, 'sample')
+    .filter((p) => p.metadata.labels?.app === 'sleep')
+    .map((p) => p.metadata.name)
+    .sort();
+const scaleSleep = (replicas: number) => lab.applyFault({ type: 'scale-workload', cluster: 'cluster2', namespace: 'sample', workload: 'sleep', replicas });
+/** Requests for cluster2's pods since log entry `from`: lists (no watch=) and watches. */
+const podRequests = (from: number) => {
+  const log = lab.requestLog().slice(from).filter((r) => r.cluster === 'cluster2' && r.path.startsWith('/api/v1/pods?'));
+  return { lists: log.filter((r) => !r.path.includes('watch=')), watches: log.filter((r) => r.path.includes('watch=')) };
+};
+
+describe('watch-fed cache', () => {
+  it('lists every kind once, then keeps it current from a watch with bookmarks', async () => {
+    const [s1, s2] = await getSnapshots(registry);
+    expect([s1.watch?.state, s2.watch?.state]).toEqual(['synced', 'synced']);
+    expect(s2.pods.length).toBeGreaterThan(0);
+    expect(sleepPods()).toEqual(labSleepPods());
+    const cache = clusterCache(registry.get(CLUSTER2)!);
+    const servicesRv = Number(cache.services.resourceVersion);
+
+    scaleSleep(2);
+    await until('the new sleep pod', () => sleepPods().length === 2);
+    expect(sleepPods()).toEqual(labSleepPods());
+    // No Service changed, yet the services watch moved on: bookmarks carry the cluster's resourceVersion.
+    await until('a bookmark', () => Number(cache.services.resourceVersion) > servicesRv);
+    const again = await getSnapshots(registry, [registry.get(CLUSTER2)!]);
+    expect(again[0].pods.filter((p) => p.labels.app === 'sleep')).toHaveLength(2);
+  });
+
+  it('resumes after the API server restarts, from its resourceVersion, with what changed meanwhile', async () => {
+    const cache = clusterCache(registry.get(CLUSTER2)!);
+    await until('synced', () => cache.watch().state === 'synced');
+    const from = lab.requestLog().length;
+    lab.applyFault({ type: 'api-down', cluster: 'cluster2', down: true });
+    await until('reconnecting', () => cache.watch().state === 'reconnecting');
+    expect(cache.watch().error).toMatchObject({ kind: 'unreachable' });
+    const [down] = await getSnapshots(registry, [registry.get(CLUSTER2)!]);
+    expect(down.reachable).toBe(false);
+
+    scaleSleep(1); // while disconnected: one pod deleted
+    lab.applyFault({ type: 'api-down', cluster: 'cluster2', down: false });
+    await until('synced again', () => cache.watch().state === 'synced' && sleepPods().length === 1);
+    expect(sleepPods()).toEqual(labSleepPods());
+    // Resumed, not listed again (the lab logs a request when it ends: the cut watch, never a list).
+    const { lists, watches } = podRequests(from);
+    expect(lists).toEqual([]);
+    expect(watches.length).toBeGreaterThan(0);
+    expect(watches.every((w) => /resourceVersion=\d+.*allowWatchBookmarks=true/.test(w.path))).toBe(true);
+  });
+
+  it('lists again when the watch answers 410 Gone (history moved past it while disconnected)', async () => {
+    const cache = clusterCache(registry.get(CLUSTER2)!);
+    await until('synced', () => cache.watch().state === 'synced');
+    const from = lab.requestLog().length;
+    lab.applyFault({ type: 'api-down', cluster: 'cluster2', down: true });
+    await until('reconnecting', () => cache.watch().state === 'reconnecting');
+    for (let i = 0; i < 40; i++) scaleSleep(i % 2 === 0 ? 3 : 1); // far more events than the 60 kept
+    scaleSleep(2);
+    lab.applyFault({ type: 'api-down', cluster: 'cluster2', down: false });
+    await until('relisted', () => cache.watch().state === 'synced' && podRequests(from).lists.length > 0);
+    await until('pods as the lab has them', () => JSON.stringify(sleepPods()) === JSON.stringify(labSleepPods()));
+    expect(sleepPods()).toHaveLength(2);
+  });
+
+  it('serves a cluster added to the kubeconfig file and drops a removed one, without a restart', async () => {
+    const full = YAML.parse(lab.kubeconfig) as { contexts: Array<{ name: string }> };
+    const file = path.join(dir, 'live-kubeconfig');
+    const write = (contexts: string[], mtime: number) => {
+      fs.writeFileSync(file, YAML.stringify({ ...full, contexts: full.contexts.filter((c) => contexts.includes(c.name)) }), { mode: 0o600 });
+      fs.utimesSync(file, new Date(mtime), new Date(mtime));
+    };
+    const env = { ISTHMUS_KUBECONFIG: file, ISTHMUS_DEADLINE_MS: '3000' };
+    const t = Date.now();
+    write([CLUSTER1], t - 20_000);
+    expect(getRegistry(env).clusters.map((c) => c.name)).toEqual([CLUSTER1]);
+
+    write([CLUSTER1, CLUSTER2], t - 10_000);
+    const grown = getRegistry(env);
+    const snapshots = await getSnapshots(grown);
+    expect(snapshots.map((s) => [s.cluster, s.watch?.state])).toEqual([
+      [CLUSTER1, 'synced'],
+      [CLUSTER2, 'synced'],
+    ]);
+    expect(snapshots[1].pods.length).toBeGreaterThan(0);
+
+    // Every watch is open once each kind has had a bookmark (every 200 ms) since its list.
+    const removedCache = clusterCache(grown.get(CLUSTER2)!);
+    const listedAt = Date.now();
+    await until('bookmarks on every watch', () => [removedCache.namespaces, removedCache.pods, removedCache.services].every((i) => i.lastEventAt! > listedAt + 50));
+    const watchesClosed = () => lab.requestLog().filter((r) => r.cluster === 'cluster2' && r.path.includes('watch=') && r.user).length;
+    const before = watchesClosed();
+    const removed = grown.get(CLUSTER2)!;
+    write([CLUSTER1], t);
+    const shrunk = getRegistry(env);
+    expect(shrunk.clusters.map((c) => c.name)).toEqual([CLUSTER1]);
+    expect(shrunk.get(CLUSTER1)).toBe(grown.get(CLUSTER1)); // unchanged: its cache carries on
+    expect(removed.state.cache).toBeNull();
+    // The removed cluster's three watches (namespaces, pods, services) were closed: the lab logs a request when it ends.
+    await until('its watches closed', () => watchesClosed() >= before + 3);
+  });
+});
