@@ -5,6 +5,8 @@
  *   npm start -- --kubeconfig ~/.kube/config --context a --context b   real clusters
  *   npm start -- --context a                          real clusters from $KUBECONFIG
  * Options: --port 3000, --host 127.0.0.1, --scenario <file> (demo), --deadline-ms 5000, --dev.
+ * Metrics: --prometheus CLUSTER=URL (repeatable), --prometheus-url URL [--prometheus-cluster-label cluster],
+ *          else each cluster's istio-system/prometheus:9090 through its API server (docs/metrics.md).
  * Builds the app first when the build is missing or older than the sources.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,7 +22,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
 function parseArgs(argv) {
-  const opts = { kubeconfig: [], context: [], port: 3000, host: '127.0.0.1', scenario: 'lab/scenarios/seed.yaml', dev: false, deadlineMs: undefined };
+  const opts = { kubeconfig: [], context: [], port: 3000, host: '127.0.0.1', scenario: 'lab/scenarios/seed.yaml', dev: false, deadlineMs: undefined, prometheus: [], prometheusUrl: undefined, prometheusClusterLabel: undefined };
   parseFlags(argv, (flag, value) => {
     switch (flag) {
       case '--kubeconfig': opts.kubeconfig.push(value()); break;
@@ -29,9 +31,12 @@ function parseArgs(argv) {
       case '--host': case '-H': opts.host = value(); break;
       case '--scenario': opts.scenario = value(); break;
       case '--deadline-ms': opts.deadlineMs = Number(value()); break;
+      case '--prometheus': opts.prometheus.push(value()); break;
+      case '--prometheus-url': opts.prometheusUrl = value(); break;
+      case '--prometheus-cluster-label': opts.prometheusClusterLabel = value(); break;
       case '--dev': opts.dev = true; break;
       case '--help': case '-h':
-        console.log('usage: npm start [-- --kubeconfig FILE] [--context NAME]... [--port N] [--host ADDR] [--scenario FILE] [--deadline-ms N] [--dev]');
+        console.log('usage: npm start [-- --kubeconfig FILE] [--context NAME]... [--port N] [--host ADDR] [--scenario FILE] [--deadline-ms N] [--prometheus CLUSTER=URL]... [--prometheus-url URL] [--prometheus-cluster-label NAME] [--dev]');
         process.exit(0);
       default: return false;
     }
@@ -66,6 +71,9 @@ async function main() {
 
   const env = {
     ISTHMUS_DEADLINE_MS: opts.deadlineMs ? String(opts.deadlineMs) : process.env.ISTHMUS_DEADLINE_MS,
+    ISTHMUS_PROMETHEUS: opts.prometheus.length ? opts.prometheus.join(',') : process.env.ISTHMUS_PROMETHEUS,
+    ISTHMUS_PROMETHEUS_URL: opts.prometheusUrl ?? process.env.ISTHMUS_PROMETHEUS_URL,
+    ISTHMUS_PROMETHEUS_CLUSTER_LABEL: opts.prometheusClusterLabel ?? process.env.ISTHMUS_PROMETHEUS_CLUSTER_LABEL,
     ISTHMUS_ALLOWED_HOSTS: process.env.ISTHMUS_ALLOWED_HOSTS ?? allowedHosts(opts.host, opts.port),
   };
   if (real) Object.assign(env, clusterEnv(opts));

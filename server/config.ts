@@ -20,7 +20,32 @@ export interface ServerConfig {
   cacheMs: number;
   /** Host header values accepted; null = 127.0.0.1:<port> and localhost:<port>. */
   allowedHosts: string[] | null;
+  /** Where metrics come from (server/prometheus/sources.ts). */
+  prometheus: PrometheusConfig;
 }
+
+export interface PrometheusConfig {
+  /** --prometheus CLUSTER=URL: by context name or Istio cluster ID. */
+  perCluster: Array<{ cluster: string; url: string }>;
+  /** --prometheus-url: one store holding every cluster (Thanos, Mimir, Cortex), or null. */
+  globalUrl: string | null;
+  /** --prometheus-cluster-label: the label naming the cluster in the global store. */
+  clusterLabel: string;
+  /** The in-cluster Service tried otherwise, through the API server's service proxy. */
+  service: { namespace: string; name: string; port: number };
+}
+
+/** A Prometheus base URL: http(s), no credentials in it, no query or fragment. */
+const promUrl = (text: string): string | null => {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return null;
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username || u.password || u.search || u.hash) return null;
+  return u.toString().replace(/\/+$/, '');
+};
 
 const list = (sep: string | RegExp) =>
   z
@@ -52,6 +77,49 @@ const EnvSchema = z.object({
     .transform((v) => v === '1' || v === 'true'),
   ISTHMUS_DEADLINE_MS: millis(5000),
   ISTHMUS_CACHE_MS: millis(2000),
+  ISTHMUS_PROMETHEUS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const pairs: Array<{ cluster: string; url: string }> = [];
+      for (const item of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+        const at = item.indexOf('=');
+        const url = at > 0 ? promUrl(item.slice(at + 1)) : null;
+        if (!url) {
+          ctx.addIssue({ code: 'custom', message: `must be CLUSTER=URL pairs with http(s) URLs without credentials, got "${item.slice(0, 120)}"` });
+          return z.NEVER;
+        }
+        pairs.push({ cluster: item.slice(0, at), url });
+      }
+      return pairs;
+    }),
+  ISTHMUS_PROMETHEUS_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return null;
+      const url = promUrl(v.trim());
+      if (!url) {
+        ctx.addIssue({ code: 'custom', message: `must be an http(s) URL without credentials, got "${v.slice(0, 120)}"` });
+        return z.NEVER;
+      }
+      return url;
+    }),
+  ISTHMUS_PROMETHEUS_CLUSTER_LABEL: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || 'cluster')
+    .pipe(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name')),
+  ISTHMUS_PROMETHEUS_SERVICE: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || 'istio-system/prometheus:9090')
+    .pipe(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?:\d{1,5}$/, 'must be NAMESPACE/NAME:PORT'))
+    .transform((v) => {
+      const [namespace, rest] = v.split('/');
+      const [name, port] = rest.split(':');
+      return { namespace, name, port: Number(port) };
+    }),
   ISTHMUS_ALLOWED_HOSTS: z
     .string()
     .optional()
@@ -81,5 +149,11 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     deadlineMs: e.ISTHMUS_DEADLINE_MS,
     cacheMs: e.ISTHMUS_CACHE_MS,
     allowedHosts: e.ISTHMUS_ALLOWED_HOSTS,
+    prometheus: {
+      perCluster: e.ISTHMUS_PROMETHEUS,
+      globalUrl: e.ISTHMUS_PROMETHEUS_URL,
+      clusterLabel: e.ISTHMUS_PROMETHEUS_CLUSTER_LABEL,
+      service: e.ISTHMUS_PROMETHEUS_SERVICE,
+    },
   };
 }

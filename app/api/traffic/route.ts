@@ -1,0 +1,11 @@
+import { json, withRegistry } from '@/server/http';
+import { getTraffic } from '@/server/traffic';
+import { trafficWindow } from '@/server/traffic-params';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+/** GET /api/traffic?window=5m: flows and the cluster-to-cluster matrix from each cluster's Prometheus (docs/api.md). */
+export function GET(request: Request): Promise<Response> {
+  return withRegistry(async (registry) => json(await getTraffic(registry, trafficWindow(new URL(request.url)))));
+}

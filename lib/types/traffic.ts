@@ -1,0 +1,134 @@
+/**
+ * Wire types of the traffic routes (/api/traffic*): what Prometheus says about requests between
+ * workloads, services and clusters, and about istiod. docs/api.md documents them, docs/metrics.md the
+ * PromQL behind every number.
+ */
+import type { SourceError } from './api';
+
+export const TRAFFIC_WINDOWS = ['1m', '5m', '15m', '1h'] as const;
+export type TrafficWindow = (typeof TRAFFIC_WINDOWS)[number];
+export const DEFAULT_TRAFFIC_WINDOW: TrafficWindow = '5m';
+
+export const HISTORY_RANGES = ['15m', '1h', '6h'] as const;
+export type HistoryRange = (typeof HISTORY_RANGES)[number];
+export const DEFAULT_HISTORY_RANGE: HistoryRange = '1h';
+
+/** Where a cluster's metrics come from. */
+export type PrometheusSourceKind =
+  | 'flag' // --prometheus CLUSTER=URL
+  | 'global' // --prometheus-url, series selected by the cluster label
+  | 'service-proxy'; // istio-system/prometheus:9090 through the cluster's API server
+
+export interface TrafficClusterStatus {
+  /** Context name. */
+  cluster: string;
+  /** Istio cluster ID (what source_cluster/destination_cluster hold), null when unknown. */
+  clusterId: string | null;
+  source: PrometheusSourceKind;
+  /** Where, for people: "http://prom:9090", "istio-system/prometheus:9090 via the API server". */
+  sourceLabel: string;
+  ok: boolean;
+  /** Why this cluster's traffic is unavailable (its Prometheus down, slow, missing...). */
+  error: SourceError | null;
+}
+
+/**
+ * Requests of one caller workload to one service answered by one destination workload (or none:
+ * `destinationCluster` "unknown"), counted once: from the caller's proxy (reporter="source").
+ */
+export interface TrafficFlow {
+  /** Istio cluster IDs as the proxies report them; "unknown" when Istio could not tell. */
+  sourceCluster: string;
+  sourceNamespace: string;
+  sourceWorkload: string;
+  sourceApp: string;
+  serviceNamespace: string;
+  serviceName: string;
+  destinationCluster: string;
+  destinationNamespace: string;
+  destinationWorkload: string;
+  destinationApp: string;
+  destinationVersion: string;
+  protocol: string;
+  /** Requests per second over the window (tcp: 0). */
+  rps: number;
+  /** Requests per second answered 5xx, or gRPC status other than OK. */
+  errorRps: number;
+  /** Latency percentiles in ms from istio_request_duration_milliseconds; null without data. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  /** tcp: bytes per second sent by the destination and received by it. */
+  tcpSentBps: number;
+  tcpReceivedBps: number;
+}
+
+/** One cell of the cluster-to-cluster matrix (source cluster × destination cluster, "unknown" kept). */
+export interface TrafficMatrixCell {
+  sourceCluster: string;
+  destinationCluster: string;
+  rps: number;
+  errorRps: number;
+  p99Ms: number | null;
+}
+
+export interface TrafficResponse {
+  window: TrafficWindow;
+  /** False when no Prometheus is configured or found anywhere; `hint` then says what to configure. */
+  configured: boolean;
+  hint: string | null;
+  clusters: TrafficClusterStatus[];
+  flows: TrafficFlow[];
+  matrix: TrafficMatrixCell[];
+  generatedAt: string;
+}
+
+/** One chart line: [unix seconds, value] points. */
+export interface TrafficSeries {
+  /** inbound: requests to the scope; outbound: requests it makes. */
+  direction: 'inbound' | 'outbound';
+  metric: 'rps' | 'errors' | 'p99';
+  /** The cluster at the other end (Istio cluster ID, "unknown" kept). */
+  peerCluster: string;
+  points: Array<[number, number]>;
+}
+
+export type HistoryScope = 'workload' | 'service' | 'pod';
+
+export interface TrafficHistoryResponse {
+  scope: HistoryScope;
+  cluster: string;
+  namespace: string;
+  name: string;
+  window: TrafficWindow;
+  range: HistoryRange;
+  stepSeconds: number;
+  series: TrafficSeries[];
+  clusters: TrafficClusterStatus[];
+  configured: boolean;
+  hint: string | null;
+  generatedAt: string;
+}
+
+/** One istiod chart line of one replica (or of the cluster, `pod` ""). */
+export interface IstiodSeries {
+  metric: 'connected-proxies' | 'pushes' | 'rejects' | 'convergence-p99' | 'remote-not-synced';
+  pod: string;
+  points: Array<[number, number]>;
+}
+
+export interface IstiodHistoryCluster extends TrafficClusterStatus {
+  series: IstiodSeries[];
+  /** istiod_remote_cluster_sync_status exists (Istio 1.29+): false means the chart cannot be drawn. */
+  hasRemoteSyncMetric: boolean;
+}
+
+export interface IstiodHistoryResponse {
+  range: HistoryRange;
+  window: TrafficWindow;
+  stepSeconds: number;
+  clusters: IstiodHistoryCluster[];
+  configured: boolean;
+  hint: string | null;
+  generatedAt: string;
+}

@@ -1,0 +1,28 @@
+import 'server-only';
+import { DEFAULT_HISTORY_RANGE, DEFAULT_TRAFFIC_WINDOW, HISTORY_RANGES, TRAFFIC_WINDOWS, type HistoryRange, type HistoryScope, type TrafficWindow } from '@/lib/types/traffic';
+import { BadRequest, configuredCluster, validNamespace, validPodName } from './http';
+import type { Registry } from './k8s/registry';
+
+/** Query parameters of the traffic routes, validated: every PromQL is built from these alone. */
+
+function oneOf<T extends string>(url: URL, name: string, allowed: readonly T[], fallback: T): T {
+  const v = url.searchParams.get(name);
+  if (v === null || v === '') return fallback;
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  throw new BadRequest(`${name} must be one of ${allowed.join(', ')}, got "${v.slice(0, 40)}"`);
+}
+
+export const trafficWindow = (url: URL): TrafficWindow => oneOf(url, 'window', TRAFFIC_WINDOWS, DEFAULT_TRAFFIC_WINDOW);
+export const historyRange = (url: URL): HistoryRange => oneOf(url, 'range', HISTORY_RANGES, DEFAULT_HISTORY_RANGE);
+
+export function historyTarget(registry: Registry, url: URL) {
+  const scope = oneOf<HistoryScope>(url, 'scope', ['workload', 'service', 'pod'], 'workload');
+  const clusterParam = url.searchParams.get('cluster');
+  if (!clusterParam) throw new BadRequest('cluster is required (a configured context name)');
+  const cluster = configuredCluster(registry, clusterParam);
+  const namespace = validNamespace(url.searchParams.get('namespace') ?? '');
+  // Workload (Deployment) and pod names are DNS-1123 subdomains, Service names labels.
+  const rawName = url.searchParams.get('name') ?? '';
+  const name = scope === 'service' ? validNamespace(rawName) : validPodName(rawName);
+  return { scope, cluster, namespace, name };
+}

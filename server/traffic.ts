@@ -1,0 +1,134 @@
+import 'server-only';
+import { buildFlows, buildMatrix, mergeFlows, type Sample } from '@/lib/traffic/flows';
+import { flowQueries, historyQueries, istiodQueries, stepSeconds, windowSeconds, type HistoryTarget } from '@/lib/traffic/promql';
+import type {
+  HistoryRange,
+  IstiodHistoryCluster,
+  IstiodHistoryResponse,
+  IstiodSeries,
+  TrafficClusterStatus,
+  TrafficFlow,
+  TrafficHistoryResponse,
+  TrafficResponse,
+  TrafficSeries,
+  TrafficWindow,
+} from '@/lib/types/traffic';
+import { fanOut } from './fanout';
+import { createDeadline, type Deadline } from './k8s/deadline';
+import { toSourceError } from './k8s/errors';
+import type { ClusterHandle, Registry } from './k8s/registry';
+import { describeTarget, promQuery, promRange } from './prometheus/client';
+import { clusterStatus, explicitlyConfigured, knownPrometheus, missingHint, resolvePrometheus, type ClusterPrometheus } from './prometheus/sources';
+
+/**
+ * Traffic from Prometheus: every cluster's source queried in parallel under the per-cluster deadline
+ * and cached briefly (fanOut); a cluster whose Prometheus is down, slow or missing gets a typed error
+ * while the others are shown.
+ */
+
+interface Outcome<T> {
+  status: TrafficClusterStatus;
+  data: T | null;
+}
+
+/** Runs `read` against a cluster's Prometheus; any failure becomes that cluster's typed error. */
+async function withSource<T>(registry: Registry, cluster: ClusterHandle, deadline: Deadline, read: (source: ClusterPrometheus) => Promise<T>): Promise<Outcome<T>> {
+  const source = await resolvePrometheus(registry, cluster, deadline);
+  try {
+    return { status: clusterStatus(source, null), data: await read(source) };
+  } catch (err) {
+    return { status: clusterStatus(source, toSourceError(err, { cluster: cluster.name, source: describeTarget(source.target) })), data: null };
+  }
+}
+
+/** fanOut over clusters, keeping each cluster's source description even when its deadline passed. */
+async function eachCluster<T>(registry: Registry, clusters: ClusterHandle[], what: string, read: (source: ClusterPrometheus, deadline: Deadline) => Promise<T>) {
+  const { deadlineMs, cacheMs } = registry.config;
+  const results = await fanOut(clusters, what, (c, d) => withSource(registry, c, d, (s) => read(s, d)), { deadlineMs, cacheMs, source: 'traffic metrics' });
+  return results.map((r, i): Outcome<T> => (r.ok ? r.data : { status: clusterStatus(knownPrometheus(registry, clusters[i]), r.error), data: null }));
+}
+
+/** Without flags, a missing Service everywhere means "not configured" rather than N errors. */
+function configuration(registry: Registry, statuses: TrafficClusterStatus[]) {
+  const configured = explicitlyConfigured(registry) || statuses.some((s) => s.error?.kind !== 'not-found');
+  return { configured, hint: configured ? null : missingHint(registry) };
+}
+
+async function readFlows(source: ClusterPrometheus, deadline: Deadline, window: TrafficWindow) {
+  const q = flowQueries(source.target.scope, window);
+  const names = Object.keys(q) as Array<keyof typeof q>;
+  const answers = await Promise.all(names.map((n) => promQuery(source.target, q[n], deadline)));
+  const by = Object.fromEntries(names.map((n, i) => [n, answers[i]])) as Record<keyof typeof q, Sample[]>;
+  return { flows: buildFlows(by), matrixP99: by.matrixP99 };
+}
+
+export async function getTraffic(registry: Registry, window: TrafficWindow): Promise<TrafficResponse> {
+  const outcomes = await eachCluster(registry, registry.clusters, `traffic:${window}`, (s, d) => readFlows(s, d, window));
+  const statuses = outcomes.map((o) => o.status);
+  const flows: TrafficFlow[] = mergeFlows(outcomes.flatMap((o) => (o.data ? [o.data.flows] : [])));
+  const matrix = buildMatrix(flows, outcomes.flatMap((o) => o.data?.matrixP99 ?? []));
+  return { window, ...configuration(registry, statuses), clusters: statuses, flows, matrix, generatedAt: new Date().toISOString() };
+}
+
+function rangeOf(range: HistoryRange) {
+  const step = stepSeconds(range);
+  const end = Math.floor(Date.now() / 1000 / step) * step; // aligned: cached answers line up
+  return { start: end - windowSeconds(range), end, step };
+}
+
+export async function getTrafficHistory(
+  registry: Registry,
+  target: { scope: HistoryTarget['scope']; cluster: ClusterHandle; namespace: string; name: string },
+  window: TrafficWindow,
+  range: HistoryRange,
+): Promise<TrafficHistoryResponse> {
+  const own = await resolvePrometheus(registry, target.cluster, createDeadline(registry.config.deadlineMs));
+  const clusterId = own.clusterId ?? target.cluster.name;
+  // Inbound reports of a workload or service live in the callers' clusters: ask every cluster.
+  const clusters = target.scope === 'pod' ? [target.cluster] : registry.clusters;
+  const span = rangeOf(range);
+  const what = `traffic-history:${target.scope}:${target.cluster.name}:${target.namespace}:${target.name}:${window}:${range}:${span.end}`;
+  const outcomes = await eachCluster(registry, clusters, what, async (source, deadline) => {
+    const queries = historyQueries({ scope: target.scope, namespace: target.namespace, name: target.name, clusterId }, source.target.scope, window);
+    const answers = await Promise.all(queries.map((q) => promRange(source.target, q.query, span, deadline)));
+    return queries.flatMap((q, i) =>
+      answers[i].map((s): TrafficSeries => ({ direction: q.direction, metric: q.metric, peerCluster: s.metric.source_cluster ?? s.metric.destination_cluster ?? 'unknown', points: s.points })),
+    );
+  });
+  const series = new Map<string, TrafficSeries>();
+  for (const s of outcomes.flatMap((o) => o.data ?? [])) {
+    const k = `${s.direction}/${s.metric}/${s.peerCluster}`;
+    if (!series.has(k)) series.set(k, s);
+  }
+  const statuses = outcomes.map((o) => o.status);
+  return {
+    scope: target.scope,
+    cluster: target.cluster.name,
+    namespace: target.namespace,
+    name: target.name,
+    window,
+    range,
+    stepSeconds: span.step,
+    series: [...series.values()],
+    clusters: statuses,
+    ...configuration(registry, statuses),
+    generatedAt: new Date().toISOString(),
+  };
+}
+
+export async function getIstiodHistory(registry: Registry, window: TrafficWindow, range: HistoryRange): Promise<IstiodHistoryResponse> {
+  const span = rangeOf(range);
+  const outcomes = await eachCluster(registry, registry.clusters, `istiod-history:${window}:${range}:${span.end}`, async (source, deadline) => {
+    const q = istiodQueries(source.target.scope, window);
+    const metrics = Object.keys(q) as Array<keyof typeof q>;
+    const answers = await Promise.all(metrics.map((m) => promRange(source.target, q[m], span, deadline)));
+    return metrics.flatMap((metric, i) => answers[i].map((s): IstiodSeries => ({ metric, pod: s.metric.pod ?? '', points: s.points })));
+  });
+  const statuses = outcomes.map((o) => o.status);
+  const clusters: IstiodHistoryCluster[] = outcomes.map((o) => ({
+    ...o.status,
+    series: o.data ?? [],
+    hasRemoteSyncMetric: (o.data ?? []).some((s) => s.metric === 'remote-not-synced'),
+  }));
+  return { range, window, stepSeconds: span.step, clusters, ...configuration(registry, statuses), generatedAt: new Date().toISOString() };
+}

@@ -1,0 +1,243 @@
+/**
+ * Traffic against a real Prometheus: the seed lab with one Prometheus per cluster and a global one
+ * (scrape interval 1 s). The numbers the server derives are compared with the lab's own flows, which
+ * is what the proxies' counters advance by. One lab for the whole file: Prometheus needs a window of
+ * data before rates are exact, so the file waits for that once.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultScenarioPath, startLab, type Lab } from '@/lab/index';
+import { createWorld, loadScenario, type LabWorld } from '@/lab/model';
+import { computeFlows } from '@/lab/traffic/flows';
+import type { IstiodHistoryResponse, TrafficFlow, TrafficHistoryResponse, TrafficResponse } from '@/lib/types/traffic';
+import { GET as trafficGET } from '@/app/api/traffic/route';
+import { GET as historyGET } from '@/app/api/traffic/history/route';
+import { GET as istiodGET } from '@/app/api/traffic/istiod/route';
+import { clearReadings, resetClusterState } from '@/server/k8s/cluster-state';
+import { apiRequest, CLUSTER1, CLUSTER2 } from './api-helpers';
+
+const DEADLINE_MS = 2500;
+/** Rates over the 1 m window are exact once a minute of samples exists. */
+const WINDOW_S = 60;
+
+let lab: Lab;
+let world: LabWorld;
+let startedAt = 0;
+
+async function traffic(window = '1m'): Promise<TrafficResponse> {
+  clearReadings();
+  const res = await trafficGET(apiRequest(`/api/traffic?window=${window}`));
+  expect(res.status).toBe(200);
+  return (await res.json()) as TrafficResponse;
+}
+
+/** Flow rates keyed as the lab's model keys them. */
+type Key = string;
+const keyOf = (sourceCluster: string, service: string, destinationCluster: string, destinationWorkload: string): Key => `${sourceCluster} ${service} → ${destinationCluster}/${destinationWorkload}`;
+
+function measured(flows: TrafficFlow[]): Map<Key, { rps: number; errorRps: number }> {
+  const out = new Map<Key, { rps: number; errorRps: number }>();
+  for (const f of flows) {
+    const k = keyOf(f.sourceCluster, `${f.serviceName}.${f.serviceNamespace}`, f.destinationCluster, f.destinationWorkload);
+    const v = out.get(k) ?? { rps: 0, errorRps: 0 };
+    out.set(k, { rps: v.rps + f.rps, errorRps: v.errorRps + f.errorRps });
+  }
+  return out;
+}
+
+function expected(): Map<Key, { rps: number; errorRps: number }> {
+  const out = new Map<Key, { rps: number; errorRps: number }>();
+  for (const f of computeFlows(world.mesh, Date.now())) {
+    const k = keyOf(f.source.cluster, `${f.service.name}.${f.service.namespace}`, f.destination?.cluster ?? 'unknown', f.destination?.owner ?? 'unknown');
+    const v = out.get(k) ?? { rps: 0, errorRps: 0 };
+    out.set(k, { rps: v.rps + f.rps, errorRps: v.errorRps + (f.responseCode >= 500 ? f.rps : 0) });
+  }
+  return out;
+}
+
+function setEnv(extra: Record<string, string> = {}) {
+  for (const k of ['ISTHMUS_PROMETHEUS', 'ISTHMUS_PROMETHEUS_URL', 'ISTHMUS_PROMETHEUS_SERVICE']) delete process.env[k];
+  Object.assign(process.env, { ISTHMUS_KUBECONFIG: lab.kubeconfigPath, ISTHMUS_CONTEXTS: '', ISTHMUS_DEADLINE_MS: String(DEADLINE_MS), ISTHMUS_CACHE_MS: '0' }, extra);
+}
+
+beforeAll(async () => {
+  // The seed, with cluster1's east-west gateway lacking its address: cluster2's calls to helloworld-v1
+  // then fail before reaching a peer, which Istio reports with destination_cluster="unknown".
+  const scenario = loadScenario(defaultScenarioPath);
+  scenario.faults.push({ type: 'eastwest-pending', cluster: 'cluster1', pending: true });
+  world = createWorld(scenario);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-traffic-'));
+  lab = await startLab({ world, kubeconfigOut: path.join(dir, 'kubeconfig'), prometheus: { scrapeIntervalS: 1, global: true } });
+  if (!lab.prometheus) throw new Error(`the lab started no Prometheus: ${lab.prometheusNotice}`);
+  startedAt = Date.now();
+  setEnv();
+  const wait = startedAt + (WINDOW_S + 3) * 1000 - Date.now();
+  await new Promise((resolve) => setTimeout(resolve, wait));
+}, 120_000);
+
+afterAll(async () => {
+  setEnv();
+  resetClusterState();
+  await lab?.stop();
+});
+
+describe('traffic from one Prometheus per cluster', () => {
+  it('edge rates and error % are within ±20 % of the scenario’s, each request counted once', async () => {
+    const t = await traffic();
+    expect(t.configured).toBe(true);
+    expect(t.clusters.map((c) => [c.cluster, c.ok, c.source])).toEqual([
+      [CLUSTER1, true, 'service-proxy'],
+      [CLUSTER2, true, 'service-proxy'],
+    ]);
+    const want = expected();
+    const got = measured(t.flows);
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    for (const [k, w] of want) {
+      const g = got.get(k)!;
+      expect(g.rps, k).toBeGreaterThanOrEqual(w.rps * 0.8);
+      expect(g.rps, k).toBeLessThanOrEqual(w.rps * 1.2);
+      const wantRatio = w.errorRps / w.rps;
+      const gotRatio = g.errorRps / g.rps;
+      expect(gotRatio, k).toBeGreaterThanOrEqual(wantRatio * 0.8);
+      expect(gotRatio, k).toBeLessThanOrEqual(wantRatio * 1.2 + 1e-9);
+    }
+    // Once: the total is what the callers send, not twice the cross-cluster part.
+    const total = t.flows.reduce((s, f) => s + f.rps, 0);
+    const sent = world.mesh.scenario.traffic.reduce((s, spec) => s + spec.rps, 0);
+    expect(total).toBeGreaterThan(sent * 0.8);
+    expect(total).toBeLessThan(sent * 1.2);
+    const keys = t.flows.map((f) => JSON.stringify([f.sourceCluster, f.sourceWorkload, f.serviceName, f.destinationCluster, f.destinationWorkload, f.destinationVersion]));
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(t.flows.find((f) => f.serviceName === 'helloworld' && f.sourceCluster === 'cluster1' && f.destinationCluster === 'cluster2')?.p99Ms).toBeGreaterThan(0);
+  });
+
+  it('keeps requests whose destination is unknown, in the flows and in the matrix', async () => {
+    const t = await traffic();
+    const unknown = t.flows.filter((f) => f.destinationCluster === 'unknown');
+    expect(unknown.map((f) => [f.sourceCluster, f.serviceName, f.destinationWorkload])).toEqual([['cluster2', 'helloworld', 'unknown']]);
+    const cell = t.matrix.find((c) => c.sourceCluster === 'cluster2' && c.destinationCluster === 'unknown')!;
+    expect(cell.rps).toBeGreaterThan(3 * 0.8);
+    expect(cell.errorRps / cell.rps).toBeCloseTo(1, 5);
+    const c1c2 = t.matrix.find((c) => c.sourceCluster === 'cluster1' && c.destinationCluster === 'cluster2')!;
+    expect(c1c2.rps).toBeGreaterThan(0);
+    expect(c1c2.p99Ms).toBeGreaterThan(0);
+  });
+
+  it('the global store (one Prometheus, `cluster` label) gives the same numbers', async () => {
+    const perCluster = measured((await traffic()).flows);
+    setEnv({ ISTHMUS_PROMETHEUS_URL: lab.prometheus!.globalUrl! });
+    try {
+      const t = await traffic();
+      expect(t.clusters.map((c) => [c.source, c.ok])).toEqual([
+        ['global', true],
+        ['global', true],
+      ]);
+      const global = measured(t.flows);
+      expect([...global.keys()].sort()).toEqual([...perCluster.keys()].sort());
+      for (const [k, v] of perCluster) {
+        expect(global.get(k)!.rps, k).toBeGreaterThan(v.rps * 0.9);
+        expect(global.get(k)!.rps, k).toBeLessThan(v.rps * 1.1);
+      }
+    } finally {
+      setEnv();
+    }
+  });
+
+  it('--prometheus CLUSTER=URL by Istio cluster ID reads that URL', async () => {
+    setEnv({ ISTHMUS_PROMETHEUS: `cluster1=${lab.prometheus!.clusters.cluster1}` });
+    try {
+      const t = await traffic();
+      expect(t.clusters.map((c) => c.source)).toEqual(['flag', 'service-proxy']);
+      expect(t.flows.some((f) => f.sourceCluster === 'cluster1')).toBe(true);
+    } finally {
+      setEnv();
+    }
+  });
+
+  it('a cluster’s Prometheus down: its traffic is unavailable with a typed error, the others intact', async () => {
+    lab.applyFault({ type: 'prometheus-down', cluster: 'cluster2', down: true });
+    try {
+      const t = await traffic();
+      const c2 = t.clusters.find((c) => c.cluster === CLUSTER2)!;
+      expect(c2.ok).toBe(false);
+      expect(c2.error?.kind).toBe('unreachable');
+      expect(c2.error?.message).toMatch(/no endpoints available/);
+      expect(t.clusters.find((c) => c.cluster === CLUSTER1)!.ok).toBe(true);
+      expect(t.flows.some((f) => f.sourceCluster === 'cluster1' && f.destinationCluster === 'cluster2')).toBe(true);
+      expect(t.flows.some((f) => f.sourceCluster === 'cluster2')).toBe(false);
+    } finally {
+      lab.applyFault({ type: 'prometheus-down', cluster: 'cluster2', down: false });
+    }
+  });
+
+  it('a slow Prometheus times out within the deadline without holding back the others', async () => {
+    lab.applyFault({ type: 'prometheus-latency', cluster: 'cluster1', ms: DEADLINE_MS + 2000 });
+    try {
+      const started = Date.now();
+      const t = await traffic();
+      expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 1000);
+      expect(t.clusters.find((c) => c.cluster === CLUSTER1)!.error?.kind).toBe('timeout');
+      expect(t.clusters.find((c) => c.cluster === CLUSTER2)!.ok).toBe(true);
+    } finally {
+      lab.applyFault({ type: 'prometheus-latency', cluster: 'cluster1', ms: 0 });
+    }
+  });
+
+  it('a service failing 50 % 503 shows within a few scrapes', async () => {
+    const before = (await traffic()).flows.filter((f) => f.serviceName === 'helloworld' && f.destinationCluster === 'cluster2' && f.sourceCluster === 'cluster1');
+    expect(before.reduce((s, f) => s + f.errorRps, 0)).toBe(0);
+    lab.applyFault({ type: 'service-errors', cluster: 'cluster2', namespace: 'sample', service: 'helloworld', ratio: 0.5 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      const after = (await traffic()).flows.filter((f) => f.serviceName === 'helloworld' && f.destinationCluster === 'cluster2' && f.sourceCluster === 'cluster1');
+      expect(after.reduce((s, f) => s + f.errorRps, 0)).toBeGreaterThan(0);
+    } finally {
+      lab.applyFault({ type: 'service-errors', cluster: 'cluster2', namespace: 'sample', service: 'helloworld', ratio: 0 });
+    }
+  });
+
+  it('history lines of a workload are split by peer cluster, inbound and outbound', async () => {
+    clearReadings();
+    const res = await historyGET(apiRequest(`/api/traffic/history?scope=workload&cluster=${encodeURIComponent(CLUSTER2)}&namespace=sample&name=helloworld-v2&window=1m&range=15m`));
+    expect(res.status).toBe(200);
+    const h = (await res.json()) as TrafficHistoryResponse;
+    const rps = h.series.filter((s) => s.metric === 'rps' && s.direction === 'inbound');
+    expect(rps.map((s) => s.peerCluster).sort()).toEqual(['cluster1', 'cluster2']);
+    const last = rps.find((s) => s.peerCluster === 'cluster1')!.points.at(-1)![1];
+    expect(last).toBeGreaterThan(5 * 0.8);
+    expect(last).toBeLessThan(5 * 1.2);
+  });
+
+  it('rejects what it cannot turn into a query', async () => {
+    for (const q of ['scope=bogus', 'scope=workload&cluster=nope&namespace=a&name=b', `scope=workload&cluster=${encodeURIComponent(CLUSTER1)}&namespace=a%22b&name=x`, 'window=2m']) {
+      const res = q.startsWith('window') ? await trafficGET(apiRequest(`/api/traffic?${q}`)) : await historyGET(apiRequest(`/api/traffic/history?${q}`));
+      expect(res.status, q).toBe(400);
+    }
+  });
+
+  it('istiod lines per replica: connected proxies and pushes', async () => {
+    clearReadings();
+    const res = await istiodGET(apiRequest('/api/traffic/istiod?window=1m&range=15m'));
+    const h = (await res.json()) as IstiodHistoryResponse;
+    for (const c of h.clusters) {
+      expect(c.ok).toBe(true);
+      expect(c.series.find((s) => s.metric === 'connected-proxies')?.points.at(-1)?.[1]).toBeGreaterThan(0);
+      expect(c.series.find((s) => s.metric === 'pushes')?.pod).toMatch(/^istiod-/);
+      expect(c.hasRemoteSyncMetric).toBe(false); // Istio 1.21 has no istiod_remote_cluster_sync_status
+    }
+  });
+
+  it('without any Prometheus the answer says what to configure', async () => {
+    setEnv({ ISTHMUS_PROMETHEUS_SERVICE: 'istio-system/no-such-prometheus:9090' });
+    try {
+      const t = await traffic();
+      expect(t.configured).toBe(false);
+      expect(t.hint).toMatch(/--prometheus-url/);
+      expect(t.clusters.every((c) => c.error?.kind === 'not-found')).toBe(true);
+    } finally {
+      setEnv();
+    }
+  });
+});
