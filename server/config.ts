@@ -35,6 +35,13 @@ export interface PrometheusConfig {
   service: { namespace: string; name: string; port: number };
 }
 
+export const DEFAULT_PROMETHEUS_CONFIG: PrometheusConfig = {
+  perCluster: [],
+  globalUrl: null,
+  clusterLabel: 'cluster',
+  service: { namespace: 'istio-system', name: 'prometheus', port: 9090 },
+};
+
 /** A Prometheus base URL: http(s), no credentials in it, no query or fragment. */
 const promUrl = (text: string): string | null => {
   let u: URL;

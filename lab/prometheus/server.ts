@@ -62,28 +62,27 @@ export async function startPrometheus(opts: { bin: string; name: string; scrapeI
   const interval = `${opts.scrapeIntervalS}s`;
   const config = {
     global: { scrape_interval: interval, scrape_timeout: `${Math.max(1, Math.min(10, opts.scrapeIntervalS))}s`, evaluation_interval: interval, external_labels: opts.externalLabels },
-    scrape_configs: [{ job_name: 'kubernetes-pods', honor_labels: true, file_sd_configs: [{ files: [targetsFile], refresh_interval: '5s' }] }],
+    scrape_configs: [{ job_name: 'kubernetes-pods', file_sd_configs: [{ files: [targetsFile], refresh_interval: '5s' }] }],
   };
   writeFileSync(path.join(dir, 'prometheus.yml'), stringify(config));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let stderr = '';
-  const child = spawn(
-    opts.bin,
-    [
-      `--config.file=${path.join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(dir, 'data')}`,
-      '--storage.tsdb.retention.time=12h',
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  // Through a small shell that kills Prometheus when its standard input closes: whether the lab stops
+  // cleanly (stop() closes it) or dies, Prometheus never outlives it.
+  const args = [
+    `--config.file=${path.join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${path.join(dir, 'data')}`,
+    '--storage.tsdb.retention.time=12h',
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ];
+  const child = spawn('sh', ['-c', '"$@" </dev/null & p=$!; read _ || true; kill $p 2>/dev/null; wait $p', 'sh', opts.bin, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
+      child.stdin?.end();
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);

@@ -3,6 +3,7 @@
  * Pure and browser-safe: plain objects in the shape cytoscape's `cy.add()` accepts, so the
  * component only moves data into the canvas and tests need no DOM.
  */
+import { trafficHealth, trafficLabel, type EdgeTraffic } from '../traffic/edges';
 import type { TopologyEdge, TopologyNode, TopologyResponse } from '../types/api';
 
 /** What the view shows; empty `clusters` / `namespaces` mean "all". */
@@ -32,8 +33,14 @@ export interface EdgeData {
   source: string;
   target: string;
   kind: TopologyEdge['kind'];
-  /** The dialled address, printed on cross-network hops. */
+  /** The dialled address, printed on cross-network hops, and the traffic when known. */
   label: string;
+}
+
+/** Traffic to draw on the edges (lib/traffic/edges.ts), and whether edges without any are left out. */
+export interface EdgeTrafficView {
+  byEdge: ReadonlyMap<string, EdgeTraffic>;
+  hideIdle: boolean;
 }
 
 export type GraphElement =
@@ -98,7 +105,7 @@ export function nodeClasses(node: TopologyNode): string {
   return classes.join(' ');
 }
 
-export function toElements(topology: Pick<TopologyResponse, 'nodes' | 'edges'>, filter: GraphFilter = NO_FILTER): GraphElement[] {
+export function toElements(topology: Pick<TopologyResponse, 'nodes' | 'edges'>, filter: GraphFilter = NO_FILTER, traffic: EdgeTrafficView | null = null): GraphElement[] {
   const { nodes, edges } = filterTopology(topology, filter);
   const elements: GraphElement[] = nodes.map(({ node, parent }) => ({
     group: 'nodes',
@@ -113,10 +120,14 @@ export function toElements(topology: Pick<TopologyResponse, 'nodes' | 'edges'>, 
     classes: nodeClasses(node),
   }));
   for (const e of edges) {
+    const t = traffic?.byEdge.get(e.id);
+    const health = traffic ? trafficHealth(t) : null;
+    if (health === 'idle' && traffic?.hideIdle) continue;
+    const label = [e.address, t && t.rps > 0 ? trafficLabel(t) : null].filter(Boolean).join('\n');
     elements.push({
       group: 'edges',
-      data: { id: e.id, source: e.source, target: e.target, kind: e.kind, label: e.address ?? '' },
-      classes: e.kind,
+      data: { id: e.id, source: e.source, target: e.target, kind: e.kind, label },
+      classes: health ? `${e.kind} traffic-${health}` : e.kind,
     });
   }
   return elements;

@@ -10,12 +10,14 @@ describe('view state in the URL', () => {
       layout: 'grid',
       selected: 'svc:cluster2-admin@cluster2:default:ratings',
       find: 'ratings',
+      window: '1m',
+      hideIdle: true,
     };
     expect(parseViewState(new URLSearchParams(viewStateQuery(state)))).toEqual(state);
   });
   it('leaves defaults out and ignores unknown layouts', () => {
     expect(viewStateQuery(DEFAULT_VIEW)).toBe('');
-    expect(parseViewState(new URLSearchParams('layout=bogus'))).toEqual(DEFAULT_VIEW);
+    expect(parseViewState(new URLSearchParams('layout=bogus&w=2m'))).toEqual(DEFAULT_VIEW);
   });
   it('toggles list members', () => {
     expect(toggle(['a', 'b'], 'a')).toEqual(['b']);

@@ -1,7 +1,9 @@
 /**
  * The topology view's state as it lives in the URL, so a link reproduces what a colleague sees:
- * repeated `cluster`, `ns`, `hide` parameters, `layout`, `sel` (selected node id) and `q` (find).
+ * repeated `cluster`, `ns`, `hide` parameters, `layout`, `sel` (selected node id), `q` (find), `w` (the
+ * traffic window) and `idle=hide` (edges without traffic hidden).
  */
+import { DEFAULT_TRAFFIC_WINDOW, TRAFFIC_WINDOWS, type TrafficWindow } from '../types/traffic';
 import type { GraphFilter } from './elements';
 
 export const LAYOUT_NAMES = ['auto', 'fcose', 'boxes', 'breadthfirst', 'grid', 'concentric', 'cose'] as const;
@@ -11,9 +13,11 @@ export interface ViewState extends GraphFilter {
   layout: LayoutName;
   selected: string | null;
   find: string;
+  window: TrafficWindow;
+  hideIdle: boolean;
 }
 
-export const DEFAULT_VIEW: ViewState = { clusters: [], namespaces: [], hiddenNamespaces: [], layout: 'auto', selected: null, find: '' };
+export const DEFAULT_VIEW: ViewState = { clusters: [], namespaces: [], hiddenNamespaces: [], layout: 'auto', selected: null, find: '', window: DEFAULT_TRAFFIC_WINDOW, hideIdle: false };
 
 function isLayoutName(s: string | null): s is LayoutName {
   return s !== null && (LAYOUT_NAMES as readonly string[]).includes(s);
@@ -28,6 +32,8 @@ export function parseViewState(params: Pick<URLSearchParams, 'get' | 'getAll'>):
     layout: isLayoutName(layout) ? layout : 'auto',
     selected: params.get('sel') || null,
     find: params.get('q') ?? '',
+    window: (TRAFFIC_WINDOWS as readonly string[]).includes(params.get('w') ?? '') ? (params.get('w') as TrafficWindow) : DEFAULT_TRAFFIC_WINDOW,
+    hideIdle: params.get('idle') === 'hide',
   };
 }
 
@@ -40,6 +46,8 @@ export function viewStateQuery(state: ViewState): string {
   if (state.layout !== 'auto') params.set('layout', state.layout);
   if (state.selected) params.set('sel', state.selected);
   if (state.find) params.set('q', state.find);
+  if (state.window !== DEFAULT_TRAFFIC_WINDOW) params.set('w', state.window);
+  if (state.hideIdle) params.set('idle', 'hide');
   return params.toString();
 }
 

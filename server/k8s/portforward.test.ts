@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hostileKubeconfig, startHostileApi, type HostileApi } from '@/test/hostile-servers';
+import { DEFAULT_PROMETHEUS_CONFIG } from '../config';
 import { resetClusterState } from './cluster-state';
 import { createDeadline } from './deadline';
 import { toSourceError } from './errors';
@@ -65,7 +66,7 @@ beforeAll(async () => {
   api = await startHostileApi('healthy', { podHandler: (port) => (port === 15000 ? pod : null) });
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-pf-')), 'kubeconfig');
   fs.writeFileSync(file, hostileKubeconfig([{ context: 'pods', server: api.url, token: 't' }]));
-  cluster = buildRegistry({ kubeconfigPaths: [file], contexts: [], demo: false, deadlineMs: 5000, cacheMs: 0, allowedHosts: null }).clusters[0];
+  cluster = buildRegistry({ kubeconfigPaths: [file], contexts: [], demo: false, deadlineMs: 5000, cacheMs: 0, allowedHosts: null, prometheus: DEFAULT_PROMETHEUS_CONFIG }).clusters[0];
 });
 afterAll(async () => {
   resetClusterState();

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildRegistry, getRegistry, noUsableCluster } from './registry';
-import { loadConfig } from '../config';
+import { DEFAULT_PROMETHEUS_CONFIG, loadConfig } from '../config';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-registry-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -141,10 +141,15 @@ describe('cluster registry', () => {
 describe('loadConfig', () => {
   it('reads the launcher contract with defaults', () => {
     const c = loadConfig({ HOME: '/home/u' });
-    expect(c).toEqual({ kubeconfigPaths: ['/home/u/.kube/config'], contexts: [], demo: false, deadlineMs: 5000, cacheMs: 2000, allowedHosts: null });
+    expect(c).toEqual({ kubeconfigPaths: ['/home/u/.kube/config'], contexts: [], demo: false, deadlineMs: 5000, cacheMs: 2000, allowedHosts: null, prometheus: DEFAULT_PROMETHEUS_CONFIG });
     const d = loadConfig({ KUBECONFIG: '/a:/b', ISTHMUS_CONTEXTS: 'x, y,x', ISTHMUS_DEMO: '1', ISTHMUS_DEADLINE_MS: '1500', ISTHMUS_CACHE_MS: '0', ISTHMUS_ALLOWED_HOSTS: 'Example:80,localhost:3000' });
-    expect(d).toEqual({ kubeconfigPaths: ['/a', '/b'], contexts: ['x', 'y'], demo: true, deadlineMs: 1500, cacheMs: 0, allowedHosts: ['example:80', 'localhost:3000'] });
+    expect(d).toEqual({ kubeconfigPaths: ['/a', '/b'], contexts: ['x', 'y'], demo: true, deadlineMs: 1500, cacheMs: 0, allowedHosts: ['example:80', 'localhost:3000'], prometheus: DEFAULT_PROMETHEUS_CONFIG });
     expect(loadConfig({ ISTHMUS_KUBECONFIG: '/c', KUBECONFIG: '/a' }).kubeconfigPaths).toEqual(['/c']);
     expect(() => loadConfig({ ISTHMUS_DEADLINE_MS: 'soon' })).toThrow(/ISTHMUS_DEADLINE_MS/);
+    const p = loadConfig({ ISTHMUS_PROMETHEUS: 'cluster1=http://127.0.0.1:9090/,ctx@2=https://prom.example:443', ISTHMUS_PROMETHEUS_URL: 'http://thanos:10902', ISTHMUS_PROMETHEUS_CLUSTER_LABEL: 'k8s_cluster' }).prometheus;
+    expect(p).toEqual({ ...DEFAULT_PROMETHEUS_CONFIG, perCluster: [{ cluster: 'cluster1', url: 'http://127.0.0.1:9090' }, { cluster: 'ctx@2', url: 'https://prom.example' }], globalUrl: 'http://thanos:10902', clusterLabel: 'k8s_cluster' });
+    expect(() => loadConfig({ ISTHMUS_PROMETHEUS: 'cluster1=http://user:pw@prom:9090' })).toThrow(/ISTHMUS_PROMETHEUS/);
+    expect(() => loadConfig({ ISTHMUS_PROMETHEUS_URL: 'file:///etc/passwd' })).toThrow(/ISTHMUS_PROMETHEUS_URL/);
+    expect(() => loadConfig({ ISTHMUS_PROMETHEUS_CLUSTER_LABEL: 'a-b' })).toThrow(/ISTHMUS_PROMETHEUS_CLUSTER_LABEL/);
   });
 });

@@ -58,7 +58,7 @@ async function get(t: PromTarget, apiPath: string, deadline: Deadline): Promise<
   const { status, body } = await withDeadline(deadline, (signal) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = transport.request(url, { ...options, method: 'GET', agent: t.kind === 'url' ? undefined : keepAliveAgent(options.agent), headers: { ...options.headers, Accept: 'application/json' }, signal }, (res) => {
-        readCappedBody(res, describeTarget(t), MAX_BYTES).then((body) => resolve({ status: res.statusCode ?? 0, body: body.toString('utf8') }), reject);
+        readCappedBody(res, describeTarget(t), MAX_BYTES, deadline.bytes).then((body) => resolve({ status: res.statusCode ?? 0, body: body.toString('utf8') }), reject);
       });
       req.on('error', (err: NodeJS.ErrnoException) => {
         // A direct URL's network failure is Prometheus's, not the API server's (errors.ts would say so).

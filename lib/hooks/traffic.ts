@@ -1,0 +1,62 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import type { HistoryRange, HistoryScope, IstiodHistoryResponse, TrafficHistoryResponse, TrafficResponse, TrafficWindow } from '@/lib/types/traffic';
+import { fetchJson } from './fetch-json';
+import { usePolling } from './polling';
+
+/** Hooks of the traffic routes (docs/api.md): they poll with the rest, and freeze when paused. */
+
+const enc = encodeURIComponent;
+
+export const trafficUrls = {
+  traffic: (window: TrafficWindow) => `/api/traffic?window=${window}`,
+  history: (p: HistoryParams) =>
+    `/api/traffic/history?scope=${p.scope}&cluster=${enc(p.cluster)}&namespace=${enc(p.namespace)}&name=${enc(p.name)}&window=${p.window}&range=${p.range}`,
+  istiod: (window: TrafficWindow, range: HistoryRange) => `/api/traffic/istiod?window=${window}&range=${range}`,
+};
+
+export interface HistoryParams {
+  scope: HistoryScope;
+  cluster: string;
+  namespace: string;
+  name: string;
+  window: TrafficWindow;
+  range: HistoryRange;
+}
+
+function usePollOptions() {
+  const { refetchInterval, paused } = usePolling();
+  return paused ? { refetchInterval, staleTime: Infinity, refetchOnWindowFocus: false, refetchOnReconnect: false } : { refetchInterval };
+}
+
+export function useTraffic(window: TrafficWindow) {
+  const poll = usePollOptions();
+  return useQuery({
+    queryKey: ['traffic', window],
+    queryFn: ({ signal }) => fetchJson<TrafficResponse>(trafficUrls.traffic(window), signal),
+    ...poll,
+    placeholderData: (prev) => prev,
+  });
+}
+
+/** Chart lines of one workload, service or pod; disabled while `params` is null. */
+export function useTrafficHistory(params: HistoryParams | null) {
+  const poll = usePollOptions();
+  return useQuery({
+    queryKey: ['traffic-history', params],
+    queryFn: ({ signal }) => fetchJson<TrafficHistoryResponse>(trafficUrls.history(params!), signal),
+    enabled: params !== null,
+    ...poll,
+  });
+}
+
+export function useIstiodHistory(window: TrafficWindow, range: HistoryRange) {
+  const poll = usePollOptions();
+  return useQuery({
+    queryKey: ['istiod-history', window, range],
+    queryFn: ({ signal }) => fetchJson<IstiodHistoryResponse>(trafficUrls.istiod(window, range), signal),
+    ...poll,
+    placeholderData: (prev) => prev,
+  });
+}
