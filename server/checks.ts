@@ -15,11 +15,11 @@ import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { ConfigMapShape, DestinationRuleShape, IstioGatewayShape, type KubePod, NamespaceShape, PodShape, ServiceShape } from './k8s/shapes';
 import { ClusterFailure, isClusterFatal } from './sources';
-import { toGatewayService } from '@/lib/format/kube';
+import { NETWORK_LABEL, toGatewayService } from '@/lib/format/kube';
 import type { IstiodTarget } from './istiod';
 
 /** Sidecars sampled per cluster for endpoints-unroutable (besides the gateways): bounded work under the deadline. */
-const SAMPLED_SIDECARS = 3;
+const SAMPLED_SIDECARS = 2;
 
 type Reader = <T>(source: string, work: Promise<T>, opts?: { optional?: boolean; notFound?: T }) => Promise<Read<T>>;
 
@@ -66,44 +66,74 @@ const podFacts = (p: KubePod): PodFacts => ({
   labels: { ...(p.metadata?.labels ?? {}) },
 });
 
-/** The proxies whose EDS is sampled: every gateway proxy of istio-system, then the first few ready sidecars. */
-function sampledProxies(pods: KubePod[]): KubePod[] {
+/**
+ * The proxies whose EDS is sampled: the gateways of istio-system that see every network (not the east-west
+ * gateway: it asks for its own network's view only), then the first few ready sidecars.
+ */
+function sampledProxies(pods: KubePod[]): PodTarget[] {
   const running = pods.filter((p) => p.status?.phase === 'Running' && podReady(p) && hasSidecar(p) && p.status?.podIP);
   const byName = (a: KubePod, b: KubePod) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`);
-  const gateways = running.filter((p) => p.metadata?.namespace === ISTIO_NAMESPACE && p.metadata?.labels?.istio).sort(byName);
+  const gateways = running.filter((p) => p.metadata?.namespace === ISTIO_NAMESPACE && p.metadata?.labels?.istio && !p.metadata.labels[NETWORK_LABEL]).sort(byName);
   const sidecars = running.filter((p) => p.metadata?.namespace !== ISTIO_NAMESPACE).sort(byName).slice(0, SAMPLED_SIDECARS);
-  return [...gateways, ...sidecars];
+  return [...gateways, ...sidecars].map((p) => ({ namespace: p.metadata?.namespace ?? '', pod: p.metadata?.name ?? '' }));
 }
 
-function readIstiodFacts(cluster: ClusterHandle, istiod: IstiodTarget, deadline: Deadline, read: Reader): Promise<IstiodFacts> {
+interface PodTarget {
+  namespace: string;
+  pod: string;
+}
+
+/** Where istiod and the sampled proxies were at the last read (cluster.state.checkTargets): a location hint. */
+interface CheckTargets {
+  istiods: IstiodTarget[];
+  proxies: PodTarget[];
+}
+
+const targetKey = (t: PodTarget & { port?: number }) => `${t.namespace}/${t.pod}:${t.port ?? ENVOY_ADMIN_PORT}`;
+
+type IstiodAnswers = Pick<IstiodFacts, 'clusterz' | 'syncz' | 'networkz'>;
+
+/** clusterz and syncz at once, networkz after clusterz: two forwards per replica, reused on the next read. */
+async function readIstiodAnswers(cluster: ClusterHandle, istiod: IstiodTarget, deadline: Deadline, read: Reader): Promise<IstiodAnswers> {
   const get = <T>(path: '/debug/clusterz' | '/debug/syncz' | '/debug/networkz', parse: (body: string) => T) =>
     read(`istiod ${istiod.pod} ${path}`, podGet(cluster, { namespace: istiod.namespace, pod: istiod.pod, port: istiod.port }, path, deadline).then(parse), { optional: true });
-  return Promise.all([
-    get('/debug/clusterz', (b) => parseClusterz(b, istiod.pod, istiod.revision)),
-    get('/debug/syncz', (b) => parseSynczDetails(b, istiod.pod)),
-    get('/debug/networkz', (b) => parseNetworkz(b, istiod.pod)),
-  ]).then(([clusterz, syncz, networkz]) => ({ pod: istiod.pod, ready: istiod.ready, version: istiod.version, clusterz, syncz, networkz }));
+  const syncz = get('/debug/syncz', (b) => parseSynczDetails(b, istiod.pod));
+  const clusterz = await get('/debug/clusterz', (b) => parseClusterz(b, istiod.pod, istiod.revision));
+  const networkz = await get('/debug/networkz', (b) => parseNetworkz(b, istiod.pod));
+  return { clusterz, syncz: await syncz, networkz };
 }
 
-function readProxyEndpoints(cluster: ClusterHandle, pod: KubePod, deadline: Deadline, read: Reader): Promise<ProxyEndpointFacts> {
-  const namespace = pod.metadata?.namespace ?? '';
-  const name = pod.metadata?.name ?? '';
-  const addresses = read(
-    `${namespace}/${name} Envoy /clusters`,
-    podGet(cluster, { namespace, pod: name, port: ENVOY_ADMIN_PORT }, '/clusters?format=json', deadline).then((body) =>
+function readProxyEndpoints(cluster: ClusterHandle, { namespace, pod }: PodTarget, deadline: Deadline, read: Reader): Promise<Read<string[]>> {
+  return read(
+    `${namespace}/${pod} Envoy /clusters`,
+    podGet(cluster, { namespace, pod, port: ENVOY_ADMIN_PORT }, '/clusters?format=json', deadline).then((body) =>
       parseEnvoyClusters(body)
         .filter((c) => c.name.startsWith('outbound|'))
         .flatMap((c) => c.hosts.map((h) => h.address)),
     ),
     { optional: true },
   );
-  return addresses.then((a) => ({ namespace, pod: name, addresses: a }));
+}
+
+/**
+ * Reads of pods (istiod replicas, sampled proxies) started from the last read's locations while the pod
+ * list is in flight, saving a sequential round trip; `take` gives a started read when the fresh list
+ * names the same target, else starts one.
+ */
+function speculativeReads<T>(start: (target: T) => Promise<unknown>, key: (t: T) => string, hinted: T[]) {
+  const started = new Map(hinted.map((t) => [key(t), start(t)]));
+  for (const p of started.values()) p.catch(() => {}); // an unused read must not become an unhandled rejection
+  return (target: T) => started.get(key(target)) ?? start(target);
 }
 
 /** Everything the checks read of one cluster, every source in parallel under the cluster's deadline. */
 export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Deadline): Promise<ClusterSnapshot> {
   const read = reader(cluster);
   const ns = ISTIO_NAMESPACE;
+  const optional = optionalSourceDeadline(deadline);
+  const hint = (cluster.state.checkTargets as CheckTargets | null) ?? { istiods: [], proxies: [] };
+  const istiodRead = speculativeReads((i: IstiodTarget) => readIstiodAnswers(cluster, i, optional, read), targetKey, hint.istiods);
+  const proxyRead = speculativeReads((p: PodTarget) => readProxyEndpoints(cluster, p, optional, read), targetKey, hint.proxies);
   const [namespace, services, pods, configMaps, gateways, destinationRules] = await Promise.all([
     read(`namespace ${ns}`, readJson(cluster, `/api/v1/namespaces/${ns}`, deadline, NamespaceShape), { notFound: null }),
     read('services', listJson(cluster, '/api/v1/services', deadline, ServiceShape)),
@@ -113,11 +143,12 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
     read('destinationrules.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/destinationrules', deadline, DestinationRuleShape), { notFound: { items: [] } }),
   ]);
   const istiodPods = pods.ok ? runningIstiods(pods.value.items) : [];
-  const optional = optionalSourceDeadline(deadline);
-  const [istiods, sample] = await Promise.all([
-    Promise.all(istiodPods.map(istiodReplica).map((i) => readIstiodFacts(cluster, i, optional, read))),
-    Promise.all(pods.ok ? sampledProxies(pods.value.items).map((p) => readProxyEndpoints(cluster, p, optional, read)) : []),
-  ]);
+  const replicas = istiodPods.map(istiodReplica);
+  const targets: CheckTargets = { istiods: replicas, proxies: pods.ok ? sampledProxies(pods.value.items) : [] };
+  cluster.state.checkTargets = targets;
+  const [answers, addresses] = await Promise.all([Promise.all(replicas.map((i) => istiodRead(i) as Promise<IstiodAnswers>)), Promise.all(targets.proxies.map((p) => proxyRead(p) as Promise<Read<string[]>>))]);
+  const istiods: IstiodFacts[] = replicas.map((i, n) => ({ pod: i.pod, ready: i.ready, version: i.version, ...answers[n] }));
+  const sample: ProxyEndpointFacts[] = targets.proxies.map((p, n) => ({ ...p, addresses: addresses[n] }));
   const revision = istiodPods.length ? istiodReplica(istiodPods[0]).revision : 'default';
   const facts = configMaps.ok ? meshFacts(configMaps.value.items, revision) : null;
   const clusterId = clusterIdFromIstiods(istiodPods) ?? facts?.clusterId ?? knownClusterId(cluster);

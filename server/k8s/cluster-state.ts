@@ -30,6 +30,8 @@ export class ClusterState {
   clusterId: string | null = null;
   /** Where istiod ran at the last mesh read (a location hint, not a cached result). */
   lastIstiods: unknown[] = [];
+  /** Where istiod and the sampled proxies were at the last mesh checks (server/checks.ts), a location hint. */
+  checkTargets: unknown = null;
   /** The exec/auth-provider credential fetch in flight, shared by every call. */
   credentialFetch: Promise<void> | null = null;
   /** The watch-fed cache, once started (server/cache). */
@@ -56,6 +58,7 @@ export class ClusterState {
     this.cache = null;
     this.clusterId = null;
     this.lastIstiods = [];
+    this.checkTargets = null;
     this.credentialFetch = null;
   }
 
