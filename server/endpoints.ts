@@ -1,19 +1,28 @@
 import 'server-only';
 import { parseEdsConfigDump, withEdsLocalities, type EdsEndpoint } from '@/lib/istio/config-dump';
-import { endpointRows, parseEnvoyClusters, type EndpointFilter, type ParsedCluster } from '@/lib/istio/envoy-clusters';
-import { NETWORK_LABEL } from '@/lib/format/kube';
+import { emptyOutboundClusters, endpointRows, parseEnvoyClusters, type EndpointFilter, type ParsedCluster } from '@/lib/istio/envoy-clusters';
+import { NETWORK_LABEL, noEnvoyReason } from '@/lib/format/kube';
 import { buildAddressIndex, resolveTarget } from '@/lib/mesh/targets';
 import type { EndpointsResponse, SourceError } from '@/lib/types/api';
 import { fanOut } from './fanout';
 import { NotFound } from './http';
 import { createDeadline, type Deadline } from './k8s/deadline';
 import { toSourceError } from './k8s/errors';
+import { readJson } from './k8s/list-json';
+import { EndpointsShape } from './k8s/shapes';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { readNetworkGateways } from './istiod';
 import { clusterSnapshot, snapshotNow } from './snapshot';
 
 export type { EndpointFilter } from '@/lib/istio/envoy-clusters';
+
+/**
+ * Every cluster's API server addresses name the kubernetes.default endpoints. Labels only: they are
+ * waited for until the Envoy read is done plus this, never for a slow cluster's deadline; a cluster whose
+ * addresses are not known by then (cached for a minute after) leaves those rows "unknown".
+ */
+const API_SERVER_GRACE_MS = 200;
 
 /**
  * `istioctl proxy-config endpoints <pod>` for any pod of any cluster: the pod's Envoy /clusters over a
@@ -31,6 +40,13 @@ export async function getEndpoints(
   // The pod's Envoy, istiod's gateways and the cluster's own inventory are read at the same time, each
   // under the deadline. Other clusters are never waited for: targets resolve against the inventories
   // their caches hold now; a cluster still syncing or down is listed in errors (its targets unresolved).
+  const addresses = new Map<string, string[]>();
+  const apiServerOptions = { deadlineMs, cacheMs: Math.max(cacheMs, 60_000), source: 'endpoints default/kubernetes' };
+  const apiServerReads = registry.clusters.map((c) =>
+    fanOut([c], 'apiserver-addresses', readApiServerAddresses, apiServerOptions).then(([r]) => {
+      if (r.ok) addresses.set(r.cluster, r.data);
+    }),
+  );
   const [own, [envoy], [networkz]] = await Promise.all([
     clusterSnapshot(cluster, createDeadline(deadlineMs)),
     fanOut([cluster], `envoy-clusters\u0000${namespace}\u0000${pod}`, (c, deadline) => readEnvoy(c, namespace, pod, deadline), {
@@ -41,18 +57,25 @@ export async function getEndpoints(
     // The gateways as this cluster's istiod resolved them: what the pod's Envoy was told to dial.
     fanOut([cluster], 'networkz', readNetworkGateways, { deadlineMs, cacheMs, source: 'istiod /debug/networkz' }),
   ]);
-  const snapshots = registry.clusters.map((c) => (c === cluster ? own : snapshotNow(c)));
-  const base = { cluster: cluster.name, namespace, pod, rows: [], envoyClusters: [], fetchedAt: new Date().toISOString() };
-  if (!own.reachable || own.watch?.state === 'syncing') return { ...base, errors: own.errors };
+  await Promise.race([Promise.all(apiServerReads), new Promise((resolve) => setTimeout(resolve, API_SERVER_GRACE_MS))]);
+  const snapshots = registry.clusters.map((c) => ({ ...(c === cluster ? own : snapshotNow(c)), apiServerAddresses: addresses.get(c.name) ?? [] }));
+  // Every error names its cluster: another cluster's failure must not read as this pod's.
+  const tagged = (c: string, errors: SourceError[]) => errors.map((e) => ({ ...e, cluster: c }));
+  const base = { cluster: cluster.name, namespace, pod, rows: [], emptyClusters: [], envoyClusters: [], noEnvoy: null, fetchedAt: new Date().toISOString() };
+  if (!own.reachable || own.watch?.state === 'syncing') return { ...base, errors: tagged(cluster.name, own.errors) };
 
   const podsListed = !own.errors.some((e) => e.source === 'pods');
   const podInfo = own.pods.find((p) => p.namespace === namespace && p.name === pod);
   if (podsListed && !podInfo) throw new NotFound(`pod ${namespace}/${pod} not found in cluster ${cluster.name}`);
-  if (!envoy.ok) return { ...base, errors: [...own.errors, envoy.error] };
+  // A pod without an Envoy is said as such, not as a port-forward that nothing accepted.
+  const noEnvoy = podInfo ? noEnvoyReason(podInfo) : null;
+  if (noEnvoy) return { ...base, noEnvoy, errors: tagged(cluster.name, own.errors) };
+  if (!envoy.ok) return { ...base, errors: tagged(cluster.name, [...own.errors, envoy.error]) };
 
-  const errors = snapshots.flatMap((s) => s.errors); // their pods and gateways could not be used to resolve targets
-  if (envoy.data.edsError) errors.push(envoy.data.edsError);
-  if (!networkz.ok) errors.push(networkz.error);
+  // Other clusters' errors too: their pods and gateways could not be used to resolve targets.
+  const errors = snapshots.flatMap((s) => tagged(s.cluster, s.errors));
+  if (envoy.data.edsError) errors.push({ ...envoy.data.edsError, cluster: cluster.name });
+  if (!networkz.ok) errors.push({ ...networkz.error, cluster: cluster.name });
   let rows = endpointRows(envoy.data.clusters, filter);
   if (envoy.data.eds) rows = withEdsLocalities(rows, envoy.data.eds);
   const index = buildAddressIndex(snapshots, networkz.ok ? networkz.data : []);
@@ -60,9 +83,16 @@ export async function getEndpoints(
   return {
     ...base,
     rows: rows.map((row) => ({ ...row, target: resolveTarget(row.address, row.port, index, from, row.cluster) })),
+    emptyClusters: emptyOutboundClusters(envoy.data.clusters, filter),
     envoyClusters: envoy.data.clusters.map((c) => c.name).sort(),
     errors,
   };
+}
+
+/** "ip:port" of the cluster's API servers: the endpoints of default/kubernetes. */
+async function readApiServerAddresses(cluster: ClusterHandle, deadline: Deadline): Promise<string[]> {
+  const endpoints = await readJson(cluster, '/api/v1/namespaces/default/endpoints/kubernetes', deadline, EndpointsShape);
+  return (endpoints.subsets ?? []).flatMap((sub) => (sub.addresses ?? []).flatMap((a) => (sub.ports ?? []).map((p) => `${a.ip}:${p.port}`)));
 }
 
 interface EnvoyReading {

@@ -36,19 +36,40 @@ function Target({ row, names }: { row: EndpointRow; names: ClusterNames }) {
       </>
     );
   }
+  if (t.kind === 'apiserver' && t.crossNetwork) {
+    return (
+      <>
+        <span>{targetLabel(t, names.id)}</span>
+        <div className="mt-0.5" data-testid="cross-network">
+          <StatusPill
+            tone="warn"
+            title={`This is ${names.id(t.cluster)}'s API server on ${t.network ?? 'another network'}, dialled directly instead of through its east-west gateway: from this network it will not answer.`}
+          >
+            cross-network address
+          </StatusPill>
+        </div>
+      </>
+    );
+  }
   return <span className={t.kind === 'unknown' ? 'text-slate-500' : ''}>{targetLabel(t, names.id)}</span>;
 }
 
+/** A crossNetwork flag on a pod or API server target: traffic that will not arrive. */
+const crossesNetworks = (t: EndpointRow['target']) => (t.kind === 'pod' || t.kind === 'apiserver') && t.crossNetwork === true;
+
 function Row({ row, names }: { row: EndpointRow; names: ClusterNames }) {
-  const troubled = isTroubledEndpoint(row.status, row.outlierCheck) || (row.target.kind === 'pod' && row.target.crossNetwork === true);
-  const tone = endpointHealthTone(row.status, 'OK');
+  const troubled = isTroubledEndpoint(row.status, row.outlierCheck) || crossesNetworks(row.target);
+  const ejected = row.outlierCheck === 'FAILED';
   return (
     <tr data-testid="endpoint-row" data-troubled={troubled || undefined} className={`border-b border-slate-100 dark:border-slate-800 ${troubled ? 'bg-red-50 dark:bg-red-950/40' : ''}`}>
       <td className={`${td} whitespace-nowrap font-mono`}>{row.endpoint}</td>
       <td className={td}>
-        <StatusPill tone={tone}>{row.status}</StatusPill>
+        {/* An ejected host is out of the load balancing whatever EDS says: never a green HEALTHY beside FAILED. */}
+        <StatusPill tone={endpointHealthTone(row.status, row.outlierCheck)} title={ejected ? `EDS says ${row.status}, but outlier detection ejected this host: it gets no traffic until it is let back in` : undefined}>
+          {ejected ? `${row.status}, ejected` : row.status}
+        </StatusPill>
       </td>
-      <td className={td}>{row.outlierCheck === 'FAILED' ? <StatusPill tone="bad">FAILED</StatusPill> : <span className="text-slate-600 dark:text-slate-300">OK</span>}</td>
+      <td className={td}>{ejected ? <StatusPill tone="bad">FAILED (ejected)</StatusPill> : <span className="text-slate-600 dark:text-slate-300">OK</span>}</td>
       {/* Envoy cluster names are long and have no spaces: let them break anywhere so Weight and Locality stay on screen. */}
       <td className={`${td} min-w-[12rem] break-all font-mono text-[11px]`}>{row.cluster}</td>
       <td className={`${td} min-w-[8rem]`}>
@@ -60,8 +81,26 @@ function Row({ row, names }: { row: EndpointRow; names: ClusterNames }) {
   );
 }
 
-/** `istioctl proxy-config endpoints` columns, plus what each address is, weight and locality. */
-export function EndpointsTable({ rows, grouped, names }: { rows: EndpointRow[]; grouped: boolean; names: ClusterNames }) {
+/** An outbound Envoy cluster without a single endpoint: istioctl prints nothing; here it is a problem row. */
+function EmptyClusterRow({ cluster }: { cluster: string }) {
+  return (
+    <tr data-testid="empty-cluster-row" data-troubled className="border-b border-slate-100 bg-red-50 dark:border-slate-800 dark:bg-red-950/40">
+      <td className={`${td} text-slate-500`}>—</td>
+      <td className={td} colSpan={2}>
+        <StatusPill tone="bad" title="Envoy has this cluster but no endpoint for it: requests to it fail (no healthy upstream)">
+          no endpoints
+        </StatusPill>
+      </td>
+      <td className={`${td} min-w-[12rem] break-all font-mono text-[11px]`}>{cluster}</td>
+      <td className={`${td} text-slate-500`} colSpan={3}>
+        every backend is gone, or istiod cannot read the cluster that has them
+      </td>
+    </tr>
+  );
+}
+
+/** `istioctl proxy-config endpoints` columns, plus what each address is, weight and locality; empty Envoy clusters first. */
+export function EndpointsTable({ rows, emptyClusters = [], grouped, names }: { rows: EndpointRow[]; emptyClusters?: string[]; grouped: boolean; names: ClusterNames }) {
   const head = (
     <thead className="border-b border-slate-200 dark:border-slate-800">
       <tr>
@@ -78,6 +117,13 @@ export function EndpointsTable({ rows, grouped, names }: { rows: EndpointRow[]; 
   return (
     <table className="w-full text-xs" data-testid="endpoints">
       {head}
+      {emptyClusters.length > 0 && (
+        <tbody>
+          {emptyClusters.map((c) => (
+            <EmptyClusterRow key={c} cluster={c} />
+          ))}
+        </tbody>
+      )}
       {grouped ? (
         groupByEnvoyCluster(rows).map((g) => (
           <tbody key={g.cluster}>

@@ -36,6 +36,8 @@ export function EndpointsView({ cluster, namespace, pod }: { cluster: string; na
   const data = endpoints.data;
   // An answer with errors and no rows read nothing: it must not look like a fresh, empty proxy.
   const readFailed = !!data && data.errors.length > 0 && data.rows.length === 0 && data.envoyClusters.length === 0;
+  // RBAC denials do not heal by themselves: the page must not promise that the next poll helps.
+  const denied = !!data && data.errors.some((e) => e.kind === 'forbidden' || e.kind === 'unauthorized' || e.kind === 'config');
   const tableUrl = apiUrls.endpoints(cluster, namespace, pod, endpointFilterQuery(filters, { output: 'table' }));
 
   return (
@@ -78,16 +80,24 @@ export function EndpointsView({ cluster, namespace, pod }: { cluster: string; na
         <ClusterErrorBanner problems={[{ cluster, error: { kind: endpoints.error instanceof ApiError && endpoints.error.status === 404 ? 'not-found' : 'bad-response', message: endpoints.error.message, source: `pod ${namespace}/${pod}` } }]} />
       ) : (
         <>
-          {data!.errors.length > 0 && <ClusterErrorBanner problems={data!.errors.map((error) => ({ cluster, error }))} />}
-          {readFailed ? (
-            <EmptyState title="No endpoints could be read (see above)">The pod&apos;s Envoy or its cluster did not answer; the next poll tries again.</EmptyState>
-          ) : data!.rows.length === 0 ? (
+          {data!.errors.length > 0 && <ClusterErrorBanner problems={data!.errors.map(({ cluster: errorCluster, ...error }) => ({ cluster: errorCluster, error }))} />}
+          {data!.noEnvoy ? (
+            <EmptyState title={`No Envoy to ask: ${data!.noEnvoy}`}>
+              Outbound endpoints come from the pod&apos;s istio-proxy sidecar. Pick a running pod with a sidecar from the <Link className="underline" href="/pods">pod list</Link>.
+            </EmptyState>
+          ) : readFailed ? (
+            <EmptyState title="No endpoints could be read (see above)">
+              {denied
+                ? 'Retrying will not help: the permission named above must be granted first (the page picks it up on the next poll once it is).'
+                : "The pod's Envoy or its cluster did not answer; the next poll tries again."}
+            </EmptyState>
+          ) : data!.rows.length === 0 && data!.emptyClusters.length === 0 ? (
             <EmptyState title={filterQuery ? 'No endpoint matches these filters' : 'This proxy reports no endpoints'}>
               {filterQuery ? 'Clear or widen the filters.' : 'Is the pod running with an istio-proxy sidecar? Check the sidecar and the errors above.'}
             </EmptyState>
           ) : (
             <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-              <EndpointsTable rows={data!.rows} grouped={grouped} names={names} />
+              <EndpointsTable rows={data!.rows} emptyClusters={data!.emptyClusters} grouped={grouped} names={names} />
             </div>
           )}
         </>

@@ -2,7 +2,9 @@
 
 import Link from 'next/link';
 import { useMemo } from 'react';
-import { useClusters, usePods } from '@/lib/hooks/queries';
+import { useClusters, usePods, usePodsOfClusters } from '@/lib/hooks/queries';
+import type { PodSummary } from '@/lib/types/api';
+import { noEnvoyReason } from '@/lib/format/kube';
 import { useDraft } from '@/lib/hooks/use-draft';
 import { useSearchState } from '@/lib/hooks/use-search-state';
 import { podPath } from '@/lib/ui/format';
@@ -15,7 +17,10 @@ import { StatusPill } from '../StatusPill';
 import { controlClass, fieldLabelClass } from '@/lib/ui/classes';
 
 
-/** Cluster → namespace → pod, with search; every choice lives in the URL. */
+/** A picked pod, with the cluster it is in (the search across clusters mixes them). */
+type PickedPod = PodSummary & { cluster: string };
+
+/** Cluster → namespace → pod, with search (across every cluster while none is chosen); every choice lives in the URL. */
 export function PodPicker() {
   const [params, update] = useSearchState();
   const cluster = params.get('cluster');
@@ -24,8 +29,17 @@ export function PodPicker() {
   const [searchDraft, setSearchDraft, flushSearch] = useDraft(search, (v) => update({ q: v }), 200);
   const clusters = useClusters();
   const pods = usePods(cluster, namespace);
+  // No cluster chosen and a search typed: look in every reachable cluster.
+  const everywhere = !cluster && search !== '';
+  const reachable = useMemo(() => (clusters.data?.clusters ?? []).filter((c) => c.reachable).map((c) => c.name), [clusters.data]);
+  const allPods = usePodsOfClusters(everywhere ? reachable : []);
 
-  const shown = useMemo(() => sortPods((pods.data?.pods ?? []).filter((p) => (!namespace || p.namespace === namespace) && podMatches(p, search))), [pods.data, namespace, search]);
+  const shown = useMemo<PickedPod[]>(() => {
+    const answers = everywhere ? allPods.flatMap((q) => (q.data ? [q.data] : [])) : pods.data && cluster ? [pods.data] : [];
+    const list = answers.flatMap((a) => a.pods.map((p) => ({ ...p, cluster: a.cluster })));
+    return sortPods(list.filter((p) => (everywhere || !namespace || p.namespace === namespace) && podMatches(p, search)));
+  }, [everywhere, allPods, pods.data, cluster, namespace, search]);
+  const searching = everywhere && allPods.some((q) => q.isPending);
 
   return (
     <main className="space-y-2">
@@ -33,8 +47,8 @@ export function PodPicker() {
       <div className="flex flex-wrap items-end gap-3">
         <label className={fieldLabelClass}>
           Cluster
-          <select className={controlClass} value={cluster ?? ''} onChange={(e) => update({ cluster: e.target.value, namespace: null })} data-testid="picker-cluster">
-            <option value="">Choose a cluster…</option>
+          <select className={controlClass} value={cluster ?? ''} onChange={(e) => update({ cluster: e.target.value || null, namespace: null })} data-testid="picker-cluster">
+            <option value="">All clusters (search)…</option>
             {(clusters.data?.clusters ?? []).map((c) => (
               <option key={c.name} value={c.name} disabled={!c.reachable}>
                 {c.name}
@@ -56,67 +70,97 @@ export function PodPicker() {
         </label>
         <label className={fieldLabelClass}>
           Search
-          <input type="search" className={`${controlClass} w-64`} placeholder="name, app, version or IP" value={searchDraft} onChange={(e) => setSearchDraft(e.target.value)} onBlur={flushSearch} data-testid="picker-search" />
+          <input type="search" className={`${controlClass} w-64`} placeholder="e.g. reviews, v2 or 10.244.1.7" value={searchDraft} onChange={(e) => setSearchDraft(e.target.value)} onBlur={flushSearch} data-testid="picker-search" />
         </label>
-        {pods.data && <FreshnessBadge fetchedAt={pods.data.fetchedAt} failed={!!pods.data.error && pods.data.pods.length === 0} className="mb-1.5" />}
+        {pods.data && cluster && <FreshnessBadge fetchedAt={pods.data.fetchedAt} failed={!!pods.data.error && pods.data.pods.length === 0} className="mb-1.5" />}
       </div>
 
-      {!cluster ? (
-        <EmptyState title="Choose a cluster">Then a namespace, or search across all of them. Pods with an Istio sidecar are listed first.</EmptyState>
-      ) : pods.isPending ? (
+      {!cluster && !search ? (
+        <EmptyState title="Choose a cluster, or search them all">Type a pod name, app, version or IP to see matches from every cluster. Pods with an Istio sidecar are listed first.</EmptyState>
+      ) : !everywhere && pods.isPending ? (
         <SkeletonRows rows={8} label="loading pods" />
-      ) : pods.isError ? (
-        <ClusterErrorBanner problems={[{ cluster, error: { kind: 'bad-response', message: pods.error.message, source: 'pods' } }]} />
+      ) : !everywhere && pods.isError ? (
+        <ClusterErrorBanner problems={[{ cluster: cluster!, error: { kind: 'bad-response', message: pods.error.message, source: 'pods' } }]} />
       ) : (
         <>
-          {pods.data.error && <ClusterErrorBanner problems={[{ cluster, error: pods.data.error }]} />}
-          {shown.length === 0 && pods.data.error ? (
+          {!everywhere && pods.data?.error && <ClusterErrorBanner problems={[{ cluster: cluster!, error: pods.data.error }]} />}
+          {everywhere && <ClusterErrorBanner problems={allPods.flatMap((q) => (q.data?.error ? [{ cluster: q.data.cluster, error: q.data.error }] : []))} />}
+          {shown.length === 0 && searching ? (
+            <SkeletonRows rows={4} label="searching every cluster" />
+          ) : shown.length === 0 && !everywhere && pods.data?.error ? (
             <EmptyState title="Pods could not be listed">The error above says why. Pick another cluster, or wait for the next poll.</EmptyState>
           ) : shown.length === 0 ? (
-            <EmptyState title={search ? `No pod matches “${search}”` : 'No pods here'}>{search ? 'Clear the search or pick another namespace.' : 'Pick another namespace or cluster.'}</EmptyState>
+            <EmptyState title={search ? `No pod matches “${search}”${everywhere ? ' in any cluster' : ''}` : 'No pods here'}>
+              {search ? 'Clear the search or pick another namespace.' : 'Pick another namespace or cluster.'}
+            </EmptyState>
           ) : (
-            <table className="w-full text-sm" data-testid="pod-list">
-              <thead className="border-b border-slate-200 text-left text-xs text-slate-500 dark:border-slate-800">
-                <tr>
-                  <th className="px-2 py-1 font-medium">Pod</th>
-                  <th className="px-2 py-1 font-medium">Namespace</th>
-                  <th className="px-2 py-1 font-medium">App / version</th>
-                  <th className="px-2 py-1 font-medium">IP</th>
-                  <th className="px-2 py-1 font-medium">Phase</th>
-                  <th className="px-2 py-1 font-medium">Sidecar</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((p) => (
-                  <tr key={`${p.namespace}/${p.name}`} className="border-b border-slate-100 hover:bg-slate-100/60 dark:border-slate-800 dark:hover:bg-slate-800/60">
-                    <td className="px-2 py-1 font-mono text-xs">
-                      {p.hasSidecar ? (
-                        <Link className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-300" href={podPath(cluster, p.namespace, p.name)}>
-                          {p.name}
-                        </Link>
-                      ) : (
-                        <span className="text-slate-500" title="No Istio sidecar: no outbound endpoints to show">
-                          {p.name}
-                        </span>
-                      )}
-                    </td>
-                    <td className="px-2 py-1 font-mono text-xs">{p.namespace}</td>
-                    <td className="px-2 py-1 text-xs">{[p.app, p.version].filter(Boolean).join(' / ') || '—'}</td>
-                    <td className="px-2 py-1 font-mono text-xs">{p.ip ?? '—'}</td>
-                    <td className="px-2 py-1 text-xs">
-                      <StatusPill tone={p.phase === 'Running' && p.ready ? 'ok' : p.phase === 'Pending' ? 'warn' : p.phase === 'Running' ? 'warn' : 'muted'}>
-                        {p.phase}
-                        {p.phase === 'Running' && !p.ready ? ', not ready' : ''}
-                      </StatusPill>
-                    </td>
-                    <td className="px-2 py-1 text-xs">{p.hasSidecar ? 'istio-proxy' : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <PodTable pods={shown} showCluster={everywhere} />
           )}
         </>
       )}
     </main>
+  );
+}
+
+function PodTable({ pods, showCluster }: { pods: PickedPod[]; showCluster: boolean }) {
+  const th = 'px-2 py-1 font-medium';
+  return (
+    <table className="w-full text-sm" data-testid="pod-list">
+      <thead className="border-b border-slate-200 text-left text-xs text-slate-500 dark:border-slate-800">
+        <tr>
+          <th className={th}>Pod</th>
+          {showCluster && <th className={th}>Cluster</th>}
+          <th className={th}>Namespace</th>
+          <th className={th}>App / version</th>
+          <th className={th}>IP</th>
+          <th className={th}>Phase</th>
+          <th className={th}>Envoy</th>
+        </tr>
+      </thead>
+      <tbody>
+        {pods.map((p) => {
+          // Only a running pod with a sidecar has an Envoy to ask: the others are marked, not linked.
+          const noEnvoy = noEnvoyReason(p);
+          return (
+            <tr key={`${p.cluster}/${p.namespace}/${p.name}`} data-no-envoy={noEnvoy ? true : undefined} className="border-b border-slate-100 hover:bg-slate-100/60 dark:border-slate-800 dark:hover:bg-slate-800/60">
+              <td className="px-2 py-1 font-mono text-xs">
+                {noEnvoy ? (
+                  <span className="text-slate-500" title={noEnvoy}>
+                    {p.name}
+                  </span>
+                ) : (
+                  <Link className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-300" href={podPath(p.cluster, p.namespace, p.name)}>
+                    {p.name}
+                  </Link>
+                )}
+              </td>
+              {showCluster && <td className="px-2 py-1 font-mono text-xs">{p.cluster}</td>}
+              <td className="px-2 py-1 font-mono text-xs">{p.namespace}</td>
+              <td className="px-2 py-1 text-xs">{[p.app, p.version].filter(Boolean).join(' / ') || '—'}</td>
+              <td className="px-2 py-1 font-mono text-xs">{p.ip ?? '—'}</td>
+              <td className="px-2 py-1 text-xs">
+                <StatusPill tone={p.phase === 'Running' && p.ready ? 'ok' : p.phase === 'Pending' ? 'warn' : p.phase === 'Running' ? 'warn' : 'muted'}>
+                  {p.phase}
+                  {p.phase === 'Running' && !p.ready ? ', not ready' : ''}
+                </StatusPill>
+              </td>
+              <td className="px-2 py-1 text-xs" data-testid="pod-envoy">
+                {!p.hasSidecar ? (
+                  <span className="text-slate-500" title={noEnvoy ?? undefined}>
+                    no istio-proxy
+                  </span>
+                ) : noEnvoy ? (
+                  <StatusPill tone="warn" title={noEnvoy}>
+                    no Envoy yet
+                  </StatusPill>
+                ) : (
+                  'istio-proxy'
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }

@@ -8,6 +8,9 @@ import type { GatewayRole, GatewayService } from '../types/api';
 export const NETWORK_LABEL = 'topology.istio.io/network';
 /** The mTLS port of an east-west gateway (istiod's DefaultNetworkGatewayPort). */
 export const EASTWEST_TLS_PORT = 15443;
+/** Envoy's admin port, and the istio-agent's (pilot-agent: health, merged metrics), on the pod's loopback. */
+export const ENVOY_ADMIN_PORT = 15000;
+export const ISTIO_AGENT_PORT = 15020;
 
 /** The parts of a core/v1 ServicePort we read. */
 export interface ServicePortJson {
@@ -104,4 +107,15 @@ export function age(iso: string | null | undefined, now: Date | number = Date.no
   const years = Math.trunc(days / 365);
   if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
   return `${years}y`;
+}
+
+/**
+ * Why a pod has no Envoy to ask, or null when it has one: a pod without an istio-proxy container (not
+ * in the mesh: istiod itself, an uninjected namespace), or one not running (Pending: no Envoy yet).
+ */
+export function noEnvoyReason(pod: { phase: string; hasSidecar: boolean }): string | null {
+  if (!pod.hasSidecar) return 'no istio-proxy container: this pod is not in the mesh, so it has no Envoy to ask';
+  if (pod.phase === 'Pending') return 'pod Pending: no Envoy yet';
+  if (pod.phase !== 'Running') return `pod ${pod.phase || 'not running'}: its Envoy is not running`;
+  return null;
 }

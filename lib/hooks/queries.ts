@@ -120,6 +120,18 @@ export function usePods(cluster: string | null, namespace = '') {
   });
 }
 
+/** Pods of several clusters (the picker's search across clusters): one request per cluster, each as it answers. */
+export function usePodsOfClusters(clusters: readonly string[]) {
+  const poll = usePollOptions();
+  return useQueries({
+    queries: clusters.map((cluster) => ({
+      queryKey: queryKeys.pods(cluster, ''),
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchJson<PodsResponse>(apiUrls.pods(cluster, ''), signal),
+      ...poll,
+    })),
+  });
+}
+
 export function useEndpoints(cluster: string, namespace: string, pod: string, filterQuery: string) {
   const poll = usePollOptions();
   return useQuery({

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { endpointRows, parseEnvoyClusters } from './envoy-clusters';
+import { emptyOutboundClusters, endpointRows, parseEnvoyClusters } from './envoy-clusters';
 import { BadResponseError } from './errors';
 import { endpointsTable } from './tables';
 
@@ -133,5 +133,21 @@ describe('endpointRows filters (istioctl EndpointFilter semantics)', () => {
       '10.0.0.9:10000 a',
       '10.0.0.9:10000 b',
     ]);
+  });
+});
+
+describe('emptyOutboundClusters', () => {
+  const clusters = [
+    { name: 'outbound|9080||ratings.default.svc.cluster.local', hosts: [] },
+    { name: 'outbound|9080||reviews.default.svc.cluster.local', hosts: [{ address: '10.0.0.1', port: 9080, status: 'HEALTHY' as const, failedOutlierCheck: false, weight: 1, locality: '', rqTotal: 0, rqError: 0, cxActive: 0 }] },
+    { name: 'BlackHoleCluster', hosts: [] },
+    { name: 'inbound|9080||', hosts: [] },
+  ];
+  it('lists outbound clusters without any endpoint (istioctl prints no row for them)', () => {
+    expect(emptyOutboundClusters(clusters)).toEqual(['outbound|9080||ratings.default.svc.cluster.local']);
+    expect(emptyOutboundClusters(clusters, { cluster: 'OUTBOUND|9080||ratings.default.svc.cluster.local' })).toHaveLength(1);
+    expect(emptyOutboundClusters(clusters, { cluster: 'outbound|9080||reviews.default.svc.cluster.local' })).toEqual([]);
+    // Endpoint filters select endpoints: an empty cluster has none to match.
+    expect(emptyOutboundClusters(clusters, { port: 9080 })).toEqual([]);
   });
 });

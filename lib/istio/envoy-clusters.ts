@@ -173,3 +173,16 @@ export function endpointRows(clusters: ParsedCluster[], filter: EndpointFilter =
     (a, b) => compareStrings(a.address, b.address) || (a.port ?? 0) - (b.port ?? 0) || compareStrings(a.cluster, b.cluster),
   );
 }
+
+/**
+ * Outbound Envoy clusters without a single endpoint: istioctl prints no row for them, so a service whose
+ * every backend is gone (or whose cluster istiod cannot read) would look like nothing. Only with no
+ * port, status or address filter (those select endpoints); the cluster filter applies.
+ */
+export function emptyOutboundClusters(clusters: ParsedCluster[], filter: EndpointFilter = {}): string[] {
+  if (filter.port || filter.status || filter.address) return [];
+  return clusters
+    .filter((c) => c.name.startsWith('outbound|') && c.hosts.length === 0 && (!filter.cluster || equalFold(c.name, filter.cluster)))
+    .map((c) => c.name)
+    .sort(compareStrings);
+}

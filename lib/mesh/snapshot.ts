@@ -43,6 +43,8 @@ export interface ClusterSnapshot {
   pods: PodSnapshot[];
   /** Gateway Services in the Istio namespace (role, addresses, network). */
   gateways: GatewayService[];
+  /** The API server's addresses ("ip:port", from default/kubernetes's endpoints); empty when unknown. */
+  apiServerAddresses?: string[];
   errors: SourceError[];
   /** The state of the watch-fed cache the snapshot came from (absent in hand-built snapshots). */
   watch?: ClusterWatch;

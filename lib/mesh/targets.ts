@@ -5,7 +5,7 @@
  * row in O(1).
  */
 import type { EndpointTarget } from '../types/api';
-import { EASTWEST_TLS_PORT, NETWORK_LABEL, portOf } from '../format/kube';
+import { EASTWEST_TLS_PORT, ENVOY_ADMIN_PORT, ISTIO_AGENT_PORT, NETWORK_LABEL, portOf } from '../format/kube';
 import type { NetworkGateway } from '../istio/networkz';
 import type { ClusterSnapshot } from './snapshot';
 import { compareStrings } from '../format/compare';
@@ -33,6 +33,8 @@ export interface AddressIndex {
   gatewaysByAddress: Map<string, GatewayEntry[]>;
   /** "<namespace>/<name>" → the selector of that Service in each cluster that defines it. */
   selectorsByService: Map<string, Array<{ cluster: string; selector: Record<string, string> }>>;
+  /** "ip:port" of each cluster's API server → that cluster and its network. */
+  apiServers: Map<string, { cluster: string; network: string | null }>;
 }
 
 /** The calling proxy's cluster (context name) and network. */
@@ -51,8 +53,10 @@ export function buildAddressIndex(snapshots: ClusterSnapshot[], networkGateways:
   const podsByIp = new Map<string, PodEntry[]>();
   const gatewaysByAddress = new Map<string, GatewayEntry[]>();
   const selectorsByService = new Map<string, Array<{ cluster: string; selector: Record<string, string> }>>();
+  const apiServers = new Map<string, { cluster: string; network: string | null }>();
   const sorted = [...snapshots].sort((a, b) => compareStrings(a.cluster, b.cluster));
   for (const snapshot of sorted) {
+    for (const address of snapshot.apiServerAddresses ?? []) if (!apiServers.has(address)) apiServers.set(address, { cluster: snapshot.cluster, network: snapshot.network });
     for (const pod of snapshot.pods) {
       if (!pod.ip) continue;
       const entry: PodEntry = {
@@ -103,7 +107,7 @@ export function buildAddressIndex(snapshots: ClusterSnapshot[], networkGateways:
     if (list) list.push(entry);
     else gatewaysByAddress.set(gw.address, [entry]);
   }
-  return { podsByIp, gatewaysByAddress, selectorsByService };
+  return { podsByIp, gatewaysByAddress, selectorsByService, apiServers };
 }
 
 /** "outbound|9080||reviews.default.svc.cluster.local" → "default/reviews"; null for other cluster names. */
@@ -158,6 +162,8 @@ export function resolveTarget(
   envoyCluster?: string,
 ): EndpointTarget {
   if (address.startsWith('unix://')) return { kind: 'pipe' };
+  // The proxy's own loopback: the bootstrap's prometheus_stats (Envoy admin) and agent clusters.
+  if (address === '127.0.0.1' || address === '::1') return { kind: 'local', name: port === ENVOY_ADMIN_PORT ? 'Envoy admin' : port === ISTIO_AGENT_PORT ? 'istio-agent' : 'this pod' };
   let index: AddressIndex;
   if (Array.isArray(snapshots)) {
     index = indexCache.get(snapshots) ?? buildAddressIndex(snapshots);
@@ -171,6 +177,11 @@ export function resolveTarget(
     // A client never dials its own network's gateway for mesh traffic; prefer a remote one.
     const gateway = gateways.find((g) => g.network !== from.network) ?? gateways[0];
     return { kind: 'eastwest-gateway', cluster: gateway.cluster, network: gateway.network, service: gateway.service };
+  }
+  const apiServer = port !== null ? index.apiServers.get(`${address}:${port}`) : undefined;
+  if (apiServer) {
+    const crossNetwork = from.network !== null && apiServer.network !== null && apiServer.network !== from.network;
+    return { kind: 'apiserver', cluster: apiServer.cluster, network: apiServer.network, crossNetwork };
   }
   const pods = index.podsByIp.get(address);
   if (pods && pods.length > 0) {

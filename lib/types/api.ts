@@ -277,6 +277,13 @@ export type EndpointTarget =
     }
   | { kind: 'eastwest-gateway'; cluster: string; network: string | null; service: string }
   | { kind: 'pipe' }
+  /** The proxy's own pod: 127.0.0.1:15000 is Envoy's admin port, 127.0.0.1:15020 the istio-agent (pilot-agent). */
+  | { kind: 'local'; name: 'Envoy admin' | 'istio-agent' | 'this pod' }
+  /**
+   * A Kubernetes API server (an address behind default/kubernetes). crossNetwork: it is another network's
+   * and is dialled directly, not through an east-west gateway, so the traffic will not arrive.
+   */
+  | { kind: 'apiserver'; cluster: string; network: string | null; crossNetwork?: boolean }
   | { kind: 'unknown' };
 
 /** One row of `istioctl proxy-config endpoints`, plus what the address is. */
@@ -303,9 +310,18 @@ export interface EndpointsResponse {
   namespace: string;
   pod: string;
   rows: EndpointRow[];
+  /**
+   * Outbound Envoy clusters that have no endpoint at all (every backend gone, its cluster unreadable by
+   * istiod...), matching the cluster filter; none when a port, status or address filter is set. istioctl's
+   * table omits them; traffic to them fails.
+   */
+  emptyClusters: string[];
   /** Every Envoy cluster name the proxy has, for filter suggestions. */
   envoyClusters: string[];
-  errors: SourceError[];
+  /** Why this pod has no Envoy to ask ("pod Pending: no Envoy yet", "no istio-proxy container"), null when it has one. */
+  noEnvoy: string | null;
+  /** Each error names the cluster (context) it belongs to: the pod's own, or another one read to resolve addresses. */
+  errors: Array<SourceError & { cluster: string }>;
   fetchedAt: string;
 }
 

@@ -41,6 +41,10 @@ export function targetLabel(t: EndpointTarget, clusterId: (cluster: string) => s
       return `${clusterId(t.cluster)} east-west gateway${t.network ? `, network ${t.network}` : ''}`;
     case 'pipe':
       return 'local socket';
+    case 'local':
+      return t.name === 'this pod' ? 'this pod (loopback)' : `${t.name} (this pod)`;
+    case 'apiserver':
+      return `${clusterId(t.cluster)} Kubernetes API`;
     default:
       return 'unknown';
   }

@@ -1,7 +1,7 @@
 import type { ClusterInfo, PodSummary } from '@/lib/types/api';
 
 /** Pods with a sidecar first (only they have outbound endpoints), then by namespace and name. */
-export function sortPods(pods: PodSummary[]): PodSummary[] {
+export function sortPods<T extends PodSummary>(pods: T[]): T[] {
   return [...pods].sort((a, b) => Number(b.hasSidecar) - Number(a.hasSidecar) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
 

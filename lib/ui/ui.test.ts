@@ -6,6 +6,7 @@ import { formatAge, isStale, isTroubledEndpoint, podPath, shortFingerprint } fro
 import { appendSample, sampleOf } from './history';
 import { resolveCluster, sortPods } from './pods';
 import { meshProblems, proxySyncUnread } from './problems';
+import { gatewayRows } from './gateways';
 
 function mesh(cluster: string, clusterId: string, remotes: Array<[string, string, string?]>, extra: Partial<ClusterMesh> = {}): ClusterMesh {
   return {
@@ -193,5 +194,29 @@ describe('meshProblems', () => {
     expect(warnings).toEqual([{ cluster: 'ctx1', error: forbidden }]);
     expect([partial, down].map(proxySyncUnread)).toEqual([true, true]);
     expect(proxySyncUnread(mesh('ctx3', 'cluster3', [], { istiod: [] }))).toBe(false);
+  });
+});
+
+describe('gatewayRows', () => {
+  const gw = { name: 'istio-eastwestgateway', namespace: 'istio-system', role: 'eastwest' as const, type: 'LoadBalancer', clusterIP: '10.0.0.1', externalIPs: ['172.40.143.182'], hostname: null, pending: false, ports: [], network: 'network1' };
+  it('an unreadable cluster is an unknown row with the reason, never missing (also when every cluster is down)', () => {
+    const down = { ...mesh('c2', 'cluster2', []), ok: false, error: { kind: 'unreachable' as const, message: 'c2: API server https://127.0.0.1:1 refused the connection', source: 'the mesh state' } };
+    expect(gatewayRows([mesh('c1', 'cluster1', [], { gateways: [gw] }), down])).toEqual([
+      { kind: 'gateway', cluster: 'c1', clusterId: 'cluster1', gateway: gw },
+      { kind: 'unknown', cluster: 'c2', clusterId: 'cluster2', reason: 'c2: API server https://127.0.0.1:1 refused the connection' },
+    ]);
+    expect(gatewayRows([down]).map((r) => r.kind)).toEqual(['unknown']);
+  });
+  it('services that could not be listed make the cluster unknown too', () => {
+    const forbidden = { kind: 'forbidden' as const, message: 'c1: forbidden: services is forbidden', source: 'services in istio-system' };
+    expect(gatewayRows([mesh('c1', 'cluster1', [], { errors: [forbidden] })])).toEqual([{ kind: 'unknown', cluster: 'c1', clusterId: 'cluster1', reason: forbidden.message }]);
+  });
+});
+
+describe('endpoint targets in words', () => {
+  it('names the loopback ports and the API servers', () => {
+    expect(targetLabel({ kind: 'local', name: 'Envoy admin' })).toBe('Envoy admin (this pod)');
+    expect(targetLabel({ kind: 'local', name: 'istio-agent' })).toBe('istio-agent (this pod)');
+    expect(targetLabel({ kind: 'apiserver', cluster: 'c1', network: 'n1', crossNetwork: true }, () => 'cluster1')).toBe('cluster1 Kubernetes API');
   });
 });

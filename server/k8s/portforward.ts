@@ -19,7 +19,7 @@ export type IstiodPath = (typeof ISTIOD_PATHS)[number];
 export type EnvoyPath = (typeof ENVOY_PATHS)[number];
 export type PodPath = IstiodPath | EnvoyPath;
 
-export const ENVOY_ADMIN_PORT = 15000;
+export { ENVOY_ADMIN_PORT } from '@/lib/format/kube';
 export const ISTIOD_MONITORING_PORT = 15014;
 
 const ALLOWED = new Set<string>([...ISTIOD_PATHS, ...ENVOY_PATHS]);
@@ -101,7 +101,11 @@ class ForwardSocket extends Duplex {
         done();
       },
     });
-    const socket = await new PortForward(cluster.kc, false).portForward(this.target.namespace, this.target.pod, [this.target.port], output, errors, this.input);
+    const socket = await new PortForward(cluster.kc, false)
+      .portForward(this.target.namespace, this.target.pod, [this.target.port], output, errors, this.input)
+      .catch((e: unknown) => {
+        throw forwardDenied(e, this.target.namespace) ?? e;
+      });
     this.ws = typeof socket === 'function' ? socket() : socket;
     // The pod side closed: the end of the stream (a close-delimited body ends here; a cut one is an error to llhttp).
     this.ws?.on('close', () => this.push(null));
@@ -240,4 +244,17 @@ function get(cluster: ClusterHandle, target: PodPort, path: string, signal: Abor
     req.on('error', (err) => reject(req.reusedSocket && !(err instanceof DescribedError) ? new ReusedSocketError(err) : err));
     req.end();
   });
+}
+
+/**
+ * The API server refused the forward's upgrade with 403: RBAC, which no retry changes. Says which
+ * permission is missing; null for any other failure.
+ */
+export function forwardDenied(e: unknown, namespace: string): DescribedError | null {
+  const status = e instanceof UpstreamStatusError ? e.status : Number(/Unexpected server response: (\d{3})/.exec(String((e as { message?: unknown } | null)?.message ?? ''))?.[1]);
+  if (status !== 403) return null;
+  return new DescribedError(
+    'forbidden',
+    `port-forward denied (403): the credentials lack "create" on "pods/portforward" in namespace "${namespace}"; retrying will not help until RBAC grants it`,
+  );
 }

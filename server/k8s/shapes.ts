@@ -97,6 +97,11 @@ export const DestinationRuleShape = z.object({
 
 export const NamespaceShape = z.object({ metadata: maybe(Metadata) });
 
+/** An Endpoints object (default/kubernetes: the API server addresses). */
+export const EndpointsShape = z.object({
+  subsets: maybe(z.array(z.object({ addresses: maybe(z.array(z.object({ ip: z.string() }))), ports: maybe(z.array(z.object({ port: z.number().int() }))) }))),
+});
+
 export const ConfigMapShape = z.object({ metadata: maybe(Metadata), data: stringMap });
 
 /** GET /version (version.Info). */
