@@ -38,16 +38,17 @@ test('a 403 on port-forward names the permission and does not promise that a ret
     { type: 'forbid', cluster: 'cluster1', user: '*', verb: '*', resource: 'pods/portforward', on: true },
     { type: 'forbid', cluster: 'cluster1', user: '*', verb: '*', resource: 'pods/portforward', on: false },
   );
-  await page.goto(podUrl(CLUSTER1, 'default', PRODUCTPAGE));
+  // A pod no other test opens: a forward kept open from before the denial would still answer.
+  await page.goto(podUrl(CLUSTER1, 'default', 'reviews-v2-b6t9rjbf2g-wtc76'));
   await expect(page.getByTestId('cluster-errors')).toContainText('"create" on "pods/portforward" in namespace "default"');
-  await expect(page.getByText('Retrying will not help')).toBeVisible();
+  await expect(page.getByText('Retrying will not help').first()).toBeVisible();
   await expect(page.getByText('the next poll tries again')).toHaveCount(0);
 });
 
 test('pods without an Envoy are marked in the picker and explained on their page', async ({ page }) => {
   await page.goto(`/pods?cluster=${encodeURIComponent(CLUSTER2)}&q=loki`);
   const loki = page.getByTestId('pod-list').locator('tr', { hasText: 'loki-0' });
-  await expect(loki.getByTestId('pod-envoy')).toHaveText('no Envoy yet');
+  await expect(loki.getByTestId('pod-envoy')).toContainText('no Envoy yet');
   await expect(loki.getByRole('link')).toHaveCount(0);
   await page.goto(podUrl(CLUSTER2, 'default', 'loki-0'));
   await expect(page.getByText('No Envoy to ask: pod Pending: no Envoy yet')).toBeVisible();
@@ -82,5 +83,5 @@ test('the picker searches every cluster while none is chosen', async ({ page }) 
   const list = page.getByTestId('pod-list');
   await expect(list.getByRole('link', { name: PRODUCTPAGE })).toBeVisible();
   await expect(list.getByRole('link', { name: 'ratings-v1-6484c4d9bb-25cnf' })).toBeVisible();
-  await expect(list.getByRole('link', { name: 'ratings-v1-6484c4d9bb-25cnf' })).toHaveAttribute('href', podUrl(CLUSTER2, 'default', 'ratings-v1-6484c4d9bb-25cnf').replace('@', '%40'));
+  await expect(list.getByRole('link', { name: 'ratings-v1-6484c4d9bb-25cnf' })).toHaveAttribute('href', podUrl(CLUSTER2, 'default', 'ratings-v1-6484c4d9bb-25cnf'));
 });

@@ -29,7 +29,7 @@ test.describe('pod drill-down', () => {
       await expect(row).toContainText('OK');
       await expect(row).toContainText(target);
     }
-    await expect(page.getByRole('link', { name: 'reviews-v3-5b9bd44f4-ztxsd' })).toHaveAttribute('href', /\/pods\/reviews-v3-5b9bd44f4-ztxsd$/);
+    await expect(page.getByRole('link', { name: 'reviews-v3-5b9bd44f4-ztxsd' }).first()).toHaveAttribute('href', /\/pods\/reviews-v3-5b9bd44f4-ztxsd$/);
     await expect(page.getByTestId('health-donut')).toContainText('HEALTHY');
     await snap(page, 'pod-endpoints');
 
