@@ -118,6 +118,8 @@ describe('scripts/remote-cluster.mjs', () => {
       'ClusterRoleBinding/isthmus-reader',
       'Role/isthmus-reader',
       'RoleBinding/isthmus-reader',
+      'Role/isthmus-apiserver-address',
+      'RoleBinding/isthmus-apiserver-address',
       'Secret/isthmus-token',
     ]);
     const secret = objects.at(-1)!;
