@@ -10,6 +10,7 @@ const NAV = [
   { href: '/', label: 'Overview' },
   { href: '/topology', label: 'Topology' },
   { href: '/pods', label: 'Pods' },
+  { href: '/checks', label: 'Checks' },
 ];
 
 function isActive(pathname: string, href: string): boolean {

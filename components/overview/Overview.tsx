@@ -10,6 +10,7 @@ import { isConfigurationError } from '@/lib/hooks/fetch-json';
 import { buildSyncMatrix, sharesRootCert } from '@/lib/ui/sync-matrix';
 import { appendSample, sampleOf, type SyncSample } from '@/lib/ui/history';
 import { meshProblems } from '@/lib/ui/problems';
+import { ChecksSummaryStrip } from '../checks/ChecksSummaryStrip';
 import { ClusterErrorBanner, type ClusterProblem } from '../ClusterErrorBanner';
 import { CopyTableButton } from '../CopyTableButton';
 import { EmptyState } from '../EmptyState';
@@ -78,6 +79,7 @@ export function Overview() {
   return (
     <main className="space-y-2">
       <h1 className="sr-only">Mesh overview</h1>
+      <ChecksSummaryStrip />
       <ClusterErrorBanner problems={errors} />
       <ClusterErrorBanner problems={warnings} severity="warning" />
       <ClusterErrorBanner problems={mesh.failed.map((f) => ({ cluster: f.cluster, error: { kind: 'bad-response', message: f.message, source: '/api/mesh' } }))} />

@@ -14,7 +14,8 @@ import { Skeleton } from '@/components/Skeleton';
 import { clusterNames, namespaceNames, toElements } from '@/lib/graph/elements';
 import { findNodes } from '@/lib/graph/search';
 import { DEFAULT_VIEW, LAYOUT_NAMES, parseViewState, toggle, viewStateQuery, type ViewState } from '@/lib/graph/view-state';
-import { useTopology } from '@/lib/hooks/queries';
+import { useChecks, useTopology } from '@/lib/hooks/queries';
+import { topologyMarks } from '@/lib/checks/view';
 import { useDraft } from '@/lib/hooks/use-draft';
 import { useEarlyTopology } from './early-topology';
 import type { GraphCanvasHandle } from './GraphCanvas';
@@ -89,10 +90,12 @@ export function TopologyView() {
   const nodes = topology.data?.nodes;
   const edges = topology.data?.edges;
   const filterKey = JSON.stringify([view.clusters, view.namespaces, view.hiddenNamespaces]);
+  const checks = useChecks();
+  const marks = useMemo(() => (checks.data ? topologyMarks(checks.data.findings) : null), [checks.data]);
   const elements = useMemo(
-    () => (nodes && edges ? toElements({ nodes, edges }, view) : []),
+    () => (nodes && edges ? toElements({ nodes, edges }, view, null, marks) : []),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the filter part of the view, by value
-    [nodes, edges, filterKey],
+    [nodes, edges, filterKey, marks],
   );
   const allClusters = useMemo(() => (nodes ? clusterNames({ nodes }) : []), [nodes]);
   const allNamespaces = useMemo(() => (nodes ? namespaceNames({ nodes }) : []), [nodes]);

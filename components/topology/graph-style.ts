@@ -133,6 +133,9 @@ export function graphStyle(dark: boolean, flat = false): StylesheetJson {
     { selector: 'node.workload.not-ready', style: { 'border-color': p.notReadyBorder, 'border-width': 2.5, 'border-style': 'dashed' } },
     { selector: 'node.gateway', style: { 'background-color': p.gatewayBg, 'border-color': p.gatewayBorder, shape: 'hexagon', width: 160, height: 46, 'border-width': 2 } },
     { selector: 'node.gateway.pending', style: { 'background-color': p.pendingBg, 'border-color': p.pendingBorder, 'border-style': 'dashed' } },
+    // Nodes with mesh-check findings (their label says so too).
+    { selector: 'node.finding-error', style: { 'border-color': p.notReadyBorder, 'border-width': 4, 'border-style': 'double' } },
+    { selector: 'node.finding-warning', style: { 'border-color': p.pendingBorder, 'border-width': 4, 'border-style': 'double' } },
     {
       selector: 'edge',
       style: {

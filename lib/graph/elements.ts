@@ -105,20 +105,32 @@ export function nodeClasses(node: TopologyNode): string {
   return classes.join(' ');
 }
 
-export function toElements(topology: Pick<TopologyResponse, 'nodes' | 'edges'>, filter: GraphFilter = NO_FILTER, traffic: EdgeTrafficView | null = null): GraphElement[] {
+/**
+ * @param findings the worst mesh-check severity per node id (lib/checks/view topologyMarks): such nodes
+ *   get a `finding-<severity>` class and say so in their label (colour is never the only signal).
+ */
+export function toElements(
+  topology: Pick<TopologyResponse, 'nodes' | 'edges'>,
+  filter: GraphFilter = NO_FILTER,
+  traffic: EdgeTrafficView | null = null,
+  findings: ReadonlyMap<string, string> | null = null,
+): GraphElement[] {
   const { nodes, edges } = filterTopology(topology, filter);
-  const elements: GraphElement[] = nodes.map(({ node, parent }) => ({
-    group: 'nodes',
-    data: {
-      id: node.id,
-      ...(parent ? { parent } : {}),
-      label: nodeLabel(node),
-      kind: node.kind,
-      cluster: node.cluster,
-      ...(node.namespace !== undefined ? { namespace: node.namespace } : {}),
-    },
-    classes: nodeClasses(node),
-  }));
+  const elements: GraphElement[] = nodes.map(({ node, parent }) => {
+    const finding = findings?.get(node.id);
+    return {
+      group: 'nodes',
+      data: {
+        id: node.id,
+        ...(parent ? { parent } : {}),
+        label: finding ? `${nodeLabel(node)}\n⚑ ${finding} finding` : nodeLabel(node),
+        kind: node.kind,
+        cluster: node.cluster,
+        ...(node.namespace !== undefined ? { namespace: node.namespace } : {}),
+      },
+      classes: finding ? `${nodeClasses(node)} finding-${finding}` : nodeClasses(node),
+    };
+  });
   for (const e of edges) {
     const t = traffic?.byEdge.get(e.id);
     const health = traffic ? trafficHealth(t) : null;

@@ -3,6 +3,7 @@
 import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import type { ClustersResponse, ContextsResponse, EndpointsResponse, MeshResponse, PodsResponse, TopologyResponse } from '@/lib/types/api';
+import type { ChecksResponse } from '@/lib/checks/types';
 import { fetchJson } from './fetch-json';
 import { usePolling } from './polling';
 import { apiUrls, queryKeys } from './query-keys';
@@ -94,6 +95,16 @@ export function useMeshOfClusters(clusters: readonly string[]): MeshOfClusters {
       ...poll,
     })),
     combine,
+  });
+}
+
+/** The mesh checks (every cluster: the checks compare them); the page filters on the client. */
+export function useChecks() {
+  const poll = usePollOptions();
+  return useQuery({
+    queryKey: queryKeys.checks(),
+    queryFn: ({ signal }) => fetchJson<ChecksResponse>(apiUrls.checks(), signal),
+    ...poll,
   });
 }
 

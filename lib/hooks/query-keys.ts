@@ -7,6 +7,7 @@ export const queryKeys = {
   mesh: () => ['mesh'] as const,
   meshOfCluster: (cluster: string) => ['mesh', 'cluster', cluster] as const,
   topology: () => ['topology'] as const,
+  checks: () => ['checks'] as const,
   pods: (cluster: string, namespace: string) => ['pods', cluster, namespace] as const,
   endpoints: (cluster: string, namespace: string, pod: string, filterQuery: string) => ['endpoints', cluster, namespace, pod, filterQuery] as const,
 };
@@ -17,6 +18,7 @@ export const apiUrls = {
   mesh: () => '/api/mesh',
   meshOfCluster: (cluster: string) => `/api/mesh?cluster=${enc(cluster)}`,
   topology: () => '/api/topology',
+  checks: () => '/api/checks',
   pods: (cluster: string, namespace: string) => `/api/clusters/${enc(cluster)}/pods${namespace ? `?namespace=${enc(namespace)}` : ''}`,
   /** `filterQuery` is a query string without '?', e.g. from endpointFilterQuery(). */
   endpoints: (cluster: string, namespace: string, pod: string, filterQuery = '') =>
