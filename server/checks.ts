@@ -15,7 +15,7 @@ import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { ConfigMapShape, DestinationRuleShape, IstioGatewayShape, type KubePod, NamespaceShape, PodShape, ServiceShape } from './k8s/shapes';
 import { ClusterFailure, isClusterFatal } from './sources';
-import { NETWORK_LABEL, toGatewayService } from '@/lib/format/kube';
+import { toGatewayService } from '@/lib/format/kube';
 import type { IstiodTarget } from './istiod';
 
 /** Sidecars sampled per cluster for endpoints-unroutable (besides the gateways): bounded work under the deadline. */
@@ -73,7 +73,7 @@ const podFacts = (p: KubePod): PodFacts => ({
 function sampledProxies(pods: KubePod[]): PodTarget[] {
   const running = pods.filter((p) => p.status?.phase === 'Running' && podReady(p) && hasSidecar(p) && p.status?.podIP);
   const byName = (a: KubePod, b: KubePod) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`);
-  const gateways = running.filter((p) => p.metadata?.namespace === ISTIO_NAMESPACE && p.metadata?.labels?.istio && !p.metadata.labels[NETWORK_LABEL]).sort(byName);
+  const gateways = running.filter((p) => p.metadata?.namespace === ISTIO_NAMESPACE && p.metadata?.labels?.istio && !p.metadata.labels.istio.includes('eastwest')).sort(byName);
   const sidecars = running.filter((p) => p.metadata?.namespace !== ISTIO_NAMESPACE).sort(byName).slice(0, SAMPLED_SIDECARS);
   return [...gateways, ...sidecars].map((p) => ({ namespace: p.metadata?.namespace ?? '', pod: p.metadata?.name ?? '' }));
 }

@@ -76,8 +76,8 @@ export function ChecksView() {
       ) : (
         groupFindings(shown).map((group) => (
           <section key={group.severity} aria-labelledby={`sev-${group.severity}`} className="space-y-2">
-            <h2 id={`sev-${group.severity}`} className="text-sm font-semibold capitalize">
-              <StatusPill tone={SEVERITY_TONE[group.severity]}>{group.severity}</StatusPill> {group.checks.reduce((n, c) => n + c.findings.length, 0)} finding(s)
+            <h2 id={`sev-${group.severity}`} className="text-sm font-semibold">
+              <StatusPill tone={SEVERITY_TONE[group.severity]}>{group.severity}</StatusPill> {plural(group.checks.reduce((n, c) => n + c.findings.length, 0), 'finding')}
             </h2>
             {group.checks.map((c) => (
               <Panel key={c.check} id={`check-${group.severity}-${c.check}`} title={`${c.check}: ${data?.checks.find((x) => x.id === c.check)?.title ?? ''}`}>
@@ -100,6 +100,8 @@ export function ChecksView() {
     </main>
   );
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function FindingItem({ finding: f }: { finding: Finding }) {
   const subject = `${f.subject.kind} ${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`;

@@ -19,6 +19,14 @@ describe('toElements', () => {
     expect(ns?.group === 'nodes' && ns.data.parent).toBe(`cluster:${C1}`);
   });
 
+  it('marks nodes with mesh-check findings by class and label', () => {
+    const els = toElements(topo, NO_FILTER, null, new Map([[EW1, 'error']]));
+    const gw = els.find((e) => e.data.id === EW1)!;
+    expect(gw.classes).toBe('gateway eastwest finding-error');
+    expect(gw.data.label).toMatch(/\n⚑ error finding$/);
+    expect(els.filter((e) => e.classes.includes('finding-'))).toHaveLength(1);
+  });
+
   it('labels gateways with their external IP, workloads with ready pods, and marks pending / not ready', () => {
     const pending = structuredClone(topo);
     const gw = pending.nodes.find((n) => n.id === EW1)!;
