@@ -31,7 +31,8 @@ export async function getClusters(registry: Registry): Promise<ClustersResponse>
     clusters: registry.clusters.map((c, i): ClusterInfo => {
       const version = versions[i];
       const snapshot = snapshots[i];
-      const error = (!snapshot.reachable ? snapshot.errors[0] : null) ?? (version.ok ? version.data.error : version.error) ?? snapshot.errors[0] ?? null;
+      // /version failing says why first (the smallest read); then the cache's reason.
+      const error = (version.ok ? version.data.error : version.error) ?? snapshot.errors[0] ?? null;
       return {
         name: c.name,
         clusterId: snapshot.clusterId ?? knownClusterId(c),

@@ -11,7 +11,8 @@ import { toSourceError } from './k8s/errors';
 import { readJson } from './k8s/list-json';
 import { EndpointsShape } from './k8s/shapes';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
-import type { ClusterHandle, Registry } from './k8s/registry';
+import { usableClusters, type ClusterHandle, type Registry } from './k8s/registry';
+import { clusterCache } from './cache/cluster-cache';
 import { readNetworkGateways } from './istiod';
 import { clusterSnapshot, snapshotNow } from './snapshot';
 
@@ -47,6 +48,7 @@ export async function getEndpoints(
       if (r.ok) addresses.set(r.cluster, r.data);
     }),
   );
+  for (const c of usableClusters(registry)) if (c !== cluster) clusterCache(c); // started now if not yet: ready by the time Envoy answered, or marked
   const [own, [envoy], [networkz]] = await Promise.all([
     clusterSnapshot(cluster, createDeadline(deadlineMs)),
     fanOut([cluster], `envoy-clusters\u0000${namespace}\u0000${pod}`, (c, deadline) => readEnvoy(c, namespace, pod, deadline), {

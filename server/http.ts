@@ -1,7 +1,6 @@
 import 'server-only';
-import { clusterCache } from './cache/cluster-cache';
 import { ConfigError } from './config';
-import { getRegistry, noUsableCluster, RegistryError, usableClusters, type Registry } from './k8s/registry';
+import { getRegistry, noUsableCluster, RegistryError, type Registry } from './k8s/registry';
 
 /** Helpers for the thin route handlers in app/api: JSON/text responses, validation, registry errors. */
 
@@ -43,9 +42,6 @@ export async function withRegistry(handler: (registry: Registry) => Promise<Resp
   }
   const fatal = noUsableCluster(registry);
   if (fatal) return problem(503, 'no-clusters', fatal);
-  // Every usable cluster's watch-fed cache runs from the first request on (and for a cluster the
-  // kubeconfig gained since): by the time a page asks, its lists are usually in memory.
-  for (const c of usableClusters(registry)) clusterCache(c);
   try {
     return await handler(registry);
   } catch (e) {

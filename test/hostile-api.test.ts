@@ -54,7 +54,8 @@ async function call<T>(response: Promise<Response>): Promise<{ status: number; b
 }
 
 const seedOnly = <T extends { cluster: string }>(list: T[]) => list.filter((c) => c.cluster === CLUSTER1 || c.cluster === CLUSTER2);
-const withoutTimes = (v: unknown) => JSON.parse(JSON.stringify(v, (k, x) => (k === 'fetchedAt' || k === 'generatedAt' ? undefined : x)));
+const TIMES = new Set(['fetchedAt', 'generatedAt', 'syncedAt', 'lastEventAt']);
+const withoutTimes = (v: unknown) => JSON.parse(JSON.stringify(v, (k, x) => (TIMES.has(k) ? undefined : x)));
 
 beforeAll(async () => {
   lab = await startSeedLab();

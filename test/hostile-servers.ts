@@ -148,6 +148,8 @@ export async function startHostileApi(mode: HostileMode, { redirectTo, podHandle
     const path = url.pathname;
     const send = (body: string | null) => {
       if (body === null) return res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"kind":"Status","code":404}');
+      // A watch of something this server lists: a quiet stream, held open as an API server does.
+      if (url.searchParams.get('watch')) return void res.writeHead(200, { 'Content-Type': 'application/json' }).flushHeaders();
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
     };
     switch (mode) {

@@ -28,16 +28,23 @@ export class ClusterCache {
   private readonly listeners = new Set<(change: CacheChange) => void>();
   private waiters = new Set<() => void>();
   private memo: { key: string; snapshot: ClusterSnapshot } | null = null;
+  /** Settles once namespaces have been listed (or the cache closed). */
+  private probe: Promise<void>;
+  private probed: () => void = () => {};
 
   constructor(
     private readonly cluster: ClusterHandle,
     timing: InformerTiming = DEFAULT_TIMING,
   ) {
+    this.probe = new Promise((resolve) => (this.probed = resolve));
     const changed = (kind: string, revision: number) => this.onChange(kind, revision);
-    const before = () => credentialsReady(cluster);
-    this.namespaces = new Informer(cluster, NAMESPACES, timing, changed, before);
-    this.pods = new Informer(cluster, PODS, timing, changed, before);
-    this.services = new Informer(cluster, SERVICES, timing, changed, before);
+    const credentials = () => credentialsReady(cluster);
+    // Namespaces (the smallest list) go first: the big lists start only once the cluster has answered
+    // one list well, so a cluster that is down or hostile costs one failing list per retry, not three.
+    const probed = () => credentials().then(() => this.probe);
+    this.namespaces = new Informer(cluster, NAMESPACES, timing, changed, credentials);
+    this.pods = new Informer(cluster, PODS, timing, changed, probed);
+    this.services = new Informer(cluster, SERVICES, timing, changed, probed);
     // An unusable kubeconfig entry watches nothing: its configError is the answer (fatalError).
     this.informers = cluster.configError ? [] : [this.namespaces, this.pods, this.services];
     for (const i of this.informers) i.start();
@@ -45,6 +52,7 @@ export class ClusterCache {
 
   close(): void {
     for (const i of this.informers) i.close();
+    this.probed();
     this.listeners.clear();
     this.wakeWaiters();
   }
@@ -58,7 +66,14 @@ export class ClusterCache {
   /** Revision per kind at the last notification: tells object changes from state changes. */
   private readonly notified = new Map<string, number>();
 
+  /** The cluster answered its namespaces list usably: listed, or refused for a reason of its own (forbidden). */
+  private probePassed(): boolean {
+    const e = this.namespaces.error;
+    return this.namespaces.syncedAt !== null || (e !== null && !CLUSTER_FATAL.has(e.kind) && e.kind !== 'bad-response');
+  }
+
   private onChange(kind: string, revision: number): void {
+    if (this.probePassed()) this.probed();
     const moved = this.notified.get(kind) !== revision;
     this.notified.set(kind, revision);
     this.wakeWaiters();
@@ -72,10 +87,12 @@ export class ClusterCache {
     for (const w of waiters) w();
   }
 
-  /** A fatal failure (down, TLS, credentials) of any kind; otherwise null. */
+  /** A failure that means the cluster cannot be read at all (down, TLS, credentials, garbage); otherwise null. */
   private fatalError(): SourceError | null {
     if (this.cluster.configError) return this.cluster.configError;
-    return this.informers.find((i) => i.error && CLUSTER_FATAL.has(i.error.kind))?.error ?? null;
+    const fatal = this.informers.find((i) => i.error && CLUSTER_FATAL.has(i.error.kind))?.error;
+    // Before the probe passed, its failure (e.g. an answer that is not a namespace list) is the cluster's.
+    return fatal ?? (this.probePassed() ? null : this.namespaces.error);
   }
 
   /** Every kind either synced or failed for a reason that will not pass by waiting (forbidden...). */
@@ -130,7 +147,9 @@ export class ClusterCache {
       const error: SourceError = { kind: 'timeout', source: kinds, message: `${this.cluster.name}: still syncing (the first list of ${kinds} has not completed)` };
       return { ...base, reachable: true, errors: [error] };
     }
-    const errors = this.informers.map((i) => i.error).filter((e) => e !== null);
+    // Kinds never listed first: nothing of them is shown, a bigger loss than a synced kind's failing watch.
+    const failing = this.informers.filter((i) => i.error !== null);
+    const errors = [...failing.filter((i) => i.syncedAt === null), ...failing.filter((i) => i.syncedAt !== null)].map((i) => i.error!);
     const namespaces = [...this.namespaces.items.values()];
     const services = [...this.services.items.values()];
     const pods = [...this.pods.items.values()];

@@ -1,5 +1,5 @@
 import 'server-only';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { SourceError } from '@/lib/types/api';
 import { deadlineUntil } from '../k8s/deadline';
 import { toSourceError, UpstreamStatusError } from '../k8s/errors';
@@ -19,7 +19,11 @@ export interface KindDeclaration<T> {
   /** Cluster-wide (or one-namespace) list path, e.g. "/api/v1/pods". */
   path: string;
   labelSelector?: string;
-  /** The kept fields of one object, or null when the object is of no interest; throws on a bad shape. */
+  /** The object's shape, checked on every list (its items) and watch event. */
+  shape: z.ZodType;
+  /** The kept fields of one object of the shape, or null when the object is of no interest. */
+  keep(object: unknown): T | null;
+  /** shape then keep, for one object of a watch event; throws on a bad shape. */
   ingest(object: unknown): T | null;
 }
 
@@ -30,8 +34,8 @@ export function declareKind<S extends z.ZodType, T>(kind: {
   shape: S;
   keep(object: z.output<S>): T | null;
 }): KindDeclaration<T> {
-  const { shape, keep, ...where } = kind;
-  return { ...where, ingest: (object) => keep(shaped(shape, object, kind.name)) };
+  const keep = (object: unknown) => kind.keep(object as z.output<S>);
+  return { ...kind, keep, ingest: (object) => keep(shaped(kind.shape, object, kind.name)) };
 }
 
 export interface InformerTiming {
@@ -114,6 +118,7 @@ export class Informer<T> {
     while (!this.closed) {
       try {
         await this.before();
+        if (this.closed) return;
         if (this.resourceVersion === null) await this.list();
         attempt = 0;
         await this.watch();
@@ -127,7 +132,8 @@ export class Informer<T> {
         if (err instanceof UpstreamStatusError) this.resourceVersion = null;
         this.error = toSourceError(err, { cluster: this.cluster.name, server: this.cluster.server, source: this.kind.name });
         this.notify();
-        await this.sleep(this.backoff(attempt++));
+        // An answer we could not use (too large, malformed) will not mend in seconds: do not fetch it again and again.
+        await this.sleep(this.error.kind === 'bad-response' ? this.timing.maxBackoffMs * 6 : this.backoff(attempt++));
       }
     }
   }
@@ -151,7 +157,7 @@ export class Informer<T> {
   private async list(): Promise<void> {
     let list;
     try {
-      list = await listJson(this.cluster, this.kind.path, deadlineUntil(this.timing.listMs, this.lifetime.signal), z.unknown(), { labelSelector: this.kind.labelSelector });
+      list = await listJson(this.cluster, this.kind.path, deadlineUntil(this.timing.listMs, this.lifetime.signal), this.kind.shape, { labelSelector: this.kind.labelSelector });
     } catch (err) {
       // The kind cannot be listed (forbidden, gone...): nothing kept is shown as current.
       if (err instanceof UpstreamStatusError && this.items.size) {
@@ -162,7 +168,7 @@ export class Informer<T> {
     }
     this.items.clear();
     for (const object of list.items) {
-      const kept = this.kind.ingest(object);
+      const kept = this.kind.keep(object);
       if (kept !== null) this.items.set(keyOf(object as WatchEventJson['object']), kept);
     }
     this.resourceVersion = list.metadata?.resourceVersion ?? null;
