@@ -7,7 +7,7 @@ import type { ClusterFaults, LabFault, MisconfigFault, PathFault } from '../worl
 import type { OutboundCluster } from './eds';
 import { AddressPool, hash32, kubeSuffix, parseAge, podTemplateHash } from './determinism';
 import { applyMisconfig, type ClusterMisconfig, initialMisconfig, MISCONFIG_FAULTS } from './misconfig';
-import type { ClusterSpec, Scenario, WorkloadSpec } from './scenario';
+import type { ClusterSpec, GatewaySpec, Scenario, WorkloadSpec } from './scenario';
 
 export type RemoteSyncStatus = 'synced' | 'syncing' | 'timeout' | 'closed';
 export type PodRole = 'workload' | 'istiod' | 'eastwest' | 'ingress' | 'ztunnel' | 'waypoint';
@@ -200,7 +200,35 @@ export class Mesh {
     return this.startMs - parseAge(age ?? fallback);
   }
 
+  /** A cluster of the scenario with every generated value resolved: nodes, namespaces, istiod, gateways, applications. */
   private resolveCluster(spec: ClusterSpec): MeshCluster {
+    const cluster = this.newCluster(spec);
+    const { pool: servicePool, first: firstServiceIP } = this.servicePool(spec);
+    for (const w of this.scenario.workloads) if (w.cluster === spec.id) for (const p of w.pods) if (p.ip) cluster.podPool.reserve(p.ip);
+    cluster.namespaces = this.namespacesOf(spec, cluster.createdMs);
+    cluster.services.push({
+      cluster: spec.id,
+      namespace: 'default',
+      name: 'kubernetes',
+      type: 'ClusterIP',
+      clusterIP: firstServiceIP,
+      ports: [{ name: 'https', port: 443, targetPort: 6443, protocol: 'TCP' }],
+      selector: {},
+      labels: { component: 'apiserver', provider: 'kubernetes' },
+      createdMs: cluster.createdMs,
+    });
+
+    this.addIstiod(cluster, servicePool);
+    for (const g of spec.gateways) this.addGateway(cluster, g, servicePool);
+    if (this.scenario.addons.includes('prometheus')) this.addPrometheus(cluster, servicePool.allocate(`${spec.id}/svc/prometheus`));
+    this.addApplications(cluster, servicePool);
+    cluster.scenarioServices = cluster.services;
+    cluster.services = effectiveServices(cluster);
+    return cluster;
+  }
+
+  /** The cluster with its nodes, no workloads or Services yet. */
+  private newCluster(spec: ClusterSpec): MeshCluster {
     const createdMs = this.ago(spec.age, '30d');
     const nodePool = new AddressPool(spec.nodeCIDR);
     const nodeSpecs = spec.nodes ?? [
@@ -216,7 +244,7 @@ export class Mesh {
       zone: ('zone' in n && n.zone) || spec.zone,
     }));
 
-    const cluster: MeshCluster = {
+    return {
       spec,
       id: spec.id,
       network: spec.network,
@@ -229,6 +257,10 @@ export class Mesh {
       namespaces: [],
       podPool: new AddressPool(spec.podCIDR),
     };
+  }
+
+  /** The service CIDR's allocator with the scenario's explicit cluster IPs reserved, and its first address. */
+  private servicePool(spec: ClusterSpec): { pool: AddressPool; first: string } {
     const servicePool = new AddressPool(spec.serviceCIDR);
     // The kubernetes Service always holds the first address of the service CIDR.
     const firstServiceIP = spec.serviceCIDR.replace(/\.\d+\/\d+$/, '.1');
@@ -239,10 +271,12 @@ export class Mesh {
       ...this.scenario.services.map((s) => s.clusterIPs[spec.id]),
     ];
     for (const ip of explicitServiceIPs) if (ip) servicePool.reserve(ip);
-    for (const w of this.scenario.workloads) if (w.cluster === spec.id) for (const p of w.pods) if (p.ip) cluster.podPool.reserve(p.ip);
+    return { pool: servicePool, first: firstServiceIP };
+  }
 
+  private namespacesOf(spec: ClusterSpec, createdMs: number): MeshCluster['namespaces'] {
     const injected = new Map(this.scenario.namespaces.map((n) => [n.name, n.injection]));
-    cluster.namespaces = [
+    return [
       { name: 'default', injection: injected.get('default') ?? null, createdMs },
       { name: 'kube-node-lease', injection: null, createdMs },
       { name: 'kube-public', injection: null, createdMs },
@@ -253,19 +287,10 @@ export class Mesh {
         .map((n) => ({ name: n.name, injection: n.injection, createdMs: this.ago(n.age, '2h') })),
     ].sort((a, b) => a.name.localeCompare(b.name));
 
-    cluster.services.push({
-      cluster: spec.id,
-      namespace: 'default',
-      name: 'kubernetes',
-      type: 'ClusterIP',
-      clusterIP: firstServiceIP,
-      ports: [{ name: 'https', port: 443, targetPort: 6443, protocol: 'TCP' }],
-      selector: {},
-      labels: { component: 'apiserver', provider: 'kubernetes' },
-      createdMs,
-    });
+  }
 
-    // istiod
+  private addIstiod(cluster: MeshCluster, servicePool: AddressPool): void {
+    const { spec } = cluster;
     const istiodAge = spec.istiod.age ?? '2h';
     const istiodPods = spec.istiod.pods ?? [];
     // A remote cluster (primary-remote) runs no istiod of its own unless the scenario says so.
@@ -307,62 +332,63 @@ export class Mesh {
       });
     }
 
-    // gateways
-    for (const g of spec.gateways) {
-      const istioLabel = g.name.replace(/^istio-/, '');
-      const selector = { app: g.name, istio: istioLabel };
-      const networkLabel: Record<string, string> = g.kind === 'eastwest' ? { 'topology.istio.io/network': spec.network } : {};
-      cluster.workloads.push(
-        this.newWorkload(cluster, {
-          namespace: ISTIO_NAMESPACE,
-          name: g.name,
-          kind: 'Deployment',
-          role: g.kind,
-          app: g.name,
-          labels: { ...selector, 'istio.io/rev': this.scenario.istio.revision, ...networkLabel },
-          replicas: g.replicas ?? Math.max(1, g.pods?.length ?? 0),
-          age: g.age ?? '2h',
-          ports: g.ports.map((p) => p.targetPort ?? GATEWAY_PORTS[p.port]?.targetPort ?? p.port),
-          image: `docker.io/istio/proxyv2:${this.scenario.istio.version}`,
-          proxy: true,
-          sidecar: false,
-          serviceAccount: `${g.name}-service-account`,
-          explicitPods: (g.pods ?? []).map((name) => ({ name, phase: 'Running' as const, restarts: 0 })),
-        }),
-      );
-      const usedNodePorts = new Set(g.ports.map((p) => p.nodePort).filter((n): n is number => n !== undefined));
-      cluster.services.push({
-        cluster: spec.id,
+  }
+
+  private addGateway(cluster: MeshCluster, g: GatewaySpec, servicePool: AddressPool): void {
+    const { spec } = cluster;
+    const istioLabel = g.name.replace(/^istio-/, '');
+    const selector = { app: g.name, istio: istioLabel };
+    const networkLabel: Record<string, string> = g.kind === 'eastwest' ? { 'topology.istio.io/network': spec.network } : {};
+    cluster.workloads.push(
+      this.newWorkload(cluster, {
         namespace: ISTIO_NAMESPACE,
         name: g.name,
-        type: 'LoadBalancer',
-        clusterIP: g.clusterIP ?? servicePool.allocate(`${spec.id}/svc/${g.name}`),
-        ports: g.ports.map((p) => {
-          let nodePort = p.nodePort;
-          if (nodePort === undefined) {
-            nodePort = 30000 + (hash32(`${spec.id}/${g.name}/${p.port}`) % 2768);
-            while (usedNodePorts.has(nodePort)) nodePort++;
-            usedNodePorts.add(nodePort);
-          }
-          return {
-            name: p.name ?? GATEWAY_PORTS[p.port]?.name ?? `tcp-${p.port}`,
-            port: p.port,
-            targetPort: p.targetPort ?? GATEWAY_PORTS[p.port]?.targetPort ?? p.port,
-            protocol: 'TCP' as const,
-            nodePort,
-          };
-        }),
-        selector,
+        kind: 'Deployment',
+        role: g.kind,
+        app: g.name,
         labels: { ...selector, 'istio.io/rev': this.scenario.istio.revision, ...networkLabel },
-        createdMs: this.ago(g.serviceAge ?? g.age, '2h'),
-        scenarioExternalIP: g.externalIP,
-        gatewayKind: g.kind,
-      });
-    }
+        replicas: g.replicas ?? Math.max(1, g.pods?.length ?? 0),
+        age: g.age ?? '2h',
+        ports: g.ports.map((p) => p.targetPort ?? GATEWAY_PORTS[p.port]?.targetPort ?? p.port),
+        image: `docker.io/istio/proxyv2:${this.scenario.istio.version}`,
+        proxy: true,
+        sidecar: false,
+        serviceAccount: `${g.name}-service-account`,
+        explicitPods: (g.pods ?? []).map((name) => ({ name, phase: 'Running' as const, restarts: 0 })),
+      }),
+    );
+    const usedNodePorts = new Set(g.ports.map((p) => p.nodePort).filter((n): n is number => n !== undefined));
+    cluster.services.push({
+      cluster: spec.id,
+      namespace: ISTIO_NAMESPACE,
+      name: g.name,
+      type: 'LoadBalancer',
+      clusterIP: g.clusterIP ?? servicePool.allocate(`${spec.id}/svc/${g.name}`),
+      ports: g.ports.map((p) => {
+        let nodePort = p.nodePort;
+        if (nodePort === undefined) {
+          nodePort = 30000 + (hash32(`${spec.id}/${g.name}/${p.port}`) % 2768);
+          while (usedNodePorts.has(nodePort)) nodePort++;
+          usedNodePorts.add(nodePort);
+        }
+        return {
+          name: p.name ?? GATEWAY_PORTS[p.port]?.name ?? `tcp-${p.port}`,
+          port: p.port,
+          targetPort: p.targetPort ?? GATEWAY_PORTS[p.port]?.targetPort ?? p.port,
+          protocol: 'TCP' as const,
+          nodePort,
+        };
+      }),
+      selector,
+      labels: { ...selector, 'istio.io/rev': this.scenario.istio.revision, ...networkLabel },
+      createdMs: this.ago(g.serviceAge ?? g.age, '2h'),
+      scenarioExternalIP: g.externalIP,
+      gatewayKind: g.kind,
+    });
+  }
 
-    if (this.scenario.addons.includes('prometheus')) this.addPrometheus(cluster, servicePool.allocate(`${spec.id}/svc/prometheus`));
-
-    // application workloads and services
+  private addApplications(cluster: MeshCluster, servicePool: AddressPool): void {
+    const { spec } = cluster;
     for (const w of this.scenario.workloads) {
       if (w.cluster !== spec.id) continue;
       const injection = this.scenario.namespaces.find((n) => n.name === w.namespace)?.injection ?? false;
@@ -401,9 +427,6 @@ export class Mesh {
         createdMs: this.ago(s.age, '79m'),
       });
     }
-    cluster.scenarioServices = cluster.services;
-    cluster.services = effectiveServices(cluster);
-    return cluster;
   }
 
   /** samples/addons/prometheus.yaml: a Deployment without a sidecar and its Service on 9090. */
