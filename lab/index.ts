@@ -10,6 +10,8 @@ import { buildKubeconfig, writeKubeconfig } from './kube/kubeconfig';
 import type { ServiceBackend } from './kube/service-proxy';
 import { PROMETHEUS_SERVICE, startLabPrometheus, type LabPrometheus, type LabPrometheusOptions } from './prometheus';
 import { startChurn } from './churn';
+import { presentInCluster, type InCluster, type InClusterOptions } from './kube/in-cluster';
+import { RbacPolicy } from './kube/rbac';
 
 export type { RequestLogEntry } from './kube/apiserver';
 
@@ -40,6 +42,13 @@ export interface LabOptions {
   bookmarkMs?: number;
   /** Pods created and deleted per second in every cluster (0: none). */
   churn?: number;
+  /**
+   * Kubernetes RBAC (Roles, ClusterRoles and bindings as YAML) authorizing ServiceAccounts and
+   * impersonated users, by cluster name; '*' applies to every cluster without its own entry.
+   */
+  rbac?: Record<string, string>;
+  /** Present the lab to a client "inside" one cluster (ServiceAccount files, service env, remotes kubeconfig). */
+  inCluster?: InClusterOptions;
 }
 
 export interface Lab {
@@ -54,6 +63,10 @@ export interface Lab {
   prometheus: { clusters: Record<string, string>; globalUrl: string | null } | null;
   prometheusNotice: string | null;
   applyFault(f: LabFault): void;
+  /** Replaces a cluster's RBAC objects ('*': every cluster). Throws on invalid YAML or an unknown cluster. */
+  setRbac(cluster: string, yaml: string): void;
+  /** Present when options.inCluster was given. */
+  inCluster: InCluster | null;
   requestLog(): RequestLogEntry[];
   stop(): Promise<void>;
 }
@@ -101,6 +114,19 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     throw err;
   }
 
+  const setRbac = (cluster: string, yaml: string) => {
+    const policy = RbacPolicy.fromYaml(yaml);
+    const targets = cluster === '*' ? servers : servers.filter((s) => s.cluster.name === cluster);
+    if (!targets.length) throw new Error(`no cluster "${cluster}"`);
+    for (const s of targets) s.setRbac(policy);
+  };
+  const rbac = options.rbac ?? {};
+  for (const s of servers) {
+    const yaml = rbac[s.cluster.name] ?? rbac['*'];
+    if (yaml !== undefined) setRbac(s.cluster.name, yaml);
+  }
+  const inCluster = options.inCluster ? presentInCluster(servers, options.inCluster) : null;
+
   const kubeconfig = buildKubeconfig(servers);
   const kubeconfigPath = options.kubeconfigOut ? path.resolve(options.kubeconfigOut) : '';
   if (kubeconfigPath) writeKubeconfig(kubeconfigPath, kubeconfig);
@@ -116,7 +142,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     return byCluster;
   };
   const requestLog = () => [...log];
-  const control = await startControlServer({ applyFault, faults, requestLog }, options.controlPort);
+  const control = await startControlServer({ applyFault, faults, requestLog, setRbac, rotateToken: inCluster?.rotateToken }, options.controlPort);
   const stopChurn = startChurn(world, options.churn ?? 0);
 
   return {
@@ -129,6 +155,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     prometheus: prometheus ? { clusters: prometheus.clusters, globalUrl: prometheus.globalUrl } : null,
     prometheusNotice,
     applyFault,
+    setRbac,
+    inCluster,
     requestLog,
     async stop() {
       stopChurn();

@@ -6,7 +6,11 @@
  *          --churn N: pods created/deleted per second in every cluster  --bookmark-ms MS: watch bookmark interval
  *          --stop-with-stdin: stop when standard input closes (a launcher that dies, even by SIGKILL,
  *          then never leaves the lab behind)
+ *          --rbac [CLUSTER=]FILE: RBAC objects (YAML) authorizing ServiceAccounts and impersonated users
+ *          --in-cluster CLUSTER [--service-account NS/NAME] [--in-cluster-root DIR]: present CLUSTER as
+ *          the cluster a pod runs in (token, CA, namespace files under DIR; remotes kubeconfig)
  */
+import fs from 'node:fs';
 import { startLab, type LabOptions } from './index';
 
 function usage(message: string): never {
@@ -32,6 +36,7 @@ const stopWithStdin = process.argv.includes('--stop-with-stdin');
 
 function parseArgs(argv: string[]): LabOptions {
   const options: LabOptions = { kubeconfigOut: '.lab/kubeconfig', prometheus: {} };
+  let inCluster: { cluster?: string; serviceAccount: string; root: string } = { serviceAccount: 'isthmus/isthmus', root: '.lab/in-cluster' };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--stop-with-stdin') continue;
@@ -78,6 +83,21 @@ function parseArgs(argv: string[]): LabOptions {
         options.bookmarkMs = Number(value);
         if (!Number.isInteger(options.bookmarkMs) || options.bookmarkMs < 100) usage('--bookmark-ms must be an integer of at least 100');
         break;
+      case '--rbac': {
+        const m = /^([^=/]+)=(.+)$/.exec(value);
+        const [cluster, file] = m ? [m[1], m[2]] : ['*', value];
+        options.rbac = { ...options.rbac, [cluster]: (options.rbac?.[cluster] ?? '') + '\n---\n' + fs.readFileSync(file, 'utf8') };
+        break;
+      }
+      case '--in-cluster':
+        inCluster = { ...inCluster, cluster: value };
+        break;
+      case '--service-account':
+        inCluster = { ...inCluster, serviceAccount: value };
+        break;
+      case '--in-cluster-root':
+        inCluster = { ...inCluster, root: value };
+        break;
       case '--help':
         usage('help');
       // falls through: usage exits
@@ -86,6 +106,7 @@ function parseArgs(argv: string[]): LabOptions {
     }
     i++;
   }
+  if (inCluster.cluster) options.inCluster = { ...inCluster, cluster: inCluster.cluster };
   return options;
 }
 
@@ -95,6 +116,10 @@ async function main() {
   if (lab.prometheus) {
     for (const [cluster, url] of Object.entries(lab.prometheus.clusters)) console.error(`lab: prometheus of ${cluster} (istio-system/prometheus:9090) at ${url}`);
     if (lab.prometheus.globalUrl) console.error(`lab: global prometheus (label "cluster") at ${lab.prometheus.globalUrl}`);
+  }
+  if (lab.inCluster) {
+    const { root, env, remotesKubeconfigPath } = lab.inCluster;
+    console.log(`lab in-cluster: root=${root} host=${env.KUBERNETES_SERVICE_HOST} port=${env.KUBERNETES_SERVICE_PORT} remotes=${remotesKubeconfigPath}`);
   }
   console.log(`lab ready: kubeconfig=${lab.kubeconfigPath} control=${lab.controlUrl}`);
   for (const cluster of lab.world.clusters()) {

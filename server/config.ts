@@ -22,6 +22,13 @@ export interface ServerConfig {
   allowedHosts: string[] | null;
   /** Where metrics come from (server/prometheus/sources.ts). */
   prometheus: PrometheusConfig;
+  /**
+   * Running in a pod: the name under which the cluster it runs in is served (read with the pod's
+   * ServiceAccount, as client-node's loadFromCluster does); null = not in-cluster.
+   */
+  inCluster?: string | null;
+  /** Folder standing for / when reading the ServiceAccount files ('' in a real pod; the lab sets one). */
+  inClusterRoot?: string;
 }
 
 export interface PrometheusConfig {
@@ -127,6 +134,11 @@ const EnvSchema = z.object({
       const [name, port] = rest.split(':');
       return { namespace, name, port: Number(port) };
     }),
+  ISTHMUS_IN_CLUSTER: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : null)),
+  ISTHMUS_IN_CLUSTER_ROOT: z.string().optional().default(''),
   ISTHMUS_ALLOWED_HOSTS: z
     .string()
     .optional()
@@ -144,11 +156,14 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     throw new ConfigError(`invalid environment: ${first.path.join('.')} ${first.message}`);
   }
   const e = parsed.data;
+  // In a pod, the home cluster needs no kubeconfig: only remotes come from one, when given.
   const kubeconfigPaths = e.ISTHMUS_KUBECONFIG.length
     ? e.ISTHMUS_KUBECONFIG
     : e.KUBECONFIG.length
       ? e.KUBECONFIG
-      : [path.join(env.HOME || os.homedir(), '.kube', 'config')];
+      : e.ISTHMUS_IN_CLUSTER
+        ? []
+        : [path.join(env.HOME || os.homedir(), '.kube', 'config')];
   return {
     kubeconfigPaths,
     contexts: [...new Set(e.ISTHMUS_CONTEXTS)],
@@ -162,5 +177,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
       clusterLabel: e.ISTHMUS_PROMETHEUS_CLUSTER_LABEL,
       service: e.ISTHMUS_PROMETHEUS_SERVICE,
     },
+    inCluster: e.ISTHMUS_IN_CLUSTER,
+    inClusterRoot: e.ISTHMUS_IN_CLUSTER_ROOT,
   };
 }

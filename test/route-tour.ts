@@ -18,9 +18,13 @@ export function collectErrors(value: unknown, found: TourStop['errors'] = []): T
     for (const v of value) collectErrors(v, found);
   } else if (value && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
-      if (key === 'error' && v && typeof v === 'object') found.push(v as TourStop['errors'][number]);
-      else if (key === 'errors' && Array.isArray(v)) for (const e of v) if (e && typeof e === 'object') found.push(e as TourStop['errors'][number]);
-      else collectErrors(v, found);
+      if (key === 'error' && v && typeof v === 'object') {
+        found.push(v as TourStop['errors'][number]);
+      } else if (key === 'errors' && Array.isArray(v)) {
+        for (const e of v) if (e && typeof e === 'object') found.push(e as TourStop['errors'][number]);
+      } else {
+        collectErrors(v, found);
+      }
     }
   }
   return found;

@@ -7,12 +7,13 @@
 import https from 'node:https';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import type { KubeObject, LabCluster, ResourceType, WatchEvent, World } from '../world';
+import { ClusterAccess, type Identity } from './access';
 import { createClusterCa } from './certs';
 import { apiGroupList, apiResourceList, apiVersions, groupVersion } from './discovery';
 import { portForwardProtocols, servePortForward } from './portforward';
+import type { RbacPolicy } from './rbac';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors';
 import { parseServiceSegment, relayToService, type ServiceBackend } from './service-proxy';
 import * as st from './status';
@@ -36,16 +37,13 @@ export interface ClusterApiServer {
   readonly caPem: string;
   /** By kubeconfig user name. */
   readonly credentials: Map<string, UserCredentials>;
+  /** A new token for a ServiceAccount of this cluster; the previous one stops working (rotation). */
+  issueServiceAccountToken(namespace: string, name: string): string;
+  /** Replaces the RBAC objects that authorize ServiceAccounts and impersonated users. */
+  setRbac(policy: RbacPolicy): void;
   /** Closes or reopens the listener to match world.faults(cluster).apiDown. */
   syncFaults(): Promise<void>;
   stop(): Promise<void>;
-}
-
-interface Identity {
-  /** The authenticated user name (certificate CN, or the kubeconfig user name for tokens). */
-  username: string;
-  /** Other names forbid rules may use for the same user. */
-  aliases: string[];
 }
 
 /** A parsed resource URL: /api/v1/namespaces/ns/pods/name/sub/... */
@@ -115,47 +113,26 @@ export async function startClusterApiServer(opts: {
   /** Ends every open watch (as if its timeout had passed): clients then watch again, through RBAC. */
   const openWatches = new Set<() => void>();
   const credentials = new Map<string, UserCredentials>();
-  const certIdentities = new Map<string, Identity>(); // by certificate CN
-  const tokenIdentities = new Map<string, Identity>();
+  const access = new ClusterAccess(() => world.faults(clusterName));
   for (const user of cluster.users) {
     if (user.credential.kind === 'cert') {
       const { commonName, groups } = user.credential;
       const pair = await ca.issue({ commonName, organizations: groups }, 'client');
       credentials.set(user.name, { clientCertificatePem: pair.certPem, clientKeyPem: pair.keyPem });
-      const known = certIdentities.get(commonName);
-      certIdentities.set(commonName, { username: commonName, aliases: [...(known?.aliases ?? []), user.name] });
+      access.addCertUser(user.name, commonName, groups);
     } else {
       credentials.set(user.name, { token: user.credential.token });
-      tokenIdentities.set(user.credential.token, { username: user.name, aliases: [] });
+      access.addTokenUser(user.name, user.credential.token);
     }
   }
 
-  function authenticate(req: IncomingMessage): Identity | null {
-    const auth = req.headers.authorization;
-    if (auth) {
-      const m = /^Bearer\s+(\S+)$/i.exec(auth);
-      return (m && tokenIdentities.get(m[1])) || null;
-    }
-    const socket = req.socket as TLSSocket;
-    if (!socket.authorized) return null;
-    const cn = socket.getPeerCertificate()?.subject?.CN;
-    return (typeof cn === 'string' && certIdentities.get(cn)) || null;
+  /** The identity a request acts as (after impersonation), or the Status to answer with. */
+  function actingIdentity(req: IncomingMessage): Identity | st.StatusBody {
+    const caller = access.authenticate(req);
+    return caller ? access.impersonate(caller, req) : st.unauthorized();
   }
 
-  function denial(identity: Identity, verbs: string[], req: ResourceRequest): st.StatusBody | null {
-    const resource = req.subresource ? `${req.type.resource}/${req.subresource}` : req.type.resource;
-    const names = ['*', identity.username, ...identity.aliases];
-    const rule = world
-      .faults(clusterName)
-      .forbid.find(
-        (r) =>
-          names.includes(r.user) &&
-          (r.verb === '*' || verbs.includes(r.verb)) &&
-          (r.resource === '*' || r.resource === resource) &&
-          (r.namespace === undefined || req.namespace === undefined || r.namespace === req.namespace),
-      );
-    return rule ? st.forbidden(identity.username, verbs[0], req.type, req.subresource, req.name, req.namespace) : null;
-  }
+  const isStatus = (v: Identity | st.StatusBody): v is st.StatusBody => 'kind' in v && v.kind === 'Status';
 
   /** Resolves /api/v1/... and /apis/<g>/<v>/... below the group version; null = unknown path. */
   function parseResourcePath(segments: string[]): ResourceRequest | null {
@@ -333,7 +310,7 @@ export async function startClusterApiServer(opts: {
   function servePodProxy(req: IncomingMessage, res: ServerResponse, url: URL, r: ResourceRequest, identity: Identity): void {
     const podName = r.name!.split(':').length === 3 ? r.name!.split(':')[1] : r.name!.split(':')[0];
     const target = { ...r, name: podName };
-    const denied = denial(identity, ['get'], target);
+    const denied = access.denial(identity, { verb: 'get', type: r.type, subresource: 'proxy', name: podName, namespace: r.namespace });
     if (denied) return st.sendStatus(res, denied);
     const pod = findObject(target, podName);
     if (!pod) return st.sendStatus(res, st.notFound(r.type, podName));
@@ -355,7 +332,8 @@ export async function startClusterApiServer(opts: {
 
   async function serveServiceProxy(req: IncomingMessage, res: ServerResponse, url: URL, r: ResourceRequest, identity: Identity): Promise<void> {
     const { name, port: portText } = parseServiceSegment(r.name!);
-    const denied = denial(identity, ['get'], { ...r, name });
+    // RBAC sees the URL's name segment, port included ("prometheus:9090"), as the API server's RequestInfo does.
+    const denied = access.denial(identity, { verb: 'get', type: r.type, subresource: 'proxy', name: r.name, namespace: r.namespace });
     if (denied) return st.sendStatus(res, denied);
     const svc = findObject(r, name);
     if (!svc) return st.sendStatus(res, st.notFound(r.type, name));
@@ -382,14 +360,14 @@ export async function startClusterApiServer(opts: {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok');
       return;
     }
-    const identity = authenticate(req);
-    if (!identity) return st.sendStatus(res, st.unauthorized());
+    const identity = actingIdentity(req);
+    if (isStatus(identity)) return st.sendStatus(res, identity);
     user = identity.username;
     if (req.method !== 'GET' && req.method !== 'HEAD') return st.sendStatus(res, st.methodNotAllowed(req.method ?? ''));
 
     const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const doc = discovery(segments);
-    if (doc) return st.sendJson(res, 200, doc);
+    if (doc) return access.mayGetPath(identity, pathname) ? st.sendJson(res, 200, doc) : st.sendStatus(res, st.forbiddenPath(identity.username, pathname));
     const isResourcePath = (segments[0] === 'api' && segments.length > 2) || (segments[0] === 'apis' && segments.length > 3);
     const r = isResourcePath ? parseResourcePath(segments) : null;
     if (!r) return st.sendStatus(res, st.pathNotFound());
@@ -402,7 +380,7 @@ export async function startClusterApiServer(opts: {
       const watch = url.searchParams.get('watch');
       const isWatch = watch === 'true' || watch === '1';
       const verb = isWatch ? 'watch' : r.name ? 'get' : 'list';
-      const denied = denial(identity, [verb], r);
+      const denied = access.denial(identity, { verb, type: r.type, subresource: r.subresource, name: r.name, namespace: r.namespace });
       if (denied) return st.sendStatus(res, denied);
       if (isWatch) return serveWatch(req, res, url, r);
       if (!r.name) return serveList(req, res, url, r);
@@ -437,15 +415,15 @@ export async function startClusterApiServer(opts: {
     };
     const latency = world.faults(clusterName).latencyMs;
     if (latency > 0) await sleep(latency);
-    const identity = authenticate(req);
-    if (!identity) return reject(st.unauthorized());
+    const identity = actingIdentity(req);
+    if (isStatus(identity)) return reject(identity);
     user = identity.username;
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const r = segments[0] === 'api' ? parseResourcePath(segments) : null;
     if (!r || r.type.resource !== 'pods' || r.subresource !== 'portforward' || !r.name) return reject(st.pathNotFound());
-    // Kubernetes RBAC authorizes port-forward as `create` on pods/portforward (older clusters: `get`).
-    const denied = denial(identity, ['create', 'get'], r);
+    // Kubernetes RBAC authorizes port-forward as `create` on pods/portforward (older clusters: `get`, which forbid faults also match).
+    const denied = access.denial(identity, { verb: 'create', type: r.type, subresource: r.subresource, name: r.name, namespace: r.namespace }, ['get']);
     if (denied) return reject(denied);
     const pod = findObject(r, r.name);
     if (!pod) return reject(st.notFound(r.type, r.name));
@@ -526,6 +504,8 @@ export async function startClusterApiServer(opts: {
     url: `https://127.0.0.1:${port}`,
     caPem: ca.certPem,
     credentials,
+    issueServiceAccountToken: (namespace, name) => access.issueServiceAccountToken(namespace, name),
+    setRbac: (policy) => access.setPolicy(policy),
     syncFaults,
     async stop() {
       clearInterval(poll);

@@ -1,4 +1,8 @@
-/** The lab's control endpoint on 127.0.0.1: POST /faults, GET /faults, GET /requests, GET /healthz. */
+/**
+ * The lab's control endpoint on 127.0.0.1: POST /faults, GET /faults, GET /requests, GET /healthz,
+ * PUT /rbac?cluster=NAME (body: RBAC YAML; no cluster = every cluster), POST /rotate-token?cluster=NAME
+ * (in-cluster mode: a new ServiceAccount token, the old one revoked).
+ */
 import http from 'node:http';
 import { z } from 'zod';
 import { LabFaultSpec } from '../model/scenario';
@@ -10,6 +14,8 @@ export interface ControlTarget {
   applyFault(f: LabFault): void;
   faults(): unknown;
   requestLog(): unknown;
+  setRbac(cluster: string, yaml: string): void;
+  rotateToken?: (cluster: string) => void;
 }
 
 function reply(res: http.ServerResponse, code: number, body: unknown): void {
@@ -33,7 +39,9 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 export async function startControlServer(target: ControlTarget, port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer(async (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    const cluster = url.searchParams.get('cluster');
     try {
       if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { ok: true });
       if (req.method === 'GET' && path === '/faults') return reply(res, 200, target.faults());
@@ -46,6 +54,16 @@ export async function startControlServer(target: ControlTarget, port = 0): Promi
         const fault: LabFault = parsed.data;
         target.applyFault(fault);
         return reply(res, 200, { ok: true, applied: fault });
+      }
+      if (req.method === 'PUT' && path === '/rbac') {
+        target.setRbac(cluster ?? '*', await readBody(req));
+        return reply(res, 200, { ok: true });
+      }
+      if (req.method === 'POST' && path === '/rotate-token') {
+        if (!target.rotateToken) return reply(res, 409, { error: 'the lab was not started in in-cluster mode' });
+        if (!cluster) return reply(res, 400, { error: 'cluster= is required' });
+        target.rotateToken(cluster);
+        return reply(res, 200, { ok: true });
       }
       reply(res, 404, { error: 'not found' });
     } catch (err) {

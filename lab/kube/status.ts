@@ -31,6 +31,11 @@ export function forbidden(user: string, verb: string, type: ResourceType, subres
   });
 }
 
+/** The RBAC denial of a non-resource URL (discovery, /version). */
+export function forbiddenPath(user: string, path: string): StatusBody {
+  return status(403, 'Forbidden', `forbidden: User "${user}" cannot get path "${path}"`, {});
+}
+
 export function notFound(type: ResourceType, name: string): StatusBody {
   const qualified = type.group ? `${type.resource}.${type.group}` : type.resource;
   return status(404, 'NotFound', `${qualified} "${name}" not found`, { name, ...(type.group ? { group: type.group } : {}), kind: type.resource });

@@ -123,23 +123,52 @@ function buildHandle(merged: Merged, contextName: string, previous: ClusterHandl
   if (!cluster.server) throw new RegistryError(`cluster "${cluster.name}" (context "${contextName}") has no server URL`);
   if (!URL.canParse(cluster.server)) throw new RegistryError(`cluster "${cluster.name}" (context "${contextName}") has an invalid server URL`);
 
-  // One KubeConfig per cluster holding only its own context: clients read the current context on every
-  // request, so a shared config with setCurrentContext would send one cluster's credentials to another.
+  return makeHandle(contextName, cluster, user, context, JSON.stringify([cluster, user, context]), previous);
+}
+
+/**
+ * One KubeConfig per cluster holding only its own context: clients read the current context on every
+ * request, so a shared config with setCurrentContext would send one cluster's credentials to another.
+ * The previous handle is kept (with its caches) while its fingerprint is unchanged.
+ */
+function makeHandle(name: string, cluster: Cluster, user: User, context: Context, fingerprint: string, previous: ClusterHandle | undefined): ClusterHandle {
+  if (previous && (previous as HandleWithFingerprint).fingerprint === fingerprint) return previous;
   const kc = new KubeConfig();
   kc.loadFromOptions({ clusters: [cluster], users: [user], contexts: [context], currentContext: context.name });
-  const fingerprint = JSON.stringify([cluster, user, context]);
-  const generation = previous && (previous as HandleWithFingerprint).fingerprint === fingerprint ? previous.generation : ++generationCounter;
-  if (previous && previous.generation === generation) return previous;
   const handle: HandleWithFingerprint = {
-    name: contextName,
+    name,
     server: displayServer(cluster.server),
-    generation,
+    generation: ++generationCounter,
     kc,
     state: new ClusterState(),
     configError: null,
     fingerprint,
   };
   return handle;
+}
+
+/** The ServiceAccount token file of a pod (below `root`, which the lab sets; '' in a real pod). */
+export function inClusterTokenFile(root: string): string {
+  return `${root}/var/run/secrets/kubernetes.io/serviceaccount/token`;
+}
+
+/**
+ * The cluster Isthmus runs in, as client-node's loadFromCluster reads it (KUBERNETES_SERVICE_HOST/PORT,
+ * the mounted token and CA), served under `name`. The token file's stamp is part of the fingerprint:
+ * when the kubelet rotates the token, the next request gets a new handle whose client reads the new one.
+ */
+function inClusterHandle(name: string, root: string, env: Env, previous: ClusterHandle | undefined): ClusterHandle {
+  if (!env.KUBERNETES_SERVICE_HOST || !env.KUBERNETES_SERVICE_PORT) {
+    throw new RegistryError('in-cluster mode: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not running in a pod?)');
+  }
+  const tokenFile = inClusterTokenFile(root);
+  const tokenStamp = fileStamp(tokenFile);
+  if (tokenStamp.endsWith(':missing')) throw new RegistryError(`in-cluster mode: no ServiceAccount token at ${tokenFile} (automountServiceAccountToken off?)`);
+  const loaded = new KubeConfig();
+  loaded.loadFromCluster(root);
+  const [cluster, user, context] = [loaded.clusters[0], loaded.users[0], loaded.contexts[0]];
+  const named = { cluster: { ...cluster, name }, context: { ...context, name, cluster: name } };
+  return makeHandle(name, named.cluster, user, named.context, JSON.stringify([named, user, tokenStamp]), previous);
 }
 
 /** A server URL without what must not be shown: user info, query and fragment. */
@@ -173,6 +202,17 @@ function handleOrError(merged: Merged, contextName: string, previous: ClusterHan
   }
 }
 
+/** The in-cluster handle, or an unusable one saying why (not in a pod, no token, a name clash). */
+function inClusterOrError(name: string, root: string, env: Env, contexts: string[], previous: ClusterHandle | undefined): ClusterHandle {
+  if (contexts.includes(name)) return unusableHandle(name, `the in-cluster name "${name}" is also a kubeconfig context: rename one`);
+  try {
+    return inClusterHandle(name, root, env, previous?.configError ? undefined : previous);
+  } catch (e) {
+    if (!(e instanceof RegistryError)) throw e;
+    return unusableHandle(name, `${name}: ${e.message}`);
+  }
+}
+
 interface HandleWithFingerprint extends ClusterHandle {
   fingerprint: string;
 }
@@ -183,11 +223,12 @@ interface HandleWithFingerprint extends ClusterHandle {
  * whose error says why. Named contexts already carry the unreadable files in their "not in the
  * kubeconfig" message.
  */
-export function buildRegistry(config: ServerConfig, previous?: Registry): Registry {
+export function buildRegistry(config: ServerConfig, previous?: Registry, env: Env = process.env): Registry {
   const merged = mergeKubeconfigs(config.kubeconfigPaths);
   const named = config.contexts.length > 0;
   const names = named ? config.contexts : [...merged.contexts.keys()];
   const clusters = names.map((n) => handleOrError(merged, n, previous?.get(n)));
+  if (config.inCluster) clusters.unshift(inClusterOrError(config.inCluster, config.inClusterRoot ?? '', env, names, previous?.get(config.inCluster)));
   if (!named) clusters.push(...merged.unreadable.map((u) => unusableHandle(`kubeconfig ${u.file}`, `kubeconfig ${u.problem}; its contexts are not served`)));
   const byName = new Map(clusters.map((c) => [c.name, c]));
   // Unreadable files are said once: in a missing context's message when there is one, else as warnings.
@@ -216,24 +257,27 @@ export function noUsableCluster(registry: Registry): string | null {
 /* Process-wide registry, rebuilt when the environment or a kubeconfig file's mtime/size changes. */
 let current: { key: string; registry: Registry } | null = null;
 
-function stamp(config: ServerConfig): string {
-  const files = config.kubeconfigPaths.map((p) => {
-    try {
-      const st = fs.statSync(p);
-      return `${p}:${st.mtimeMs}:${st.size}`;
-    } catch {
-      return `${p}:missing`;
-    }
-  });
-  return JSON.stringify([config, files]);
+function fileStamp(p: string): string {
+  try {
+    const st = fs.statSync(p);
+    return `${p}:${st.mtimeMs}:${st.size}`;
+  } catch {
+    return `${p}:missing`;
+  }
+}
+
+function stamp(config: ServerConfig, env: Env): string {
+  const files = config.kubeconfigPaths.map(fileStamp);
+  const inCluster = !config.inCluster ? [] : [env.KUBERNETES_SERVICE_HOST, env.KUBERNETES_SERVICE_PORT, fileStamp(inClusterTokenFile(config.inClusterRoot ?? ''))];
+  return JSON.stringify([config, files, inCluster]);
 }
 
 /** The registry for the current environment; a changed kubeconfig is picked up on the next call. */
 export function getRegistry(env: Env = process.env): Registry {
   const config = loadConfig(env);
-  const key = stamp(config);
+  const key = stamp(config, env);
   if (current?.key === key) return current.registry;
-  const registry = buildRegistry(config, current?.registry);
+  const registry = buildRegistry(config, current?.registry, env);
   // A handle not carried over (context removed, or its entry changed) leaves nothing behind.
   const kept = new Set(registry.clusters);
   for (const old of current?.registry.clusters ?? []) if (!kept.has(old)) old.state.close();
