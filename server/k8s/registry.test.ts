@@ -141,9 +141,11 @@ describe('cluster registry', () => {
 describe('loadConfig', () => {
   it('reads the launcher contract with defaults', () => {
     const c = loadConfig({ HOME: '/home/u' });
-    expect(c).toEqual({ kubeconfigPaths: ['/home/u/.kube/config'], contexts: [], demo: false, deadlineMs: 5000, cacheMs: 2000, allowedHosts: null, prometheus: DEFAULT_PROMETHEUS_CONFIG });
+    expect(c).toEqual({ kubeconfigPaths: ['/home/u/.kube/config'], contexts: [], demo: false, deadlineMs: 5000, cacheMs: 2000, allowedHosts: null, prometheus: DEFAULT_PROMETHEUS_CONFIG, inCluster: null, inClusterRoot: '' });
     const d = loadConfig({ KUBECONFIG: '/a:/b', ISTHMUS_CONTEXTS: 'x, y,x', ISTHMUS_DEMO: '1', ISTHMUS_DEADLINE_MS: '1500', ISTHMUS_CACHE_MS: '0', ISTHMUS_ALLOWED_HOSTS: 'Example:80,localhost:3000' });
-    expect(d).toEqual({ kubeconfigPaths: ['/a', '/b'], contexts: ['x', 'y'], demo: true, deadlineMs: 1500, cacheMs: 0, allowedHosts: ['example:80', 'localhost:3000'], prometheus: DEFAULT_PROMETHEUS_CONFIG });
+    expect(d).toEqual({ kubeconfigPaths: ['/a', '/b'], contexts: ['x', 'y'], demo: true, deadlineMs: 1500, cacheMs: 0, allowedHosts: ['example:80', 'localhost:3000'], prometheus: DEFAULT_PROMETHEUS_CONFIG, inCluster: null, inClusterRoot: '' });
+    // In a pod, no default kubeconfig: the home cluster needs none, remotes come from ISTHMUS_KUBECONFIG.
+    expect(loadConfig({ HOME: '/home/u', ISTHMUS_IN_CLUSTER: 'home' })).toMatchObject({ kubeconfigPaths: [], inCluster: 'home' });
     expect(loadConfig({ ISTHMUS_KUBECONFIG: '/c', KUBECONFIG: '/a' }).kubeconfigPaths).toEqual(['/c']);
     expect(() => loadConfig({ ISTHMUS_DEADLINE_MS: 'soon' })).toThrow(/ISTHMUS_DEADLINE_MS/);
     const p = loadConfig({ ISTHMUS_PROMETHEUS: 'cluster1=http://127.0.0.1:9090/,ctx@2=https://prom.example:443', ISTHMUS_PROMETHEUS_URL: 'http://thanos:10902', ISTHMUS_PROMETHEUS_CLUSTER_LABEL: 'k8s_cluster' }).prometheus;
