@@ -58,6 +58,7 @@ beforeAll(async () => {
   lab = await startLab({
     kubeconfigOut: path.join(dir, 'admin-kubeconfig'),
     rbac: { '*': SHIPPED_RBAC },
+    prometheus: { scrapeIntervalS: 1 },
     inCluster: { cluster: 'cluster1', serviceAccount: 'isthmus/isthmus', root: path.join(dir, 'pod') },
   });
   podEnv = {

@@ -12,7 +12,10 @@ export interface TourStop {
   errors: Array<{ kind: string; message: string; source?: string }>;
 }
 
-/** Collects `error` (non-null) and `errors[]` values anywhere in a JSON document. */
+/**
+ * Collects `error` (non-null) and `errors[]` values anywhere in a JSON document, and the checks'
+ * `unknown[]` (a source a check needed could not be read).
+ */
 export function collectErrors(value: unknown, found: TourStop['errors'] = []): TourStop['errors'] {
   if (Array.isArray(value)) {
     for (const v of value) collectErrors(v, found);
@@ -22,6 +25,8 @@ export function collectErrors(value: unknown, found: TourStop['errors'] = []): T
         found.push(v as TourStop['errors'][number]);
       } else if (key === 'errors' && Array.isArray(v)) {
         for (const e of v) if (e && typeof e === 'object') found.push(e as TourStop['errors'][number]);
+      } else if (key === 'unknown' && Array.isArray(v)) {
+        for (const u of v as Array<{ check?: string; reason?: string }>) found.push({ kind: 'unknown', message: `${u.check}: ${u.reason}` });
       } else {
         collectErrors(v, found);
       }
@@ -53,6 +58,9 @@ export async function routeTour(get: Get): Promise<TourStop[]> {
   await go('/api/clusters');
   await go('/api/mesh');
   await go('/api/topology');
+  await go('/api/checks');
+  await go('/api/traffic');
+  await go('/api/traffic/istiod');
   for (const output of ['', '?output=table']) {
     await go(`/api/mesh/remote-clusters${output}`);
     await go(`/api/mesh/proxy-status${output}`);
@@ -67,6 +75,11 @@ export async function routeTour(get: Get): Promise<TourStop[]> {
     await go(podPath);
     await go(`/api${podPath}/endpoints`);
     await go(`/api${podPath}/endpoints?output=table`);
+    const app = pods!.pods.find((p) => p.name === pod.name)?.app;
+    if (app) {
+      await go(`/api/trace?from=${c}/${pod.namespace}/${encodeURIComponent(pod.name)}&to=${encodeURIComponent(`${app}.${pod.namespace}`)}:9080`);
+      await go(`/api/traffic/history?scope=pod&cluster=${c}&namespace=${pod.namespace}&name=${encodeURIComponent(pod.name)}`);
+    }
   }
   return stops;
 }
