@@ -3,7 +3,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { PollingProvider } from '@/lib/hooks/polling';
-import { ApiError, isConfigurationError } from '@/lib/hooks/fetch-json';
+import { isConfigurationError, isRefused } from '@/lib/hooks/fetch-json';
 
 function makeQueryClient() {
   return new QueryClient({
@@ -11,7 +11,7 @@ function makeQueryClient() {
       queries: {
         // The server already caches briefly and answers partial data with 200: a failed request is rare
         // and retrying 4xx (or a configuration with no usable cluster) never helps.
-        retry: (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && !isConfigurationError(error) && failures < 2,
+        retry: (failures, error) => !isRefused(error) && !isConfigurationError(error) && failures < 2,
         // While polling is paused every query overrides these to freeze its data (usePollOptions, lib/hooks/queries.ts).
         staleTime: 1000,
         refetchOnWindowFocus: true,

@@ -2,7 +2,8 @@ import 'server-only';
 import type { Deadline } from './k8s/deadline';
 import { listJson } from './k8s/list-json';
 import { clusterIdFromIstiods, ISTIO_NAMESPACE, meshFacts } from './k8s/convert';
-import type { ClusterHandle } from './k8s/registry';
+import type { ClusterHandle, Registry } from './k8s/registry';
+import { fanOut } from './fanout';
 import { ConfigMapShape, PodShape } from './k8s/shapes';
 
 /**
@@ -30,4 +31,22 @@ export async function resolveClusterId(cluster: ClusterHandle, deadline: Deadlin
   }
   if (id) rememberClusterId(cluster, id);
   return id;
+}
+
+/**
+ * The configured cluster a URL or parameter names: its kubeconfig context, else the cluster whose Istio
+ * cluster ID it is (istioctl output, alerts and people name clusters by ID). A context name wins over an
+ * equal ID of another cluster. IDs not learnt yet are read from every cluster at once, each under the
+ * deadline; a cluster that cannot be read then simply does not match. Null when nothing matches.
+ */
+export async function clusterByName(registry: Registry, name: string): Promise<ClusterHandle | null> {
+  const byContext = registry.get(name);
+  if (byContext) return byContext;
+  const known = registry.clusters.find((c) => knownClusterId(c) === name);
+  if (known) return known;
+  const { deadlineMs, cacheMs } = registry.config;
+  const unknown = registry.clusters.filter((c) => knownClusterId(c) === null);
+  const results = await fanOut(unknown, 'cluster-id', resolveClusterId, { deadlineMs, cacheMs, source: 'the Istio cluster ID' });
+  const matched = results.find((r) => r.ok && r.data === name);
+  return matched ? (registry.get(matched.cluster) ?? null) : null;
 }

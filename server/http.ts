@@ -1,6 +1,7 @@
 import 'server-only';
 import { ConfigError } from './config';
-import { getRegistry, noUsableCluster, RegistryError, type Registry } from './k8s/registry';
+import { getRegistry, noUsableCluster, RegistryError, type ClusterHandle, type Registry } from './k8s/registry';
+import { clusterByName } from './cluster-id';
 
 /** Helpers for the thin route handlers in app/api: JSON/text responses, validation, registry errors. */
 
@@ -83,18 +84,21 @@ export function revisionParam(url: URL): string | null {
   return revision;
 }
 
-/** A cluster path segment: Next hands it over decoded once; it must be a configured context name. */
-export function configuredCluster(registry: Registry, segment: string) {
-  let name = segment;
-  // Some clients double-encode; accept a name that matches after one more decode.
-  if (!registry.get(name)) {
+/**
+ * A cluster path segment or parameter: a configured context name or the Istio cluster ID of one
+ * (clusterByName; Next hands path segments over decoded once, some clients double-encode). Unknown: 400.
+ */
+export async function configuredCluster(registry: Registry, segment: string): Promise<ClusterHandle> {
+  let cluster = await clusterByName(registry, segment);
+  if (!cluster) {
+    let decoded = segment;
     try {
-      name = decodeURIComponent(segment);
+      decoded = decodeURIComponent(segment);
     } catch {
       /* keep as is */
     }
+    if (decoded !== segment) cluster = await clusterByName(registry, decoded);
   }
-  const cluster = registry.get(name);
-  if (!cluster) throw new BadRequest(`unknown cluster "${segment.slice(0, 120)}" (not a configured context)`);
+  if (!cluster) throw new BadRequest(`unknown cluster "${segment.slice(0, 120)}": neither a configured context nor the Istio cluster ID of one`);
   return cluster;
 }

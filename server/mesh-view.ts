@@ -23,7 +23,7 @@ export function meshViewResponse(request: Request, view: MeshView): Promise<Resp
     const url = new URL(request.url);
     const table = wantsTable(url);
     const revision = revisionParam(url);
-    const mesh = await getMesh(registry, selectClusters(registry, url.searchParams.get('cluster')));
+    const mesh = await getMesh(registry, await selectClusters(registry, url.searchParams.get('cluster')));
     if (table) return text(tablesText(mesh.clusters, (c) => view.table(c, istioctlRevision(c, revision))));
     return json({
       clusters: mesh.clusters.map((c) => ({ cluster: c.cluster, clusterId: c.clusterId, ok: c.ok, error: c.error, errors: c.errors, ...view.fields(c, revision) })),

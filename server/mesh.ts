@@ -2,7 +2,7 @@ import 'server-only';
 import { proxySync } from '@/lib/istio/syncz';
 import type { ProxyStatusFormat } from '@/lib/istio/tables';
 import type { ClusterMesh, MeshResponse } from '@/lib/types/api';
-import { BadRequest } from './http';
+import { configuredCluster } from './http';
 import { knownClusterId, rememberClusterId } from './cluster-id';
 import { fanOut } from './fanout';
 import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
@@ -168,13 +168,10 @@ export function istiodRevisions(mesh: ClusterMesh): string[] {
   return [...new Set(mesh.istiod.map((i) => i.revision))];
 }
 
-/** Picks one cluster by context name (`?cluster=`), or all of them; unknown names are a 400. */
-/** The clusters a `?cluster=<context>` parameter names: all when absent, else exactly that configured one. */
-export function selectClusters(registry: Registry, cluster: string | null): ClusterHandle[] {
+/** The clusters a `?cluster=` parameter names (a context or an Istio cluster ID): all when absent; unknown: 400. */
+export async function selectClusters(registry: Registry, cluster: string | null): Promise<ClusterHandle[]> {
   if (cluster === null || cluster === '') return registry.clusters;
-  const found = registry.get(cluster);
-  if (!found) throw new BadRequest(`unknown cluster "${cluster.slice(0, 120)}" (not a configured context)`);
-  return [found];
+  return [await configuredCluster(registry, cluster)];
 }
 
 /**

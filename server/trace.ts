@@ -22,19 +22,6 @@ import { EndpointSliceShape, IstioConfigShape, ServicePortsShape } from './k8s/t
 import { getSnapshots } from './snapshot';
 import { sourceReader, type SourceReader } from './sources';
 
-/**
- * A cluster by kubeconfig context name or Istio cluster ID (a context name wins when both match).
- * IDs are learnt from the inventory, read (and cached) on demand.
- */
-export async function clusterByNameOrId(registry: Registry, name: string): Promise<ClusterHandle> {
-  const byName = registry.get(name);
-  if (byName) return byName;
-  const snapshots = await getSnapshots(registry);
-  const i = snapshots.findIndex((s) => s.clusterId === name);
-  if (i < 0) throw new BadRequest(`unknown cluster "${name.slice(0, 120)}" (neither a configured context nor a known Istio cluster ID)`);
-  return registry.clusters[i];
-}
-
 export interface TraceRequest {
   cluster: ClusterHandle;
   namespace: string;

@@ -15,14 +15,13 @@ function oneOf<T extends string>(url: URL, name: string, allowed: readonly T[], 
 export const trafficWindow = (url: URL): TrafficWindow => oneOf(url, 'window', TRAFFIC_WINDOWS, DEFAULT_TRAFFIC_WINDOW);
 export const historyRange = (url: URL): HistoryRange => oneOf(url, 'range', HISTORY_RANGES, DEFAULT_HISTORY_RANGE);
 
-export function historyTarget(registry: Registry, url: URL) {
+export async function historyTarget(registry: Registry, url: URL) {
   const scope = oneOf<HistoryScope>(url, 'scope', ['workload', 'service', 'pod'], 'workload');
   const clusterParam = url.searchParams.get('cluster');
-  if (!clusterParam) throw new BadRequest('cluster is required (a configured context name)');
-  const cluster = configuredCluster(registry, clusterParam);
+  if (!clusterParam) throw new BadRequest('cluster is required (a configured context name or Istio cluster ID)');
   const namespace = validNamespace(url.searchParams.get('namespace') ?? '');
   // Workload (Deployment) and pod names are DNS-1123 subdomains, Service names labels.
   const rawName = url.searchParams.get('name') ?? '';
   const name = scope === 'service' ? validNamespace(rawName) : validPodName(rawName);
-  return { scope, cluster, namespace, name };
+  return { scope, cluster: await configuredCluster(registry, clusterParam), namespace, name };
 }

@@ -161,6 +161,10 @@ describe('GET …/pods/{pod}/endpoints', () => {
     expect((await endpoints('', RATINGS, 'default', 'not-a-context')).status).toBe(400);
     expect((await endpoints('?port=99999')).status).toBe(400);
     expect((await endpoints('?status=sick')).status).toBe(400);
+    // istioctl prints the header alone for a status it does not know: so does the table.
+    const table = await endpoints('?status=sick&output=table');
+    expect(table.status).toBe(200);
+    expect(await table.text()).toBe('ENDPOINT     STATUS     OUTLIER CHECK     CLUSTER\n');
     const missing = await endpoints('', 'ratings-v1-000000000-00000');
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { kind: 'not-found' } });

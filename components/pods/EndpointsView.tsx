@@ -4,11 +4,11 @@ import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useMemo } from 'react';
 import { useClusters, useEndpoints } from '@/lib/hooks/queries';
-import { ApiError } from '@/lib/hooks/fetch-json';
 import { apiUrls } from '@/lib/hooks/query-keys';
 import { useSearchState } from '@/lib/hooks/use-search-state';
 import { endpointFilterQuery, readEndpointFilters, type EndpointFilters } from '@/lib/ui/endpoints';
 import { resolveCluster } from '@/lib/ui/pods';
+import { requestProblem } from '@/lib/ui/problems';
 import { ClusterErrorBanner } from '../ClusterErrorBanner';
 import { CopyTableButton } from '../CopyTableButton';
 import { EmptyState } from '../EmptyState';
@@ -77,7 +77,7 @@ export function EndpointsView({ cluster, namespace, pod }: { cluster: string; na
       {endpoints.isPending ? (
         <SkeletonRows rows={6} label="loading endpoints" />
       ) : endpoints.isError ? (
-        <ClusterErrorBanner problems={[{ cluster, error: { kind: endpoints.error instanceof ApiError && endpoints.error.status === 404 ? 'not-found' : 'bad-response', message: endpoints.error.message, source: `pod ${namespace}/${pod}` } }]} />
+        <ClusterErrorBanner problems={[requestProblem(cluster, endpoints.error, `pod ${namespace}/${pod}`)]} />
       ) : (
         <>
           {data!.errors.length > 0 && <ClusterErrorBanner problems={data!.errors.map(({ cluster: errorCluster, ...error }) => ({ cluster: errorCluster, error }))} />}

@@ -8,7 +8,8 @@ import { noEnvoyReason } from '@/lib/format/kube';
 import { useDraft } from '@/lib/hooks/use-draft';
 import { useSearchState } from '@/lib/hooks/use-search-state';
 import { podPath } from '@/lib/ui/format';
-import { podMatches, sortPods } from '@/lib/ui/pods';
+import { podMatches, resolveCluster, sortPods } from '@/lib/ui/pods';
+import { requestProblem } from '@/lib/ui/problems';
 import { ClusterErrorBanner } from '../ClusterErrorBanner';
 import { EmptyState } from '../EmptyState';
 import { FreshnessBadge } from '../FreshnessBadge';
@@ -34,6 +35,8 @@ export function PodPicker() {
   const reachable = useMemo(() => (clusters.data?.clusters ?? []).filter((c) => c.reachable).map((c) => c.name), [clusters.data]);
   const allPods = usePodsOfClusters(everywhere ? reachable : []);
 
+  // ?cluster= may name an Istio cluster ID: the choice shown is its context.
+  const selected = cluster ? resolveCluster(cluster, clusters.data?.clusters ?? []).context : '';
   const shown = useMemo<PickedPod[]>(() => {
     const answers = everywhere ? allPods.flatMap((q) => (q.data ? [q.data] : [])) : pods.data && cluster ? [pods.data] : [];
     const list = answers.flatMap((a) => a.pods.map((p) => ({ ...p, cluster: a.cluster })));
@@ -47,7 +50,7 @@ export function PodPicker() {
       <div className="flex flex-wrap items-end gap-3">
         <label className={fieldLabelClass}>
           Cluster
-          <select className={controlClass} value={cluster ?? ''} onChange={(e) => update({ cluster: e.target.value || null, namespace: null })} data-testid="picker-cluster">
+          <select className={controlClass} value={selected} onChange={(e) => update({ cluster: e.target.value || null, namespace: null })} data-testid="picker-cluster">
             <option value="">All clusters (search)…</option>
             {(clusters.data?.clusters ?? []).map((c) => (
               <option key={c.name} value={c.name} disabled={!c.reachable}>
@@ -80,7 +83,7 @@ export function PodPicker() {
       ) : !everywhere && pods.isPending ? (
         <SkeletonRows rows={8} label="loading pods" />
       ) : !everywhere && pods.isError ? (
-        <ClusterErrorBanner problems={[{ cluster: cluster!, error: { kind: 'bad-response', message: pods.error.message, source: 'pods' } }]} />
+        <ClusterErrorBanner problems={[requestProblem(cluster!, pods.error, 'pods')]} />
       ) : (
         <>
           {!everywhere && pods.data?.error && <ClusterErrorBanner problems={[{ cluster: cluster!, error: pods.data.error }]} />}

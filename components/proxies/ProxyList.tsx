@@ -7,6 +7,7 @@ import { apiUrls } from '@/lib/hooks/query-keys';
 import { useSearchState } from '@/lib/hooks/use-search-state';
 import { proxyStatusTone } from '@/lib/ui/format';
 import { meshProblems, proxySyncUnread } from '@/lib/ui/problems';
+import { resolveCluster } from '@/lib/ui/pods';
 import { ClusterErrorBanner } from '../ClusterErrorBanner';
 import { CopyTableButton } from '../CopyTableButton';
 import { EmptyState } from '../EmptyState';
@@ -22,9 +23,11 @@ const PROBLEMS = 'problems';
 /** Proxies as `istioctl proxy-status` lists them, by default only the stale or errored ones. */
 export function ProxyList() {
   const [params, update] = useSearchState();
-  const cluster = params.get('cluster') ?? '';
   const status = params.get('status') ?? PROBLEMS;
   const mesh = useMesh();
+  // ?cluster= names a context or an Istio cluster ID.
+  const named = params.get('cluster') ?? '';
+  const cluster = named && resolveCluster(named, (mesh.data?.clusters ?? []).map((c) => ({ name: c.cluster, clusterId: c.clusterId }))).context;
 
   const rows = useMemo(() => {
     const out: Array<ProxyStatusRow & { context: string }> = [];

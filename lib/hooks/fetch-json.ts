@@ -33,6 +33,11 @@ async function failure(res: Response): Promise<ApiError> {
   return new ApiError(res.status, message, kind);
 }
 
+/** The server refused the request itself (4xx): asking again cannot help. */
+export function isRefused(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500;
+}
+
 /** The server answered that no configured cluster can be served (its message says why, entry by entry). */
 export function isConfigurationError(error: unknown): error is ApiError {
   return error instanceof ApiError && (error.kind === 'no-clusters' || error.kind === 'config');

@@ -4,7 +4,7 @@ import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query
 import { useCallback } from 'react';
 import type { ClustersResponse, ContextsResponse, EndpointsResponse, MeshResponse, PodsResponse, TopologyResponse } from '@/lib/types/api';
 import type { ChecksResponse } from '@/lib/checks/types';
-import { fetchJson } from './fetch-json';
+import { fetchJson, isRefused } from './fetch-json';
 import { usePolling } from './polling';
 import { apiUrls, queryKeys } from './query-keys';
 
@@ -14,10 +14,14 @@ import { apiUrls, queryKeys } from './query-keys';
 /** Paused data stays frozen: no polling, and no refetch on page change, window focus or reconnect. */
 const FROZEN = { staleTime: Infinity, refetchOnWindowFocus: false, refetchOnReconnect: false } as const;
 
-/** The shared polling options of every query. */
+/**
+ * The shared polling options of every query. A request the server refused (4xx: an unknown cluster, a
+ * pod that does not exist) stops polling: asking again gives the same answer.
+ */
 function usePollOptions() {
   const { refetchInterval, paused } = usePolling();
-  return paused ? { refetchInterval, ...FROZEN } : { refetchInterval };
+  const interval = (query: { state: { error: Error | null } }) => (isRefused(query.state.error) ? false : refetchInterval);
+  return paused ? { refetchInterval: interval, ...FROZEN } : { refetchInterval: interval };
 }
 
 /** The configured context names: answers at once, whatever state the clusters are in. */

@@ -13,9 +13,10 @@ export function podMatches(p: PodSummary, query: string): boolean {
 
 /**
  * Istio speaks cluster IDs ("cluster1"), our URLs context names ("cluster1-admin@cluster1").
- * Given either, returns both (the input stands in for a missing half).
+ * Given either, returns both (the input stands in for a missing half). A context name wins over an
+ * equal cluster ID of another cluster, as on the server.
  */
-export function resolveCluster(nameOrId: string, clusters: ClusterInfo[]): { context: string; id: string } {
+export function resolveCluster(nameOrId: string, clusters: Array<Pick<ClusterInfo, 'name' | 'clusterId'>>): { context: string; id: string } {
   const byContext = clusters.find((c) => c.name === nameOrId);
   if (byContext) return { context: byContext.name, id: byContext.clusterId ?? byContext.name };
   const byId = clusters.find((c) => c.clusterId === nameOrId);

@@ -10,8 +10,9 @@ export const runtime = 'nodejs';
 export function GET(request?: Request): Promise<Response> {
   const params = request ? new URL(request.url).searchParams : new URLSearchParams();
   return withRegistry(async (registry) => {
-    const cluster = params.get('cluster');
-    if (cluster) selectClusters(registry, cluster); // unknown context: 400
+    // A context or an Istio cluster ID (unknown: 400); findings name clusters by context.
+    const [selected] = params.get('cluster') ? await selectClusters(registry, params.get('cluster')) : [];
+    const cluster = selected?.name ?? null;
     const severity = params.get('severity');
     if (severity && !SEVERITIES.includes(severity as Severity)) throw new BadRequest(`severity must be one of ${SEVERITIES.join(', ')}, got "${severity.slice(0, 40)}"`);
     return json(await getChecks(registry, { cluster, severity: (severity || null) as Severity | null }));

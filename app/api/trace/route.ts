@@ -1,6 +1,6 @@
 import { isServiceHost, parseTraceParams, qualifyHost } from '@/lib/trace/params';
-import { BadRequest, json, withRegistry } from '@/server/http';
-import { clusterByNameOrId, getTrace } from '@/server/trace';
+import { BadRequest, configuredCluster, json, withRegistry } from '@/server/http';
+import { getTrace } from '@/server/trace';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -17,7 +17,7 @@ export function GET(request: Request): Promise<Response> {
     }
     const host = qualifyHost(params.host, params.namespace);
     if (!isServiceHost(host)) throw new BadRequest(`to must name a Kubernetes service (<name>.<namespace>.svc.<domain>), got "${host}"`);
-    const cluster = await clusterByNameOrId(registry, params.cluster);
+    const cluster = await configuredCluster(registry, params.cluster);
     return json(await getTrace(registry, { cluster, namespace: params.namespace, pod: params.pod, host, port: params.port }));
   });
 }

@@ -9,6 +9,6 @@ export const runtime = 'nodejs';
 export function GET(request: Request): Promise<Response> {
   return withRegistry(async (registry) => {
     const url = new URL(request.url);
-    return json(await getTrafficHistory(registry, historyTarget(registry, url), trafficWindow(url), historyRange(url)));
+    return json(await getTrafficHistory(registry, await historyTarget(registry, url), trafficWindow(url), historyRange(url)));
   });
 }

@@ -7,7 +7,11 @@ export const runtime = 'nodejs';
 
 const STATUSES = ['healthy', 'unhealthy', 'draining', 'timeout', 'degraded', 'unknown'];
 
-function filterFrom(url: URL) {
+/**
+ * istioctl's flags from the query. An unknown `status` matches no endpoint: istioctl then prints the
+ * header alone, and so does `?output=table`; the JSON answer stays strict (400).
+ */
+function filterFrom(url: URL, table: boolean) {
   const p = url.searchParams;
   const cluster = p.get('cluster') || undefined;
   const address = p.get('address') || undefined;
@@ -15,7 +19,8 @@ function filterFrom(url: URL) {
   const portText = p.get('port') || undefined;
   if (cluster && cluster.length > 512) throw new BadRequest('cluster filter too long');
   if (address && (address.length > 253 || /\s/.test(address))) throw new BadRequest('invalid address filter');
-  if (status && !STATUSES.includes(status.toLowerCase())) throw new BadRequest(`status must be one of ${STATUSES.join(', ')}`);
+  if (status && status.length > 64) throw new BadRequest('status filter too long');
+  if (status && !table && !STATUSES.includes(status.toLowerCase())) throw new BadRequest(`status must be one of ${STATUSES.join(', ')}`);
   let port: number | undefined;
   if (portText !== undefined) {
     port = Number(portText);
@@ -29,11 +34,11 @@ export function GET(request: Request, { params }: { params: Promise<{ cluster: s
   return withRegistry(async (registry) => {
     const raw = await params;
     const url = new URL(request.url);
-    const cluster = configuredCluster(registry, raw.cluster);
+    const cluster = await configuredCluster(registry, raw.cluster);
     const namespace = validNamespace(raw.ns);
     const pod = validPodName(raw.pod);
     const table = wantsTable(url);
-    const result = await getEndpoints(registry, cluster, namespace, pod, filterFrom(url));
+    const result = await getEndpoints(registry, cluster, namespace, pod, filterFrom(url, table));
     return table ? text(endpointsTable(result.rows)) : json(result);
   });
 }
