@@ -11,6 +11,7 @@ const NAV = [
   { href: '/topology', label: 'Topology' },
   { href: '/pods', label: 'Pods' },
   { href: '/checks', label: 'Checks' },
+  { href: '/trace', label: 'Trace' },
 ];
 
 function isActive(pathname: string, href: string): boolean {

@@ -43,7 +43,7 @@ test.describe('pod drill-down', () => {
     await page.getByTestId('filter-group').click();
     await expect(page.getByTestId('filter-group')).toBeChecked();
     await expect(page).toHaveURL(/group=1/);
-    await expect(page.getByRole('rowheader', { name: /reviews\.default\.svc\.cluster\.local/ })).toBeVisible();
+    await expect(page.getByRole('rowheader', { name: /^outbound\|9080\|\|reviews\.default\.svc\.cluster\.local/ })).toBeVisible();
   });
 
   test('at 1280 px the endpoints table keeps Weight and Locality on screen', async ({ page }) => {

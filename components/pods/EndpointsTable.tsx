@@ -4,9 +4,28 @@ import { endpointHealthTone, isTroubledEndpoint, podPath } from '@/lib/ui/format
 import { groupByEnvoyCluster, targetLabel } from '@/lib/ui/endpoints';
 import { StatusPill } from '../StatusPill';
 import { headerCellClass } from '@/lib/ui/classes';
+import { envoyClusterTarget, traceHref } from '@/lib/trace/params';
 
 const th = `${headerCellClass} whitespace-nowrap`;
 const td = 'px-2 py-1 align-top';
+
+/** The pod whose endpoints these are: outbound cluster rows link to a trace from it. */
+export interface TraceSource {
+  cluster: string;
+  namespace: string;
+  pod: string;
+}
+
+/** "trace to…" for an outbound Envoy cluster (its host and port), nothing for other clusters. */
+function TraceTo({ envoyCluster, from }: { envoyCluster: string; from: TraceSource | undefined }) {
+  const target = envoyClusterTarget(envoyCluster);
+  if (!target || !from) return null;
+  return (
+    <Link className="ml-1 whitespace-nowrap font-sans text-sky-700 underline-offset-2 hover:underline dark:text-sky-300" href={traceHref(from.cluster, from.namespace, from.pod, target.host, target.port)} data-testid="trace-to" title={`Trace ${from.pod} → ${target.host}:${target.port}`}>
+      trace to…
+    </Link>
+  );
+}
 
 export interface ClusterNames {
   /** Context name for URLs. */
@@ -57,7 +76,7 @@ function Target({ row, names }: { row: EndpointRow; names: ClusterNames }) {
 /** A crossNetwork flag on a pod or API server target: traffic that will not arrive. */
 const crossesNetworks = (t: EndpointRow['target']) => (t.kind === 'pod' || t.kind === 'apiserver') && t.crossNetwork === true;
 
-function Row({ row, names }: { row: EndpointRow; names: ClusterNames }) {
+function Row({ row, names, from }: { row: EndpointRow; names: ClusterNames; from?: TraceSource }) {
   const troubled = isTroubledEndpoint(row.status, row.outlierCheck) || crossesNetworks(row.target);
   const ejected = row.outlierCheck === 'FAILED';
   return (
@@ -71,7 +90,10 @@ function Row({ row, names }: { row: EndpointRow; names: ClusterNames }) {
       </td>
       <td className={td}>{ejected ? <StatusPill tone="bad">FAILED (ejected)</StatusPill> : <span className="text-slate-600 dark:text-slate-300">OK</span>}</td>
       {/* Envoy cluster names are long and have no spaces: let them break anywhere so Weight and Locality stay on screen. */}
-      <td className={`${td} min-w-[12rem] break-all font-mono text-[11px]`}>{row.cluster}</td>
+      <td className={`${td} min-w-[12rem] break-all font-mono text-[11px]`}>
+        {row.cluster}
+        <TraceTo envoyCluster={row.cluster} from={from} />
+      </td>
       <td className={`${td} min-w-[8rem]`}>
         <Target row={row} names={names} />
       </td>
@@ -82,7 +104,7 @@ function Row({ row, names }: { row: EndpointRow; names: ClusterNames }) {
 }
 
 /** An outbound Envoy cluster without a single endpoint: istioctl prints nothing; here it is a problem row. */
-function EmptyClusterRow({ cluster }: { cluster: string }) {
+function EmptyClusterRow({ cluster, from }: { cluster: string; from?: TraceSource }) {
   return (
     <tr data-testid="empty-cluster-row" data-troubled className="border-b border-slate-100 bg-red-50 dark:border-slate-800 dark:bg-red-950/40">
       <td className={`${td} text-slate-500`}>—</td>
@@ -91,7 +113,10 @@ function EmptyClusterRow({ cluster }: { cluster: string }) {
           no endpoints
         </StatusPill>
       </td>
-      <td className={`${td} min-w-[12rem] break-all font-mono text-[11px]`}>{cluster}</td>
+      <td className={`${td} min-w-[12rem] break-all font-mono text-[11px]`}>
+        {cluster}
+        <TraceTo envoyCluster={cluster} from={from} />
+      </td>
       <td className={`${td} text-slate-500`} colSpan={3}>
         every backend is gone, or istiod cannot read the cluster that has them
       </td>
@@ -100,7 +125,7 @@ function EmptyClusterRow({ cluster }: { cluster: string }) {
 }
 
 /** `istioctl proxy-config endpoints` columns, plus what each address is, weight and locality; empty Envoy clusters first. */
-export function EndpointsTable({ rows, emptyClusters = [], grouped, names }: { rows: EndpointRow[]; emptyClusters?: string[]; grouped: boolean; names: ClusterNames }) {
+export function EndpointsTable({ rows, emptyClusters = [], grouped, names, from }: { rows: EndpointRow[]; emptyClusters?: string[]; grouped: boolean; names: ClusterNames; from?: TraceSource }) {
   const head = (
     <thead className="border-b border-slate-200 dark:border-slate-800">
       <tr>
@@ -120,7 +145,7 @@ export function EndpointsTable({ rows, emptyClusters = [], grouped, names }: { r
       {emptyClusters.length > 0 && (
         <tbody>
           {emptyClusters.map((c) => (
-            <EmptyClusterRow key={c} cluster={c} />
+            <EmptyClusterRow key={c} cluster={c} from={from} />
           ))}
         </tbody>
       )}
@@ -130,17 +155,18 @@ export function EndpointsTable({ rows, emptyClusters = [], grouped, names }: { r
             <tr className="bg-slate-100 dark:bg-slate-800">
               <th colSpan={7} scope="rowgroup" className="px-2 py-1 text-left font-mono text-[11px] font-semibold">
                 {g.cluster} <span className="font-sans font-normal text-slate-500">({g.rows.length})</span>
+                <TraceTo envoyCluster={g.cluster} from={from} />
               </th>
             </tr>
             {g.rows.map((r, i) => (
-              <Row key={`${r.endpoint}-${i}`} row={r} names={names} />
+              <Row key={`${r.endpoint}-${i}`} row={r} names={names} from={from} />
             ))}
           </tbody>
         ))
       ) : (
         <tbody>
           {rows.map((r, i) => (
-            <Row key={`${r.cluster}-${r.endpoint}-${i}`} row={r} names={names} />
+            <Row key={`${r.cluster}-${r.endpoint}-${i}`} row={r} names={names} from={from} />
           ))}
         </tbody>
       )}

@@ -97,7 +97,7 @@ export function EndpointsView({ cluster, namespace, pod }: { cluster: string; na
             </EmptyState>
           ) : (
             <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-              <EndpointsTable rows={data!.rows} emptyClusters={data!.emptyClusters} grouped={grouped} names={names} />
+              <EndpointsTable rows={data!.rows} emptyClusters={data!.emptyClusters} grouped={grouped} names={names} from={{ cluster, namespace, pod }} />
             </div>
           )}
         </>

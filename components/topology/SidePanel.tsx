@@ -2,6 +2,7 @@
 
 /** Details of the selected node, with the links an SRE follows next. */
 import Link from 'next/link';
+import { portOf } from '@/lib/format/kube';
 import { podsOfWorkload } from '@/lib/graph/workload-pods';
 import { usePods } from '@/lib/hooks/queries';
 import { podPath } from '@/lib/ui/format';
@@ -13,6 +14,21 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
       <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
       <dd className="break-all">{children}</dd>
     </>
+  );
+}
+
+/** "trace to…" this service's ports: the trace page then asks for the source pod. */
+function TraceLinks({ hostname, ports }: { hostname: string; ports: string[] }) {
+  const numbers = [...new Set(ports.map(portOf).filter((p): p is number => p !== null))];
+  if (numbers.length === 0) return null;
+  return (
+    <p className="mt-1 flex flex-wrap gap-2 text-xs">
+      {numbers.map((port) => (
+        <Link key={port} className="text-sky-700 underline dark:text-sky-300" href={`/trace?${new URLSearchParams({ to: `${hostname}:${port}` })}`} data-testid="trace-to">
+          trace to {port}…
+        </Link>
+      ))}
+    </p>
   );
 }
 
@@ -155,6 +171,7 @@ export function SidePanel({ topology, selected, onSelect }: { topology: Topology
         <section>
           <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Endpoints per cluster</h3>
           <ServiceEndpoints service={service} />
+          {node.hostname && <TraceLinks hostname={node.hostname} ports={node.ports ?? []} />}
         </section>
       )}
       {node.kind === 'workload' && (

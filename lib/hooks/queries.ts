@@ -4,6 +4,7 @@ import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query
 import { useCallback } from 'react';
 import type { ClustersResponse, ContextsResponse, EndpointsResponse, MeshResponse, PodsResponse, TopologyResponse } from '@/lib/types/api';
 import type { ChecksResponse } from '@/lib/checks/types';
+import type { TraceResponse } from '@/lib/trace/types';
 import { fetchJson, isRefused } from './fetch-json';
 import { usePolling } from './polling';
 import { apiUrls, queryKeys } from './query-keys';
@@ -155,5 +156,20 @@ export function useEndpoints(cluster: string, namespace: string, pod: string, fi
     ...poll,
     // Keep the last rows only while the filter changes: another pod's endpoints must never show as this one's.
     placeholderData: (prev) => (prev?.cluster === cluster && prev.namespace === namespace && prev.pod === pod ? prev : undefined),
+  });
+}
+
+/**
+ * One trace, read when asked for (from and to both set): no polling, since every run reads every
+ * cluster afresh; the page's "run again" refetches.
+ */
+export function useTrace(from: string, to: string) {
+  return useQuery({
+    queryKey: queryKeys.trace(from, to),
+    queryFn: ({ signal }) => fetchJson<TraceResponse>(apiUrls.trace(from, to), signal),
+    enabled: from !== '' && to !== '',
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+    retry: false,
   });
 }

@@ -10,6 +10,7 @@ export const queryKeys = {
   checks: () => ['checks'] as const,
   pods: (cluster: string, namespace: string) => ['pods', cluster, namespace] as const,
   endpoints: (cluster: string, namespace: string, pod: string, filterQuery: string) => ['endpoints', cluster, namespace, pod, filterQuery] as const,
+  trace: (from: string, to: string) => ['trace', from, to] as const,
 };
 
 export const apiUrls = {
@@ -23,6 +24,7 @@ export const apiUrls = {
   /** `filterQuery` is a query string without '?', e.g. from endpointFilterQuery(). */
   endpoints: (cluster: string, namespace: string, pod: string, filterQuery = '') =>
     `/api/clusters/${enc(cluster)}/namespaces/${enc(namespace)}/pods/${enc(pod)}/endpoints${filterQuery ? `?${filterQuery}` : ''}`,
+  trace: (from: string, to: string) => `/api/trace?${new URLSearchParams({ from, to })}`,
   remoteClustersTable: () => '/api/mesh/remote-clusters?output=table',
   proxyStatusTable: () => '/api/mesh/proxy-status?output=table',
 };

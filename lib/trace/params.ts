@@ -57,3 +57,9 @@ export function traceHref(cluster: string, namespace: string, pod: string, host?
   if (host && port) q.set('to', `${host}:${port}`);
   return `/trace?${q}`;
 }
+
+/** The host and port an outbound Envoy cluster sends to: "outbound|9080|v1|reviews.default.svc.cluster.local". */
+export function envoyClusterTarget(envoyCluster: string): { host: string; port: number } | null {
+  const m = /^outbound\|(\d+)\|[^|]*\|(.+)$/.exec(envoyCluster);
+  return m && isServiceHost(m[2]) ? { host: m[2], port: Number(m[1]) } : null;
+}

@@ -1,0 +1,81 @@
+/**
+ * Reachability-trace benchmark (prints numbers; not a pass/fail test). Starts the lab's scale scenario
+ * with N clusters whose API servers each answer L ms late and times getTrace (GET /api/trace) from a pod
+ * of cluster1 to a service that runs in every cluster: cold (every cached result forgotten before each
+ * call; kept-open port-forwards stay, as in a running server).
+ *   npm run bench:trace [-- --clusters 20 --latency 100 --runs 15]
+ * Goal: p50 ≤ 1.5 × L + 150 ms at N = 20, L = 100.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startLabProcess } from '../e2e/lab-process';
+
+// server/ modules import 'server-only', which only resolves under the react-server condition (as in Next).
+if (!process.execArgv.some((a) => a.includes('react-server'))) {
+  const r = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a non-negative number`);
+  return v;
+}
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+
+async function main() {
+  const N = arg('clusters', 20);
+  const L = arg('latency', 100);
+  const runs = arg('runs', 15);
+  const { buildRegistry } = await import('../server/k8s/registry');
+  const { loadConfig } = await import('../server/config');
+  const { resetClusterState } = await import('../server/k8s/cluster-state');
+  const { getSnapshots } = await import('../server/snapshot');
+  const { getTrace } = await import('../server/trace');
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-bench-trace-'));
+  console.log(`starting the lab: ${N} clusters, +${L} ms per API request…`);
+  const lab = await startLabProcess({ kubeconfigOut: path.join(dir, 'kubeconfig'), extraArgs: ['--scale', `clusters=${N},namespaces=5,pods=${N * 60}`, '--latency', String(L)], readyMs: 300_000 });
+  try {
+    const registry = buildRegistry({ ...loadConfig({}), kubeconfigPaths: [lab.kubeconfigPath], deadlineMs: 5000, cacheMs: 60_000 });
+    const source = registry.clusters[0];
+    const snapshot = (await getSnapshots(registry, [source]))[0];
+    const pod = snapshot.pods.find((p) => p.namespace === 'team-001' && p.hasSidecar && p.labels.app);
+    if (!pod) throw new Error('no sidecar pod in team-001 of the first cluster');
+    const req = { cluster: source, namespace: pod.namespace, pod: pod.name, host: 'app-1.team-001.svc.cluster.local', port: 8080 };
+    // First call ever: opens the port-forwards (not counted).
+    const first = await getTrace(registry, req);
+    console.log(`trace ${pod.namespace}/${pod.name} -> ${req.host}:${req.port}: ${first.verdict.sentence.slice(0, 160)}`);
+    if (first.errors.length) console.warn(`warning: ${first.errors.length} sources reported errors (${first.errors[0].message})`);
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      registry.clusters.forEach((c) => c.state.results.clear());
+      const t = performance.now();
+      await getTrace(registry, req);
+      times.push(performance.now() - t);
+    }
+    const goal = 1.5 * L + 150;
+    const p50 = percentile(times, 50);
+    console.log(`\nroute       clusters  L ms  cache  p50 ms  p95 ms  goal p50  verdict`);
+    console.log(`/api/trace  ${String(N).padStart(8)}  ${String(L).padStart(4)}  cold   ${p50.toFixed(1).padStart(6)}  ${percentile(times, 95).toFixed(1).padStart(6)}  ${goal.toFixed(0).padStart(8)}  ${p50 <= goal ? 'ok' : 'MISSED'}`);
+  } finally {
+    resetClusterState();
+    await lab.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
