@@ -30,6 +30,17 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 };
 
+/** CPU time (user + system) of a process so far, from /proc (the lab runs in a child process). */
+function labCpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
+}
+
 async function main() {
   const N = arg('clusters', 20);
   const L = arg('latency', 100);
@@ -59,12 +70,17 @@ async function main() {
     const first = await catalogue();
     const firstMs = performance.now() - t;
     const times: number[] = [];
+    const cpu0 = process.cpuUsage();
+    const lab0 = labCpuMs(lab.child.pid);
     for (let i = 0; i < runs; i++) {
       clearResults();
       t = performance.now();
       await catalogue();
       times.push(performance.now() - t);
     }
+    const cpu = process.cpuUsage(cpu0);
+    const serverCpu = (cpu.user + cpu.system) / 1000 / runs;
+    const labCpu = (labCpuMs(lab.child.pid) - lab0) / runs;
     const snapshot = await readMeshSnapshot(registry);
     const pure: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -77,6 +93,7 @@ async function main() {
     console.log(`first call (opens the forwards): ${firstMs.toFixed(1)} ms`);
     for (const u of first.unknown.slice(0, 3)) console.log(`  unknown: ${u.check} ${u.cluster}: ${u.reason}`);
     console.log(`whole catalogue, cold:  p50 ${p50.toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  goal p50 ≤ ${goal} ms  ${p50 <= goal ? 'ok' : 'MISSED'}`);
+    console.log(`CPU per run: server ${serverCpu.toFixed(0)} ms, lab (the ${N} simulated clusters) ${labCpu.toFixed(0)} ms; machine load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
     console.log(`checks alone on the snapshot: p50 ${percentile(pure, 50).toFixed(2)} ms  p95 ${percentile(pure, 95).toFixed(2)} ms`);
     console.log(`RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
   } finally {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { runChecks } from '@/lib/checks/catalogue';
 import type { ChecksResponse, ClusterSnapshot, IstiodFacts, MeshSnapshot, PodFacts, ProxyEndpointFacts, Read, ServiceFacts, Severity } from '@/lib/checks/types';
-import { parseEnvoyClusters } from '@/lib/istio/envoy-clusters';
+import { outboundHostAddresses } from '@/lib/istio/envoy-clusters';
 import { parseNetworkz } from '@/lib/istio/networkz';
 import { parseClusterz } from '@/lib/istio/clusterz';
 import { parseSynczDetails } from '@/lib/istio/syncz';
@@ -13,13 +13,16 @@ import { toSourceError } from './k8s/errors';
 import { listJson, readJson } from './k8s/list-json';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
-import { ConfigMapShape, DestinationRuleShape, IstioGatewayShape, type KubePod, NamespaceShape, PodShape, ServiceShape } from './k8s/shapes';
+import { ConfigMapShape, DestinationRuleShape, IstioGatewayShape, NamespaceShape, PodShape, PodSummaryShape, ServiceShape } from './k8s/shapes';
+import type { z } from 'zod';
+
+type PodSummary = z.output<typeof PodSummaryShape>;
 import { ClusterFailure, isClusterFatal } from './sources';
 import { toGatewayService } from '@/lib/format/kube';
 import type { IstiodTarget } from './istiod';
 
 /** Sidecars sampled per cluster for endpoints-unroutable (besides the gateways): bounded work under the deadline. */
-const SAMPLED_SIDECARS = 2;
+const SAMPLED_SIDECARS = 1;
 
 type Reader = <T>(source: string, work: Promise<T>, opts?: { optional?: boolean; notFound?: T }) => Promise<Read<T>>;
 
@@ -58,7 +61,7 @@ function serviceFacts(svc: Parameters<typeof serviceJson>[0]): ServiceFacts {
   };
 }
 
-const podFacts = (p: KubePod): PodFacts => ({
+const podFacts = (p: PodSummary): PodFacts => ({
   namespace: p.metadata?.namespace ?? '',
   name: p.metadata?.name ?? '',
   ip: p.status?.podIP || null,
@@ -70,9 +73,9 @@ const podFacts = (p: KubePod): PodFacts => ({
  * The proxies whose EDS is sampled: the gateways of istio-system that see every network (not the east-west
  * gateway: it asks for its own network's view only), then the first few ready sidecars.
  */
-function sampledProxies(pods: KubePod[]): PodTarget[] {
+function sampledProxies(pods: PodSummary[]): PodTarget[] {
   const running = pods.filter((p) => p.status?.phase === 'Running' && podReady(p) && hasSidecar(p) && p.status?.podIP);
-  const byName = (a: KubePod, b: KubePod) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`);
+  const byName = (a: PodSummary, b: PodSummary) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`);
   const gateways = running.filter((p) => p.metadata?.namespace === ISTIO_NAMESPACE && p.metadata?.labels?.istio && !p.metadata.labels.istio.includes('eastwest')).sort(byName);
   const sidecars = running.filter((p) => p.metadata?.namespace !== ISTIO_NAMESPACE).sort(byName).slice(0, SAMPLED_SIDECARS);
   return [...gateways, ...sidecars].map((p) => ({ namespace: p.metadata?.namespace ?? '', pod: p.metadata?.name ?? '' }));
@@ -106,11 +109,7 @@ async function readIstiodAnswers(cluster: ClusterHandle, istiod: IstiodTarget, d
 function readProxyEndpoints(cluster: ClusterHandle, { namespace, pod }: PodTarget, deadline: Deadline, read: Reader): Promise<Read<string[]>> {
   return read(
     `${namespace}/${pod} Envoy /clusters`,
-    podGet(cluster, { namespace, pod, port: ENVOY_ADMIN_PORT }, '/clusters?format=json', deadline).then((body) =>
-      parseEnvoyClusters(body)
-        .filter((c) => c.name.startsWith('outbound|'))
-        .flatMap((c) => c.hosts.map((h) => h.address)),
-    ),
+    podGet(cluster, { namespace, pod, port: ENVOY_ADMIN_PORT }, '/clusters?format=json', deadline).then(outboundHostAddresses),
     { optional: true },
   );
 }
@@ -134,15 +133,16 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const hint = (cluster.state.checkTargets as CheckTargets | null) ?? { istiods: [], proxies: [] };
   const istiodRead = speculativeReads((i: IstiodTarget) => readIstiodAnswers(cluster, i, optional, read), targetKey, hint.istiods);
   const proxyRead = speculativeReads((p: PodTarget) => readProxyEndpoints(cluster, p, optional, read), targetKey, hint.proxies);
-  const [namespace, services, pods, configMaps, gateways, destinationRules] = await Promise.all([
+  const [namespace, services, pods, istiodList, configMaps, gateways, destinationRules] = await Promise.all([
     read(`namespace ${ns}`, readJson(cluster, `/api/v1/namespaces/${ns}`, deadline, NamespaceShape), { notFound: null }),
     read('services', listJson(cluster, '/api/v1/services', deadline, ServiceShape)),
-    read('pods', listJson(cluster, '/api/v1/pods', deadline, PodShape)),
+    read('pods', listJson(cluster, '/api/v1/pods', deadline, PodSummaryShape)),
+    read(`istiod pods in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' })),
     read(`configmaps in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/configmaps`, deadline, ConfigMapShape)),
     read('gateways.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/gateways', deadline, IstioGatewayShape), { notFound: { items: [] } }),
     read('destinationrules.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/destinationrules', deadline, DestinationRuleShape), { notFound: { items: [] } }),
   ]);
-  const istiodPods = pods.ok ? runningIstiods(pods.value.items) : [];
+  const istiodPods = istiodList.ok ? runningIstiods(istiodList.value.items) : [];
   const replicas = istiodPods.map(istiodReplica);
   const targets: CheckTargets = { istiods: replicas, proxies: pods.ok ? sampledProxies(pods.value.items) : [] };
   cluster.state.checkTargets = targets;
@@ -183,7 +183,7 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
         outlierDetection: !!d.spec?.trafficPolicy?.outlierDetection,
       })),
     ),
-    istiods: map(pods, () => istiods),
+    istiods: map(istiodList, () => istiods),
     proxySample: map(pods, () => sample),
   };
 }

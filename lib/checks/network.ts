@@ -260,13 +260,24 @@ export const istiodNotExposed: Check = {
   },
 };
 
-/** Pod IP → the cluster and pod holding it, per network (host-network pods excluded: their IP is the node's). */
-function podIPsByNetwork(snapshot: MeshSnapshot): Map<string, { network: string | null; cluster: string; pod: PodFacts }> {
-  const out = new Map<string, { network: string | null; cluster: string; pod: PodFacts }>();
+interface PodHolder {
+  network: string | null;
+  cluster: string;
+  pod: PodFacts;
+}
+
+/** Pod IP → the pods holding it in every cluster read (host-network pods excluded: their IP is the node's). */
+function podsByIP(snapshot: MeshSnapshot): Map<string, PodHolder[]> {
+  const out = new Map<string, PodHolder[]>();
   for (const c of snapshot.clusters) {
     if (!c.pods.ok) continue;
     const network = clusterNetwork(c);
-    for (const p of c.pods.value) if (p.ip && !p.hostNetwork) out.set(`${network}\u0000${p.ip}`, { network, cluster: c.cluster, pod: p });
+    for (const pod of c.pods.value) {
+      if (!pod.ip || pod.hostNetwork) continue;
+      const holders = out.get(pod.ip);
+      if (holders) holders.push({ network, cluster: c.cluster, pod });
+      else out.set(pod.ip, [{ network, cluster: c.cluster, pod }]);
+    }
   }
   return out;
 }
@@ -276,8 +287,7 @@ export const endpointsUnroutable: Check = {
   title: 'A proxy holds pod IPs of another network',
   docs: 'https://istio.io/latest/docs/ops/diagnostic-tools/multicluster/#cross-network-load-balancing',
   run(snapshot, out) {
-    const ips = podIPsByNetwork(snapshot);
-    const networks = new Set([...ips.values()].map((v) => v.network));
+    const byIP = podsByIP(snapshot);
     for (const c of snapshot.clusters) {
       const sample = out.need(c.cluster, c.proxySample);
       if (!sample) continue;
@@ -289,11 +299,10 @@ export const endpointsUnroutable: Check = {
         }
         const foreign: string[] = [];
         for (const ip of new Set(proxy.addresses.value)) {
-          if (ips.has(`${network}\u0000${ip}`)) continue; // a pod of its own network
-          for (const other of networks) {
-            const holder = other !== network ? ips.get(`${other}\u0000${ip}`) : undefined;
-            if (holder) foreign.push(`${ip} (${holder.cluster} ${holder.pod.namespace}/${holder.pod.name}, ${other ?? 'no network'})`);
-          }
+          const holders = byIP.get(ip);
+          // A pod of its own network holds it: routable (overlapping pod CIDRs across networks are normal).
+          if (!holders || holders.some((h) => h.network === network)) continue;
+          for (const h of holders) foreign.push(`${ip} (${h.cluster} ${h.pod.namespace}/${h.pod.name}, ${h.network ?? 'no network'})`);
         }
         if (foreign.length === 0) continue;
         out.find({

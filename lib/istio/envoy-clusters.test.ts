@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { emptyOutboundClusters, endpointRows, parseEnvoyClusters } from './envoy-clusters';
+import { emptyOutboundClusters, endpointRows, outboundHostAddresses, parseEnvoyClusters } from './envoy-clusters';
 import { BadResponseError } from './errors';
 import { endpointsTable } from './tables';
 
@@ -149,5 +149,18 @@ describe('emptyOutboundClusters', () => {
     expect(emptyOutboundClusters(clusters, { cluster: 'outbound|9080||reviews.default.svc.cluster.local' })).toEqual([]);
     // Endpoint filters select endpoints: an empty cluster has none to match.
     expect(emptyOutboundClusters(clusters, { port: 9080 })).toEqual([]);
+  });
+});
+
+describe('outboundHostAddresses', () => {
+  it('lists the host addresses of outbound clusters only', () => {
+    const body = JSON.stringify({
+      cluster_statuses: [
+        { name: 'outbound|9080||reviews.default.svc.cluster.local', host_statuses: [{ address: { socket_address: { address: '10.1.0.7', port_value: 9080 } } }, { address: { socket_address: { address: '172.40.143.192', port_value: 15443 } } }] },
+        { name: 'inbound|9080||', host_statuses: [{ address: { socket_address: { address: '127.0.0.6', port_value: 9080 } } }] },
+      ],
+    });
+    expect(outboundHostAddresses(body)).toEqual(['10.1.0.7', '172.40.143.192']);
+    expect(() => outboundHostAddresses('{"cluster_statuses": 3}')).toThrow(/not an array/);
   });
 });

@@ -70,6 +70,23 @@ export function parseEnvoyClusters(body: string): ParsedCluster[] {
   return clusters;
 }
 
+/**
+ * Only the host addresses of the outbound clusters of a `/clusters?format=json` body: what the mesh
+ * checks compare with pod IPs, without building every host's stats (a proxy of a large mesh holds
+ * thousands of hosts).
+ * @throws BadResponseError as parseEnvoyClusters does.
+ */
+export function outboundHostAddresses(body: string): string[] {
+  const statuses = parseJsonObject(body, SOURCE).cluster_statuses;
+  if (statuses !== undefined && !Array.isArray(statuses)) throw new BadResponseError(SOURCE, 'cluster_statuses is not an array');
+  const out: string[] = [];
+  for (const status of statuses ?? []) {
+    if (!isObject(status) || typeof status.name !== 'string' || !status.name.startsWith('outbound|')) continue;
+    for (const host of arrayAt(status, 'host_statuses')) if (isObject(host)) out.push(hostAddress(objectAt(host, 'address')).address);
+  }
+  return out;
+}
+
 function parseHost(host: Record<string, unknown>): ParsedHost {
   const { address, port } = hostAddress(objectAt(host, 'address'));
   const health = objectAt(host, 'health_status');
