@@ -30,7 +30,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     rmSync(labDir, { recursive: true, force: true });
   };
   try {
-    lab = await startLabProcess({ kubeconfigOut: path.join(labDir, 'kubeconfig') });
+    // Prometheus scrapes every second, so traffic shows (and faults turn edges) within seconds.
+    lab = await startLabProcess({ kubeconfigOut: path.join(labDir, 'kubeconfig'), extraArgs: ['--scrape-interval', '1'] });
     next = await startNextServer({
       env: { ISTHMUS_KUBECONFIG: lab.kubeconfigPath, ISTHMUS_CONTEXTS: '', ISTHMUS_DEMO: '1', ISTHMUS_DEADLINE_MS: String(DEADLINE_MS) },
       logPath: path.join(resultsDir, 'e2e-next.log'),

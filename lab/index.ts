@@ -21,7 +21,7 @@ export interface LabOptions {
   /** The version knob: run the scenario's mesh as this Istio release (e.g. 1.26.3) instead of its own. */
   istioVersion?: string;
   /** A generated scenario for benchmarks. */
-  scale?: { clusters: number; namespaces: number; pods: number };
+  scale?: { clusters: number; namespaces: number; pods: number; traffic?: boolean };
   /** Where to write the kubeconfig (mode 0600); not written when absent. */
   kubeconfigOut?: string;
   /** Added latency on every API request of every cluster. */

@@ -1,6 +1,6 @@
 /**
  * `npm run lab -- --scenario lab/scenarios/seed.yaml --kubeconfig-out /tmp/my-lab.kubeconfig`
- * Options: --scale clusters=N,namespaces=M,pods=P  --control-port N  --latency MS
+ * Options: --scale clusters=N,namespaces=M,pods=P[,traffic=1]  --control-port N  --latency MS
  *          --istio-version 1.26.3: the scenario's mesh as that Istio release (istiod and proxy shapes)
  *          --scrape-interval S (the lab's Prometheus, default 5)  --global-prometheus  --no-prometheus
  *          --churn N: pods created/deleted per second in every cluster  --bookmark-ms MS: watch bookmark interval
@@ -27,9 +27,9 @@ function parseScale(text: string): NonNullable<LabOptions['scale']> {
     const [key, value] = part.split('=');
     values[key.trim()] = Number(value);
   }
-  const { clusters, namespaces, pods } = values;
+  const { clusters, namespaces, pods, traffic } = values;
   if (![clusters, namespaces, pods].every((n) => Number.isInteger(n) && n > 0)) usage(`bad --scale "${text}"`);
-  return { clusters, namespaces, pods };
+  return { clusters, namespaces, pods, traffic: traffic === 1 };
 }
 
 const stopWithStdin = process.argv.includes('--stop-with-stdin');

@@ -20,8 +20,10 @@ export async function historyTarget(registry: Registry, url: URL) {
   const clusterParam = url.searchParams.get('cluster');
   if (!clusterParam) throw new BadRequest('cluster is required (a configured context name or Istio cluster ID)');
   const namespace = validNamespace(url.searchParams.get('namespace') ?? '');
-  // Workload (Deployment) and pod names are DNS-1123 subdomains, Service names labels.
+  // Pod names are DNS-1123 subdomains; Service names and app labels (a workload is app + version) labels.
   const rawName = url.searchParams.get('name') ?? '';
-  const name = scope === 'service' ? validNamespace(rawName) : validPodName(rawName);
-  return { scope, cluster: await configuredCluster(registry, clusterParam), namespace, name };
+  const name = scope === 'pod' ? validPodName(rawName) : validNamespace(rawName);
+  const rawVersion = url.searchParams.get('version') ?? '';
+  if (rawVersion && !/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(rawVersion)) throw new BadRequest(`invalid version "${rawVersion.slice(0, 70)}" (must be a label value)`);
+  return { scope, cluster: await configuredCluster(registry, clusterParam), namespace, name, version: scope === 'workload' ? rawVersion || 'unknown' : undefined };
 }

@@ -70,15 +70,16 @@ export async function getTraffic(registry: Registry, window: TrafficWindow): Pro
   return { window, ...configuration(registry, statuses), clusters: statuses, flows, matrix, generatedAt: new Date().toISOString() };
 }
 
+/** Up to now (the newest samples included); the step is the chart's resolution. */
 function rangeOf(range: HistoryRange) {
   const step = stepSeconds(range);
-  const end = Math.floor(Date.now() / 1000 / step) * step; // aligned: cached answers line up
+  const end = Math.floor(Date.now() / 1000);
   return { start: end - windowSeconds(range), end, step };
 }
 
 export async function getTrafficHistory(
   registry: Registry,
-  target: { scope: HistoryTarget['scope']; cluster: ClusterHandle; namespace: string; name: string },
+  target: { scope: HistoryTarget['scope']; cluster: ClusterHandle; namespace: string; name: string; version?: string },
   window: TrafficWindow,
   range: HistoryRange,
 ): Promise<TrafficHistoryResponse> {
@@ -87,9 +88,9 @@ export async function getTrafficHistory(
   // Inbound reports of a workload or service live in the callers' clusters: ask every cluster.
   const clusters = target.scope === 'pod' ? [target.cluster] : registry.clusters;
   const span = rangeOf(range);
-  const what = `traffic-history:${target.scope}:${target.cluster.name}:${target.namespace}:${target.name}:${window}:${range}:${span.end}`;
+  const what = `traffic-history:${target.scope}:${target.cluster.name}:${target.namespace}:${target.name}:${target.version ?? ''}:${window}:${range}`;
   const outcomes = await eachCluster(registry, clusters, what, async (source, deadline) => {
-    const queries = historyQueries({ scope: target.scope, namespace: target.namespace, name: target.name, clusterId }, source.target.scope, window);
+    const queries = historyQueries({ scope: target.scope, namespace: target.namespace, name: target.name, version: target.version, clusterId }, source.target.scope, window);
     const answers = await Promise.all(queries.map((q) => promRange(source.target, q.query, span, deadline)));
     return queries.flatMap((q, i) =>
       answers[i].map((s): TrafficSeries => ({ direction: q.direction, metric: q.metric, peerCluster: s.metric.source_cluster ?? s.metric.destination_cluster ?? 'unknown', points: s.points })),
@@ -118,7 +119,7 @@ export async function getTrafficHistory(
 
 export async function getIstiodHistory(registry: Registry, window: TrafficWindow, range: HistoryRange): Promise<IstiodHistoryResponse> {
   const span = rangeOf(range);
-  const outcomes = await eachCluster(registry, registry.clusters, `istiod-history:${window}:${range}:${span.end}`, async (source, deadline) => {
+  const outcomes = await eachCluster(registry, registry.clusters, `istiod-history:${window}:${range}`, async (source, deadline) => {
     const q = istiodQueries(source.target.scope, window);
     const metrics = Object.keys(q) as Array<keyof typeof q>;
     const answers = await Promise.all(metrics.map((m) => promRange(source.target, q[m], span, deadline)));

@@ -200,7 +200,7 @@ describe('traffic from one Prometheus per cluster', () => {
 
   it('history lines of a workload are split by peer cluster, inbound and outbound', async () => {
     clearReadings();
-    const res = await historyGET(apiRequest(`/api/traffic/history?scope=workload&cluster=${encodeURIComponent(CLUSTER2)}&namespace=sample&name=helloworld-v2&window=1m&range=15m`));
+    const res = await historyGET(apiRequest(`/api/traffic/history?scope=workload&cluster=${encodeURIComponent(CLUSTER2)}&namespace=sample&name=helloworld&version=v2&window=1m&range=15m`));
     expect(res.status).toBe(200);
     const h = (await res.json()) as TrafficHistoryResponse;
     const rps = h.series.filter((s) => s.metric === 'rps' && s.direction === 'inbound');

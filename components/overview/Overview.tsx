@@ -5,6 +5,10 @@ import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import type { MeshResponse } from '@/lib/types/api';
 import { useClusters, useContexts, useMeshOfClusters } from '@/lib/hooks/queries';
+import { useTraffic } from '@/lib/hooks/traffic';
+import { DEFAULT_TRAFFIC_WINDOW, TRAFFIC_WINDOWS, type TrafficWindow } from '@/lib/types/traffic';
+import { TrafficMatrix } from '../traffic/TrafficMatrix';
+import { TrafficStatus } from '../traffic/TrafficStatus';
 import { apiUrls } from '@/lib/hooks/query-keys';
 import { isConfigurationError } from '@/lib/hooks/fetch-json';
 import { buildSyncMatrix, sharesRootCert } from '@/lib/ui/sync-matrix';
@@ -23,6 +27,7 @@ import { SyncMatrixTable } from './SyncMatrixTable';
 
 // recharts is the heaviest thing on this page: load it after the tables.
 const SyncHistoryCharts = dynamic(() => import('./SyncHistoryCharts'), { ssr: false, loading: () => <Skeleton className="h-24 w-full" label="loading charts" /> });
+const IstiodHistory = dynamic(() => import('../traffic/IstiodHistory'), { ssr: false, loading: () => <Skeleton className="h-24 w-full" label="loading charts" /> });
 
 export function Overview() {
   const clusters = useClusters();
@@ -33,6 +38,10 @@ export function Overview() {
   const names = useMemo(() => contexts.data?.contexts ?? (clusters.data?.clusters ?? []).map((c) => c.name), [contexts.data, clusters.data]);
   const mesh = useMeshOfClusters(names);
   const [history, setHistory] = useState<SyncSample[]>([]);
+  const [trafficWindow, setTrafficWindow] = useState<TrafficWindow>(DEFAULT_TRAFFIC_WINDOW);
+  const traffic = useTraffic(trafficWindow);
+  // With Prometheus, history comes from it; without, the page records what it saw since it opened.
+  const prometheus = traffic.data?.configured === true;
   // Record each new answer once, while rendering it (React's "adjust state on prop change" pattern).
   const [recorded, setRecorded] = useState<MeshResponse | undefined>(undefined);
   const combined = mesh.data;
@@ -127,10 +136,45 @@ export function Overview() {
           {meshPending ? <SkeletonRows rows={3} /> : <ProxySyncPanel clusters={mesh.data?.clusters ?? []} />}
           <StillLoading clusters={mesh.pending} />
         </Panel>
-        <Panel id="history" title="Since this page opened">
-          <SyncHistoryCharts history={history} clusters={names} />
-        </Panel>
+        {prometheus ? (
+          <Panel
+            id="traffic"
+            title="Cluster-to-cluster traffic"
+            actions={
+              <label className="flex items-center gap-1 text-xs">
+                last
+                <select value={trafficWindow} onChange={(e) => setTrafficWindow(e.target.value as TrafficWindow)} className="rounded border border-slate-300 bg-white px-1 dark:border-slate-600 dark:bg-slate-900" aria-label="Traffic window" data-testid="matrix-window">
+                  {TRAFFIC_WINDOWS.map((w) => (
+                    <option key={w}>{w}</option>
+                  ))}
+                </select>
+              </label>
+            }
+          >
+            <TrafficStatus configured hint={null} clusters={traffic.data!.clusters} />
+            <TrafficMatrix traffic={traffic.data!} />
+          </Panel>
+        ) : (
+          <Panel id="history" title="Since this page opened">
+            <SyncHistoryCharts history={history} clusters={names} />
+            {traffic.data && (
+              <p className="mt-1 text-[11px] text-slate-500 dark:text-slate-400" data-testid="traffic-not-configured">
+                {traffic.data.hint}
+              </p>
+            )}
+            {traffic.isError && <p className="mt-1 text-[11px] text-red-700 dark:text-red-300">Traffic could not be loaded: {traffic.error.message}</p>}
+          </Panel>
+        )}
       </div>
+
+      {prometheus && (
+        <details className="rounded-lg border border-slate-200 bg-white p-2.5 dark:border-slate-800 dark:bg-slate-900" data-testid="istiod-history-panel">
+          <summary className="cursor-pointer text-sm font-semibold text-slate-700 dark:text-slate-200">istiod per cluster over time (Prometheus): connected proxies, pushes, convergence, rejects</summary>
+          <div className="mt-2">
+            <IstiodHistory />
+          </div>
+        </details>
+      )}
 
       <Panel
         id="gateways"

@@ -17,6 +17,7 @@ import { Skeleton, SkeletonRows } from '../Skeleton';
 import { EndpointFiltersForm } from './EndpointFiltersForm';
 import { EndpointsTable, type ClusterNames } from './EndpointsTable';
 
+const TrafficHistoryCharts = dynamic(() => import('../traffic/TrafficHistoryCharts'), { ssr: false, loading: () => <Skeleton className="h-24 w-full" label="loading charts" /> });
 const HealthDonut = dynamic(() => import('./HealthDonut'), { ssr: false, loading: () => <Skeleton className="h-16 w-16 rounded-full" label="loading chart" /> });
 
 /** A pod's outbound endpoints (`istioctl proxy-config endpoints`), filters and grouping in the URL. */
@@ -102,6 +103,13 @@ export function EndpointsView({ cluster, namespace, pod }: { cluster: string; na
           )}
         </>
       )}
+
+      <details className="rounded-lg border border-slate-200 bg-white p-2.5 dark:border-slate-800 dark:bg-slate-900" data-testid="pod-traffic">
+        <summary className="cursor-pointer text-sm font-semibold text-slate-700 dark:text-slate-200">Traffic of this pod (Prometheus, last hour)</summary>
+        <div className="mt-2 grid grid-cols-1">
+          <TrafficHistoryCharts params={{ scope: 'pod', cluster, namespace, name: pod, window: '5m', range: '1h' }} />
+        </div>
+      </details>
     </main>
   );
 }

@@ -19,8 +19,8 @@ export interface TopologyTestHook {
   nodes(): string[];
   edges(): string[];
   counts(): { nodes: number; edges: number };
-  /** Every edge with its ends, kind and printed address. */
-  edgeData(): Array<{ id: string; source: string; target: string; kind: string; label: string }>;
+  /** Every edge with its ends, kind, printed address and traffic, and its classes (traffic-ok, -warn, -fail, -idle). */
+  edgeData(): Array<{ id: string; source: string; target: string; kind: string; label: string; classes: string }>;
   /** The label the canvas prints for a node, null when absent. */
   nodeLabel(id: string): string | null;
   /** Centre of every node, keyed by id. */
@@ -204,7 +204,8 @@ export function GraphCanvas({
         nodes: () => cy.nodes().map((n) => n.id()),
         edges: () => cy.edges().map((e) => e.id()),
         counts: () => ({ nodes: cy.nodes().length, edges: cy.edges().length }),
-        edgeData: () => cy.edges().map((e) => ({ id: e.id(), source: e.data('source'), target: e.data('target'), kind: e.data('kind'), label: e.data('label') })),
+        edgeData: () =>
+          cy.edges().map((e) => ({ id: e.id(), source: e.data('source'), target: e.data('target'), kind: e.data('kind'), label: e.data('label'), classes: e.classes().join(' ') })),
         nodeLabel: (id) => {
           const n = cy.getElementById(id);
           return n.nonempty() ? (n.data('label') as string) : null;

@@ -1,12 +1,29 @@
 'use client';
 
 /** Details of the selected node, with the links an SRE follows next. */
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { portOf } from '@/lib/format/kube';
+import { trafficLabel, type EdgeTraffic } from '@/lib/traffic/edges';
+import type { HistoryParams } from '@/lib/hooks/traffic';
+import type { TrafficWindow } from '@/lib/types/traffic';
 import { podsOfWorkload } from '@/lib/graph/workload-pods';
 import { usePods } from '@/lib/hooks/queries';
 import { podPath } from '@/lib/ui/format';
 import type { LogicalService, TopologyEdge, TopologyNode, TopologyResponse } from '@/lib/types/api';
+
+// recharts loads with the first chart, not with the page.
+const TrafficHistoryCharts = dynamic(() => import('@/components/traffic/TrafficHistoryCharts'), { ssr: false, loading: () => <p className="text-xs text-slate-500">Loading charts…</p> });
+
+/** The chart query of a service or workload node (a workload is app + version, as the topology draws it). */
+function historyParams(node: TopologyNode, window: TrafficWindow): HistoryParams | null {
+  if (!node.namespace || !node.name) return null;
+  if (node.kind === 'service') return { scope: 'service', cluster: node.cluster, namespace: node.namespace, name: node.name, window, range: '1h' };
+  if (node.kind === 'workload' && node.app) {
+    return { scope: 'workload', cluster: node.cluster, namespace: node.namespace, name: node.app, version: node.version && node.version !== 'unversioned' ? node.version : undefined, window, range: '1h' };
+  }
+  return null;
+}
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -59,7 +76,7 @@ function ServiceEndpoints({ service }: { service: LogicalService | undefined }) 
   );
 }
 
-function Paths({ edges, nodes, onSelect }: { edges: TopologyEdge[]; nodes: Map<string, TopologyNode>; onSelect(id: string): void }) {
+function Paths({ edges, nodes, onSelect, traffic }: { edges: TopologyEdge[]; nodes: Map<string, TopologyNode>; onSelect(id: string): void; traffic: ReadonlyMap<string, EdgeTraffic> | null }) {
   if (edges.length === 0) return null;
   return (
     <ul className="space-y-0.5 text-xs">
@@ -72,6 +89,7 @@ function Paths({ edges, nodes, onSelect }: { edges: TopologyEdge[]; nodes: Map<s
               {other ? `${other.label} (${other.cluster})` : e.target}
             </button>
             {e.address && <span className="font-mono"> via {e.address}</span>}
+            {traffic?.get(e.id) && <span className="text-slate-500 dark:text-slate-400"> · {trafficLabel(traffic.get(e.id)!)}</span>}
           </li>
         );
       })}
@@ -101,7 +119,20 @@ function WorkloadPods({ node }: { node: TopologyNode }) {
   );
 }
 
-export function SidePanel({ topology, selected, onSelect }: { topology: TopologyResponse; selected: string; onSelect(id: string | null): void }) {
+export function SidePanel({
+  topology,
+  selected,
+  onSelect,
+  window,
+  traffic,
+}: {
+  topology: TopologyResponse;
+  selected: string;
+  onSelect(id: string | null): void;
+  window: TrafficWindow;
+  /** Traffic per edge id, null without Prometheus. */
+  traffic: ReadonlyMap<string, EdgeTraffic> | null;
+}) {
   const nodes = new Map(topology.nodes.map((n) => [n.id, n]));
   const node = nodes.get(selected);
   const close = (
@@ -120,6 +151,7 @@ export function SidePanel({ topology, selected, onSelect }: { topology: Topology
     );
   }
   const outgoing = topology.edges.filter((e) => e.source === node.id);
+  const chart = historyParams(node, window);
   const incoming = topology.edges.filter((e) => e.target === node.id);
   const service = node.kind === 'service' ? topology.services.find((s) => s.hostname === node.hostname || (s.namespace === node.namespace && s.name === node.name)) : undefined;
 
@@ -183,13 +215,19 @@ export function SidePanel({ topology, selected, onSelect }: { topology: Topology
       {outgoing.length > 0 && (
         <section>
           <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Routes to</h3>
-          <Paths edges={outgoing} nodes={nodes} onSelect={onSelect} />
+          <Paths edges={outgoing} nodes={nodes} onSelect={onSelect} traffic={traffic} />
         </section>
       )}
       {incoming.length > 0 && (
         <section>
           <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Reached from</h3>
-          <Paths edges={incoming.map((e) => ({ ...e, target: e.source }))} nodes={nodes} onSelect={onSelect} />
+          <Paths edges={incoming.map((e) => ({ ...e, target: e.source }))} nodes={nodes} onSelect={onSelect} traffic={traffic} />
+        </section>
+      )}
+      {chart && (
+        <section>
+          <h3 className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Traffic</h3>
+          <TrafficHistoryCharts params={chart} />
         </section>
       )}
     </aside>

@@ -16,6 +16,10 @@ import { findNodes } from '@/lib/graph/search';
 import { DEFAULT_VIEW, LAYOUT_NAMES, parseViewState, toggle, viewStateQuery, type ViewState } from '@/lib/graph/view-state';
 import { useChecks, useTopology } from '@/lib/hooks/queries';
 import { topologyMarks } from '@/lib/checks/view';
+import { useTraffic } from '@/lib/hooks/traffic';
+import { edgeTraffic, ERROR_THRESHOLDS } from '@/lib/traffic/edges';
+import { TRAFFIC_WINDOWS, type TrafficWindow } from '@/lib/types/traffic';
+import { TrafficStatus } from '@/components/traffic/TrafficStatus';
 import { useDraft } from '@/lib/hooks/use-draft';
 import { useEarlyTopology } from './early-topology';
 import type { GraphCanvasHandle } from './GraphCanvas';
@@ -49,6 +53,26 @@ const control =
   'rounded border border-slate-300 bg-white px-1.5 py-0.5 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:border-slate-600 dark:bg-slate-900';
 const button = `${control} hover:bg-slate-100 dark:hover:bg-slate-800`;
 
+function TrafficLegend() {
+  const items = [
+    { label: `errors < ${ERROR_THRESHOLDS.warn * 100}%`, style: 'border-green-600' },
+    { label: `errors ≥ ${ERROR_THRESHOLDS.warn * 100}%`, style: 'border-amber-600' },
+    { label: `errors ≥ ${ERROR_THRESHOLDS.fail * 100}%`, style: 'border-red-600' },
+    { label: 'no traffic in the window', style: 'border-slate-300' },
+  ];
+  return (
+    <ul className="space-y-0.5 text-xs" aria-label="Traffic legend" data-testid="traffic-legend">
+      {items.map((i) => (
+        <li key={i.label} className="flex items-center gap-2">
+          <span aria-hidden="true" className={`inline-block w-6 border-t-4 ${i.style}`} />
+          {i.label}
+        </li>
+      ))}
+      <li className="text-slate-500 dark:text-slate-400">Labels: requests/s and error % over the window, counted once at the caller.</li>
+    </ul>
+  );
+}
+
 function Legend() {
   const items = [
     { label: 'local', style: 'border-slate-400 border-solid' },
@@ -75,6 +99,7 @@ export function TopologyView() {
   const view = useMemo(() => parseViewState(params), [params]);
   useEarlyTopology();
   const topology = useTopology();
+  const traffic = useTraffic(view.window);
   const canvas = useRef<GraphCanvasHandle>(null);
 
 
@@ -92,10 +117,12 @@ export function TopologyView() {
   const filterKey = JSON.stringify([view.clusters, view.namespaces, view.hiddenNamespaces]);
   const checks = useChecks();
   const marks = useMemo(() => (checks.data ? topologyMarks(checks.data.findings) : null), [checks.data]);
+  const flows = traffic.data?.configured ? traffic.data.flows : null;
+  const byEdge = useMemo(() => (nodes && edges && flows ? edgeTraffic({ nodes, edges }, flows) : null), [nodes, edges, flows]);
   const elements = useMemo(
-    () => (nodes && edges ? toElements({ nodes, edges }, view, null, marks) : []),
+    () => (nodes && edges ? toElements({ nodes, edges }, view, byEdge ? { byEdge, hideIdle: view.hideIdle } : null, marks) : []),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the filter part of the view, by value
-    [nodes, edges, filterKey, marks],
+    [nodes, edges, filterKey, byEdge, view.hideIdle, marks],
   );
   const allClusters = useMemo(() => (nodes ? clusterNames({ nodes }) : []), [nodes]);
   const allNamespaces = useMemo(() => (nodes ? namespaceNames({ nodes }) : []), [nodes]);
@@ -166,6 +193,20 @@ export function TopologyView() {
             ))}
           </select>
         </label>
+        <label className="flex items-center gap-1 text-sm">
+          <span>Traffic</span>
+          <select value={view.window} onChange={(e) => setView({ window: e.target.value as TrafficWindow })} className={control} data-testid="traffic-window" aria-label="Traffic window">
+            {TRAFFIC_WINDOWS.map((w) => (
+              <option key={w} value={w}>
+                last {w}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex items-center gap-1 text-sm">
+          <input type="checkbox" checked={view.hideIdle} onChange={() => setView({ hideIdle: !view.hideIdle })} disabled={!byEdge} data-testid="hide-idle" />
+          Hide idle edges
+        </label>
         <button type="button" className={button} onClick={() => canvas.current?.fit()}>
           Fit
         </button>
@@ -187,6 +228,7 @@ export function TopologyView() {
         <ClusterErrorBanner problems={[{ cluster: 'all clusters', error: { kind: 'bad-response', message: `The topology could not be loaded: ${topology.error.message}`, source: '/api/topology' } }]} />
       )}
       <ClusterErrorBanner problems={problems} />
+      {traffic.data && traffic.data.configured && <TrafficStatus configured hint={null} clusters={traffic.data.clusters} compact />}
 
       <div className="flex min-h-0 flex-1 gap-2">
         <aside className="w-56 shrink-0 space-y-3 overflow-y-auto rounded-lg border border-slate-200 bg-white p-2.5 text-sm dark:border-slate-800 dark:bg-slate-900" aria-label="Filters">
@@ -231,6 +273,16 @@ export function TopologyView() {
             <h2 className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Paths</h2>
             <Legend />
           </section>
+          <section>
+            <h2 className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Traffic (last {view.window})</h2>
+            {traffic.data && !traffic.data.configured ? (
+              <p className="text-xs text-slate-500 dark:text-slate-400" data-testid="traffic-not-configured">
+                {traffic.data.hint}
+              </p>
+            ) : (
+              <TrafficLegend />
+            )}
+          </section>
         </aside>
 
         <section className="relative min-w-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950" aria-label="Graph">
@@ -257,7 +309,7 @@ export function TopologyView() {
           )}
         </section>
 
-        {selected && topology.data && <SidePanel topology={topology.data} selected={selected} onSelect={onSelect} />}
+        {selected && topology.data && <SidePanel topology={topology.data} selected={selected} onSelect={onSelect} window={view.window} traffic={byEdge} />}
       </div>
     </main>
   );

@@ -27,6 +27,9 @@ interface Palette {
   labelBg: string;
   selected: string;
   match: string;
+  trafficOk: string;
+  trafficWarn: string;
+  trafficFail: string;
 }
 
 const LIGHT: Palette = {
@@ -51,6 +54,9 @@ const LIGHT: Palette = {
   labelBg: '#ffffff',
   selected: '#ea580c',
   match: '#facc15',
+  trafficOk: '#16a34a',
+  trafficWarn: '#d97706',
+  trafficFail: '#dc2626',
 };
 
 const DARK: Palette = {
@@ -75,6 +81,9 @@ const DARK: Palette = {
   labelBg: '#020617',
   selected: '#fb923c',
   match: '#fde047',
+  trafficOk: '#4ade80',
+  trafficWarn: '#fbbf24',
+  trafficFail: '#f87171',
 };
 
 export const CANVAS_BACKGROUND = { light: '#ffffff', dark: '#020617' };
@@ -164,6 +173,26 @@ export function graphStyle(dark: boolean, flat = false): StylesheetJson {
     { selector: 'edge.cross-cluster', style: { 'line-color': p.crossEdge, 'target-arrow-color': p.crossEdge } },
     { selector: 'edge.east-west', style: { 'line-color': p.eastWestEdge, 'target-arrow-color': p.eastWestEdge } },
     { selector: 'edge.unroutable', style: { 'line-color': p.unroutableEdge, 'target-arrow-color': p.unroutableEdge, 'line-style': 'dotted', width: 3 } },
+    // Traffic (lib/traffic/edges.ts): the colour says the error rate, the label the rate; the dash
+    // pattern still says the kind of hop. Idle edges fade.
+    {
+      selector: 'edge.traffic-ok, edge.traffic-warn, edge.traffic-fail',
+      style: {
+        label: 'data(label)',
+        'font-size': 10,
+        color: p.text,
+        'text-wrap': 'wrap',
+        'text-background-color': p.labelBg,
+        'text-background-opacity': 0.85,
+        'text-background-padding': '2px',
+        'text-rotation': 'autorotate',
+        width: 3,
+      },
+    },
+    { selector: 'edge.traffic-ok', style: { 'line-color': p.trafficOk, 'target-arrow-color': p.trafficOk } },
+    { selector: 'edge.traffic-warn', style: { 'line-color': p.trafficWarn, 'target-arrow-color': p.trafficWarn, width: 3.5 } },
+    { selector: 'edge.traffic-fail', style: { 'line-color': p.trafficFail, 'target-arrow-color': p.trafficFail, width: 4 } },
+    { selector: 'edge.traffic-idle', style: { opacity: 0.45 } },
     { selector: 'node.match', style: { 'overlay-color': p.match, 'overlay-opacity': 0.45, 'overlay-padding': 6 } },
     { selector: 'node:selected', style: { 'border-color': p.selected, 'border-width': 4 } },
     { selector: 'edge:selected', style: { width: 4 } },

@@ -10,6 +10,8 @@ export interface ScaleOptions {
   clusters: number;
   namespaces: number;
   pods: number;
+  /** Istio's Prometheus addon in every cluster and traffic in every namespace (app-1 → app-2 → …). */
+  traffic?: boolean;
 }
 
 /** Replicas per app: a handful of pods per Deployment, as in typical services. */
@@ -74,5 +76,12 @@ export function scaleScenario(opts: ScaleOptions): Scenario {
     }
   }
   for (const ns of nsNames) for (let a = 0; a < appsPerNamespace; a++) input.services!.push({ name: `app-${a + 1}`, namespace: ns, ports: [{ name: 'http', port: 8080 }], age: '1d' });
+  if (opts.traffic) {
+    input.addons = ['prometheus'];
+    // Each app calls the next one in its namespace, from every cluster to every cluster (the Services exist everywhere).
+    input.traffic = nsNames.flatMap((ns) =>
+      Array.from({ length: appsPerNamespace - 1 }, (_, a) => ({ from: { namespace: ns, app: `app-${a + 1}` }, to: `app-${a + 2}.${ns}`, rps: 5 * clusters, errorRatio: 0.01 })),
+    );
+  }
   return parseScenario(input, 'generated scale scenario');
 }

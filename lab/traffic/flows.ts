@@ -110,15 +110,17 @@ export function computeFlows(mesh: Mesh, nowMs: number): Flow[] {
   return flows;
 }
 
-/** computeFlows indexed by reporting pod, recomputed when the mesh changes (and at most once a second otherwise). */
+/**
+ * computeFlows indexed by reporting pod, recomputed when the mesh changes or a starting pod becomes
+ * ready (the only changes with time alone).
+ */
 export class FlowCache {
-  private cached: { generation: number; second: number; index: FlowIndex } | null = null;
+  private cached: { generation: number; validUntilMs: number; index: FlowIndex } | null = null;
 
   constructor(private readonly mesh: Mesh) {}
 
   index(nowMs: number): FlowIndex {
-    const second = Math.floor(nowMs / 1000);
-    if (this.cached && this.cached.generation === this.mesh.generation && this.cached.second === second) return this.cached.index;
+    if (this.cached && this.cached.generation === this.mesh.generation && nowMs < this.cached.validUntilMs) return this.cached.index;
     const index: FlowIndex = { bySource: new Map(), byDestination: new Map() };
     const add = (map: Map<string, Flow[]>, k: string, f: Flow) => {
       const list = map.get(k);
@@ -129,7 +131,9 @@ export class FlowCache {
       add(index.bySource, podKey(f.source), f);
       if (f.destination) add(index.byDestination, podKey(f.destination), f);
     }
-    this.cached = { generation: this.mesh.generation, second, index };
+    let validUntilMs = Infinity;
+    for (const c of this.mesh.clusters.keys()) for (const p of this.mesh.pods(c)) if (p.startingUntilMs > nowMs) validUntilMs = Math.min(validUntilMs, p.startingUntilMs);
+    this.cached = { generation: this.mesh.generation, validUntilMs, index };
     return index;
   }
 }

@@ -12,7 +12,7 @@ const enc = encodeURIComponent;
 export const trafficUrls = {
   traffic: (window: TrafficWindow) => `/api/traffic?window=${window}`,
   history: (p: HistoryParams) =>
-    `/api/traffic/history?scope=${p.scope}&cluster=${enc(p.cluster)}&namespace=${enc(p.namespace)}&name=${enc(p.name)}&window=${p.window}&range=${p.range}`,
+    `/api/traffic/history?scope=${p.scope}&cluster=${enc(p.cluster)}&namespace=${enc(p.namespace)}&name=${enc(p.name)}${p.version ? `&version=${enc(p.version)}` : ''}&window=${p.window}&range=${p.range}`,
   istiod: (window: TrafficWindow, range: HistoryRange) => `/api/traffic/istiod?window=${window}&range=${range}`,
 };
 
@@ -21,6 +21,7 @@ export interface HistoryParams {
   cluster: string;
   namespace: string;
   name: string;
+  version?: string;
   window: TrafficWindow;
   range: HistoryRange;
 }

@@ -79,7 +79,10 @@ function latency(q: number, by: string, extra: string, scope: Scope, window: str
 export interface HistoryTarget {
   scope: HistoryScope;
   namespace: string;
+  /** Service name, pod name, or (workload) the app label: the topology's workload is app + version. */
   name: string;
+  /** workload: the version label ("unknown" when the pods have none). */
+  version?: string;
   /** The Istio cluster ID of the scope's cluster. */
   clusterId: string;
 }
@@ -110,8 +113,9 @@ export function historyQueries(t: HistoryTarget, scope: Scope, window: TrafficWi
   if (t.scope === 'service') {
     add('inbound', build(true, '', `,destination_service_namespace=${ns},destination_service_name=${name}`), 'source_cluster');
   } else if (t.scope === 'workload') {
-    add('inbound', build(true, '', `,destination_workload_namespace=${ns},destination_workload=${name},destination_cluster=${id}`), 'source_cluster');
-    add('outbound', build(true, '', `,source_workload_namespace=${ns},source_workload=${name},source_cluster=${id}`), 'destination_cluster');
+    const version = promString(t.version ?? 'unknown');
+    add('inbound', build(true, '', `,destination_workload_namespace=${ns},destination_app=${name},destination_version=${version},destination_cluster=${id}`), 'source_cluster');
+    add('outbound', build(true, '', `,source_workload_namespace=${ns},source_app=${name},source_version=${version},source_cluster=${id}`), 'destination_cluster');
   } else {
     add('inbound', build(false, 'destination', `,namespace=${ns},pod=${name}`), 'source_cluster');
     add('outbound', build(false, 'source', `,namespace=${ns},pod=${name}`), 'destination_cluster');
