@@ -52,6 +52,11 @@ if (!existsSync(CHROMIUM)) {
   process.exit(2);
 }
 
+if (spawnSync(process.env.ISTHMUS_PROMETHEUS_BIN || 'prometheus', ['--version'], { stdio: 'ignore' }).status !== 0) {
+  console.error(`Prometheus is missing; the traffic tests run the lab's real Prometheus (Debian's package):\n\n    sudo apt-get update && sudo apt-get install -y prometheus\n`);
+  process.exit(2);
+}
+
 step('typecheck (tsc --noEmit)', [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
 step('lint (eslint)', [bin('eslint', 'bin/eslint.js'), '--max-warnings=0', '.']);
 
