@@ -7,29 +7,13 @@
  * Goal: p50 ≤ 1.5 × L + 50 ms at N = 20, L = 100 (warm and cold); big topology warm < 1 s; RSS < 1 GiB.
  * The lab runs in a child process (API servers are elsewhere in real life), so RSS is the server code's alone.
  */
-import { spawnSync } from 'node:child_process';
 import { startLabProcess } from '../e2e/lab-process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { arg, percentile, runUnderReactServer } from './common';
 
-// server/ modules import 'server-only', which only resolves under the react-server condition (as in Next).
-if (!process.execArgv.some((a) => a.includes('react-server'))) {
-  const r = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a non-negative number`);
-  return v;
-}
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
+runUnderReactServer(__filename);
 const mib = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 
 async function timeRuns(runs: number, before: () => void, call: () => Promise<unknown>): Promise<number[]> {
