@@ -11,11 +11,12 @@ import type { SourceError } from '@/lib/types/api';
 import { fanOut } from './fanout';
 import { BadRequest } from './http';
 import { fetchIstiod, type IstiodTarget } from './istiod';
+import type { NetworkGateway } from '@/lib/istio/networkz';
 import { ISTIO_NAMESPACE, istiodReplica, runningIstiods } from './k8s/convert';
 import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
 import { toSourceError } from './k8s/errors';
 import { listJson } from './k8s/list-json';
-import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
+import { ENVOY_ADMIN_PORT, podGet, type IstiodPath } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { PodShape } from './k8s/shapes';
 import { EndpointSliceShape, IstioConfigShape, ServicePortsShape } from './k8s/trace-shapes';
@@ -121,23 +122,31 @@ async function readControlPlane(cluster: ClusterHandle, req: TraceRequest, deadl
   // Every running replica: the trace is about replicas that disagree, a not-ready one included.
   const istiods = runningIstiods(pods.items).map(istiodReplica);
   const optional = optionalSourceDeadline(deadline);
-  const [replicas, networkGateways] = await Promise.all([
-    Promise.all(istiods.map((istiod) => readReplica(cluster, istiod, req, optional))),
-    istiods.length > 0 ? fetchIstiod(cluster, istiods[0], '/debug/networkz', optional).then((b) => parseNetworkz(b, istiods[0].pod)).catch(() => []) : [],
-  ]);
-  return { cluster: cluster.name, replicas, networkGateways, error: null };
+  const replicas = await Promise.all(istiods.map((istiod, i) => readReplica(cluster, istiod, req, optional, i === 0)));
+  return { cluster: cluster.name, replicas: replicas.map((r) => r.reading), networkGateways: replicas[0]?.networkGateways ?? [], error: null };
 }
 
-async function readReplica(cluster: ClusterHandle, istiod: IstiodTarget, req: TraceRequest, deadline: Deadline): Promise<IstiodReading> {
+/**
+ * One replica's view: endpointShardz (large) on one forward, clusterz, syncz and (from one replica)
+ * networkz one after the other on a second, so a running server reuses its two kept-open forwards
+ * instead of opening new ones through the API server on every trace.
+ */
+async function readReplica(cluster: ClusterHandle, istiod: IstiodTarget, req: TraceRequest, deadline: Deadline, withNetworkz: boolean): Promise<{ reading: IstiodReading; networkGateways: NetworkGateway[] }> {
   const reader: SourceReader = sourceReader(cluster);
   const namespace = req.host.split('.')[1];
-  const [clusterz, shards, syncz] = await Promise.all([
-    reader.optional(`istiod ${istiod.pod} /debug/clusterz`, fetchIstiod(cluster, istiod, '/debug/clusterz', deadline).then((b) => parseClusterz(b, istiod.pod, istiod.revision))),
-    reader.optional(`istiod ${istiod.pod} /debug/endpointShardz`, fetchIstiod(cluster, istiod, '/debug/endpointShardz', deadline).then((b) => parseEndpointShardz(b, istiod.pod, req.host, namespace))),
-    reader.optional(`istiod ${istiod.pod} /debug/syncz`, fetchIstiod(cluster, istiod, '/debug/syncz', deadline).then((b) => parseSyncz(b, istiod.pod))),
-  ]);
+  const get = <T>(path: IstiodPath, parse: (body: string) => T) => reader.optional(`istiod ${istiod.pod} ${path}`, fetchIstiod(cluster, istiod, path, deadline).then(parse));
+  const small = async () => {
+    const clusterz = await get('/debug/clusterz', (b) => parseClusterz(b, istiod.pod, istiod.revision));
+    const syncz = await get('/debug/syncz', (b) => parseSyncz(b, istiod.pod));
+    const gateways = withNetworkz ? await get('/debug/networkz', (b) => parseNetworkz(b, istiod.pod)) : null;
+    return { clusterz, syncz, gateways };
+  };
+  const [shards, { clusterz, syncz, gateways }] = await Promise.all([get('/debug/endpointShardz', (b) => parseEndpointShardz(b, istiod.pod, req.host, namespace)), small()]);
   const proxyId = `${req.pod}.${req.namespace}`;
-  return { pod: istiod.pod, ready: istiod.ready, clusterz, shards, sourceProxy: syncz?.find((r) => r.name === proxyId) ?? null, syncKnown: syncz !== null, errors: reader.errors };
+  return {
+    reading: { pod: istiod.pod, ready: istiod.ready, clusterz, shards, sourceProxy: syncz?.find((r) => r.name === proxyId) ?? null, syncKnown: syncz !== null, errors: reader.errors },
+    networkGateways: gateways ?? [],
+  };
 }
 
 async function readEnvoy(cluster: ClusterHandle, req: TraceRequest, deadline: Deadline): Promise<EnvoyReading> {

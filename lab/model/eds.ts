@@ -76,6 +76,8 @@ interface EndpointCache {
   entries: Map<MeshService, MeshEndpoint[]>;
   /** Outbound clusters per proxy view (see viewKey): every sidecar of a namespace and app shares one. */
   views: Map<string, OutboundCluster[]>;
+  /** Other answers computed from the same state (istiod's endpoint index per replica), by key. */
+  derived: Map<string, unknown>;
 }
 const endpointCaches = new WeakMap<Mesh, EndpointCache>();
 
@@ -84,9 +86,19 @@ function endpointCache(mesh: Mesh, nowMs: number): EndpointCache {
   if (cached && cached.generation === mesh.generation && nowMs < cached.validUntilMs) return cached;
   let validUntilMs = Infinity;
   for (const c of mesh.clusters.values()) for (const w of c.workloads) for (const p of w.pods) if (p.startingUntilMs > nowMs) validUntilMs = Math.min(validUntilMs, p.startingUntilMs);
-  const fresh = { generation: mesh.generation, validUntilMs, entries: new Map(), views: new Map() };
+  const fresh = { generation: mesh.generation, validUntilMs, entries: new Map(), views: new Map(), derived: new Map() };
   endpointCaches.set(mesh, fresh);
   return fresh;
+}
+
+/**
+ * A value computed from the endpoints' state, kept until that state changes (istiod holds its endpoint
+ * index in memory: answering /debug/endpointShardz costs it no recomputation either).
+ */
+export function derivedFromEndpoints<T>(mesh: Mesh, nowMs: number, key: string, compute: () => T): T {
+  const cache = endpointCache(mesh, nowMs);
+  if (!cache.derived.has(key)) cache.derived.set(key, compute());
+  return cache.derived.get(key) as T;
 }
 
 /** Endpoints of a service in its cluster, on every port (ready or not; callers decide). */

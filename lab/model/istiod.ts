@@ -4,7 +4,7 @@
  */
 import { hash32, hexOf, uuidOf } from './determinism';
 import { envoyConfigDump } from './envoy';
-import { emptyShardsOf, networkGateways, proxyId, serviceEndpoints, visibleServices } from './eds';
+import { derivedFromEndpoints, emptyShardsOf, networkGateways, proxyId, serviceEndpoints, visibleServices } from './eds';
 import type { Mesh, MeshPod } from './mesh';
 import { timestamp } from './objects';
 import type { RootCA } from './rootca';
@@ -340,7 +340,7 @@ function debugAnswer(mesh: Mesh, istiod: MeshPod, req: IstiodRequest, nowMs: num
       return json(registryz(mesh, istiod), pretty);
     case '/debug/endpointShardz':
     case '/debug/endpointz':
-      return json(endpointShardz(mesh, istiod, nowMs), pretty);
+      return derivedFromEndpoints(mesh, nowMs, `endpointShardz/${istiod.cluster}/${istiod.name}/${pretty}`, () => json(endpointShardz(mesh, istiod, nowMs), pretty));
     case '/debug/connections': {
       const clients = connectedProxies(mesh, istiod, nowMs).map((p) => ({
         connectionId: `${proxyId(p)}-${1 + (hash32(proxyId(p)) % 40)}`,

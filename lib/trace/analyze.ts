@@ -327,6 +327,13 @@ function pathRows(ctx: Context, expected: ExpectedColumn[], dataPlane: DataPlane
         rows.push({ ...base, via: 'direct', gateway: null, gatewayCluster: null, crossNetworkGateway: null, inEnvoy, ok: inEnvoy !== false, reason: inEnvoy === false ? "not in the client's Envoy" : `direct, same network ${col.network ?? ''}`.trim() });
         continue;
       }
+      // Without the networks (or the gateways' Services) a missing gateway would be a false finding.
+      const unread = ctx.snapshots.filter((x) => x.network === col.network || x.cluster === col.cluster).find((x) => !x.reachable || x.errors.some((e) => e.source === 'services'));
+      if (col.network === null || ctx.source.network === null || unread) {
+        const why = col.network === null || ctx.source.network === null ? 'the networks are unknown' : `${ctx.name(unread!.cluster)}'s gateways could not be read`;
+        rows.push({ ...base, via: 'unknown', gateway: null, gatewayCluster: null, crossNetworkGateway: null, inEnvoy: hosts ? hosts.has(`${ep.ip}:${ep.port}`) : null, ok: true, reason: why });
+        continue;
+      }
       rows.push({ ...base, ...gatewayPath(ctx, col, ep.ip, ep.port, hosts, reported) });
     }
   }
