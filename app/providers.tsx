@@ -2,6 +2,7 @@
 
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
+import { LiveUpdatesProvider } from '@/lib/hooks/live-updates';
 import { PollingProvider } from '@/lib/hooks/polling';
 import { isConfigurationError, isRefused } from '@/lib/hooks/fetch-json';
 
@@ -24,7 +25,9 @@ export function Providers({ children }: { children: React.ReactNode }) {
   const [client] = useState(makeQueryClient);
   return (
     <QueryClientProvider client={client}>
-      <PollingProvider>{children}</PollingProvider>
+      <PollingProvider>
+        <LiveUpdatesProvider>{children}</LiveUpdatesProvider>
+      </PollingProvider>
     </QueryClientProvider>
   );
 }

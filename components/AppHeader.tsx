@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useClusters } from '@/lib/hooks/queries';
 import { isConfigurationError } from '@/lib/hooks/fetch-json';
+import { LiveStatus } from './LiveStatus';
 import { PollingControl } from './PollingControl';
 
 const NAV = [
@@ -49,8 +50,9 @@ export function AppHeader() {
             );
           })}
         </nav>
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-3">
           <PollingControl />
+          <LiveStatus />
         </div>
       </div>
       {isConfigurationError(clusters.error) && (

@@ -6,6 +6,7 @@ import type { ClustersResponse, ContextsResponse, EndpointsResponse, MeshRespons
 import type { ChecksResponse } from '@/lib/checks/types';
 import type { TraceResponse } from '@/lib/trace/types';
 import { fetchJson, isRefused } from './fetch-json';
+import { useLiveState } from './live-updates';
 import { usePolling } from './polling';
 import { apiUrls, queryKeys } from './query-keys';
 
@@ -23,6 +24,13 @@ function usePollOptions() {
   const { refetchInterval, paused } = usePolling();
   const interval = (query: { state: { error: Error | null } }) => (isRefused(query.state.error) ? false : refetchInterval);
   return paused ? { refetchInterval: interval, ...FROZEN } : { refetchInterval: interval };
+}
+
+/** Kubernetes state (the watch-fed cache): pushed while /api/events is open, polled only when it dropped. */
+function useKubeStateOptions() {
+  const poll = usePollOptions();
+  const live = useLiveState() === 'live';
+  return live && !('staleTime' in poll) ? { ...poll, refetchInterval: false as const } : poll;
 }
 
 /** The configured context names: answers at once, whatever state the clusters are in. */
@@ -114,7 +122,7 @@ export function useChecks() {
 }
 
 export function useTopology() {
-  const poll = usePollOptions();
+  const poll = useKubeStateOptions();
   return useQuery({
     queryKey: queryKeys.topology(),
     queryFn: ({ signal }) => fetchJson<TopologyResponse>(apiUrls.topology(), signal),
@@ -124,7 +132,7 @@ export function useTopology() {
 
 /** Pods of one cluster, optionally one namespace; disabled until a cluster is chosen. */
 export function usePods(cluster: string | null, namespace = '') {
-  const poll = usePollOptions();
+  const poll = useKubeStateOptions();
   return useQuery({
     queryKey: queryKeys.pods(cluster ?? '', namespace),
     queryFn: ({ signal }) => fetchJson<PodsResponse>(apiUrls.pods(cluster ?? '', namespace), signal),
@@ -138,7 +146,7 @@ export function usePods(cluster: string | null, namespace = '') {
 
 /** Pods of several clusters (the picker's search across clusters): one request per cluster, each as it answers. */
 export function usePodsOfClusters(clusters: readonly string[]) {
-  const poll = usePollOptions();
+  const poll = useKubeStateOptions();
   return useQueries({
     queries: clusters.map((cluster) => ({
       queryKey: queryKeys.pods(cluster, ''),

@@ -15,6 +15,7 @@ export const queryKeys = {
 
 export const apiUrls = {
   contexts: () => '/api/contexts',
+  events: () => '/api/events',
   clusters: () => '/api/clusters',
   mesh: () => '/api/mesh',
   meshOfCluster: (cluster: string) => `/api/mesh?cluster=${enc(cluster)}`,

@@ -190,6 +190,9 @@ export interface MeshResponse {
 
 export type TopologyNodeKind = 'cluster' | 'namespace' | 'service' | 'workload' | 'gateway';
 
+/** How much /api/topology draws: clusters and gateways, namespaces too, or every service and workload. */
+export type TopologyLevel = 'clusters' | 'namespaces' | 'workloads';
+
 export interface TopologyNode {
   /** Deterministic: cluster:<c>, ns:<c>:<ns>, svc:<c>:<ns>:<name>, wl:<c>:<ns>:<app>:<version>, gw:<c>:<ns>:<name> */
   id: string;
@@ -217,6 +220,10 @@ export interface TopologyNode {
   role?: GatewayRole;
   addresses?: string[];
   pending?: boolean;
+  // aggregated levels (cluster and namespace nodes standing for what they hold)
+  counts?: { services: number; workloads: number; pods: number; readyPods: number };
+  /** A cluster outside the asked cluster=/namespace= scope, drawn as one node for what it holds. */
+  outside?: boolean;
 }
 
 export type TopologyEdgeKind =
@@ -232,6 +239,8 @@ export interface TopologyEdge {
   kind: TopologyEdgeKind;
   /** Address the client's Envoy dials for this hop, e.g. "172.40.143.182:15443". */
   address?: string;
+  /** Aggregated levels: how many workload-level edges this edge stands for. */
+  count?: number;
 }
 
 /** One hostname across every cluster that defines it. */
@@ -249,6 +258,10 @@ export interface LogicalService {
 }
 
 export interface TopologyResponse {
+  /** The level drawn (the most detailed that fits about 2,000 nodes when none was asked). */
+  level?: TopologyLevel;
+  /** Nodes of every level for the same scope, to offer the others. */
+  levelSizes?: Partial<Record<TopologyLevel, number>>;
   nodes: TopologyNode[];
   edges: TopologyEdge[];
   services: LogicalService[];

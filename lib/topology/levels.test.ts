@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { buildTopology } from './build';
+import { fittingLevel, topologyAtLevel } from './levels';
+import { largeSnapshots, seedSnapshots } from './seed-snapshots';
+
+describe('topology levels', () => {
+  it('workloads without a scope is the workload graph itself; the seed fits and opens there', () => {
+    const full = buildTopology(seedSnapshots());
+    expect(topologyAtLevel(full, { level: 'workloads' })).toBe(full);
+    expect(fittingLevel(full, {}).level).toBe('workloads');
+  });
+
+  it('clusters: cluster and gateway nodes, cross-cluster edges counted once per pair and kind', () => {
+    const full = buildTopology(seedSnapshots());
+    const t = topologyAtLevel(full, { level: 'clusters' });
+    expect(new Set(t.nodes.map((n) => n.kind))).toEqual(new Set(['cluster', 'gateway']));
+    expect(t.nodes.filter((n) => n.kind === 'gateway').every((n) => n.parent === `cluster:${n.cluster}`)).toBe(true);
+    const ids = new Set(t.nodes.map((n) => n.id));
+    expect(t.edges.every((e) => ids.has(e.source) && ids.has(e.target) && e.source !== e.target)).toBe(true);
+    const c1 = t.nodes.find((n) => n.id === 'cluster:cluster1-admin@cluster1')!;
+    const workloads = full.nodes.filter((n) => n.kind === 'workload' && n.cluster === c1.cluster);
+    expect(c1.counts).toMatchObject({ workloads: workloads.length, pods: workloads.reduce((a, w) => a + (w.pods ?? 0), 0) });
+    expect(t.edges.reduce((a, e) => a + (e.count ?? 1), 0)).toBeLessThanOrEqual(full.edges.length);
+  });
+
+  it('at fleet size no level carries an edge per service × remote cluster, and the default level fits 2,000 nodes', () => {
+    const full = buildTopology(largeSnapshots(20, 10, 5, 2));
+    const perServiceRemote = full.edges.length;
+    for (const level of ['clusters', 'namespaces'] as const) {
+      const t = topologyAtLevel(full, { level });
+      expect(t.edges.length, level).toBeLessThan(perServiceRemote / 10);
+      expect(t.edges.length, level).toBeLessThanOrEqual(20 * 20 * 4 + t.nodes.length * 4);
+    }
+    const { level, topology } = fittingLevel(full, {});
+    expect(topology.nodes.length).toBeLessThanOrEqual(2000);
+    expect(level).not.toBe('workloads');
+    // One cluster in detail: the others collapse to one node each, crossing edges per namespace.
+    const one = topologyAtLevel(full, { level: 'workloads', cluster: full.nodes[0].cluster });
+    expect(one.nodes.filter((n) => n.outside).length).toBe(19);
+    expect(one.edges.length).toBeLessThan(10 * 19 * 4 + one.nodes.length * 4);
+  });
+});
