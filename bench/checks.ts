@@ -81,6 +81,16 @@ async function main() {
     const cpu = process.cpuUsage(cpu0);
     const serverCpu = (cpu.user + cpu.system) / 1000 / runs;
     const labCpu = (labCpuMs(lab.child.pid) - lab0) / runs;
+    // Reference under the same conditions: /api/mesh (istiod pods, services, configmaps, clusterz, syncz).
+    const { getMesh } = await import('../server/mesh');
+    await getMesh(registry);
+    const mesh: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      clearResults();
+      t = performance.now();
+      await getMesh(registry);
+      mesh.push(performance.now() - t);
+    }
     const snapshot = await readMeshSnapshot(registry);
     const pure: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -93,6 +103,7 @@ async function main() {
     console.log(`first call (opens the forwards): ${firstMs.toFixed(1)} ms`);
     for (const u of first.unknown.slice(0, 3)) console.log(`  unknown: ${u.check} ${u.cluster}: ${u.reason}`);
     console.log(`whole catalogue, cold:  p50 ${p50.toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  goal p50 ≤ ${goal} ms  ${p50 <= goal ? 'ok' : 'MISSED'}`);
+    console.log(`reference, /api/mesh cold on the same lab: p50 ${percentile(mesh, 50).toFixed(1)} ms  p95 ${percentile(mesh, 95).toFixed(1)} ms`);
     console.log(`CPU per run: server ${serverCpu.toFixed(0)} ms, lab (the ${N} simulated clusters) ${labCpu.toFixed(0)} ms; machine load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
     console.log(`checks alone on the snapshot: p50 ${percentile(pure, 50).toFixed(2)} ms  p95 ${percentile(pure, 95).toFixed(2)} ms`);
     console.log(`RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);

@@ -125,6 +125,40 @@ function speculativeReads<T>(start: (target: T) => Promise<unknown>, key: (t: T)
   return (target: T) => started.get(key(target)) ?? start(target);
 }
 
+/**
+ * The sampled proxies' EDS, kept on the cluster (cluster.state.proxySample) for PROXY_SAMPLE_TTL_MS: a
+ * full EDS dump per proxy is the costliest read of the catalogue for the cluster's Envoys, the API server
+ * and us, and a page polls every few seconds. Within the TTL the kept sample is used; after it, the kept
+ * one is still used while the next is read (the next request sees it); with none kept, the read is awaited.
+ * A sample of other proxies than the current targets is never used.
+ */
+const PROXY_SAMPLE_TTL_MS = 15_000;
+
+interface ProxySample {
+  key: string;
+  readAt: number;
+  facts: ProxyEndpointFacts[] | null;
+  next: Promise<ProxyEndpointFacts[]> | null;
+}
+
+async function proxySample(cluster: ClusterHandle, targets: PodTarget[], readAll: (targets: PodTarget[]) => Promise<ProxyEndpointFacts[]>): Promise<ProxyEndpointFacts[]> {
+  const key = targets.map(targetKey).join(',');
+  const kept = cluster.state.proxySample as ProxySample | null;
+  const usable = kept && kept.key === key && kept.facts ? kept : null;
+  if (usable && Date.now() - usable.readAt < PROXY_SAMPLE_TTL_MS) return usable.facts!;
+  if (usable?.next) return usable.facts!;
+  const entry: ProxySample = usable ?? { key, readAt: 0, facts: null, next: null };
+  const next = readAll(targets).then((facts) => {
+    // Kept as read, failures included: a proxy that did not answer stays unknown until the next read.
+    Object.assign(entry, { facts, readAt: Date.now() });
+    entry.next = null;
+    return facts;
+  });
+  entry.next = next;
+  cluster.state.proxySample = entry;
+  return usable ? usable.facts! : next;
+}
+
 /** Everything the checks read of one cluster, every source in parallel under the cluster's deadline. */
 export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Deadline): Promise<ClusterSnapshot> {
   const read = reader(cluster);
@@ -132,7 +166,10 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const optional = optionalSourceDeadline(deadline);
   const hint = (cluster.state.checkTargets as CheckTargets | null) ?? { istiods: [], proxies: [] };
   const istiodRead = speculativeReads((i: IstiodTarget) => readIstiodAnswers(cluster, i, optional, read), targetKey, hint.istiods);
-  const proxyRead = speculativeReads((p: PodTarget) => readProxyEndpoints(cluster, p, optional, read), targetKey, hint.proxies);
+  // The proxies' EDS is read only when no kept sample serves (see ProxySample).
+  const kept = cluster.state.proxySample as ProxySample | null;
+  const sampleDue = !kept?.facts || (Date.now() - kept.readAt >= PROXY_SAMPLE_TTL_MS && !kept.next);
+  const proxyRead = speculativeReads((p: PodTarget) => readProxyEndpoints(cluster, p, optional, read), targetKey, sampleDue ? hint.proxies : []);
   const [namespace, services, pods, istiodList, configMaps, gateways, destinationRules] = await Promise.all([
     read(`namespace ${ns}`, readJson(cluster, `/api/v1/namespaces/${ns}`, deadline, NamespaceShape), { notFound: null }),
     read('services', listJson(cluster, '/api/v1/services', deadline, ServiceShape)),
@@ -146,9 +183,11 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const replicas = istiodPods.map(istiodReplica);
   const targets: CheckTargets = { istiods: replicas, proxies: pods.ok ? sampledProxies(pods.value.items) : [] };
   cluster.state.checkTargets = targets;
-  const [answers, addresses] = await Promise.all([Promise.all(replicas.map((i) => istiodRead(i) as Promise<IstiodAnswers>)), Promise.all(targets.proxies.map((p) => proxyRead(p) as Promise<Read<string[]>>))]);
+  const [answers, sample] = await Promise.all([
+    Promise.all(replicas.map((i) => istiodRead(i) as Promise<IstiodAnswers>)),
+    proxySample(cluster, targets.proxies, (targets) => Promise.all(targets.map((p) => (proxyRead(p) as Promise<Read<string[]>>).then((addresses) => ({ ...p, addresses }))))),
+  ]);
   const istiods: IstiodFacts[] = replicas.map((i, n) => ({ pod: i.pod, ready: i.ready, version: i.version, ...answers[n] }));
-  const sample: ProxyEndpointFacts[] = targets.proxies.map((p, n) => ({ ...p, addresses: addresses[n] }));
   const revision = istiodPods.length ? istiodReplica(istiodPods[0]).revision : 'default';
   const facts = configMaps.ok ? meshFacts(configMaps.value.items, revision) : null;
   const clusterId = clusterIdFromIstiods(istiodPods) ?? facts?.clusterId ?? knownClusterId(cluster);

@@ -32,6 +32,8 @@ export class ClusterState {
   lastIstiods: unknown[] = [];
   /** Where istiod and the sampled proxies were at the last mesh checks (server/checks.ts), a location hint. */
   checkTargets: unknown = null;
+  /** The mesh checks' sample of proxies' EDS (server/checks.ts ProxySample): a reading, kept up to 15 s. */
+  proxySample: unknown = null;
   /** The exec/auth-provider credential fetch in flight, shared by every call. */
   credentialFetch: Promise<void> | null = null;
   /** The watch-fed cache, once started (server/cache). */
@@ -46,6 +48,7 @@ export class ClusterState {
   /** Forgets results and closes forwards; the learnt cluster ID stays (it is not a reading). */
   clearReadings(): void {
     this.results.clear();
+    this.proxySample = null;
     this.forwards?.close();
     this.forwards = null;
   }
