@@ -8,6 +8,8 @@ import type { GatewayRole, GatewayService } from '../types/api';
 export const NETWORK_LABEL = 'topology.istio.io/network';
 /** The mTLS port of an east-west gateway (istiod's DefaultNetworkGatewayPort). */
 export const EASTWEST_TLS_PORT = 15443;
+/** HBONE (ambient): ztunnel's and an ambient east-west gateway's tunnel port. */
+export const HBONE_PORT = 15008;
 /** Envoy's admin port, and the istio-agent's (pilot-agent: health, merged metrics), on the pod's loopback. */
 export const ENVOY_ADMIN_PORT = 15000;
 export const ISTIO_AGENT_PORT = 15020;

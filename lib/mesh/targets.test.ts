@@ -18,6 +18,22 @@ describe('resolveTarget', () => {
     });
   });
 
+  it('resolves ambient tunnel addresses: a pod behind connect_originate, the east-west gateway behind inner_connect_originate', () => {
+    expect(resolveTarget('envoy://inner_connect_originate/172.40.143.182:15008', null, index, FROM_C2)).toEqual({
+      kind: 'eastwest-gateway',
+      cluster: C1,
+      network: 'network1',
+      service: 'istio-eastwestgateway',
+    });
+    expect(resolveTarget('envoy://connect_originate/192.168.179.215:9080', null, index, FROM_C2, 'inbound-vip|9080|http|reviews.default.svc.cluster.local')).toMatchObject({
+      kind: 'pod',
+      cluster: C2,
+      name: 'reviews-v3-5b9bd44f4-ztxsd',
+      crossNetwork: false,
+    });
+    expect(resolveTarget('envoy://inner_connect_originate/203.0.113.9:15008', null, index, FROM_C2)).toEqual({ kind: 'unknown' });
+  });
+
   it('resolves pod IPs on the caller\'s network first (pod CIDRs overlap across networks)', () => {
     expect(resolveTarget('192.168.179.215', 9080, index, FROM_C2)).toEqual({
       kind: 'pod',

@@ -5,7 +5,7 @@
  * row in O(1).
  */
 import type { EndpointTarget } from '../types/api';
-import { EASTWEST_TLS_PORT, ENVOY_ADMIN_PORT, ISTIO_AGENT_PORT, NETWORK_LABEL, portOf } from '../format/kube';
+import { EASTWEST_TLS_PORT, ENVOY_ADMIN_PORT, HBONE_PORT, ISTIO_AGENT_PORT, NETWORK_LABEL, portOf } from '../format/kube';
 import type { NetworkGateway } from '../istio/networkz';
 import type { ClusterSnapshot } from './snapshot';
 import { compareStrings } from '../format/compare';
@@ -83,6 +83,7 @@ export function buildAddressIndex(snapshots: ClusterSnapshot[], networkGateways:
       if (gateway.role !== 'eastwest' && !gateway.network) continue;
       const ports = new Set(gateway.ports.map(portOf).filter((p): p is number => p !== null));
       ports.add(EASTWEST_TLS_PORT);
+      ports.add(HBONE_PORT);
       const entry: GatewayEntry = {
         cluster: snapshot.cluster,
         network: gateway.network ?? snapshot.network,
@@ -110,9 +111,12 @@ export function buildAddressIndex(snapshots: ClusterSnapshot[], networkGateways:
   return { podsByIp, gatewaysByAddress, selectorsByService, apiServers };
 }
 
-/** "outbound|9080||reviews.default.svc.cluster.local" → "default/reviews"; null for other cluster names. */
+/**
+ * "outbound|9080||reviews.default.svc.cluster.local" (a waypoint's "inbound-vip|9080|http|reviews…")
+ * → "default/reviews"; null for other cluster names.
+ */
 function serviceOfEnvoyCluster(envoyCluster: string): string | null {
-  const m = /^(?:outbound|inbound)\|\d*\|[^|]*\|([^.|]+)\.([^.|]+)\.svc\./.exec(envoyCluster);
+  const m = /^(?:outbound|inbound|inbound-vip)\|\d*\|[^|]*\|([^.|]+)\.([^.|]+)\.svc\./.exec(envoyCluster);
   return m ? `${m[2]}/${m[1]}` : null;
 }
 
@@ -162,6 +166,11 @@ export function resolveTarget(
   envoyCluster?: string,
 ): EndpointTarget {
   if (address.startsWith('unix://')) return { kind: 'pipe' };
+  // Ambient: a waypoint dials Envoy internal listeners that tunnel (HBONE) to the real address:
+  // "envoy://connect_originate/<pod IP>:<port>" to a pod, "envoy://inner_connect_originate/<gateway>:15008"
+  // through another network's east-west gateway (double HBONE; pilot/pkg/xds/endpoints/ep_filters.go).
+  const tunnel = /^envoy:\/\/(?:inner_)?connect_originate\/\[?([^\]]+?)\]?:(\d+)$/.exec(address);
+  if (tunnel) return resolveTarget(tunnel[1], Number(tunnel[2]), snapshots, from, envoyCluster);
   // The proxy's own loopback: the bootstrap's prometheus_stats (Envoy admin) and agent clusters.
   if (address === '127.0.0.1' || address === '::1') return { kind: 'local', name: port === ENVOY_ADMIN_PORT ? 'Envoy admin' : port === ISTIO_AGENT_PORT ? 'istio-agent' : 'this pod' };
   let index: AddressIndex;
