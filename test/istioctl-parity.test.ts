@@ -11,7 +11,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLab, type Lab } from '@/lab/index';
 import { GET as proxyStatusGET } from '@/app/api/mesh/proxy-status/route';
 import { GET as remoteClustersGET } from '@/app/api/mesh/remote-clusters/route';
-import { apiRequest, CLUSTER2, DEADLINE_MS, stopLab } from './api-helpers';
+import { GET as podsGET } from '@/app/api/clusters/[cluster]/pods/route';
+import { GET as endpointsGET } from '@/app/api/clusters/[cluster]/namespaces/[ns]/pods/[pod]/endpoints/route';
+import type { EndpointsResponse, PodsResponse } from '@/lib/types/api';
+import { apiRequest, CLUSTER2, DEADLINE_MS, params, stopLab } from './api-helpers';
 
 /** Time stands still (Date only), so the ages of the last pushes read the same on every run. */
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -115,5 +118,49 @@ describe.each(cases)('Istio $version', ({ version, remote, proxyStatus }) => {
   it('proxy-status', async () => {
     const text = await table(proxyStatusGET, 'proxy-status');
     expect(text).toBe(proxyStatus);
+  });
+});
+
+describe('ambient (lab/scenarios/ambient.yaml, Istio 1.28)', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-ambient-'));
+    lab = await startLab({ kubeconfigOut: path.join(dir, 'kubeconfig'), scenarioPath: path.resolve(__dirname, '../lab/scenarios/ambient.yaml') });
+    process.env.ISTHMUS_KUBECONFIG = lab.kubeconfigPath;
+    process.env.ISTHMUS_CONTEXTS = '';
+    process.env.ISTHMUS_DEADLINE_MS = String(DEADLINE_MS * 2);
+    process.env.ISTHMUS_CACHE_MS = '0';
+  });
+  afterAll(() => stopLab(lab));
+
+  it('proxy-status lists the ztunnels with their workload and authorization subscriptions', async () => {
+    expect(await table(proxyStatusGET, 'proxy-status')).toBe(
+      lines(
+        'NAME                                                   CLUSTER      ISTIOD                      VERSION     SUBSCRIBED TYPES',
+        'istio-eastwestgateway-9ztll97b5-mkq6r.istio-system     cluster2     istiod-7d8e9f0a1b-d3e4f     1.28.0      4 (CDS,LDS,EDS,RDS)',
+        'waypoint-lwblm9fchf-smd5q.default                      cluster2     istiod-7d8e9f0a1b-d3e4f     1.28.0      4 (CDS,LDS,EDS,RDS)',
+        'ztunnel-nlcpg.istio-system                             cluster2     istiod-7d8e9f0a1b-d3e4f     1.28.0      2 (WADS,WDS)',
+        'ztunnel-sqrm9.istio-system                             cluster2     istiod-7d8e9f0a1b-d3e4f     1.28.0      2 (WADS,WDS)',
+      ),
+    );
+  });
+
+  it("a waypoint's endpoints: the local pod through ztunnel, the other network through its east-west gateway", async () => {
+    const pods = (await (await podsGET(apiRequest(`/api/clusters/${encodeURIComponent(CLUSTER2)}/pods?namespace=default`), params({ cluster: CLUSTER2 }))).json()) as PodsResponse;
+    const waypoint = pods.pods.find((p) => p.name.startsWith('waypoint-'))!.name;
+    const reviews = pods.pods.find((p) => p.name.startsWith('reviews-v3-'))!;
+    const envoyCluster = 'inbound-vip|9080|http|reviews.default.svc.cluster.local';
+    const rows = async () => {
+      const res = await endpointsGET(
+        apiRequest(`/api/clusters/${encodeURIComponent(CLUSTER2)}/namespaces/default/pods/${waypoint}/endpoints?cluster=${encodeURIComponent(envoyCluster)}`),
+        params({ cluster: CLUSTER2, ns: 'default', pod: waypoint }),
+      );
+      return ((await res.json()) as EndpointsResponse).rows.map((r) => [r.endpoint, r.target]);
+    };
+    // Until cluster1's watch cache has synced, its gateway Service is not known yet: ask as a page would, again.
+    await expect.poll(rows, { timeout: 10_000 }).toEqual([
+      [`envoy://connect_originate/${reviews.ip}:9080`, { kind: 'pod', cluster: CLUSTER2, namespace: 'default', name: reviews.name, network: 'network2', crossNetwork: false }],
+      ['envoy://inner_connect_originate/172.41.0.10:15008', { kind: 'eastwest-gateway', cluster: 'cluster1-admin@cluster1', network: 'network1', service: 'istio-eastwestgateway' }],
+    ]);
   });
 });

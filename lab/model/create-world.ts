@@ -251,6 +251,8 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
         if (port !== 15014 && port !== 8080) return null;
         return serve((path, query) => istiodAnswer(mesh, pod, { port, path, query, viaApiServerProxy }, clock(), rootCAOf(cluster)));
       }
+      // ztunnel is no Envoy: neither Envoy's stats nor its admin.
+      if (pod.role === 'ztunnel') return null;
       if (pod.proxy && STATS_PORTS.has(port)) {
         return serve((path) =>
           path === '/stats/prometheus' ? { status: 200, contentType: 'text/plain; version=0.0.4', body: traffic.stats(pod, clock()) } : { status: 404, contentType: 'text/plain', body: 'not found\n' },
@@ -296,7 +298,13 @@ function clustersText(clusters: ReturnType<typeof envoyClusters>): string {
   for (const c of clusters.cluster_statuses) {
     lines.push(`${c.name}::observability_name::${c.name}`);
     for (const h of ('host_statuses' in c ? c.host_statuses : undefined) ?? []) {
-      const addr = 'pipe' in h.address ? `unix://${h.address.pipe.path}` : `${h.address.socket_address.address}:${h.address.socket_address.port_value}`;
+      const a = h.address;
+      const addr =
+        'pipe' in a
+          ? `unix://${a.pipe.path}`
+          : 'envoy_internal_address' in a
+            ? `envoy://${a.envoy_internal_address.server_listener_name}/${a.envoy_internal_address.endpoint_id}`
+            : `${a.socket_address.address}:${a.socket_address.port_value}`;
       for (const s of h.stats) lines.push(`${c.name}::${addr}::${s.name}::${'value' in s ? s.value : 0}`);
       const flags = 'failed_outlier_check' in h.health_status ? '/failed_outlier_check' : h.health_status.eds_health_status === 'DRAINING' ? '/pending_dynamic_removal' : 'healthy';
       lines.push(`${c.name}::${addr}::health_flags::${flags}`, `${c.name}::${addr}::weight::${h.weight}`, `${c.name}::${addr}::region::${h.locality.region ?? ''}`, `${c.name}::${addr}::zone::${h.locality.zone ?? ''}`);

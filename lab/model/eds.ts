@@ -47,6 +47,8 @@ export interface EnvoyHost {
   locality: Locality;
   health: 'HEALTHY' | 'DRAINING';
   ejected: boolean;
+  /** An Envoy internal address (ambient waypoints: the listener tunnelling to `id`), instead of address:port. */
+  internal?: { listener: 'connect_originate' | 'inner_connect_originate'; id: string };
   /** The endpoint itself, absent for gateway hosts (which stand for several). */
   endpoint?: MeshEndpoint;
   gateway?: NetworkGateway;
@@ -65,6 +67,7 @@ export interface OutboundCluster {
 }
 
 const DEFAULT_NETWORK_GATEWAY_PORT = 15443;
+const HBONE_PORT = 15008;
 /** features.PersistentSessionLabel: services whose draining endpoints istiod still sends. */
 export const PERSISTENT_SESSION_LABEL = 'istio.io/persistent-session';
 
@@ -160,8 +163,15 @@ export function networkGateways(mesh: Mesh, visible: string[]): NetworkGateway[]
     for (const svc of mesh.cluster(id).services) {
       const network = svc.labels['topology.istio.io/network'];
       const addr = mesh.externalIP(svc);
+      if (!network || !addr) continue;
+      // An ambient cluster's east-west gateway is a Gateway with an HBONE listener: Port and HBONEPort
+      // 15008, and its service account (serviceregistry/kube/controller/network.go handleGatewayResource).
+      if (mesh.cluster(id).spec.ambient && svc.ports.some((p) => p.port === HBONE_PORT)) {
+        out.push({ network, cluster: id, addr, port: HBONE_PORT, hbonePort: HBONE_PORT, serviceAccount: { namespace: svc.namespace, name: svc.name } });
+        continue;
+      }
       // istiod takes the gateway's port from the Service: without 15443 it is no gateway.
-      if (!network || !addr || !svc.ports.some((p) => p.port === DEFAULT_NETWORK_GATEWAY_PORT)) continue;
+      if (!svc.ports.some((p) => p.port === DEFAULT_NETWORK_GATEWAY_PORT)) continue;
       out.push({ network, cluster: id, addr, port: DEFAULT_NETWORK_GATEWAY_PORT, hbonePort: 0 });
     }
   }
@@ -228,11 +238,12 @@ export function outboundClusters(mesh: Mesh, caller: MeshPod, nowMs: number): Ou
   // Clusters whose shard the caller's istiod replica holds empty (the istiod-shard-empty path fault).
   const blind = blindClusters(mesh, caller);
   // Everything the result depends on: the clusters read (in order), the caller's network and its calls.
-  const viewKey = `${visible.join(',')}|${ownNetworkOnly}|${called ? [...called].sort().join(',') : '*'}|${blind.join(',')}`;
+  const waypoint = caller.role === 'waypoint';
+  const viewKey = `${visible.join(',')}|${ownNetworkOnly}|${waypoint}|${called ? [...called].sort().join(',') : '*'}|${blind.join(',')}`;
   const cache = endpointCache(mesh, nowMs);
   let view = cache.views.get(viewKey);
   if (!view) {
-    view = computeOutboundClusters(mesh, { cluster: caller.cluster, visible, called, ownNetworkOnly, blind: new Set(blind) }, nowMs);
+    view = computeOutboundClusters(mesh, { cluster: caller.cluster, visible, called, ownNetworkOnly, waypoint, blind: new Set(blind) }, nowMs);
     cache.views.set(viewKey, view);
   }
   return view;
@@ -255,6 +266,8 @@ interface CallerView {
   visible: string[];
   called: Set<string> | null;
   ownNetworkOnly: boolean;
+  /** An ambient waypoint: its clusters are inbound-vip ones whose endpoints are HBONE tunnels. */
+  waypoint: boolean;
   /** Clusters whose endpoints the caller's istiod replica does not hold. */
   blind: Set<string>;
 }
@@ -301,16 +314,24 @@ function portHosts(mesh: Mesh, view: CallerView, plan: GatewayPlan, services: Me
       if (subset && !Object.entries(subset).every(([k, v]) => podLabel(ep.pod, k) === v)) continue;
       if (gws.length === 0) {
         if (view.ownNetworkOnly && ep.network !== plan.callerNetwork) continue;
-        direct.push({ address: ep.ip, port: ep.port, weight: 1, locality: ep.locality, health: ep.draining ? 'DRAINING' : 'HEALTHY', ejected: ep.ejected, endpoint: ep });
+        // Ambient sends no endpoint of a remote network it has no gateway for (ep_filters.go).
+        if (view.waypoint && ep.network !== plan.callerNetwork) continue;
+        const health = ep.draining ? 'DRAINING' : 'HEALTHY';
+        // A waypoint reaches a pod through ztunnel's HBONE: the connect_originate listener (endpoint_builder.go).
+        const internal = view.waypoint ? { listener: 'connect_originate' as const, id: `${ep.ip}:${ep.port}` } : undefined;
+        direct.push({ address: ep.ip, port: ep.port, weight: 1, locality: ep.locality, health, ejected: ep.ejected, endpoint: ep, ...(internal ? { internal } : {}) });
         continue;
       }
-      if (view.ownNetworkOnly || ep.tlsMode !== 'istio') continue;
+      if (view.ownNetworkOnly || (!view.waypoint && ep.tlsMode !== 'istio')) continue;
       for (const gw of gws) {
-        const k = `${gw.addr}:${gw.port}/${ep.locality.region ?? ''}/${ep.locality.zone ?? ''}`;
+        // A waypoint tunnels to another network's gateway twice over HBONE (inner_connect_originate).
+        if (view.waypoint && gw.hbonePort === 0) continue;
+        const internal = view.waypoint ? { listener: 'inner_connect_originate' as const, id: `${gw.addr}:${gw.hbonePort}` } : undefined;
+        const k = `${internal?.listener ?? ''}${gw.addr}:${gw.port}/${ep.locality.region ?? ''}/${ep.locality.zone ?? ''}`;
         const share = plan.scale / gws.length;
         const host = viaGateway.get(k);
         if (host) host.weight += share;
-        else viaGateway.set(k, { address: gw.addr, port: gw.port, weight: share, locality: ep.locality, health: 'HEALTHY', ejected: false, gateway: gw });
+        else viaGateway.set(k, { address: gw.addr, port: gw.port, weight: share, locality: ep.locality, health: 'HEALTHY', ejected: false, gateway: gw, ...(internal ? { internal } : {}) });
       }
     }
   }
@@ -337,6 +358,11 @@ function computeOutboundClusters(mesh: Mesh, view: CallerView, nowMs: number): O
     const subsets = mesh.destinationSubsets(view.cluster, first.namespace, first.name);
     for (const port of [...ports.keys()].sort((a, b) => a - b)) {
       const base = { hostname, namespace: first.namespace, service: first.name, port };
+      if (view.waypoint) {
+        // A waypoint serves the service's VIP: one inbound-vip cluster per port (waypoint.go).
+        out.push({ ...base, name: `inbound-vip|${port}|http|${hostname}`, hosts: portHosts(mesh, view, plan, services, port, null, nowMs) });
+        continue;
+      }
       out.push({ ...base, name: `outbound|${port}||${hostname}`, hosts: portHosts(mesh, view, plan, services, port, null, nowMs) });
       for (const subset of subsets) {
         out.push({ ...base, name: `outbound|${port}|${subset.name}|${hostname}`, subset: subset.name, hosts: portHosts(mesh, view, plan, services, port, subset.labels, nowMs) });

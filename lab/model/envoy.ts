@@ -33,7 +33,10 @@ const XDS_CIRCUIT_BREAKERS = {
   ],
 };
 
-type Address = { socket_address: { address: string; port_value: number } } | { pipe: { path: string } };
+type Address =
+  | { socket_address: { address: string; port_value: number } }
+  | { pipe: { path: string } }
+  | { envoy_internal_address: { server_listener_name: string; endpoint_id: string } };
 
 /** Per-host stats: counters (no "type") then gauges; a zero value is omitted, uint64 as a string. */
 function hostStats(seed: string, failing: boolean) {
@@ -59,7 +62,12 @@ function localityJson(l: Locality): Locality {
 }
 
 function hostStatus(caller: MeshPod, clusterName: string, address: Address, health: EnvoyHost['health'], ejected: boolean, weight: number, locality: Locality) {
-  const addrText = 'pipe' in address ? address.pipe.path : `${address.socket_address.address}:${address.socket_address.port_value}`;
+  const addrText =
+    'pipe' in address
+      ? address.pipe.path
+      : 'envoy_internal_address' in address
+        ? `${address.envoy_internal_address.server_listener_name}/${address.envoy_internal_address.endpoint_id}`
+        : `${address.socket_address.address}:${address.socket_address.port_value}`;
   return {
     address,
     stats: hostStats(`${caller.cluster}/${proxyId(caller)}/${clusterName}/${addrText}`, ejected),
@@ -70,6 +78,10 @@ function hostStatus(caller: MeshPod, clusterName: string, address: Address, heal
 }
 
 const socket = (address: string, port: number): Address => ({ socket_address: { address, port_value: port } });
+
+/** An EDS host's address: ambient waypoints dial Envoy internal listeners (envoy_internal_address). */
+const hostAddress = (h: EnvoyHost): Address =>
+  h.internal ? { envoy_internal_address: { server_listener_name: h.internal.listener, endpoint_id: h.internal.id } } : socket(h.address, h.port);
 
 /** Clusters from the bootstrap (static) and the CDS ones without hosts, as Istio configures every proxy. */
 function fixedClusters(mesh: Mesh, caller: MeshPod) {
@@ -100,7 +112,7 @@ function outboundClusterStatus(caller: MeshPod, c: OutboundCluster) {
     added_via_api: true,
     circuit_breakers: OUTBOUND_CIRCUIT_BREAKERS,
     ...(c.hosts.length > 0
-      ? { host_statuses: c.hosts.map((h) => hostStatus(caller, c.name, socket(h.address, h.port), h.health, h.ejected, h.weight, h.locality)) }
+      ? { host_statuses: c.hosts.map((h) => hostStatus(caller, c.name, hostAddress(h), h.health, h.ejected, h.weight, h.locality)) }
       : {}),
   };
 }
@@ -201,7 +213,7 @@ function lbEndpoints(mesh: Mesh, c: OutboundCluster) {
         : undefined;
       const tlsMode = h.gateway || ep?.tlsMode === 'istio';
       return {
-        endpoint: { address: socket(h.address, h.port), health_check_config: {} },
+        endpoint: { address: hostAddress(h), health_check_config: {} },
         health_status: h.health,
         ...(tlsMode || workload
           ? {

@@ -27,7 +27,7 @@ export interface MeshPod {
   role: PodRole;
   /** Owning Deployment / StatefulSet name. */
   owner: string;
-  ownerKind: 'Deployment' | 'StatefulSet';
+  ownerKind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
   templateHash?: string;
   app: string;
   version?: string;
@@ -92,7 +92,7 @@ export interface MeshWorkload {
   cluster: string;
   namespace: string;
   name: string;
-  kind: 'Deployment' | 'StatefulSet';
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
   role: PodRole;
   app: string;
   version?: string;
@@ -219,6 +219,7 @@ export class Mesh {
     });
 
     this.addIstiod(cluster, servicePool);
+    if (spec.ambient) this.addAmbient(cluster);
     for (const g of spec.gateways) this.addGateway(cluster, g, servicePool);
     if (this.scenario.addons.includes('prometheus')) this.addPrometheus(cluster, servicePool.allocate(`${spec.id}/svc/prometheus`));
     this.addApplications(cluster, servicePool);
@@ -387,6 +388,52 @@ export class Mesh {
     });
   }
 
+  /**
+   * Ambient data plane: ztunnel on every node (a DaemonSet; it subscribes to workloads and
+   * authorizations, not Envoy config) and a waypoint proxy in each application namespace.
+   */
+  private addAmbient(cluster: MeshCluster): void {
+    const { istio } = this.scenario;
+    cluster.workloads.push(
+      this.newWorkload(cluster, {
+        namespace: ISTIO_NAMESPACE,
+        name: 'ztunnel',
+        kind: 'DaemonSet',
+        role: 'ztunnel',
+        app: 'ztunnel',
+        labels: { app: 'ztunnel', 'istio.io/rev': istio.revision },
+        replicas: cluster.nodes.length,
+        age: cluster.spec.istiod.age ?? '2h',
+        ports: [15001, 15006, 15008, 15020, 15021],
+        image: `docker.io/istio/ztunnel:${istio.version}`,
+        proxy: true,
+        sidecar: false,
+        serviceAccount: 'ztunnel',
+        explicitPods: [],
+      }),
+    );
+    for (const ns of this.scenario.namespaces) {
+      cluster.workloads.push(
+        this.newWorkload(cluster, {
+          namespace: ns.name,
+          name: 'waypoint',
+          kind: 'Deployment',
+          role: 'waypoint',
+          app: 'waypoint',
+          labels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint', 'gateway.istio.io/managed': 'istio.io-mesh-controller', 'istio.io/dataplane-mode': 'none' },
+          replicas: 1,
+          age: ns.age ?? '2h',
+          ports: [15008, 15021],
+          image: `docker.io/istio/proxyv2:${istio.version}`,
+          proxy: true,
+          sidecar: false,
+          serviceAccount: 'waypoint',
+          explicitPods: [],
+        }),
+      );
+    }
+  }
+
   private addApplications(cluster: MeshCluster, servicePool: AddressPool): void {
     const { spec } = cluster;
     for (const w of this.scenario.workloads) {
@@ -494,7 +541,11 @@ export class Mesh {
       const explicit = w.explicitPods[i];
       const name =
         explicit?.name ??
-        (w.kind === 'StatefulSet' ? `${w.name}-${i}` : `${w.name}-${w.templateHash}-${kubeSuffix(key(cluster.id, w.namespace, w.name, String(i)), 5)}`);
+        (w.kind === 'StatefulSet'
+          ? `${w.name}-${i}`
+          : w.kind === 'DaemonSet'
+            ? `${w.name}-${kubeSuffix(key(cluster.id, w.namespace, w.name, String(i)), 5)}`
+            : `${w.name}-${w.templateHash}-${kubeSuffix(key(cluster.id, w.namespace, w.name, String(i)), 5)}`);
       const initial = nowMs === this.startMs;
       const phase = explicit?.phase ?? 'Running';
       pods.push({
@@ -508,7 +559,8 @@ export class Mesh {
         app: w.app,
         version: w.version,
         ip: explicit?.ip ?? cluster.podPool.allocate(key(cluster.id, w.namespace, name)),
-        node: explicit?.node ?? (phase === 'Pending' ? '' : schedulable[hash32(name) % schedulable.length].name),
+        // A DaemonSet's pod i runs on node i (control plane included: ztunnel tolerates it).
+        node: explicit?.node ?? (phase === 'Pending' ? '' : w.kind === 'DaemonSet' ? cluster.nodes[i % cluster.nodes.length].name : schedulable[hash32(name) % schedulable.length].name),
         phase,
         scenarioReady: explicit?.ready ?? phase === 'Running',
         restarts: explicit?.restarts ?? 0,

@@ -194,6 +194,7 @@ function replicaSetName(w: MeshWorkload): string {
 function podLabels(ctx: RenderContext, w: MeshWorkload, pod: MeshPod | null): Record<string, string> {
   const labels: Record<string, string> = { ...w.labels };
   if (w.kind === 'Deployment') labels['pod-template-hash'] = w.templateHash;
+  else if (w.kind === 'DaemonSet') labels['controller-revision-hash'] = w.templateHash;
   else {
     labels['controller-revision-hash'] = `${w.name}-${w.templateHash}`;
     labels['statefulset.kubernetes.io/pod-name'] = pod?.name ?? '';
@@ -229,7 +230,7 @@ interface PodTemplate {
   initContainers: Array<Record<string, unknown>>;
   /** imageID per container image (hashing it per pod costs too much at scale). */
   imageIDs: Map<string, string>;
-  ownerKind: 'ReplicaSet' | 'StatefulSet';
+  ownerKind: 'ReplicaSet' | 'StatefulSet' | 'DaemonSet';
   ownerName: string;
   ownerReferences: unknown[];
   /** Labels of every replica (a Deployment's; a StatefulSet's pods add their own name). */
@@ -330,12 +331,12 @@ function podTemplate(ctx: RenderContext, w: MeshWorkload): PodTemplate {
   }
 
   const imageIDs = new Map(containers.map((c) => [c.image as string, `${c.image as string}@sha256:${hexOf(`image/${c.image as string}`, 64)}`]));
-  const ownerKind = w.kind === 'Deployment' ? 'ReplicaSet' : 'StatefulSet';
+  const ownerKind = w.kind === 'Deployment' ? 'ReplicaSet' : w.kind;
   const ownerName = w.kind === 'Deployment' ? replicaSetName(w) : w.name;
   const ownerReferences = [
     { apiVersion: 'apps/v1', kind: ownerKind, name: ownerName, uid: uuidOf(`${ctx.cluster.id}/${ownerKind}/${w.namespace}/${ownerName}`), controller: true, blockOwnerDeletion: true },
   ];
-  const labels = w.kind === 'Deployment' ? podLabels(ctx, w, null) : null;
+  const labels = w.kind !== 'StatefulSet' ? podLabels(ctx, w, null) : null;
   return { annotations, containers, initContainers, imageIDs, ownerKind, ownerName, ownerReferences, labels, specs: new Map(), hostIPs: new Map(), shared: new Map() };
 }
 
@@ -461,7 +462,7 @@ function renderPod(ctx: RenderContext, w: MeshWorkload, template: PodTemplate, p
       uid: podUid(pod),
       resourceVersion: '',
       creationTimestamp: timestamp(pod.createdMs),
-      ...(w.kind === 'Deployment' ? { generateName: `${template.ownerName}-` } : {}),
+      ...(w.kind !== 'StatefulSet' ? { generateName: `${template.ownerName}-` } : {}),
       labels: template.labels ?? podLabels(ctx, w, pod),
       annotations: template.annotations,
       ownerReferences: template.ownerReferences,

@@ -99,6 +99,8 @@ const ClusterSpec = z.object({
   exposeIstiod: z.boolean().default(false),
   /** A remote cluster (primary-remote): configured by this cluster's istiod, no istiod of its own. */
   controlPlane: name.optional(),
+  /** Ambient data plane: ztunnel on every node, a waypoint per namespace, HBONE east-west gateways. */
+  ambient: z.boolean().default(false),
   /** Root CA identity when istio.sharedRootCA is false (clusters naming the same CA share it). */
   rootCA: z.string().optional(),
 });
