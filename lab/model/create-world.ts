@@ -1,42 +1,22 @@
 /**
- * createWorld: the World (lab/world.ts) over the mesh model. Kubernetes objects are rendered per cluster
- * and kept in a store that counts resourceVersions; every change re-renders the touched cluster and diffs
- * it into ADDED/MODIFIED/DELETED events (kept in a bounded history for watches).
+ * createWorld: the World (lab/world.ts) over the mesh model: Kubernetes objects from the object store
+ * (object-store.ts), istiod and Envoy answers from the model, faults applied to the model and re-rendered.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeObject, LabCluster, LabFault, LabUser, ResourceType, WatchEvent, World } from '../world';
+import type { LabCluster, LabFault, LabUser, ResourceType, World } from '../world';
 import { hexOf } from './determinism';
 import { envoyClusters, envoyConfigDump, envoyServerInfo } from './envoy';
 import { istiodAnswer, type HttpAnswer } from './istiod';
 import { defaultContext, defaultUser, isPathFault, Mesh, type MeshPod } from './mesh';
 import { applyPathFault, pathFaultChangesObjects } from './path-faults';
-import { countType, type RenderContext, RESOURCE_TYPES, renderType, typeKey } from './objects';
+import { ObjectStore, WATCH_HISTORY } from './object-store';
+import { type RenderContext, RESOURCE_TYPES } from './objects';
 import { createRootCA, type RootCA } from './rootca';
 import type { Scenario } from './scenario';
 import { TrafficMeter } from '../traffic/metrics';
 
-/** Events kept per cluster; a watch from an older resourceVersion gets 410 Gone. */
-export const WATCH_HISTORY = 1000;
+export { WATCH_HISTORY };
 
-
-/**
- * A type not rendered yet: its objects will take the resourceVersions firstResourceVersion.. in list
- * order, exactly the ones an eager initial load would have given them.
- */
-interface PendingType {
-  firstResourceVersion: number;
-  count: number;
-}
-
-interface ClusterStore {
-  resourceVersion: number;
-  /** Per typeKey: objects by "<namespace>/<name>", in list order; or the type is still to be rendered. */
-  objects: Map<string, Map<string, KubeObject> | PendingType>;
-  history: Array<{ type: string; event: WatchEvent }>;
-  /** Events at or below this resourceVersion are no longer retained. */
-  historyFloor: number;
-  listeners: Map<string, Set<(ev: WatchEvent) => void>>;
-}
 
 export interface WorldOptions {
   /** Lab start time in ms (default Date.now()); ages are counted back from it. */
@@ -45,13 +25,6 @@ export interface WorldOptions {
   clock?: () => number;
   /** Events kept per cluster for watches (default WATCH_HISTORY). */
   watchHistory?: number;
-}
-
-const objectKey = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-
-/** An object's content without its resourceVersion, to tell whether a re-render changed it. */
-function content(o: KubeObject): string {
-  return JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: '' } });
 }
 
 function labUser(name: string, auth: 'cert' | 'token', clusterId: string): LabUser {
@@ -104,91 +77,7 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
     },
   });
 
-  /**
-   * A cluster's store, created on first use: types are counted (so resourceVersions are laid out as an
-   * eager load would) and rendered only when first read. Until a fault changes a cluster's objects, they
-   * are those of the start, so rendering late gives what rendering up front would have.
-   */
-  const stores = new Map<string, ClusterStore>();
-  const storeOf = (cluster: string): ClusterStore => {
-    let store = stores.get(cluster);
-    if (store) return store;
-    if (!mesh.clusters.has(cluster)) throw new Error(`unknown cluster "${cluster}"`);
-    store = { resourceVersion: 0, objects: new Map(), history: [], historyFloor: 0, listeners: new Map() };
-    const ctx = renderContext(cluster, clock());
-    for (const t of RESOURCE_TYPES) {
-      const count = countType(ctx, typeKey(t));
-      store.objects.set(typeKey(t), { firstResourceVersion: store.resourceVersion + 1, count });
-      store.resourceVersion += count;
-    }
-    store.historyFloor = store.resourceVersion;
-    stores.set(cluster, store);
-    return store;
-  };
-
-  /** The objects of a type, rendered on first use. */
-  const objectsOf = (cluster: string, type: string): Map<string, KubeObject> => {
-    const store = storeOf(cluster);
-    const slot = store.objects.get(type);
-    if (slot === undefined || slot instanceof Map) return slot ?? new Map();
-    const rendered = renderType(renderContext(cluster, clock()), type);
-    if (rendered.length !== slot.count) throw new Error(`lab model: ${type} of ${cluster} rendered ${rendered.length} objects, counted ${slot.count}`);
-    const objects = new Map<string, KubeObject>();
-    rendered.forEach((object, i) => {
-      object.metadata.resourceVersion = String(slot.firstResourceVersion + i);
-      objects.set(objectKey(object), object);
-    });
-    store.objects.set(type, objects);
-    return objects;
-  };
-
-  const emit = (store: ClusterStore, type: string, ev: WatchEvent) => {
-    store.history.push({ type, event: ev });
-    if (store.history.length > watchHistory) store.historyFloor = store.history.shift()!.event.resourceVersion;
-    for (const listener of store.listeners.get(type) ?? []) listener(ev);
-  };
-
-  /** Re-renders every type of a cluster (all rendered beforehand) and emits what changed. */
-  const sync = (cluster: string, nowMs: number) => {
-    const store = storeOf(cluster);
-    const ctx = renderContext(cluster, nowMs);
-    for (const type of store.objects.keys()) {
-      const previous = objectsOf(cluster, type);
-      const next = new Map<string, KubeObject>();
-      const changes: Array<{ kind: 'ADDED' | 'MODIFIED'; object: KubeObject }> = [];
-      for (const object of renderType(ctx, type)) {
-        const k = objectKey(object);
-        const old = previous.get(k);
-        if (old && content(old) === content(object)) {
-          next.set(k, old);
-          continue;
-        }
-        object.metadata.resourceVersion = String(++store.resourceVersion);
-        next.set(k, object);
-        changes.push({ kind: old ? 'MODIFIED' : 'ADDED', object });
-      }
-      store.objects.set(type, next);
-      for (const { kind, object } of changes) emit(store, type, { type: kind, object, resourceVersion: Number(object.metadata.resourceVersion) });
-      for (const [k, old] of previous) {
-        if (next.has(k)) continue;
-        const rv = ++store.resourceVersion;
-        emit(store, type, { type: 'DELETED', object: { ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } }, resourceVersion: rv });
-      }
-    }
-  };
-
-  /** Renders every type of a cluster as it is now, so a coming change can be diffed against it. */
-  const renderAll = (cluster: string) => {
-    for (const type of storeOf(cluster).objects.keys()) objectsOf(cluster, type);
-  };
-
-  /** Scaled-up pods finish starting later: re-render then, so watchers see them become Ready. */
-  const scheduleStartups = (cluster: string, nowMs: number) => {
-    const pending = mesh.pods(cluster).filter((p) => p.startingUntilMs > nowMs);
-    if (pending.length === 0) return;
-    const at = Math.max(...pending.map((p) => p.startingUntilMs));
-    setTimeout(() => sync(cluster, Math.max(clock(), at)), at - nowMs + 5).unref();
-  };
+  const store = new ObjectStore(mesh, renderContext, clock, watchHistory);
 
   const findPod = (cluster: string, namespace: string, name: string): MeshPod | undefined => mesh.findPod(cluster, namespace, name);
 
@@ -211,32 +100,10 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
       return RESOURCE_TYPES.map((t) => ({ ...t, ...(t.shortNames ? { shortNames: [...t.shortNames] } : {}) }));
     },
 
-    list(cluster, type, namespace) {
-      const objects = objectsOf(cluster, typeKey(type));
-      const out: KubeObject[] = [];
-      for (const object of objects.values()) if (namespace === undefined || object.metadata.namespace === namespace) out.push({ ...object });
-      return out;
-    },
-
-    resourceVersion(cluster) {
-      return storeOf(cluster).resourceVersion;
-    },
-
-    eventsSince(cluster, type, since) {
-      const store = storeOf(cluster);
-      if (since < store.historyFloor) return 'gone';
-      const k = typeKey(type);
-      return store.history.filter((h) => h.type === k && h.event.resourceVersion > since).map((h) => h.event);
-    },
-
-    subscribe(cluster, type, listener) {
-      const store = storeOf(cluster);
-      const k = typeKey(type);
-      const set = store.listeners.get(k) ?? new Set();
-      store.listeners.set(k, set);
-      set.add(listener);
-      return () => set.delete(listener);
-    },
+    list: (cluster, type, namespace) => store.list(cluster, type, namespace),
+    resourceVersion: (cluster) => store.resourceVersion(cluster),
+    eventsSince: (cluster, type, since) => store.eventsSince(cluster, type, since),
+    subscribe: (cluster, type, listener) => store.subscribe(cluster, type, listener),
 
     faults(cluster) {
       return mesh.faults(cluster);
@@ -265,10 +132,10 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
 
     applyFault(fault: LabFault) {
       const nowMs = clock();
-      if (isPathFault(fault) ? pathFaultChangesObjects(fault) : mesh.changesObjects(fault)) renderAll(fault.cluster);
+      if (isPathFault(fault) ? pathFaultChangesObjects(fault) : mesh.changesObjects(fault)) store.renderAll(fault.cluster);
       for (const cluster of isPathFault(fault) ? applyPathFault(mesh, fault, nowMs) : mesh.apply(fault, nowMs)) {
-        sync(cluster, nowMs);
-        scheduleStartups(cluster, nowMs);
+        store.sync(cluster, nowMs);
+        store.scheduleStartups(cluster, nowMs);
       }
     },
   };
