@@ -7,8 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLab, type Lab } from '@/lab/index';
+import { createWorld, loadScenario, withIstioVersion } from '@/lab/model';
 import { GET as proxyStatusGET } from '@/app/api/mesh/proxy-status/route';
 import { GET as remoteClustersGET } from '@/app/api/mesh/remote-clusters/route';
 import { GET as podsGET } from '@/app/api/clusters/[cluster]/pods/route';
@@ -162,5 +163,53 @@ describe('ambient (lab/scenarios/ambient.yaml, Istio 1.28)', () => {
       [`envoy://connect_originate/${reviews.ip}:9080`, { kind: 'pod', cluster: CLUSTER2, namespace: 'default', name: reviews.name, network: 'network2', crossNetwork: false }],
       ['envoy://inner_connect_originate/172.41.0.10:15008', { kind: 'eastwest-gateway', cluster: 'cluster1-admin@cluster1', network: 'network1', service: 'istio-eastwestgateway' }],
     ]);
+  });
+});
+
+describe('a canary revision beside the default one (cluster2, sample moved to it)', () => {
+  let lab: Lab;
+  async function start(version: string) {
+    const seed = withIstioVersion(loadScenario(path.resolve(__dirname, '../lab/scenarios/seed.yaml')), version);
+    const scenario = { ...seed, clusters: seed.clusters.map((c) => (c.id === 'cluster2' ? { ...c, istiod: { ...c.istiod, canary: { revision: 'canary', replicas: 1, namespaces: ['sample'] } } } : c)) };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-canary-'));
+    lab = await startLab({ kubeconfigOut: path.join(dir, 'kubeconfig'), world: createWorld(scenario) });
+    process.env.ISTHMUS_KUBECONFIG = lab.kubeconfigPath;
+    process.env.ISTHMUS_CONTEXTS = '';
+    process.env.ISTHMUS_DEADLINE_MS = String(DEADLINE_MS * 2);
+    process.env.ISTHMUS_CACHE_MS = '0';
+  }
+  afterEach(() => stopLab(lab));
+
+  const proxyNames = (text: string) => text.split('\n').slice(1, -1).map((l) => l.split(/\s+/)[0]);
+
+  it('1.28: the text holds the default revision (RevisionOrDefault), ?revision= another; JSON every revision, grouped', async () => {
+    await start('1.28.0');
+    const text = await table(proxyStatusGET, 'proxy-status');
+    expect(proxyNames(text)).toEqual(expect.arrayContaining(['ratings-v1-6484c4d9bb-25cnf.default', 'istio-eastwestgateway-7cbc7b94b8-pmkc7.istio-system']));
+    expect(proxyNames(text).filter((n) => n.endsWith('.sample'))).toEqual([]);
+    const canary = await table(proxyStatusGET, 'proxy-status', '&revision=canary');
+    expect(proxyNames(canary)).toEqual(['helloworld-v2-7f46498c69-fg5p7.sample', 'sleep-fmhprmc8d-v4qxq.sample']);
+    expect(canary).toMatch(/ istiod-canary-[a-z0-9]+-[a-z0-9]{5} /);
+
+    const json = (await (await proxyStatusGET(apiRequest(`/api/mesh/proxy-status?cluster=${encodeURIComponent(CLUSTER2)}`))).json()) as {
+      clusters: Array<{ revisions: string[]; proxySync: { proxies: Array<{ name: string; revision: string }> } }>;
+    };
+    const [c2] = json.clusters;
+    expect(c2.revisions).toEqual(['default', 'canary']);
+    const revisions = c2.proxySync.proxies.map((p) => p.revision);
+    expect(revisions).toEqual([...revisions].sort((a, b) => (a === b ? 0 : a === 'default' ? -1 : 1)));
+    expect(new Set(revisions)).toEqual(new Set(['default', 'canary']));
+
+    // remote-clusters: the default revision's istiod in the text, both in JSON.
+    expect((await table(remoteClustersGET, 'remote-clusters')).match(/istiod-canary/g)).toBeNull();
+    const remote = (await (await remoteClustersGET(apiRequest(`/api/mesh/remote-clusters?cluster=${encodeURIComponent(CLUSTER2)}`))).json()) as { clusters: Array<{ rows: Array<{ revision: string }> }> };
+    expect(new Set(remote.clusters[0].rows.map((r) => r.revision))).toEqual(new Set(['default', 'canary']));
+  });
+
+  it('1.26: istioctl asks every revision', async () => {
+    await start('1.26.3');
+    const names = proxyNames(await table(proxyStatusGET, 'proxy-status'));
+    expect(names).toContain('ratings-v1-6484c4d9bb-25cnf.default');
+    expect(names).toContain('helloworld-v2-7f46498c69-fg5p7.sample');
   });
 });

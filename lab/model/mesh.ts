@@ -332,7 +332,27 @@ export class Mesh {
         createdMs: this.ago(spec.istiod.serviceAge ?? istiodAge, '2h'),
       });
     }
-
+    const { canary } = spec.istiod;
+    if (canary) {
+      cluster.workloads.push(
+        this.newWorkload(cluster, {
+          namespace: ISTIO_NAMESPACE,
+          name: `istiod-${canary.revision}`,
+          kind: 'Deployment',
+          role: 'istiod',
+          app: 'istiod',
+          labels: { app: 'istiod', istio: 'pilot', 'istio.io/rev': canary.revision },
+          replicas: canary.replicas,
+          age: '30m',
+          ports: [8080, 15010, 15012, 15014, 15017],
+          image: `docker.io/istio/pilot:${canary.version ?? spec.istiod.version ?? this.scenario.istio.version}`,
+          proxy: false,
+          sidecar: false,
+          serviceAccount: `istiod-${canary.revision}`,
+          explicitPods: [],
+        }),
+      );
+    }
   }
 
   private addGateway(cluster: MeshCluster, g: GatewaySpec, servicePool: AddressPool): void {
@@ -640,7 +660,11 @@ export class Mesh {
 
   /** The istiod replica a proxy is connected to (proxies spread over the running replicas deterministically). */
   istiodOf(proxy: MeshPod, replicas = this.istiodReplicas(proxy.cluster)): MeshPod | undefined {
-    return replicas.length === 0 ? undefined : replicas[hash32(proxyId(proxy)) % replicas.length];
+    // A proxy talks to its revision's replicas: the canary's for the namespaces moved to it, else the default's.
+    const canary = this.cluster(proxy.cluster).spec.istiod.canary;
+    const owner = canary?.namespaces.includes(proxy.namespace) ? `istiod-${canary.revision}` : 'istiod';
+    const ofRevision = replicas.filter((r) => r.owner === owner);
+    return ofRevision.length === 0 ? undefined : ofRevision[hash32(proxyId(proxy)) % ofRevision.length];
   }
 
   /** Remote clusters istiod reads (one per remote-secret data key, its own ID excluded, first secret wins). */

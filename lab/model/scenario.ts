@@ -79,6 +79,13 @@ const ClusterSpec = z.object({
       serviceAge: age.optional(),
       /** This istiod's Istio version (default istio.version), e.g. mid-upgrade clusters. */
       version: z.string().regex(/^\d+\.\d+\.\d+$/).optional(),
+      /**
+       * A second control plane revision installed beside the default one (a canary upgrade): Deployment
+       * istiod-<revision> labelled istio.io/rev=<revision>, serving the proxies of `namespaces` only.
+       */
+      canary: z
+        .object({ revision: name, version: z.string().regex(ISTIO_VERSION).optional(), replicas: z.number().int().min(1).default(1), namespaces: z.array(name).default([]) })
+        .optional(),
       /** istiod's CLUSTER_ID when it is not the cluster's id (a misconfiguration drill). */
       clusterId: name.optional(),
     })
