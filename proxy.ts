@@ -1,4 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { AuthConfigError, loadAuthConfig } from './server/auth/config';
+import { encodeIdentity, gate, IDENTITY_HEADER } from './server/auth/gate';
 
 /**
  * Security baseline in front of every route (Next 16 "proxy", formerly middleware):
@@ -7,6 +9,8 @@ import { NextResponse, type NextRequest } from 'next/server';
  *  - The API is read-only: anything but GET/HEAD on /api is 405.
  *  - The probes (/healthz, /readyz) answer under any Host: the kubelet calls them by pod IP, and they
  *    reveal nothing.
+ *  - Sign-in (server/auth/gate.ts): who is asking, passed on to the routes in one header this proxy
+ *    always sets itself; without a signed-in user, pages go to /signin and the API answers 401.
  */
 
 const PROBES = new Set(['/healthz', '/readyz']);
@@ -30,9 +34,36 @@ export function checkRequest(method: string, pathname: string, host: string | nu
   return null;
 }
 
+/** Sign-in: let the request through with who is asking, or answer 401 / send the browser to /signin. */
+function authenticate(request: NextRequest): NextResponse {
+  const pathname = request.nextUrl.pathname;
+  const isApi = pathname === '/api' || pathname.startsWith('/api/');
+  let config: ReturnType<typeof loadAuthConfig>;
+  try {
+    config = loadAuthConfig();
+  } catch (e) {
+    if (!(e instanceof AuthConfigError)) throw e;
+    return NextResponse.json({ error: { kind: 'config', message: `sign-in is misconfigured: ${e.message}` } }, { status: 503, headers: { 'Cache-Control': 'no-store' } });
+  }
+  const result = gate(config, { pathname, header: (n) => request.headers.get(n), cookie: (n) => request.cookies.get(n)?.value });
+  if (!result.ok) {
+    // A page without a session goes to the sign-in page (token mode); behind a proxy there is none to offer.
+    if (config.mode === 'token' && !isApi && request.method === 'GET') {
+      const signin = new URL('/signin', request.nextUrl);
+      signin.searchParams.set('next', pathname + request.nextUrl.search);
+      return NextResponse.redirect(signin, 303);
+    }
+    return NextResponse.json({ error: { kind: 'unauthenticated', message: result.reason } }, { status: 401, headers: { 'Cache-Control': 'no-store' } });
+  }
+  const forwarded = new Headers(request.headers);
+  forwarded.delete(IDENTITY_HEADER);
+  if (result.identity) forwarded.set(IDENTITY_HEADER, encodeIdentity(result.identity));
+  return NextResponse.next({ request: { headers: forwarded } });
+}
+
 export function proxy(request: NextRequest): NextResponse {
   const refusal = checkRequest(request.method, request.nextUrl.pathname, request.headers.get('host'));
-  if (!refusal) return NextResponse.next();
+  if (!refusal) return authenticate(request);
   return NextResponse.json(
     { error: { kind: refusal.status === 405 ? 'method-not-allowed' : 'host-not-allowed', message: refusal.message } },
     { status: refusal.status, headers: { 'Cache-Control': 'no-store', ...(refusal.status === 405 ? { Allow: 'GET, HEAD' } : {}) } },

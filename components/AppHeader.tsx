@@ -6,6 +6,7 @@ import { useClusters } from '@/lib/hooks/queries';
 import { isConfigurationError } from '@/lib/hooks/fetch-json';
 import { LiveStatus } from './LiveStatus';
 import { PollingControl } from './PollingControl';
+import { SessionMenu } from './SessionMenu';
 
 const NAV = [
   { href: '/', label: 'Overview' },
@@ -53,6 +54,7 @@ export function AppHeader() {
         <div className="ml-auto flex items-center gap-3">
           <PollingControl />
           <LiveStatus />
+          <SessionMenu />
         </div>
       </div>
       {isConfigurationError(clusters.error) && (

@@ -7,6 +7,9 @@
  * Options: --port 3000, --host 127.0.0.1, --scenario <file> (demo), --deadline-ms 5000, --dev.
  * Metrics: --prometheus CLUSTER=URL (repeatable), --prometheus-url URL [--prometheus-cluster-label cluster],
  *          else each cluster's istio-system/prometheus:9090 through its API server (docs/metrics.md).
+ * Sign-in (docs/deploy.md): --auth token --tokens-file F --session-key-file F | --auth proxy
+ *          --proxy-secret-file F; --impersonate; --insecure-no-auth. A --host other than loopback needs one.
+ * In a pod: --in-cluster NAME serves the cluster it runs in under NAME (the image sets ISTHMUS_* instead).
  * Builds the app first when the build is missing or older than the sources.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,7 +25,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
 function parseArgs(argv) {
-  const opts = { kubeconfig: [], context: [], port: 3000, host: '127.0.0.1', scenario: 'lab/scenarios/seed.yaml', dev: false, deadlineMs: undefined, prometheus: [], prometheusUrl: undefined, prometheusClusterLabel: undefined };
+  const opts = { kubeconfig: [], context: [], port: 3000, host: '127.0.0.1', scenario: 'lab/scenarios/seed.yaml', dev: false, deadlineMs: undefined, prometheus: [], prometheusUrl: undefined, prometheusClusterLabel: undefined, serverEnv: {} };
   parseFlags(argv, (flag, value) => {
     switch (flag) {
       case '--kubeconfig': opts.kubeconfig.push(value()); break;
@@ -35,8 +38,15 @@ function parseArgs(argv) {
       case '--prometheus-url': opts.prometheusUrl = value(); break;
       case '--prometheus-cluster-label': opts.prometheusClusterLabel = value(); break;
       case '--dev': opts.dev = true; break;
+      case '--auth': opts.serverEnv.ISTHMUS_AUTH = value(); break;
+      case '--tokens-file': opts.serverEnv.ISTHMUS_AUTH_TOKENS_FILE = path.resolve(value()); break;
+      case '--session-key-file': opts.serverEnv.ISTHMUS_SESSION_KEY_FILE = path.resolve(value()); break;
+      case '--proxy-secret-file': opts.serverEnv.ISTHMUS_PROXY_SECRET_FILE = path.resolve(value()); break;
+      case '--impersonate': opts.serverEnv.ISTHMUS_IMPERSONATE = '1'; break;
+      case '--insecure-no-auth': opts.serverEnv.ISTHMUS_INSECURE_NO_AUTH = '1'; break;
+      case '--in-cluster': opts.serverEnv.ISTHMUS_IN_CLUSTER = value(); break;
       case '--help': case '-h':
-        console.log('usage: npm start [-- --kubeconfig FILE] [--context NAME]... [--port N] [--host ADDR] [--scenario FILE] [--deadline-ms N] [--prometheus CLUSTER=URL]... [--prometheus-url URL] [--prometheus-cluster-label NAME] [--dev]');
+        console.log('usage: npm start [-- --kubeconfig FILE] [--context NAME]... [--port N] [--host ADDR] [--scenario FILE] [--deadline-ms N] [--prometheus CLUSTER=URL]... [--prometheus-url URL] [--prometheus-cluster-label NAME] [--auth token|proxy] [--tokens-file F] [--session-key-file F] [--proxy-secret-file F] [--impersonate] [--insecure-no-auth] [--in-cluster NAME] [--dev]');
         process.exit(0);
       default: return false;
     }
@@ -61,7 +71,7 @@ function require_bin(name) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const real = opts.kubeconfig.length > 0 || opts.context.length > 0;
+  const real = opts.kubeconfig.length > 0 || opts.context.length > 0 || Boolean(opts.serverEnv.ISTHMUS_IN_CLUSTER);
   const children = [];
   const stopAll = (signal) => {
     for (const c of children) if (c.exitCode === null) c.kill(signal);
@@ -75,6 +85,7 @@ async function main() {
     ISTHMUS_PROMETHEUS_URL: opts.prometheusUrl ?? process.env.ISTHMUS_PROMETHEUS_URL,
     ISTHMUS_PROMETHEUS_CLUSTER_LABEL: opts.prometheusClusterLabel ?? process.env.ISTHMUS_PROMETHEUS_CLUSTER_LABEL,
     ISTHMUS_ALLOWED_HOSTS: process.env.ISTHMUS_ALLOWED_HOSTS ?? allowedHosts(opts.host, opts.port),
+    ...opts.serverEnv,
   };
   if (real) Object.assign(env, clusterEnv(opts));
 
@@ -97,7 +108,7 @@ async function main() {
   // Production runs the standalone server, as the image does; --dev runs `next dev`.
   const serverEnv = childEnv(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)));
   const next = opts.dev
-    ? spawn(process.execPath, [require_bin('next'), 'dev', '-H', opts.host, '-p', String(opts.port)], { stdio: 'inherit', env: serverEnv })
+    ? spawn(process.execPath, [require_bin('next'), 'dev', '-H', opts.host, '-p', String(opts.port)], { stdio: 'inherit', env: { ...serverEnv, HOSTNAME: opts.host } })
     : spawn(process.execPath, [standaloneServer(root)], { stdio: 'inherit', env: standaloneEnv(serverEnv, { host: opts.host, port: opts.port }) });
   children.push(next);
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;

@@ -2,6 +2,8 @@ import 'server-only';
 import { ConfigError } from './config';
 import { getRegistry, noUsableCluster, RegistryError, type ClusterHandle, type Registry } from './k8s/registry';
 import { clusterByName } from './cluster-id';
+import { AuthConfigError } from './auth/config';
+import { viewerRegistry } from './auth/viewer';
 
 /** Helpers for the thin route handlers in app/api: JSON/text responses, validation, registry errors. */
 
@@ -44,10 +46,13 @@ export async function withRegistry(handler: (registry: Registry) => Promise<Resp
   const fatal = noUsableCluster(registry);
   if (fatal) return problem(503, 'no-clusters', fatal);
   try {
-    return await handler(registry);
+    const viewer = await viewerRegistry(registry);
+    if (!viewer) return problem(401, 'unauthenticated', 'sign in first');
+    return await handler(viewer);
   } catch (e) {
     if (e instanceof BadRequest) return problem(400, 'invalid', e.message);
     if (e instanceof NotFound) return problem(404, 'not-found', e.message);
+    if (e instanceof AuthConfigError) return problem(503, 'config', e.message);
     console.error(`isthmus: internal error while serving a request (${e instanceof Error ? e.name : 'unknown'})`);
     return problem(500, 'internal', 'internal error');
   }

@@ -43,8 +43,17 @@ export function isConfigurationError(error: unknown): error is ApiError {
   return error instanceof ApiError && (error.kind === 'no-clusters' || error.kind === 'config');
 }
 
+/** A session that ended (expired, signed out elsewhere): back to the sign-in page, then here again. */
+function signInAgain(res: Response): void {
+  if (res.status === 401 && typeof window !== 'undefined' && window.location.pathname !== '/signin') {
+    // A full page load on purpose: the sign-in page is served by the server, outside the app's state.
+    window.location.assign(new URL(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, window.location.origin).href);
+  }
+}
+
 export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  signInAgain(res);
   if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
@@ -52,6 +61,7 @@ export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T
 /** For the `?output=table` routes: istioctl's text table. */
 export async function fetchText(url: string, signal?: AbortSignal): Promise<string> {
   const res = await fetch(url, { signal, headers: { accept: 'text/plain' } });
+  signInAgain(res);
   if (!res.ok) throw await failure(res);
   return res.text();
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { ClusterCache } from '../cache/cluster-cache';
+import type { ClusterHandle } from './registry';
 
 /**
  * Everything the server process keeps for one cluster (one kubeconfig generation of one context):
@@ -38,6 +39,8 @@ export class ClusterState {
   credentialFetch: Promise<void> | null = null;
   /** The watch-fed cache, once started (server/cache). */
   cache: ClusterCache | null = null;
+  /** Under --impersonate, the cluster as each signed-in person sees it (server/auth/impersonation.ts). */
+  readonly users = new Map<string, ClusterHandle>();
   /** Long-lived things started for the cluster (the watch-fed cache), closed with it. */
   readonly owned = new Set<Closeable>();
 
@@ -58,6 +61,8 @@ export class ClusterState {
     this.clearReadings();
     for (const c of this.owned) c.close();
     this.owned.clear();
+    for (const u of this.users.values()) u.state.close();
+    this.users.clear();
     this.cache = null;
     this.clusterId = null;
     this.lastIstiods = [];
