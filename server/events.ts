@@ -1,7 +1,7 @@
 import 'server-only';
 import type { ClusterWatch } from '@/lib/types/api';
 import { clusterCache, type CacheChange } from './cache/cluster-cache';
-import { getRegistry, usableClusters, type ClusterHandle } from './k8s/registry';
+import { getRegistry, usableClusters, type ClusterHandle, type Registry } from './k8s/registry';
 
 /** Changes are gathered this long before one event goes out: a rollout is one event, not hundreds. */
 const COALESCE_MS = 100;
@@ -21,7 +21,7 @@ export interface ChangeEvent {
  * Events: `hello` (the clusters served), `change` (ChangeEvent), `clusters` (the kubeconfig gained or
  * lost a context). The stream ends when the client goes away.
  */
-export function eventStream(signal: AbortSignal): ReadableStream<Uint8Array> {
+export function eventStream(signal: AbortSignal, view: (registry: Registry) => Registry = (r) => r): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cleanup = () => {};
   return new ReadableStream<Uint8Array>({
@@ -55,7 +55,8 @@ export function eventStream(signal: AbortSignal): ReadableStream<Uint8Array> {
       const follow = () => {
         let clusters: ClusterHandle[];
         try {
-          clusters = usableClusters(getRegistry());
+          // Under --impersonate, the signed-in person's own caches (server/auth/viewer.ts).
+          clusters = usableClusters(view(getRegistry()));
         } catch {
           return; // an unreadable kubeconfig is said elsewhere; keep what is watched
         }

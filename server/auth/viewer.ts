@@ -19,7 +19,13 @@ export async function requestIdentity(): Promise<Identity | null> {
  * them; null when impersonation is on and nobody is signed in (never fall back to Isthmus' own view).
  */
 export async function viewerRegistry(registry: Registry): Promise<Registry | null> {
-  if (!loadAuthConfig().impersonate) return registry;
+  const view = await viewerView();
+  return view && view(registry);
+}
+
+/** The same as a function, for work that outlives the request's scope (the event stream re-reads the registry). */
+export async function viewerView(): Promise<((registry: Registry) => Registry) | null> {
+  if (!loadAuthConfig().impersonate) return (registry) => registry;
   const identity = await requestIdentity();
-  return identity ? registryFor(registry, identity) : null;
+  return identity ? (registry) => registryFor(registry, identity) : null;
 }
