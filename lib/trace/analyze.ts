@@ -22,6 +22,8 @@ import type {
   TraceResponse,
 } from './types';
 
+const endpoints = (n: number) => `${n} endpoint${n === 1 ? '' : 's'}`;
+
 const LINK_ORDER: TraceLink[] = ['source', 'expected', 'control-plane', 'data-plane', 'path', 'config'];
 
 interface Context {
@@ -193,13 +195,13 @@ function controlPlaneProblems(ctx: Context, cpCluster: string, replicas: Replica
     if (low.length > 0) {
       const high = known.find((x) => x.shard.endpoints === most)!;
       for (const x of low) {
-        add('istiod-replicas-disagree', 'error', `istiod ${x.replica.pod}`, `istiod replica ${x.replica.pod} has ${x.shard.endpoints} endpoints of ${ctx.service} from ${name} while replica ${high.replica.pod} has ${most}`);
+        add('istiod-replicas-disagree', 'error', `istiod ${x.replica.pod}`, `istiod replica ${x.replica.pod} has ${endpoints(x.shard.endpoints)} of ${ctx.service} from ${name} while replica ${high.replica.pod} has ${most}`);
       }
       continue;
     }
     const want = known[0]?.shard.expected;
     if (known.length > 0 && want !== null && want !== undefined && most !== want) {
-      add('istiod-endpoints-differ', want > 0 && most === 0 ? 'error' : 'warning', `istiod of ${cpCluster}`, `${cp}'s istiod has ${most} endpoints of ${ctx.service} from ${name}, whose EndpointSlices have ${want} ready`);
+      add('istiod-endpoints-differ', want > 0 && most === 0 ? 'error' : 'warning', `istiod of ${cpCluster}`, `${cp}'s istiod has ${endpoints(most)} of ${ctx.service} from ${name}, whose EndpointSlices have ${want} ready`);
     }
   }
 }
@@ -257,7 +259,7 @@ function dataPlaneProblems(ctx: Context, expected: ExpectedColumn[], controlPlan
     if (readyTotal > 0) add('envoy-cluster-missing', 'error', `the client's Envoy has no cluster outbound|${ctx.port}||${ctx.host} (its Sidecar scope or istiod does not include the service)`);
     return;
   }
-  if (main.hosts.length === 0 && readyTotal > 0) add('envoy-cluster-empty', 'error', `the client's Envoy cluster ${main.name} has zero endpoints while ${readyTotal} are ready`);
+  if (main.hosts.length === 0 && readyTotal > 0) add('envoy-cluster-empty', 'error', `the client's Envoy cluster ${main.name} has zero endpoints while ${readyTotal} ${readyTotal === 1 ? 'is' : 'are'} ready`);
   for (const h of main.hosts.filter((x) => x.outlierEjected)) add('endpoint-ejected', 'warning', `${h.address}:${h.port} (${h.target}) is ejected by outlier detection in the client's Envoy`);
   for (const h of main.hosts.filter((x) => x.health === 'UNHEALTHY')) add('endpoint-unhealthy', 'warning', `${h.address}:${h.port} (${h.target}) is UNHEALTHY in the client's Envoy`);
   const unroutable = main.hosts.filter((h) => h.unroutable);
@@ -296,7 +298,7 @@ function edsLag(ctx: Context, controlPlane: ControlPlaneColumn, main: EnvoyClust
     if (inEnvoy === inIstiod || network === '?') continue;
     const eds = controlPlane.edsStatus;
     const stale = eds !== null && eds !== 'SYNCED';
-    add(stale ? 'proxy-not-synced' : 'envoy-endpoints-differ', 'error', `the client's Envoy holds ${inEnvoy} endpoints of ${ctx.service} on ${network} while istiod replica ${serving.pod} has ${inIstiod}${stale ? `: the proxy missed an EDS push (EDS ${eds})` : ''}`);
+    add(stale ? 'proxy-not-synced' : 'envoy-endpoints-differ', 'error', `the client's Envoy holds ${endpoints(inEnvoy)} of ${ctx.service} on ${network} while istiod replica ${serving.pod} has ${inIstiod}${stale ? `: the proxy missed an EDS push (EDS ${eds})` : ''}`);
   }
 }
 
