@@ -8,17 +8,17 @@ import { parseSynczDetails } from '@/lib/istio/syncz';
 import { knownClusterId, rememberClusterId } from './cluster-id';
 import { fanOut } from './fanout';
 import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
-import { clusterIdFromIstiods, hasSidecar, istiodReplica, ISTIO_NAMESPACE, meshFacts, podReady, rootCerts, runningIstiods, serviceJson } from './k8s/convert';
+import { clusterIdFromIstiods, istiodReplica, ISTIO_NAMESPACE, meshFacts, rootCerts, runningIstiods } from './k8s/convert';
 import { toSourceError } from './k8s/errors';
-import { listJson, readJson } from './k8s/list-json';
+import { listJson } from './k8s/list-json';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
-import { ConfigMapShape, DestinationRuleShape, IstioGatewayShape, NamespaceShape, PodShape, PodSummaryShape, ServiceShape } from './k8s/shapes';
-import type { z } from 'zod';
-
-type PodSummary = z.output<typeof PodSummaryShape>;
+import { ConfigMapShape, DestinationRuleShape, IstioGatewayShape, PodShape } from './k8s/shapes';
 import { ClusterFailure, isClusterFatal } from './sources';
-import { toGatewayService } from '@/lib/format/kube';
+import { portOf } from '@/lib/format/kube';
+import { clusterCache } from './cache/cluster-cache';
+import type { Informer } from './cache/informer';
+import type { PodEntry, ServiceEntry } from './cache/kinds';
 import type { IstiodTarget } from './istiod';
 
 /** Sidecars sampled per cluster for endpoints-unroutable (besides the gateways): bounded work under the deadline. */
@@ -46,39 +46,39 @@ function reader(cluster: ClusterHandle): Reader {
 
 const map = <T, U>(r: Read<T>, f: (v: T) => U): Read<U> => (r.ok ? { ok: true, value: f(r.value) } : r);
 
-function serviceFacts(svc: Parameters<typeof serviceJson>[0]): ServiceFacts {
-  const gw = toGatewayService(serviceJson(svc));
+/** A Service of the watch-fed cache as the checks read it ("15021:31046/TCP" ports back to numbers). */
+function serviceFacts({ service, gateway }: ServiceEntry): ServiceFacts {
   return {
-    namespace: gw.namespace,
-    name: gw.name,
-    type: gw.type,
-    ports: (svc.spec?.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' })),
-    labels: { ...(svc.metadata?.labels ?? {}) },
-    selector: svc.spec?.selector && Object.keys(svc.spec.selector).length ? { ...svc.spec.selector } : null,
-    externalAddresses: [...gw.externalIPs, ...(gw.hostname ? [gw.hostname] : [])],
-    pending: gw.pending,
-    role: gw.role,
+    namespace: service.namespace,
+    name: service.name,
+    type: service.type,
+    ports: service.ports.map((cell) => ({ name: '', port: portOf(cell) ?? 0, protocol: cell.split('/')[1] ?? 'TCP' })),
+    labels: { ...service.labels },
+    selector: service.selector ? { ...service.selector } : null,
+    externalAddresses: gateway ? [...gateway.externalIPs, ...(gateway.hostname ? [gateway.hostname] : [])] : [],
+    pending: gateway?.pending ?? false,
+    role: gateway?.role ?? 'other',
   };
 }
 
-const podFacts = (p: PodSummary): PodFacts => ({
-  namespace: p.metadata?.namespace ?? '',
-  name: p.metadata?.name ?? '',
-  ip: p.status?.podIP || null,
-  hostNetwork: p.spec?.hostNetwork === true,
-  labels: { ...(p.metadata?.labels ?? {}) },
-});
+const podFacts = (p: PodEntry): PodFacts => ({ namespace: p.namespace, name: p.name, ip: p.ip, hostNetwork: p.hostNetwork === true, labels: { ...p.labels } });
 
 /**
  * The proxies whose EDS is sampled: the gateways of istio-system that see every network (not the east-west
- * gateway: it asks for its own network's view only), then the first few ready sidecars.
+ * gateway: it asks for its own network's view only), then the first ready sidecar(s).
  */
-function sampledProxies(pods: PodSummary[]): PodTarget[] {
-  const running = pods.filter((p) => p.status?.phase === 'Running' && podReady(p) && hasSidecar(p) && p.status?.podIP);
-  const byName = (a: PodSummary, b: PodSummary) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`);
-  const gateways = running.filter((p) => p.metadata?.namespace === ISTIO_NAMESPACE && p.metadata?.labels?.istio && !p.metadata.labels.istio.includes('eastwest')).sort(byName);
-  const sidecars = running.filter((p) => p.metadata?.namespace !== ISTIO_NAMESPACE).sort(byName).slice(0, SAMPLED_SIDECARS);
-  return [...gateways, ...sidecars].map((p) => ({ namespace: p.metadata?.namespace ?? '', pod: p.metadata?.name ?? '' }));
+function sampledProxies(pods: PodEntry[]): PodTarget[] {
+  const running = pods.filter((p) => p.phase === 'Running' && p.ready && p.hasSidecar && p.ip);
+  const byName = (a: PodEntry, b: PodEntry) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`);
+  const gateways = running.filter((p) => p.namespace === ISTIO_NAMESPACE && p.labels.istio && !p.labels.istio.includes('eastwest')).sort(byName);
+  const sidecars = running.filter((p) => p.namespace !== ISTIO_NAMESPACE).sort(byName).slice(0, SAMPLED_SIDECARS);
+  return [...gateways, ...sidecars].map((p) => ({ namespace: p.namespace, pod: p.name }));
+}
+
+/** A kind of the watch-fed cache as a Read: its items once listed, else why not (still syncing, forbidden...). */
+function fromCache<T, U>(informer: Informer<T>, cluster: ClusterHandle, view: (items: T[]) => U): Read<U> {
+  if (informer.syncedAt !== null) return { ok: true, value: view([...informer.items.values()]) };
+  return { ok: false, reason: informer.error?.message ?? `${cluster.name}: still syncing (the first list of ${informer.kind.name} has not completed)` };
 }
 
 interface PodTarget {
@@ -170,18 +170,23 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const kept = cluster.state.proxySample as ProxySample | null;
   const sampleDue = !kept?.facts || (Date.now() - kept.readAt >= PROXY_SAMPLE_TTL_MS && !kept.next);
   const proxyRead = speculativeReads((p: PodTarget) => readProxyEndpoints(cluster, p, optional, read), targetKey, sampleDue ? hint.proxies : []);
-  const [namespace, services, pods, istiodList, configMaps, gateways, destinationRules] = await Promise.all([
-    read(`namespace ${ns}`, readJson(cluster, `/api/v1/namespaces/${ns}`, deadline, NamespaceShape), { notFound: null }),
-    read('services', listJson(cluster, '/api/v1/services', deadline, ServiceShape)),
-    read('pods', listJson(cluster, '/api/v1/pods', deadline, PodSummaryShape)),
+  // Namespaces, pods and Services come from the cluster's watch-fed cache (server/cache); the rest is listed.
+  const cache = clusterCache(cluster);
+  const [, istiodList, configMaps, gateways, destinationRules] = await Promise.all([
+    cache.ready(deadline),
     read(`istiod pods in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' })),
     read(`configmaps in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/configmaps`, deadline, ConfigMapShape)),
     read('gateways.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/gateways', deadline, IstioGatewayShape), { notFound: { items: [] } }),
     read('destinationrules.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/destinationrules', deadline, DestinationRuleShape), { notFound: { items: [] } }),
   ]);
+  const cached = cache.snapshot(knownClusterId(cluster));
+  if (!cached.reachable) throw new ClusterFailure(cached.errors[0]);
+  const namespace = fromCache(cache.namespaces, cluster, (items) => items.find((n) => n.name === ns) ?? null);
+  const services = fromCache(cache.services, cluster, (items) => items.map(serviceFacts));
+  const pods = fromCache(cache.pods, cluster, (items) => items);
   const istiodPods = istiodList.ok ? runningIstiods(istiodList.value.items) : [];
   const replicas = istiodPods.map(istiodReplica);
-  const targets: CheckTargets = { istiods: replicas, proxies: pods.ok ? sampledProxies(pods.value.items) : [] };
+  const targets: CheckTargets = { istiods: replicas, proxies: pods.ok ? sampledProxies(pods.value) : [] };
   cluster.state.checkTargets = targets;
   const [answers, sample] = await Promise.all([
     Promise.all(replicas.map((i) => istiodRead(i) as Promise<IstiodAnswers>)),
@@ -195,9 +200,9 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   return {
     cluster: cluster.name,
     clusterId,
-    istioNamespace: map(namespace, (n) => (n ? { labels: { ...(n.metadata?.labels ?? {}) }, annotations: { ...(n.metadata?.annotations ?? {}) } } : null)),
-    services: map(services, (l) => l.items.map(serviceFacts)),
-    pods: map(pods, (l) => l.items.map(podFacts)),
+    istioNamespace: map(namespace, (n) => (n ? { labels: { ...n.labels }, annotations: { ...n.annotations } } : null)),
+    services,
+    pods: map(pods, (items) => items.map(podFacts)),
     meshConfig:
       facts && facts.trustDomain !== null
         ? { ok: true, value: { trustDomain: facts.trustDomain, meshId: facts.meshId, dnsCapture: facts.dnsCapture === true } }

@@ -20,6 +20,8 @@ const ISTIOD: Subject = { kind: 'Deployment', namespace: 'istio-system', name: '
 const RATINGS = 'ratings-v1-6484c4d9bb-25cnf';
 
 async function checks(query = ''): Promise<ChecksResponse> {
+  // Namespaces, pods and Services come from the watch-fed cache: let the drill's watch events arrive.
+  await new Promise((resolve) => setTimeout(resolve, 300));
   freshState();
   const res = await GET(apiRequest(`/api/checks${query}`));
   expect(res.status).toBe(200);

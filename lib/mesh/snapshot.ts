@@ -27,6 +27,8 @@ export interface PodSnapshot {
   nodeName: string | null;
   /** Has an istio-proxy container (sidecar) or is a gateway. */
   hasSidecar: boolean;
+  /** Runs in the node's network namespace (its IP is the node's); absent when not. */
+  hostNetwork?: true;
 }
 
 export interface ClusterSnapshot {

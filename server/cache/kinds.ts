@@ -13,6 +13,8 @@ import { declareKind } from './informer';
 export interface NamespaceEntry {
   name: string;
   labels: Record<string, string>;
+  /** The mesh checks read istio-system's (topology.istio.io/controlPlaneClusters). */
+  annotations: Record<string, string>;
 }
 
 export type PodEntry = PodSnapshot & {
@@ -30,7 +32,7 @@ export const NAMESPACES = declareKind({
   name: 'namespaces',
   path: '/api/v1/namespaces',
   shape: NamespaceShape,
-  keep: (ns): NamespaceEntry | null => (ns.metadata?.name ? { name: ns.metadata.name, labels: { ...(ns.metadata.labels ?? {}) } } : null),
+  keep: (ns): NamespaceEntry | null => (ns.metadata?.name ? { name: ns.metadata.name, labels: { ...(ns.metadata.labels ?? {}) }, annotations: { ...(ns.metadata.annotations ?? {}) } } : null),
 });
 
 export const PODS = declareKind({

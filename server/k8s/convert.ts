@@ -128,6 +128,7 @@ export function podSnapshot(pod: V1Pod): PodSnapshot {
     labels: { ...(pod.metadata?.labels ?? {}) },
     nodeName: pod.spec?.nodeName ?? null,
     hasSidecar: hasSidecar(pod),
+    ...(pod.spec?.hostNetwork ? { hostNetwork: true as const } : {}),
   };
 }
 

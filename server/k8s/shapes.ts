@@ -46,22 +46,6 @@ export const PodShape = z.object({
   ),
 });
 
-/**
- * A pod as the mesh checks list every pod of a cluster: names, labels, IP, readiness, container names
- * (no env, no images: the largest part of a pod, parsed only for istiod).
- */
-export const PodSummaryShape = z.object({
-  metadata: maybe(z.object({ name: text, namespace: text, labels: stringMap })),
-  spec: maybe(
-    z.object({
-      containers: maybe(z.array(z.object({ name: z.string() }))),
-      initContainers: maybe(z.array(z.object({ name: z.string() }))),
-      hostNetwork: maybe(z.boolean()),
-    }),
-  ),
-  status: maybe(z.object({ phase: text, podIP: text, conditions: maybe(z.array(z.object({ type: z.string(), status: z.string() }))) })),
-});
-
 export const ServiceShape = z.object({
   metadata: maybe(Metadata),
   spec: maybe(
