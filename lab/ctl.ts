@@ -8,6 +8,10 @@
  *   scale-workload <cluster> <namespace> <workload> <replicas>
  *   service-errors <cluster> <namespace> <service> <ratio 0-1> [code]
  *   prometheus-down <cluster> on|off   prometheus-latency <cluster> <ms>
+ *   istiod-shard-empty <cluster> <istiod pod> <remote> on|off
+ *   eds-stale <cluster> <namespace> <pod> on|off
+ *   subset-unmatched <cluster> <namespace> <service> <subset> on|off
+ *   sidecar-removed <cluster> <namespace> <workload> on|off
  *   faults                             requests
  */
 import type { LabFault } from './world';
@@ -52,6 +56,14 @@ function toFault(command: string, a: string[]): LabFault {
       return { type: 'prometheus-down', cluster: a[0], down: onOff(a[1]) };
     case 'prometheus-latency':
       return { type: 'prometheus-latency', cluster: a[0], ms: Number(a[1]) };
+    case 'istiod-shard-empty':
+      return { type: 'istiod-shard-empty', cluster: a[0], replica: a[1], remote: a[2], on: onOff(a[3]) };
+    case 'eds-stale':
+      return { type: 'eds-stale', cluster: a[0], namespace: a[1], pod: a[2], on: onOff(a[3]) };
+    case 'subset-unmatched':
+      return { type: 'subset-unmatched', cluster: a[0], namespace: a[1], service: a[2], subset: a[3], on: onOff(a[4]) };
+    case 'sidecar-removed':
+      return { type: 'sidecar-removed', cluster: a[0], namespace: a[1], workload: a[2], on: onOff(a[3]) };
     default:
       usage(`unknown command "${command}"`);
   }
