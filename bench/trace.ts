@@ -38,13 +38,20 @@ async function main() {
     const first = await getTrace(registry, req);
     console.log(`trace ${pod.namespace}/${pod.name} -> ${req.host}:${req.port}: ${first.verdict.sentence.slice(0, 160)}`);
     if (first.errors.length) console.warn(`warning: ${first.errors.length} sources reported errors (${first.errors[0].message})`);
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      registry.clusters.forEach((c) => c.state.results.clear());
-      const t = performance.now();
-      await getTrace(registry, req);
-      times.push(performance.now() - t);
-    }
+    // cold: every cached result forgotten first (the inventory too); inventory cached: as a running
+    // server that has shown any page within its cache time (the trace's own reads are never cached).
+    const timed = async (clear: boolean) => {
+      const out: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        if (clear) registry.clusters.forEach((c) => c.state.results.clear());
+        const t = performance.now();
+        await getTrace(registry, req);
+        out.push(performance.now() - t);
+      }
+      return out;
+    };
+    const times = await timed(true);
+    const inventoryCached = await timed(false);
     // One API round trip under the same conditions (machine load, TLS, the lab's latency), for scale.
     const { listJson } = await import('../server/k8s/list-json');
     const { PodShape } = await import('../server/k8s/shapes');
@@ -56,9 +63,13 @@ async function main() {
       trips.push(performance.now() - t);
     }
     const goal = 1.5 * L + 150;
-    const p50 = percentile(times, 50);
-    console.log(`\nroute       clusters  L ms  cache  p50 ms  p95 ms  goal p50  verdict`);
-    console.log(`/api/trace  ${String(N).padStart(8)}  ${String(L).padStart(4)}  cold   ${p50.toFixed(1).padStart(6)}  ${percentile(times, 95).toFixed(1).padStart(6)}  ${goal.toFixed(0).padStart(8)}  ${p50 <= goal ? 'ok' : 'MISSED'}`);
+    console.log(`\nroute       clusters  L ms  cache            p50 ms  p95 ms  goal p50  verdict`);
+    const row = (cache: string, xs: number[]) => {
+      const m = percentile(xs, 50);
+      console.log(`/api/trace  ${String(N).padStart(8)}  ${String(L).padStart(4)}  ${cache.padEnd(15)}  ${m.toFixed(1).padStart(6)}  ${percentile(xs, 95).toFixed(1).padStart(6)}  ${goal.toFixed(0).padStart(8)}  ${m <= goal ? 'ok' : 'MISSED'}`);
+    };
+    row('cold', times);
+    row('inventory cached', inventoryCached);
     console.log(`one API round trip (istiod pods of cluster1): p50 ${percentile(trips, 50).toFixed(1)} ms, p95 ${percentile(trips, 95).toFixed(1)} ms; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
   } finally {
     resetClusterState();

@@ -27,7 +27,7 @@ import { sourceReader } from './sources';
  * Asking those replicas for clusterz/syncz while the pod list is in flight saves one sequential round
  * trip; the answers are used only if the fresh pod list leads to the same replicas being asked.
  */
-function sameReplicas(a: IstiodTarget[], b: IstiodTarget[]): boolean {
+export function sameReplicas(a: IstiodTarget[], b: IstiodTarget[]): boolean {
   const key = (list: IstiodTarget[]) => list.map((i) => `${i.namespace}/${i.pod}:${i.port}:${i.revision}`).join(',');
   return key(a) === key(b);
 }

@@ -11,6 +11,7 @@ import type { SourceError } from '@/lib/types/api';
 import { fanOut } from './fanout';
 import { BadRequest } from './http';
 import { fetchIstiod, type IstiodTarget } from './istiod';
+import { sameReplicas } from './mesh';
 import type { NetworkGateway } from '@/lib/istio/networkz';
 import { ISTIO_NAMESPACE, istiodReplica, runningIstiods } from './k8s/convert';
 import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
@@ -46,11 +47,12 @@ export async function getTrace(registry: Registry, req: TraceRequest): Promise<T
   // Fresh reads every time (single-flight only): a trace is asked for when something just broke.
   const opts = { deadlineMs: registry.config.deadlineMs, cacheMs: 0 };
   const [service, namespace] = req.host.split('.');
-  const [snapshots, destinations, [controlPlane], [envoy]] = await Promise.all([
-    getSnapshots(registry),
-    fanOut(registry.clusters, `trace\u0000${namespace}\u0000${service}`, (c, d) => readDestination(c, namespace, service, d), { ...opts, source: `${service}.${namespace} and its configuration` }),
+  // The source's istiod and Envoy first: theirs is the longest chain (list istiod, then forward).
+  const [[controlPlane], [envoy], snapshots, destinations] = await Promise.all([
     fanOut([req.cluster], `trace-istiod\u0000${req.namespace}\u0000${req.pod}\u0000${req.host}`, (c, d) => readControlPlane(c, req, d), { ...opts, source: 'istiod' }),
     fanOut([req.cluster], `trace-envoy\u0000${req.namespace}\u0000${req.pod}\u0000${req.host}\u0000${req.port}`, (c, d) => readEnvoy(c, req, d), { ...opts, source: `Envoy admin of ${req.namespace}/${req.pod}` }),
+    getSnapshots(registry),
+    fanOut(registry.clusters, `trace\u0000${namespace}\u0000${service}\u0000${req.cluster.name}`, (c, d) => readDestination(c, namespace, service, c === req.cluster, d), { ...opts, source: `${service}.${namespace} and its configuration` }),
   ]);
   const clusters: ClusterReading[] = registry.clusters.map((c, i) => {
     const snapshot = snapshots[i];
@@ -80,15 +82,19 @@ function emptyDestination(): Destination {
 const configObjects = (items: Array<{ metadata?: { name?: string; namespace?: string }; spec?: Record<string, unknown> }>): ConfigObject[] =>
   items.map((o) => ({ namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '', spec: o.spec ?? {} }));
 
-async function readDestination(cluster: ClusterHandle, namespace: string, service: string, deadline: Deadline): Promise<Destination> {
+/**
+ * One cluster's view of the destination. VirtualServices and DestinationRules only from the client's
+ * cluster: each primary's istiod applies its own, so no other cluster's can be in the way of this call.
+ */
+async function readDestination(cluster: ClusterHandle, namespace: string, service: string, clientCluster: boolean, deadline: Deadline): Promise<Destination> {
   const reader = sourceReader(cluster);
   const istio = (group: string, resource: string, ns?: string) =>
     reader.optional(resource, listJson(cluster, `/apis/${group}/v1${ns ? `/namespaces/${ns}` : ''}/${resource}`, deadline, IstioConfigShape).then((l) => configObjects(l.items)));
   const [services, slices, virtualServices, destinationRules, peerAuthentications, gateways] = await Promise.all([
     reader.kube('services', listJson(cluster, `/api/v1/namespaces/${namespace}/services`, deadline, ServicePortsShape)),
     reader.kube('endpointslices', listJson(cluster, `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`, deadline, EndpointSliceShape, { labelSelector: `kubernetes.io/service-name=${service}` })),
-    istio('networking.istio.io', 'virtualservices'),
-    istio('networking.istio.io', 'destinationrules'),
+    clientCluster ? istio('networking.istio.io', 'virtualservices') : null,
+    clientCluster ? istio('networking.istio.io', 'destinationrules') : null,
     istio('security.istio.io', 'peerauthentications'),
     istio('networking.istio.io', 'gateways', ISTIO_NAMESPACE),
   ]);
@@ -118,11 +124,18 @@ async function readDestination(cluster: ClusterHandle, namespace: string, servic
 }
 
 async function readControlPlane(cluster: ClusterHandle, req: TraceRequest, deadline: Deadline): Promise<ControlPlaneReading> {
+  const optional = optionalSourceDeadline(deadline);
+  const readAll = (istiods: IstiodTarget[]) => Promise.all(istiods.map((istiod, i) => readReplica(cluster, istiod, req, optional, i === 0)));
+  // Where istiod ran at the last read (a location hint, as /api/mesh uses it): asked while the pod list
+  // is in flight, its answers count only if the fresh list names the same replicas.
+  const hinted = cluster.state.lastIstiods as IstiodTarget[];
+  const speculative = hinted.length > 0 ? readAll(hinted) : null;
+  speculative?.catch(() => {});
   const pods = await listJson(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' });
   // Every running replica: the trace is about replicas that disagree, a not-ready one included.
   const istiods = runningIstiods(pods.items).map(istiodReplica);
-  const optional = optionalSourceDeadline(deadline);
-  const replicas = await Promise.all(istiods.map((istiod, i) => readReplica(cluster, istiod, req, optional, i === 0)));
+  cluster.state.lastIstiods = istiods;
+  const replicas = await (speculative && sameReplicas(hinted, istiods) ? speculative : readAll(istiods));
   return { cluster: cluster.name, replicas: replicas.map((r) => r.reading), networkGateways: replicas[0]?.networkGateways ?? [], error: null };
 }
 
