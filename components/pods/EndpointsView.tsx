@@ -104,12 +104,15 @@ export function EndpointsView({ cluster, namespace, pod }: { cluster: string; na
         </>
       )}
 
-      <details className="rounded-lg border border-slate-200 bg-white p-2.5 dark:border-slate-800 dark:bg-slate-900" data-testid="pod-traffic">
-        <summary className="cursor-pointer text-sm font-semibold text-slate-700 dark:text-slate-200">Traffic of this pod (Prometheus, last hour)</summary>
-        <div className="mt-2 grid grid-cols-1">
-          <TrafficHistoryCharts params={{ scope: 'pod', cluster, namespace, name: pod, window: '5m', range: '1h' }} />
-        </div>
-      </details>
+      {data && (
+        // Only for a pod the server knows: an unknown cluster or pod is the page's one error, not two.
+        <details className="rounded-lg border border-slate-200 bg-white p-2.5 dark:border-slate-800 dark:bg-slate-900" data-testid="pod-traffic">
+          <summary className="cursor-pointer text-sm font-semibold text-slate-700 dark:text-slate-200">Traffic of this pod (Prometheus, last hour)</summary>
+          <div className="mt-2 grid grid-cols-1">
+            <TrafficHistoryCharts params={{ scope: 'pod', cluster, namespace, name: pod, window: '5m', range: '1h' }} />
+          </div>
+        </details>
+      )}
     </main>
   );
 }
