@@ -39,7 +39,9 @@ export function Overview() {
   const mesh = useMeshOfClusters(names);
   const [history, setHistory] = useState<SyncSample[]>([]);
   const [trafficWindow, setTrafficWindow] = useState<TrafficWindow>(DEFAULT_TRAFFIC_WINDOW);
-  const traffic = useTraffic(trafficWindow);
+  // Traffic waits for the first cluster's mesh: a slow cluster's traffic request must not take one of
+  // the browser's few connections before the healthy clusters' cards.
+  const traffic = useTraffic(trafficWindow, mesh.data !== undefined);
   // With Prometheus, history comes from it; without, the page records what it saw since it opened.
   const prometheus = traffic.data?.configured === true;
   // Record each new answer once, while rendering it (React's "adjust state on prop change" pattern).

@@ -31,11 +31,13 @@ function usePollOptions() {
   return paused ? { refetchInterval, staleTime: Infinity, refetchOnWindowFocus: false, refetchOnReconnect: false } : { refetchInterval };
 }
 
-export function useTraffic(window: TrafficWindow) {
+/** `enabled` false holds the request back (a page asks for its primary data first: browsers open few connections per host). */
+export function useTraffic(window: TrafficWindow, enabled = true) {
   const poll = usePollOptions();
   return useQuery({
     queryKey: ['traffic', window],
     queryFn: ({ signal }) => fetchJson<TrafficResponse>(trafficUrls.traffic(window), signal),
+    enabled,
     ...poll,
     placeholderData: (prev) => prev,
   });
