@@ -14,6 +14,8 @@ export interface LabProcess {
   kubeconfigPath: string;
   controlUrl: string;
   contexts: string[];
+  /** With --in-cluster: what a pod of that cluster gets (lab/kube/in-cluster.ts). */
+  inCluster: { root: string; env: Record<string, string>; remotesKubeconfigPath: string } | null;
   child: ChildProcess;
   stop(): Promise<void>;
 }
@@ -38,6 +40,7 @@ export function startLabProcess(options: LabProcessOptions): Promise<LabProcess>
     let out = '';
     let err = '';
     let ready: { kubeconfigPath: string; controlUrl: string } | null = null;
+    let inCluster: LabProcess['inCluster'] = null;
     const contexts: string[] = [];
     const timer = setTimeout(() => {
       void stop();
@@ -49,6 +52,8 @@ export function startLabProcess(options: LabProcessOptions): Promise<LabProcess>
       const lines = out.split('\n');
       out = lines.pop() ?? '';
       for (const line of lines) {
+        const ic = /^lab in-cluster: root=(\S+) host=(\S+) port=(\d+) remotes=(\S+)/.exec(line);
+        if (ic) inCluster = { root: ic[1], env: { KUBERNETES_SERVICE_HOST: ic[2], KUBERNETES_SERVICE_PORT: ic[3] }, remotesKubeconfigPath: ic[4] };
         const r = /^lab ready: kubeconfig=(\S+) control=(\S+)/.exec(line);
         if (r) ready = { kubeconfigPath: r[1], controlUrl: r[2] };
         const c = /^\s+(\S+) -> https?:\/\//.exec(line);
@@ -58,7 +63,7 @@ export function startLabProcess(options: LabProcessOptions): Promise<LabProcess>
       if (ready && contexts.length > 0) {
         clearTimeout(timer);
         const found = ready;
-        setTimeout(() => resolve({ ...found, contexts: [...contexts], child, stop }), 100);
+        setTimeout(() => resolve({ ...found, contexts: [...contexts], inCluster, child, stop }), 100);
         ready = null;
       }
     });

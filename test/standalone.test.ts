@@ -51,6 +51,31 @@ describe.skipIf(skipReason !== null)('the standalone server on the demo mesh', (
   });
 });
 
+describe.skipIf(skipReason !== null)('the standalone server bound beyond loopback', () => {
+  it('refuses to start without sign-in, and starts with --insecure-no-auth', async () => {
+    const { spawn } = await import('node:child_process');
+    const { freePort } = await import('@/e2e/next-server');
+    const { standaloneEnv, standaloneServer } = await import('@/scripts/standalone.mjs');
+    const run = async (extra: Record<string, string>) => {
+      const env = standaloneEnv({ ...process.env, ISTHMUS_AUTH: '', ISTHMUS_INSECURE_NO_AUTH: '', ...extra }, { host: '0.0.0.0', port: await freePort() });
+      const child = spawn(process.execPath, [standaloneServer(root)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => (child.kill('SIGTERM'), resolve(null)), 8000);
+        child.on('exit', (c) => (clearTimeout(timer), resolve(c)));
+      });
+      return { code, output };
+    };
+    const refused = await run({});
+    expect(refused.code).toBe(2);
+    expect(refused.output).toContain('refusing to start: bound to 0.0.0.0');
+    const insecure = await run({ ISTHMUS_INSECURE_NO_AUTH: '1' });
+    expect(insecure.code).toBeNull(); // still serving when stopped
+  }, 30_000);
+});
+
 /** fetch() forbids setting Host; node's http does not. */
 async function fetchWithHost(url: string, host: string): Promise<{ status: number }> {
   const http = await import('node:http');
