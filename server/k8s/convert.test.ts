@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { V1Service } from '@kubernetes/client-node';
-import { gatewayServices } from './convert';
+import type { V1Pod, V1Service } from '@kubernetes/client-node';
+import { gatewayServices, istiodReplica } from './convert';
 
 function service(namespace: string, name: string, labels: Record<string, string>, type = 'LoadBalancer', ip?: string): V1Service {
   return {
@@ -25,5 +25,18 @@ describe('gatewayServices', () => {
       'istio-ingress/istio-ingress:ingress',
     ]);
     expect(gateways[0].pending).toBe(true);
+  });
+});
+
+describe('istiodReplica', () => {
+  const pod = (labels: Record<string, string>): V1Pod => ({
+    metadata: { name: 'istiod-abc', namespace: 'istio-system', labels: { app: 'istiod', ...labels } },
+    spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.26.3' }] },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+  });
+
+  it('reads the revision label as istioctl prints it: empty when the pod has none', () => {
+    expect(istiodReplica(pod({ 'istio.io/rev': 'canary' }))).toMatchObject({ revision: 'canary', version: '1.26.3', ready: true });
+    expect(istiodReplica(pod({})).revision).toBe('');
   });
 });
