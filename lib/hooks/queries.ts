@@ -20,7 +20,7 @@ const FROZEN = { staleTime: Infinity, refetchOnWindowFocus: false, refetchOnReco
  * The shared polling options of every query. A request the server refused (4xx: an unknown cluster, a
  * pod that does not exist) stops polling: asking again gives the same answer.
  */
-function usePollOptions() {
+export function usePollOptions() {
   const { refetchInterval, paused } = usePolling();
   const interval = (query: { state: { error: Error | null } }) => (isRefused(query.state.error) ? false : refetchInterval);
   return paused ? { refetchInterval: interval, ...FROZEN } : { refetchInterval: interval };

@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { HistoryRange, HistoryScope, IstiodHistoryResponse, TrafficHistoryResponse, TrafficResponse, TrafficWindow } from '@/lib/types/traffic';
 import { fetchJson } from './fetch-json';
-import { usePolling } from './polling';
+import { usePollOptions } from './queries';
 
 /** Hooks of the traffic routes (docs/api.md): they poll with the rest, and freeze when paused. */
 
@@ -24,11 +24,6 @@ export interface HistoryParams {
   version?: string;
   window: TrafficWindow;
   range: HistoryRange;
-}
-
-function usePollOptions() {
-  const { refetchInterval, paused } = usePolling();
-  return paused ? { refetchInterval, staleTime: Infinity, refetchOnWindowFocus: false, refetchOnReconnect: false } : { refetchInterval };
 }
 
 /** `enabled` false holds the request back (a page asks for its primary data first: browsers open few connections per host). */
