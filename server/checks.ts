@@ -130,24 +130,26 @@ function speculativeReads<T>(start: (target: T) => Promise<unknown>, key: (t: T)
  * full EDS dump per proxy is the costliest read of the catalogue for the cluster's Envoys, the API server
  * and us, and a page polls every few seconds. Within the TTL the kept sample is used; after it, the kept
  * one is still used while the next is read (the next request sees it); with none kept, the read is awaited.
- * A sample of other proxies than the current targets is never used.
+ * A sample of other proxies, or read while istiod's gateways or remote clusters (`routing`) were
+ * different, is never used: what changes the proxies' endpoints is read again at once.
  */
 const PROXY_SAMPLE_TTL_MS = 15_000;
 
 interface ProxySample {
   key: string;
+  routing: string;
   readAt: number;
   facts: ProxyEndpointFacts[] | null;
   next: Promise<ProxyEndpointFacts[]> | null;
 }
 
-async function proxySample(cluster: ClusterHandle, targets: PodTarget[], readAll: (targets: PodTarget[]) => Promise<ProxyEndpointFacts[]>): Promise<ProxyEndpointFacts[]> {
+async function proxySample(cluster: ClusterHandle, targets: PodTarget[], routing: string, readAll: (targets: PodTarget[]) => Promise<ProxyEndpointFacts[]>): Promise<ProxyEndpointFacts[]> {
   const key = targets.map(targetKey).join(',');
   const kept = cluster.state.proxySample as ProxySample | null;
-  const usable = kept && kept.key === key && kept.facts ? kept : null;
+  const usable = kept && kept.key === key && kept.routing === routing && kept.facts ? kept : null;
   if (usable && Date.now() - usable.readAt < PROXY_SAMPLE_TTL_MS) return usable.facts!;
   if (usable?.next) return usable.facts!;
-  const entry: ProxySample = usable ?? { key, readAt: 0, facts: null, next: null };
+  const entry: ProxySample = usable ?? { key, routing, readAt: 0, facts: null, next: null };
   const next = readAll(targets).then((facts) => {
     // Kept as read, failures included: a proxy that did not answer stays unknown until the next read.
     Object.assign(entry, { facts, readAt: Date.now() });
@@ -188,10 +190,12 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const replicas = istiodPods.map(istiodReplica);
   const targets: CheckTargets = { istiods: replicas, proxies: pods.ok ? sampledProxies(pods.value) : [] };
   cluster.state.checkTargets = targets;
-  const [answers, sample] = await Promise.all([
-    Promise.all(replicas.map((i) => istiodRead(i) as Promise<IstiodAnswers>)),
-    proxySample(cluster, targets.proxies, (targets) => Promise.all(targets.map((p) => (proxyRead(p) as Promise<Read<string[]>>).then((addresses) => ({ ...p, addresses }))))),
-  ]);
+  const answers = await Promise.all(replicas.map((i) => istiodRead(i) as Promise<IstiodAnswers>));
+  // What istiod routes by: a kept sample read under other gateways or remote clusters is not used.
+  const routing = JSON.stringify(answers.map((a) => [a.networkz.ok ? a.networkz.value : a.networkz.reason, a.clusterz.ok ? a.clusterz.value.map((r) => [r.name, r.status]) : a.clusterz.reason]));
+  const sample = await proxySample(cluster, targets.proxies, routing, (targets) =>
+    Promise.all(targets.map((p) => (proxyRead(p) as Promise<Read<string[]>>).then((addresses) => ({ ...p, addresses })))),
+  );
   const istiods: IstiodFacts[] = replicas.map((i, n) => ({ pod: i.pod, ready: i.ready, version: i.version, ...answers[n] }));
   const revision = istiodPods.length ? istiodReplica(istiodPods[0]).revision : 'default';
   const facts = configMaps.ok ? meshFacts(configMaps.value.items, revision) : null;

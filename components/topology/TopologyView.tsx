@@ -116,7 +116,9 @@ export function TopologyView() {
   const edges = topology.data?.edges;
   const filterKey = JSON.stringify([view.clusters, view.namespaces, view.hiddenNamespaces]);
   const checks = useChecks();
-  const marks = useMemo(() => (checks.data ? topologyMarks(checks.data.findings) : null), [checks.data]);
+  // react-query keeps `findings` the same array while equal (structural sharing): the graph is not rebuilt on every poll.
+  const findings = checks.data?.findings;
+  const marks = useMemo(() => (findings ? topologyMarks(findings) : null), [findings]);
   const flows = traffic.data?.configured ? traffic.data.flows : null;
   const byEdge = useMemo(() => (nodes && edges && flows ? edgeTraffic({ nodes, edges }, flows) : null), [nodes, edges, flows]);
   const elements = useMemo(
