@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { fromElsewhere, isApi, newNonce, securityHeaders, wellEncoded } from '@/lib/security-headers';
 import { AuthConfigError, loadAuthConfig } from './server/auth/config';
 import { encodeIdentity, gate, IDENTITY_HEADER } from './server/auth/gate';
 
@@ -6,7 +7,12 @@ import { encodeIdentity, gate, IDENTITY_HEADER } from './server/auth/gate';
  * Security baseline in front of every route (Next 16 "proxy", formerly middleware):
  *  - DNS rebinding: a request whose Host is not one we serve under is refused (421), so a hostile page
  *    that re-points its own name at 127.0.0.1 cannot read the API.
- *  - The API is read-only: anything but GET/HEAD on /api is 405.
+ *  - The API is read-only: anything but GET/HEAD on /api is 405 (TRACE, TRACK and CONNECT never reach
+ *    Next: server/refuse-methods.ts answers them).
+ *  - A page on another site or port cannot make the browser call the API (403): its GETs would start
+ *    port-forwards and reads in the user's name.
+ *  - A path with a malformed %-sequence is 400, not Next's 500.
+ *  - Every answer carries the security headers of lib/security-headers.ts, with a per-request CSP nonce.
  *  - The probes (/healthz, /readyz) answer under any Host: the kubelet calls them by pod IP, and they
  *    reveal nothing.
  *  - Sign-in (server/auth/gate.ts): who is asking, passed on to the routes in one header this proxy
@@ -22,22 +28,36 @@ function allowedHosts(): Set<string> {
   return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
 }
 
+export interface Refusal {
+  status: number;
+  kind: string;
+  message: string;
+}
+
+/** Where a request comes from, as the browser says it (absent for curl and scripts). */
+export interface RequestSource {
+  secFetchSite?: string | null;
+  origin?: string | null;
+}
+
 /** The decision, separate from Next for tests: null = let it through. */
-export function checkRequest(method: string, pathname: string, host: string | null): { status: number; message: string } | null {
-  if (PROBES.has(pathname) && (method === 'GET' || method === 'HEAD')) return null;
+export function checkRequest(method: string, pathname: string, host: string | null, source: RequestSource = {}): Refusal | null {
+  const readOnly = method === 'GET' || method === 'HEAD';
+  if (PROBES.has(pathname) && readOnly) return null;
   if (!host || !allowedHosts().has(host.trim().toLowerCase())) {
-    return { status: 421, message: 'this server does not answer for that host name' };
+    return { status: 421, kind: 'host-not-allowed', message: 'this server does not answer for that host name' };
   }
-  if (pathname.startsWith('/api/') || pathname === '/api') {
-    if (method !== 'GET' && method !== 'HEAD') return { status: 405, message: 'the Isthmus API is read-only: GET only' };
+  if (isApi(pathname) && !readOnly) return { status: 405, kind: 'method-not-allowed', message: 'the Isthmus API is read-only: GET only' };
+  if (!wellEncoded(pathname)) return { status: 400, kind: 'invalid', message: 'the path has a malformed %-encoding' };
+  if (isApi(pathname) && fromElsewhere(source.secFetchSite ?? null, source.origin ?? null, host)) {
+    return { status: 403, kind: 'cross-site', message: 'the Isthmus API answers only its own pages' };
   }
   return null;
 }
 
 /** Sign-in: let the request through with who is asking, or answer 401 / send the browser to /signin. */
-function authenticate(request: NextRequest): NextResponse {
+function authenticate(request: NextRequest, contentSecurityPolicy: string): NextResponse {
   const pathname = request.nextUrl.pathname;
-  const isApi = pathname === '/api' || pathname.startsWith('/api/');
   let config: ReturnType<typeof loadAuthConfig>;
   try {
     config = loadAuthConfig();
@@ -48,7 +68,7 @@ function authenticate(request: NextRequest): NextResponse {
   const result = gate(config, { pathname, header: (n) => request.headers.get(n), cookie: (n) => request.cookies.get(n)?.value });
   if (!result.ok) {
     // A page without a session goes to the sign-in page (token mode); behind a proxy there is none to offer.
-    if (config.mode === 'token' && !isApi && request.method === 'GET') {
+    if (config.mode === 'token' && !isApi(pathname) && request.method === 'GET') {
       const signin = new URL('/signin', request.nextUrl);
       signin.searchParams.set('next', pathname + request.nextUrl.search);
       return NextResponse.redirect(signin, 303);
@@ -58,16 +78,26 @@ function authenticate(request: NextRequest): NextResponse {
   const forwarded = new Headers(request.headers);
   forwarded.delete(IDENTITY_HEADER);
   if (result.identity) forwarded.set(IDENTITY_HEADER, encodeIdentity(result.identity));
+  // Next reads the nonce from the request's CSP header and puts it on the scripts it renders.
+  forwarded.set('Content-Security-Policy', contentSecurityPolicy);
   return NextResponse.next({ request: { headers: forwarded } });
 }
 
 export function proxy(request: NextRequest): NextResponse {
-  const refusal = checkRequest(request.method, request.nextUrl.pathname, request.headers.get('host'));
-  if (!refusal) return authenticate(request);
-  return NextResponse.json(
-    { error: { kind: refusal.status === 405 ? 'method-not-allowed' : 'host-not-allowed', message: refusal.message } },
-    { status: refusal.status, headers: { 'Cache-Control': 'no-store', ...(refusal.status === 405 ? { Allow: 'GET, HEAD' } : {}) } },
-  );
+  const { pathname } = request.nextUrl;
+  const headers = securityHeaders(newNonce(), pathname);
+  const refusal = checkRequest(request.method, pathname, request.headers.get('host'), {
+    secFetchSite: request.headers.get('sec-fetch-site'),
+    origin: request.headers.get('origin'),
+  });
+  const response = refusal
+    ? NextResponse.json(
+        { error: { kind: refusal.kind, message: refusal.message } },
+        { status: refusal.status, headers: { 'Cache-Control': 'no-store', ...(refusal.status === 405 ? { Allow: 'GET, HEAD' } : {}) } },
+      )
+    : authenticate(request, headers['Content-Security-Policy']);
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
 }
 
 export const config = {

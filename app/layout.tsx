@@ -3,6 +3,10 @@ import { AppHeader } from '@/components/AppHeader';
 import { Providers } from './providers';
 import './globals.css';
 
+// Rendered per request: the Content-Security-Policy (proxy.ts) allows only scripts carrying this
+// request's nonce, and Next can put it on its script tags only when it renders the page.
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = {
   title: { default: 'Isthmus', template: '%s · Isthmus' },
   description: 'A multi-cluster Istio service mesh on one screen',

@@ -6,10 +6,11 @@ import { buildAddressIndex, resolveTarget } from '@/lib/mesh/targets';
 import type { EndpointsResponse, SourceError } from '@/lib/types/api';
 import { fanOut } from './fanout';
 import { NotFound } from './http';
+import { podSnapshot } from './k8s/convert';
 import { createDeadline, type Deadline } from './k8s/deadline';
-import { toSourceError } from './k8s/errors';
+import { DescribedError, toSourceError, UpstreamStatusError } from './k8s/errors';
 import { readJson } from './k8s/list-json';
-import { EndpointsShape } from './k8s/shapes';
+import { EndpointsShape, PodShape } from './k8s/shapes';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
 import { usableClusters, type ClusterHandle, type Registry } from './k8s/registry';
 import { clusterCache } from './cache/cluster-cache';
@@ -68,11 +69,13 @@ export async function getEndpoints(
 
   const podsListed = !own.errors.some((e) => e.source === 'pods');
   const podInfo = own.pods.find((p) => p.namespace === namespace && p.name === pod);
-  if (podsListed && !podInfo) throw new NotFound(`pod ${namespace}/${pod} not found in cluster ${cluster.name}`);
+  const notFound = () => new NotFound(`pod ${namespace}/${pod} not found in cluster ${cluster.name}`);
+  if (podsListed && !podInfo) throw notFound();
   // A pod without an Envoy is said as such, not as a port-forward that nothing accepted.
   const noEnvoy = podInfo ? noEnvoyReason(podInfo) : null;
   if (noEnvoy) return { ...base, noEnvoy, errors: tagged(cluster.name, own.errors) };
   if (!envoy.ok) return { ...base, errors: tagged(cluster.name, [...own.errors, envoy.error]) };
+  if (envoy.data === null) throw notFound();
 
   // Other clusters' errors too: their pods and gateways could not be used to resolve targets.
   const errors = snapshots.flatMap((s) => tagged(s.cluster, s.errors));
@@ -109,7 +112,16 @@ interface EnvoyReading {
  * has no zone labels); only an older one that omits the field is asked for its EDS config dump too
  * (several MB), under the same deadline.
  */
-async function readEnvoy(cluster: ClusterHandle, namespace: string, pod: string, deadline: Deadline): Promise<EnvoyReading> {
+async function readEnvoy(cluster: ClusterHandle, namespace: string, pod: string, deadline: Deadline): Promise<EnvoyReading | null> {
+  // The pod first: a port-forward to a made-up name would still cost the API server an upgrade and the
+  // kubelet a lookup, and any page could ask for thousands of them.
+  const found = await readJson(cluster, `/api/v1/namespaces/${namespace}/pods/${pod}`, deadline, PodShape).catch((e: unknown) => {
+    if (e instanceof UpstreamStatusError && e.status === 404) return null;
+    throw e;
+  });
+  if (!found) return null;
+  const noEnvoy = noEnvoyReason(podSnapshot(found));
+  if (noEnvoy) throw new DescribedError('not-found', `pod ${namespace}/${pod}: ${noEnvoy}`);
   const target = { namespace, pod, port: ENVOY_ADMIN_PORT };
   const body = await podGet(cluster, target, '/clusters?format=json', deadline);
   const clusters = parseEnvoyClusters(body);

@@ -68,8 +68,9 @@ describe('faults', () => {
   });
 
   it('endpoints of a pod in a slow cluster answer within one deadline (Envoy and inventories read together)', async () => {
-    // Each read alone fits in the deadline; one after the other they would not.
-    fault({ type: 'api-latency', cluster: 'cluster2', ms: Math.round(DEADLINE_MS * 0.7) }, { type: 'api-latency', cluster: 'cluster2', ms: 0 });
+    // The pod check and the forward are one after the other (never a forward to a pod that does not
+    // exist); the inventories are read alongside: three slow reads in a row would not fit, two do.
+    fault({ type: 'api-latency', cluster: 'cluster2', ms: Math.round(DEADLINE_MS * 0.4) }, { type: 'api-latency', cluster: 'cluster2', ms: 0 });
     const pod = 'ratings-v1-6484c4d9bb-25cnf';
     const started = Date.now();
     const res = await endpointsGET(
@@ -155,6 +156,22 @@ describe('faults', () => {
     const c1 = mesh.clusters.find((c) => c.cluster === CLUSTER1)!;
     expect(c1.istiod).toEqual([expect.objectContaining({ pod: 'istiod-6696b6844d-cwj44', ready: false })]);
     expect(c1.remoteClusters.find((r) => r.name === 'cluster2')).toMatchObject({ status: 'syncing', istiod: 'istiod-6696b6844d-cwj44' });
+  });
+
+  it('endpoints of a made-up pod answer 404, and of a pod without Envoy an error, without any port-forward', async () => {
+    // Forwards to the asked pods' Envoy admin port (the route also asks istiod for its networkz).
+    const forwards = () => lab.requestLog().filter((r) => r.path.includes('/portforward') && r.path.includes('15000')).length;
+    const before = forwards();
+    for (let i = 0; i < 20; i++) {
+      const pod = `made-up-${i}`;
+      const res = await endpointsGET(apiRequest(`/api/clusters/${encodeURIComponent(CLUSTER2)}/namespaces/default/pods/${pod}/endpoints`), params({ cluster: CLUSTER2, ns: 'default', pod }));
+      expect(res.status).toBe(404);
+    }
+    const istiod = 'istiod-6c4d88c6d7-wpzz8';
+    const res = await endpointsGET(apiRequest(`/api/clusters/${encodeURIComponent(CLUSTER2)}/namespaces/istio-system/pods/${istiod}/endpoints`), params({ cluster: CLUSTER2, ns: 'istio-system', pod: istiod }));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as EndpointsResponse).noEnvoy).toMatch(/no istio-proxy container/);
+    expect(forwards()).toBe(before);
   });
 
   it('after all the faults, the lab still saw only GETs', () => {

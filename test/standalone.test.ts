@@ -13,6 +13,7 @@ import { startLab, type Lab } from '@/lab/index';
 import { startNextServer, type NextServer } from '@/e2e/next-server';
 import { buildState } from '@/scripts/build-state.mjs';
 import { failedStops, routeTour } from './route-tour';
+import { expectSecurityHeaders } from './security-headers';
 
 const root = path.resolve(__dirname, '..');
 const state = buildState(root);
@@ -40,6 +41,31 @@ describe.skipIf(skipReason !== null)('the standalone server on the demo mesh', (
     const stops = await routeTour((p) => fetch(server!.baseURL + p));
     expect(stops.length).toBeGreaterThan(20);
     expect(failedStops(stops)).toEqual([]);
+  }, 60_000);
+
+  it('every page and API route carries the security headers; hostile requests are refused without a 500', async () => {
+    const answers: Array<{ path: string; headers: Headers }> = [];
+    await routeTour(async (p) => {
+      const res = await fetch(server!.baseURL + p);
+      answers.push({ path: p, headers: res.headers });
+      return res;
+    });
+    expect(answers.length).toBeGreaterThan(20);
+    for (const { path: p, headers } of answers.filter((a) => a.path !== '/healthz' && a.path !== '/readyz')) {
+      expectSecurityHeaders(headers, p);
+      if (p.startsWith('/api/')) expect(headers.get('cache-control'), p).toBe('no-store');
+    }
+    // Pages are rendered per request, so each gets its own nonce on its scripts.
+    const page = await (await fetch(`${server!.baseURL}/topology`)).text();
+    expect(page).toMatch(/<script[^>]* nonce="[A-Za-z0-9+/=]+"/);
+
+    const status = async (p: string, init?: RequestInit) => (await fetch(server!.baseURL + p, init)).status;
+    expect(await status('/api/clusters/%E0%A4%A/pods')).toBe(400);
+    expect(await status('/api/clusters', { headers: { 'Sec-Fetch-Site': 'cross-site' } })).toBe(403);
+    expect(await status('/api/clusters', { method: 'POST' })).toBe(405);
+    const trace = await rawRequest(server!.baseURL, 'TRACE', '/api/mesh');
+    expect(trace.status).toBe(405);
+    expect(trace.headers['x-content-type-options']).toBe('nosniff');
   }, 60_000);
 
   it('answers the probes under any Host header, and nothing else', async () => {
@@ -75,6 +101,20 @@ describe.skipIf(skipReason !== null)('the standalone server bound beyond loopbac
     expect(insecure.code).toBeNull(); // still serving when stopped
   }, 30_000);
 });
+
+/** fetch() forbids TRACE; node's http does not. */
+async function rawRequest(base: string, method: string, p: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  const http = await import('node:http');
+  return new Promise((resolve, reject) => {
+    http
+      .request(base + p, { method }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers });
+      })
+      .on('error', reject)
+      .end();
+  });
+}
 
 /** fetch() forbids setting Host; node's http does not. */
 async function fetchWithHost(url: string, host: string): Promise<{ status: number }> {
