@@ -8,8 +8,8 @@ const VARIANT_SUFFIX = /-(distroless|debug)$/;
  * "gcr.io/istio-release/pilot:1.22.0-distroless" → "1.22.0", "localhost:5000/istio/pilot:1.23.1" →
  * "1.23.1". Null when there is no tag (digest-only or untagged) or the tag is "latest".
  */
-export function istioVersionFromImage(image: string | null | undefined): string | null {
-  if (!image) return null;
+export function istioVersionFromImage(image: unknown): string | null {
+  if (typeof image !== 'string' || !image) return null; // the field comes from the cluster: any type
   const withoutDigest = image.split('@')[0];
   const lastSlash = withoutDigest.lastIndexOf('/');
   const colon = withoutDigest.indexOf(':', lastSlash + 1);

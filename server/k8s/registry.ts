@@ -84,6 +84,8 @@ function readKubeconfig(file: string): KubeConfig | string {
     ['cluster', kc.clusters.map((c) => c.name)],
     ['user', kc.users.map((u) => u.name)],
   ] as const) {
+    // YAML turns `name: true` or `name: 1` into a boolean or number, which client-node keeps as is.
+    if (names.some((n) => typeof n !== 'string')) return `${file}: a ${kind} name is not a string (quote it)`;
     const dup = duplicates(names);
     if (dup.length) return `${file}: duplicate ${kind} name${dup.length > 1 ? 's' : ''} ${dup.map((d) => `"${d}"`).join(', ')}`;
   }
