@@ -10,13 +10,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import YAML from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ServerConfig } from '../config';
+import { DEFAULT_PROMETHEUS_CONFIG, type ServerConfig } from '../config';
 import { buildRegistry, RegistryError, type Registry } from './registry';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-kubeconfig-fuzz-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const config = (file: string): ServerConfig => ({ kubeconfigPaths: [file], contexts: [], demo: false, deadlineMs: 1000, cacheMs: 0, allowedHosts: null });
+const config = (file: string): ServerConfig => ({ kubeconfigPaths: [file], contexts: [], demo: false, deadlineMs: 1000, cacheMs: 0, allowedHosts: null, prometheus: DEFAULT_PROMETHEUS_CONFIG });
 
 /** Loads a kubeconfig text; checks the outcome; the registry when there is one. */
 function load(text: string): Registry | null {
