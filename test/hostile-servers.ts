@@ -55,9 +55,17 @@ const wsDrained = (ws: WebSocket) => async () => {
   while (ws.readyState === ws.OPEN && ws.bufferedAmount > 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
 };
 
+/**
+ * How fast one hostile stream sends: a fast link's worth, not the loopback's. The fakes share the
+ * machine's cores with the server under test; at loopback speed they would starve it, which no remote
+ * API server can do.
+ */
+const STREAM_BYTES_PER_SECOND = 48 * 1024 * 1024;
+
 /** Streams `limit` bytes (Infinity: until the peer goes away) from one 64 KiB buffer, honouring backpressure. */
 async function stream(target: Socket | ServerResponse, prefix: string, limit: number, drained = async () => {}): Promise<void> {
   const filler = Buffer.alloc(64 * 1024, '{"metadata":{"name":"x"}},');
+  const started = Date.now();
   let closed = false;
   let wake = () => {};
   target.once('close', () => {
@@ -68,6 +76,8 @@ async function stream(target: Socket | ServerResponse, prefix: string, limit: nu
   for (let sent = 0; sent < limit && !closed; sent += filler.length) {
     if (!target.write(filler)) await new Promise<void>((resolve) => ((wake = resolve), target.once('drain', resolve)));
     await drained();
+    const ahead = sent / STREAM_BYTES_PER_SECOND - (Date.now() - started) / 1000;
+    if (ahead > 0) await new Promise((r) => setTimeout(r, ahead * 1000));
   }
   if (!closed) target.end();
 }
@@ -90,6 +100,9 @@ function healthyAnswer(mode: HostileMode, path: string): string | null {
   if (path === '/api/v1/namespaces/istio-system/pods') return list(istiods);
   if (path === '/api/v1/pods') return list([...istiods, ...(mode === 'ten-istiods' ? [appPod] : [])]);
   if (/^\/api\/v1\/(namespaces\/[^/]+\/)?(services|configmaps)$/.test(path)) return list([]);
+  const one = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(path);
+  const found = one && [...istiods, ...(mode === 'ten-istiods' ? [appPod] : [])].find((p) => p.metadata.namespace === one[1] && p.metadata.name === one[2]);
+  if (found) return JSON.stringify({ kind: 'Pod', ...found });
   return null;
 }
 
@@ -146,6 +159,8 @@ export async function startHostileApi(mode: HostileMode, { redirectTo, podHandle
     onRequest?.(`${req.method} ${url.pathname}`);
     if (req.headers.authorization) authorizations.push(req.headers.authorization);
     const path = url.pathname;
+    // A watch of a quiet cluster: accepted, then nothing until the client goes away.
+    if (url.searchParams.get('watch') === '1' && (mode === 'healthy' || mode === 'ten-istiods')) return void res.writeHead(200, { 'Content-Type': 'application/json' }).flushHeaders();
     const send = (body: string | null) => {
       if (body === null) return res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"kind":"Status","code":404}');
       // A watch of something this server lists: a quiet stream, held open as an API server does.

@@ -39,7 +39,7 @@ export class ByteBudget {
  * can, memory stays bounded (the read that passes this fails, typically the hostile one: it is the one
  * receiving the most).
  */
-const processBytes = new ByteBudget(128 * 1024 * 1024, 'all clusters');
+const processBytes = new ByteBudget(96 * 1024 * 1024, 'all clusters');
 
 /**
  * The answers one cluster's read receives at the same time (list pages, ten istiod replicas × two paths,
