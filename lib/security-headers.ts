@@ -40,7 +40,7 @@ export function securityHeaders(nonce: string, pathname: string): Record<string,
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
     // Nothing the dashboard uses (it writes istioctl text to the clipboard, which needs no permission here).
-    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), payment=(), serial=(), bluetooth=()',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), payment=(), serial=()',
     ...(isApi(pathname) ? { 'Cache-Control': 'no-store' } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
+import { AfterHydration } from '@/components/AfterHydration';
 import { Skeleton } from '@/components/Skeleton';
 import { TopologyPreload } from '@/components/topology/early-topology';
 import { TopologyView } from '@/components/topology/TopologyView';
@@ -12,7 +13,9 @@ export default function TopologyPage() {
     <>
       <TopologyPreload />
       <Suspense fallback={<Skeleton className="h-[70vh] w-full" label="loading the topology" />}>
-        <TopologyView />
+        <AfterHydration fallback={<Skeleton className="h-[70vh] w-full" label="loading the topology" />}>
+          <TopologyView />
+        </AfterHydration>
       </Suspense>
     </>
   );
