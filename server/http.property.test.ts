@@ -6,8 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRequest } from '@/proxy';
-import { BadRequest, configuredCluster, validNamespace, validPodName, wantsTable } from './http';
-import type { ClusterHandle, Registry } from './k8s/registry';
+import { BadRequest, validNamespace, validPodName, wantsTable } from './http';
 
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -48,19 +47,6 @@ describe('route parameter validation', () => {
         expect(outcome(() => validPodName(pod))).toBe(valid ? pod : 'bad-request');
       }),
       { seed: 922, numRuns: 5000 },
-    );
-  });
-
-  it('a cluster segment is a configured context (decoded once more at most) or a BadRequest, never a URIError', () => {
-    const names = ['cluster1-admin@cluster1', 'a b', '%41', 'ü'];
-    const handles = new Map(names.map((name) => [name, { name } as ClusterHandle]));
-    const registry = { get: (n: string) => handles.get(n) } as Registry;
-    fc.assert(
-      fc.property(fc.oneof(anyText, fc.constantFrom(...names), fc.constantFrom(...names.map(encodeURIComponent))), (segment) => {
-        const result = outcome(() => configuredCluster(registry, segment));
-        if (result !== 'bad-request') expect(names).toContain(result.name);
-      }),
-      { seed: 923, numRuns: 5000 },
     );
   });
 

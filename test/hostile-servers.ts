@@ -159,8 +159,6 @@ export async function startHostileApi(mode: HostileMode, { redirectTo, podHandle
     onRequest?.(`${req.method} ${url.pathname}`);
     if (req.headers.authorization) authorizations.push(req.headers.authorization);
     const path = url.pathname;
-    // A watch of a quiet cluster: accepted, then nothing until the client goes away.
-    if (url.searchParams.get('watch') === '1' && (mode === 'healthy' || mode === 'ten-istiods')) return void res.writeHead(200, { 'Content-Type': 'application/json' }).flushHeaders();
     const send = (body: string | null) => {
       if (body === null) return res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"kind":"Status","code":404}');
       // A watch of something this server lists: a quiet stream, held open as an API server does.
