@@ -80,4 +80,13 @@ describe('analyzeTrace', () => {
     const t = analyzeTrace(input([replica('istiod-a', [shard('10.9.0.5', 'n2'), shard('10.9.0.6', 'n2')], true)], [['10.0.0.5', 8080, 1], ['2.2.2.2', 15443, 1]]));
     expect(t.verdict.sentence).toBe("the client's Envoy holds 1 endpoint of web on n2 while istiod replica istiod-a has 2");
   });
+
+  it('a cluster still syncing its inventory is not a missing pod', () => {
+    const base = input([replica('istiod-a', [shard('10.9.0.5', 'n2'), shard('10.9.0.6', 'n2')], true)], [['10.0.0.5', 8080, 1], ['2.2.2.2', 15443, 2]]);
+    const east = base.clusters[0];
+    east.snapshot = { ...east.snapshot, pods: [], errors: [{ kind: 'timeout', source: 'namespaces, services, pods', message: 'east: still syncing' }] };
+    const t = analyzeTrace(base);
+    expect(t.source.found).toBeNull();
+    expect(t.problems.map((p) => p.check)).not.toContain('pod-not-found');
+  });
 });

@@ -90,10 +90,18 @@ export function analyzeTrace(input: TraceInput, now = new Date()): TraceResponse
 
 /* ------------------------------------------------------------------------------------ source */
 
+/**
+ * Whether a snapshot's list of a kind is complete: the cluster answered and that kind is neither still
+ * syncing nor failing (a source error names the kinds it is about, e.g. "namespaces, pods").
+ */
+function listed(s: ClusterSnapshot, kind: 'pods' | 'services' | 'namespaces'): boolean {
+  return s.reachable && !s.errors.some((e) => e.source.split(/,\s*/).includes(kind));
+}
+
 function describeSource(input: TraceInput): TraceResponse['source'] {
   const reading = input.clusters.find((c) => c.snapshot.cluster === input.source.cluster);
   const snapshot = reading?.snapshot;
-  const podsListed = snapshot?.reachable === true && !snapshot.errors.some((e) => e.source === 'pods');
+  const podsListed = snapshot !== undefined && listed(snapshot, 'pods');
   const pod = snapshot?.pods.find((p) => p.namespace === input.source.namespace && p.name === input.source.pod);
   return {
     ...input.source,
@@ -330,7 +338,7 @@ function pathRows(ctx: Context, expected: ExpectedColumn[], dataPlane: DataPlane
         continue;
       }
       // Without the networks (or the gateways' Services) a missing gateway would be a false finding.
-      const unread = ctx.snapshots.filter((x) => x.network === col.network || x.cluster === col.cluster).find((x) => !x.reachable || x.errors.some((e) => e.source === 'services'));
+      const unread = ctx.snapshots.filter((x) => x.network === col.network || x.cluster === col.cluster).find((x) => !listed(x, 'services') || !listed(x, 'namespaces'));
       if (col.network === null || ctx.source.network === null || unread) {
         const why = col.network === null || ctx.source.network === null ? 'the networks are unknown' : `${ctx.name(unread!.cluster)}'s gateways could not be read`;
         rows.push({ ...base, via: 'unknown', gateway: null, gatewayCluster: null, crossNetworkGateway: null, inEnvoy: hosts ? hosts.has(`${ep.ip}:${ep.port}`) : null, ok: true, reason: why });
@@ -402,7 +410,7 @@ function configRows(ctx: Context, expected: ExpectedColumn[]): { rows: TraceResp
       podLabels: podLabelsOf(c.cluster),
     })),
     allPodLabels: expected.flatMap((c) => podLabelsOf(c.cluster)),
-    podsComplete: expected.every((c) => c.state !== 'unknown'),
+    podsComplete: expected.every((c) => c.state !== 'unknown') && ctx.snapshots.every((x) => listed(x, 'pods')),
     source: { pod: ctx.source.pod, cluster: ctx.source.cluster, sidecar: ctx.source.sidecar },
     name: ctx.name,
   });
