@@ -1,6 +1,6 @@
 import 'server-only';
 import { buildFlows, buildMatrix, mergeFlows, type Sample } from '@/lib/traffic/flows';
-import { flowQueries, historyQueries, istiodQueries, stepSeconds, windowSeconds, type HistoryTarget } from '@/lib/traffic/promql';
+import { flowQueries, historyQueries, istiodQueries, PART_LABEL, stepSeconds, windowSeconds, type HistoryTarget } from '@/lib/traffic/promql';
 import type {
   HistoryRange,
   IstiodHistoryCluster,
@@ -56,10 +56,17 @@ function configuration(registry: Registry, statuses: TrafficClusterStatus[]) {
 
 async function readFlows(source: ClusterPrometheus, deadline: Deadline, window: TrafficWindow) {
   const q = flowQueries(source.target.scope, window);
-  const names = Object.keys(q) as Array<keyof typeof q>;
-  const answers = await Promise.all(names.map((n) => promQuery(source.target, q[n], deadline)));
-  const by = Object.fromEntries(names.map((n, i) => [n, answers[i]])) as Record<keyof typeof q, Sample[]>;
-  return { flows: buildFlows(by), matrixP99: by.matrixP99 };
+  const [requests, latency, tcp] = await Promise.all([q.requests, q.latency, q.tcp].map((query) => promQuery(source.target, query, deadline)));
+  const part = (samples: Sample[], name: string) => samples.filter((s) => s.metric[PART_LABEL] === name);
+  const samples = {
+    requests,
+    p50: part(latency, 'p50'),
+    p95: part(latency, 'p95'),
+    p99: part(latency, 'p99'),
+    tcpSent: part(tcp, 'sent'),
+    tcpReceived: part(tcp, 'received'),
+  };
+  return { flows: buildFlows(samples), matrixP99: part(latency, 'matrix-p99') };
 }
 
 export async function getTraffic(registry: Registry, window: TrafficWindow): Promise<TrafficResponse> {

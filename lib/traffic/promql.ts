@@ -58,18 +58,33 @@ function errorsOnce(metric: string, extra: string, scope: Scope, window: string)
   return `${requestsOnce(metric, `${extra},response_code=~"5.."`, scope, window)} or ${requestsOnce(metric, `${extra},response_code!~"5..",grpc_response_status=~"[1-9]|1[0-6]"`, scope, window)}`;
 }
 
+/** `expr` with one more label, so several results can travel in one answer (`or` keeps them apart). */
+function tagged(expr: string, label: string, value: string): string {
+  return `label_replace(${expr}, "${label}", "${value}", "", "")`;
+}
+
+/** The label telling the parts of a combined answer apart. */
+export const PART_LABEL = 'isthmus_part';
+
+/** Three queries per source: each HTTP round trip through a cluster's API server costs its latency. */
 export const flowQueries = (scope: Scope, window: TrafficWindow) => ({
   /** Requests/s per flow and answer (response code, gRPC status). */
   requests: `sum by (${flowBy}, response_code, grpc_response_status) (${requestsOnce('istio_requests_total', '', scope, window)})`,
-  /** Latency percentiles per flow, ms. */
-  p50: latency(0.5, flowBy, '', scope, window),
-  p95: latency(0.95, flowBy, '', scope, window),
-  p99: latency(0.99, flowBy, '', scope, window),
-  /** TCP bytes/s per flow, each way. */
-  tcpSent: `sum by (${flowBy}) (${requestsOnce('istio_tcp_sent_bytes_total', '', scope, window)})`,
-  tcpReceived: `sum by (${flowBy}) (${requestsOnce('istio_tcp_received_bytes_total', '', scope, window)})`,
-  /** p99 per source cluster × destination cluster, ms (the matrix; percentiles do not add up from flows). */
-  matrixP99: latency(0.99, 'source_cluster, destination_cluster', '', scope, window),
+  /**
+   * Latency in ms: p50, p95 and p99 per flow, and p99 per source cluster × destination cluster (the
+   * matrix: percentiles do not add up from flows), told apart by PART_LABEL.
+   */
+  latency: [
+    tagged(latency(0.5, flowBy, '', scope, window), PART_LABEL, 'p50'),
+    tagged(latency(0.95, flowBy, '', scope, window), PART_LABEL, 'p95'),
+    tagged(latency(0.99, flowBy, '', scope, window), PART_LABEL, 'p99'),
+    tagged(latency(0.99, 'source_cluster, destination_cluster', '', scope, window), PART_LABEL, 'matrix-p99'),
+  ].join(' or '),
+  /** TCP bytes/s per flow, each way (PART_LABEL sent / received). */
+  tcp: [
+    tagged(`sum by (${flowBy}) (${requestsOnce('istio_tcp_sent_bytes_total', '', scope, window)})`, PART_LABEL, 'sent'),
+    tagged(`sum by (${flowBy}) (${requestsOnce('istio_tcp_received_bytes_total', '', scope, window)})`, PART_LABEL, 'received'),
+  ].join(' or '),
 });
 
 function latency(q: number, by: string, extra: string, scope: Scope, window: string): string {
