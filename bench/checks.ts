@@ -6,29 +6,13 @@
  *   npm run bench:checks [-- --clusters 20 --latency 100 --runs 15]
  * Goal: p50 ≤ 1.5 × L + 150 ms at N = 20, L = 100.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startLabProcess } from '../e2e/lab-process';
+import { arg, percentile, runUnderReactServer } from './common';
 
-// server/ modules import 'server-only', which only resolves under the react-server condition (as in Next).
-if (!process.execArgv.some((a) => a.includes('react-server'))) {
-  const r = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', __filename, ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a non-negative number`);
-  return v;
-}
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
+runUnderReactServer(__filename);
 
 /** CPU time (user + system) of a process so far, from /proc (the lab runs in a child process). */
 function labCpuMs(pid: number | undefined): number {
