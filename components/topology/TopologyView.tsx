@@ -23,6 +23,7 @@ import { TrafficStatus } from '@/components/traffic/TrafficStatus';
 import { useDraft } from '@/lib/hooks/use-draft';
 import { useEarlyTopology } from './early-topology';
 import type { GraphCanvasHandle } from './GraphCanvas';
+import { LevelControl } from './LevelControl';
 import { SidePanel } from './SidePanel';
 
 // Fetch the canvas code (and cytoscape) as soon as this module runs, before hydration, so it loads
@@ -98,7 +99,7 @@ export function TopologyView() {
   const pathname = usePathname();
   const view = useMemo(() => parseViewState(params), [params]);
   useEarlyTopology();
-  const topology = useTopology();
+  const topology = useTopology(view.level, view.scope ?? '');
   const traffic = useTraffic(view.window);
   const canvas = useRef<GraphCanvasHandle>(null);
 
@@ -185,6 +186,14 @@ export function TopologyView() {
         <span id="topology-find-hint" className="sr-only">
           Enter selects the first match and opens its details.
         </span>
+        <LevelControl
+          level={view.level}
+          scope={view.scope}
+          topology={topology.data}
+          selectedNode={(selected && nodes?.find((n) => n.id === selected)) || null}
+          className={control}
+          onChange={setView}
+        />
         <label className="flex items-center gap-1 text-sm">
           <span>Layout</span>
           <select value={view.layout} onChange={(e) => setView({ layout: e.target.value as ViewState['layout'] })} className={control} data-testid="topology-layout">

@@ -4,6 +4,8 @@ import { DEFAULT_VIEW, parseViewState, toggle, viewStateQuery, type ViewState } 
 describe('view state in the URL', () => {
   it('round-trips through the query string', () => {
     const state: ViewState = {
+      level: 'namespaces',
+      scope: 'cluster2-admin@cluster2',
       clusters: ['cluster1-admin@cluster1', 'cluster2-admin@cluster2'],
       namespaces: ['default'],
       hiddenNamespaces: ['istio-system', 'kube-system'],
@@ -17,7 +19,7 @@ describe('view state in the URL', () => {
   });
   it('leaves defaults out and ignores unknown layouts', () => {
     expect(viewStateQuery(DEFAULT_VIEW)).toBe('');
-    expect(parseViewState(new URLSearchParams('layout=bogus&w=2m'))).toEqual(DEFAULT_VIEW);
+    expect(parseViewState(new URLSearchParams('layout=bogus&w=2m&level=pods'))).toEqual(DEFAULT_VIEW);
   });
   it('toggles list members', () => {
     expect(toggle(['a', 'b'], 'a')).toEqual(['b']);

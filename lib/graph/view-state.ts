@@ -1,6 +1,7 @@
 /**
  * The topology view's state as it lives in the URL, so a link reproduces what a colleague sees:
- * repeated `cluster`, `ns`, `hide` parameters, `layout`, `sel` (selected node id), `q` (find), `w` (the
+ * `level` and `in` (the level and the one cluster the server draws in detail), repeated `cluster`, `ns`,
+ * `hide` parameters, `layout`, `sel` (selected node id), `q` (find), `w` (the
  * traffic window) and `idle=hide` (edges without traffic hidden).
  */
 import { DEFAULT_TRAFFIC_WINDOW, TRAFFIC_WINDOWS, type TrafficWindow } from '../types/traffic';
@@ -9,7 +10,14 @@ import type { GraphFilter } from './elements';
 export const LAYOUT_NAMES = ['auto', 'fcose', 'boxes', 'breadthfirst', 'grid', 'concentric', 'cose'] as const;
 export type LayoutName = (typeof LAYOUT_NAMES)[number];
 
+export const VIEW_LEVELS = ['auto', 'clusters', 'namespaces', 'workloads'] as const;
+export type ViewLevel = (typeof VIEW_LEVELS)[number];
+
 export interface ViewState extends GraphFilter {
+  /** The level the server aggregates to ('auto': the most detailed that fits about 2,000 nodes). */
+  level: ViewLevel;
+  /** One cluster in detail (the server's cluster= scope), null for all. */
+  scope: string | null;
   layout: LayoutName;
   selected: string | null;
   find: string;
@@ -17,7 +25,7 @@ export interface ViewState extends GraphFilter {
   hideIdle: boolean;
 }
 
-export const DEFAULT_VIEW: ViewState = { clusters: [], namespaces: [], hiddenNamespaces: [], layout: 'auto', selected: null, find: '', window: DEFAULT_TRAFFIC_WINDOW, hideIdle: false };
+export const DEFAULT_VIEW: ViewState = { level: 'auto', scope: null, clusters: [], namespaces: [], hiddenNamespaces: [], layout: 'auto', selected: null, find: '', window: DEFAULT_TRAFFIC_WINDOW, hideIdle: false };
 
 function isLayoutName(s: string | null): s is LayoutName {
   return s !== null && (LAYOUT_NAMES as readonly string[]).includes(s);
@@ -25,7 +33,10 @@ function isLayoutName(s: string | null): s is LayoutName {
 
 export function parseViewState(params: Pick<URLSearchParams, 'get' | 'getAll'>): ViewState {
   const layout = params.get('layout');
+  const level = params.get('level');
   return {
+    level: (VIEW_LEVELS as readonly string[]).includes(level ?? '') ? (level as ViewLevel) : 'auto',
+    scope: params.get('in') || null,
     clusters: params.getAll('cluster'),
     namespaces: params.getAll('ns'),
     hiddenNamespaces: params.getAll('hide'),
@@ -40,6 +51,8 @@ export function parseViewState(params: Pick<URLSearchParams, 'get' | 'getAll'>):
 /** The query string (without "?") for a state; defaults are left out to keep links short. */
 export function viewStateQuery(state: ViewState): string {
   const params = new URLSearchParams();
+  if (state.level !== 'auto') params.set('level', state.level);
+  if (state.scope) params.set('in', state.scope);
   for (const c of state.clusters) params.append('cluster', c);
   for (const ns of state.namespaces) params.append('ns', ns);
   for (const ns of state.hiddenNamespaces) params.append('hide', ns);

@@ -121,11 +121,12 @@ export function useChecks() {
   });
 }
 
-export function useTopology() {
+/** The topology at a level ('auto': the server's choice, the most detailed that fits) and cluster scope ('' = all). */
+export function useTopology(level = 'auto', scope = '') {
   const poll = useKubeStateOptions();
   return useQuery({
-    queryKey: queryKeys.topology(),
-    queryFn: ({ signal }) => fetchJson<TopologyResponse>(apiUrls.topology(), signal),
+    queryKey: queryKeys.topology(level, scope),
+    queryFn: ({ signal }) => fetchJson<TopologyResponse>(apiUrls.topology(level, scope), signal),
     ...poll,
   });
 }

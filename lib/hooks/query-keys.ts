@@ -6,7 +6,8 @@ export const queryKeys = {
   clusters: () => ['clusters'] as const,
   mesh: () => ['mesh'] as const,
   meshOfCluster: (cluster: string) => ['mesh', 'cluster', cluster] as const,
-  topology: () => ['topology'] as const,
+  /** The default view (level chosen by the server, every cluster) is plain ['topology']: what the page preloads. */
+  topology: (level = 'auto', scope = '') => (level === 'auto' && !scope ? (['topology'] as const) : (['topology', level, scope] as const)),
   checks: () => ['checks'] as const,
   pods: (cluster: string, namespace: string) => ['pods', cluster, namespace] as const,
   endpoints: (cluster: string, namespace: string, pod: string, filterQuery: string) => ['endpoints', cluster, namespace, pod, filterQuery] as const,
@@ -19,7 +20,12 @@ export const apiUrls = {
   clusters: () => '/api/clusters',
   mesh: () => '/api/mesh',
   meshOfCluster: (cluster: string) => `/api/mesh?cluster=${enc(cluster)}`,
-  topology: () => '/api/topology',
+  topology: (level = 'auto', scope = '') => {
+    const q = new URLSearchParams();
+    if (level !== 'auto') q.set('level', level);
+    if (scope) q.set('cluster', scope);
+    return q.size ? `/api/topology?${q}` : '/api/topology';
+  },
   checks: () => '/api/checks',
   pods: (cluster: string, namespace: string) => `/api/clusters/${enc(cluster)}/pods${namespace ? `?namespace=${enc(namespace)}` : ''}`,
   /** `filterQuery` is a query string without '?', e.g. from endpointFilterQuery(). */

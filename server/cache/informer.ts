@@ -52,6 +52,31 @@ export interface InformerTiming {
 
 export const DEFAULT_TIMING: InformerTiming = { listMs: 30_000, watchSeconds: 300, idleMs: 150_000, backoffMs: 250, maxBackoffMs: 5_000 };
 
+/**
+ * Lists in flight at once, over every cluster: at server start 50 clusters × 3 kinds would all parse at
+ * the same time and each take the time of all; a few at a time, each finishes early and starts watching.
+ */
+const MAX_LISTS_IN_FLIGHT = 6;
+let listsInFlight = 0;
+const listQueue: Array<() => void> = [];
+
+function listSlot(): Promise<() => void> {
+  const release = () => {
+    listsInFlight--;
+    listQueue.shift()?.();
+  };
+  if (listsInFlight < MAX_LISTS_IN_FLIGHT) {
+    listsInFlight++;
+    return Promise.resolve(release);
+  }
+  return new Promise((resolve) =>
+    listQueue.push(() => {
+      listsInFlight++;
+      resolve(release);
+    }),
+  );
+}
+
 /** The API server no longer has the history the watch asked for (410 Gone): list again. */
 class Gone extends Error {}
 
@@ -156,7 +181,9 @@ export class Informer<T> {
 
   private async list(): Promise<void> {
     let list;
+    const release = await listSlot();
     try {
+      if (this.closed) return;
       list = await listJson(this.cluster, this.kind.path, deadlineUntil(this.timing.listMs, this.lifetime.signal), this.kind.shape, { labelSelector: this.kind.labelSelector });
     } catch (err) {
       // The kind cannot be listed (forbidden, gone...): nothing kept is shown as current.
@@ -165,7 +192,10 @@ export class Informer<T> {
         this.revision++;
       }
       throw err;
+    } finally {
+      release();
     }
+    if (!list) return;
     this.items.clear();
     for (const object of list.items) {
       const kept = this.kind.keep(object);
