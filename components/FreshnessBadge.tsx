@@ -1,14 +1,16 @@
 'use client';
 
-import { useFreshness } from '@/lib/hooks/use-freshness';
+import { useFreshness, useNow } from '@/lib/hooks/use-freshness';
+import type { ClusterWatch } from '@/lib/types/api';
 import { formatAge } from '@/lib/ui/format';
 import { StatusPill } from './StatusPill';
 
 /**
  * "updated 4 s ago", plus a stale badge when the data is older than three polling intervals.
  * `failed`: the answer carried only errors, so nothing was updated: "read failed 4 s ago".
+ * `watch`: the cluster's watch-fed cache (Kubernetes state): watching, syncing, or reconnecting and why.
  */
-export function FreshnessBadge({ fetchedAt, failed = false, className = '' }: { fetchedAt: string | null | undefined; failed?: boolean; className?: string }) {
+export function FreshnessBadge({ fetchedAt, failed = false, className = '', watch }: { fetchedAt: string | null | undefined; failed?: boolean; className?: string; watch?: ClusterWatch }) {
   const { label, stale, ageMs } = useFreshness(fetchedAt);
   return (
     <span className={`inline-flex items-center gap-1 text-xs text-slate-500 dark:text-slate-400 ${className}`} data-testid="freshness">
@@ -18,6 +20,26 @@ export function FreshnessBadge({ fetchedAt, failed = false, className = '' }: { 
           stale
         </StatusPill>
       )}
+      {watch && <WatchPill watch={watch} />}
     </span>
+  );
+}
+
+function WatchPill({ watch }: { watch: ClusterWatch }) {
+  const now = useNow();
+  const ago = (iso: string | null) => (iso ? formatAge(Math.max(0, now - Date.parse(iso))) : 'never');
+  const title = [
+    `Kubernetes state from a watch: ${watch.state}`,
+    `listed ${ago(watch.syncedAt)}`,
+    `last event or bookmark ${ago(watch.lastEventAt)}`,
+    ...(watch.error ? [`reconnecting: ${watch.error.message}`] : []),
+  ].join('; ');
+  const tone = watch.state === 'synced' ? 'ok' : watch.state === 'syncing' ? 'muted' : 'warn';
+  return (
+    <StatusPill tone={tone} title={title}>
+      <span data-testid="watch-state" data-state={watch.state}>
+        {watch.state === 'synced' ? 'watching' : watch.state}
+      </span>
+    </StatusPill>
   );
 }

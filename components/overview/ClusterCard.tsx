@@ -40,7 +40,7 @@ export function ClusterCard({ name, info, mesh, rootMismatch }: { name: string; 
         ) : (
           <StatusPill tone="bad">{error?.kind ?? 'unreachable'}</StatusPill>
         )}
-        <FreshnessBadge fetchedAt={mesh?.fetchedAt ?? info?.fetchedAt} failed={reachable === false} className="ml-auto" />
+        <FreshnessBadge fetchedAt={mesh?.fetchedAt ?? info?.fetchedAt} failed={reachable === false} className="ml-auto" watch={info?.watch} />
       </header>
       {error && !reachable && <p className="mb-1 text-xs text-red-700 dark:text-red-300">{error.message}</p>}
       <dl className="grid grid-cols-[7.5rem_1fr] gap-x-2 text-xs">
