@@ -31,6 +31,10 @@ describe('topology levels', () => {
       expect(t.edges.length, level).toBeLessThan(perServiceRemote / 10);
       expect(t.edges.length, level).toBeLessThanOrEqual(20 * 20 * 4 + t.nodes.length * 4);
     }
+    // Even the workloads level draws cross-cluster edges from the client cluster at this size.
+    const workloads = topologyAtLevel(full, { level: 'workloads' });
+    expect(workloads.nodes.length).toBe(full.nodes.length);
+    expect(workloads.edges.length).toBeLessThan(perServiceRemote / 4);
     const { level, topology } = fittingLevel(full, {});
     expect(topology.nodes.length).toBeLessThanOrEqual(2000);
     expect(level).not.toBe('workloads');

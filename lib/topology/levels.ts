@@ -25,6 +25,13 @@ export const TOPOLOGY_LEVELS: readonly TopologyLevel[] = ['workloads', 'namespac
 /** The most detailed level a browser draws well: "about 2,000 nodes". */
 export const MAX_DRAWN_NODES = 2000;
 
+/**
+ * Past this many workload-level edges (a fleet: every service in every cluster), the workloads level
+ * too draws cross-cluster edges from the client's cluster node, one per remote node and kind, with a
+ * count: 50 clusters would otherwise answer half a million service × remote cluster edges.
+ */
+export const MAX_DETAILED_EDGES = 20_000;
+
 const clusterId = (c: string) => `cluster:${c}`;
 const nsId = (c: string, ns: string) => `ns:${c}:${ns}`;
 
@@ -44,9 +51,10 @@ function representative(n: TopologyNode, scope: TopologyScope): string {
 }
 
 /** An edge that leaves the scope or the cluster starts from a coarser node, so it is counted, not repeated. */
-function liftedSource(s: TopologyNode, t: TopologyNode, scope: TopologyScope): string {
+function liftedSource(s: TopologyNode, t: TopologyNode, scope: TopologyScope, fleet: boolean): string {
   const rep = representative(s, scope);
   if (s.kind === 'gateway' || s.kind === 'cluster') return rep;
+  if (fleet && s.cluster !== t.cluster) return clusterId(s.cluster);
   const crossesScope = inScope(s, scope) && !inScope(t, scope);
   if (scope.level === 'workloads' && crossesScope && s.namespace) return nsId(s.cluster, s.namespace);
   if (scope.level === 'namespaces' && s.cluster !== t.cluster) return clusterId(s.cluster);
@@ -54,7 +62,8 @@ function liftedSource(s: TopologyNode, t: TopologyNode, scope: TopologyScope): s
 }
 
 export function topologyAtLevel(full: Topology, scope: TopologyScope): Topology {
-  if (scope.level === 'workloads' && !scope.cluster && !scope.namespace) return full;
+  const fleet = full.edges.length > MAX_DETAILED_EDGES;
+  if (scope.level === 'workloads' && !scope.cluster && !scope.namespace && !fleet) return full;
   const byId = new Map(full.nodes.map((n) => [n.id, n]));
   const nodes = new Map<string, TopologyNode>();
   const counts = new Map<string, NonNullable<TopologyNode['counts']>>();
@@ -87,7 +96,7 @@ export function topologyAtLevel(full: Topology, scope: TopologyScope): Topology 
     const s = byId.get(e.source);
     const t = byId.get(e.target);
     if (!s || !t) continue;
-    const source = liftedSource(s, t, scope);
+    const source = liftedSource(s, t, scope, fleet);
     const target = representative(t, scope);
     if (source === target) continue;
     if (source === e.source && target === e.target) {
