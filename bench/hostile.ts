@@ -68,7 +68,7 @@ async function main() {
         if (res.headers.get('content-type')?.includes('json')) errorKinds(JSON.parse(text), kinds);
         for (const secret of ['HOSTILE-TOKEN', 'PASSWORD-IN-URL', 'TOKEN-IN-QUERY']) if (text.includes(secret)) console.log(`  LEAK: ${secret} in ${route}`);
       }
-      console.log(`${route}: status ${[...statuses].join(',')}, ms max ${Math.round(Math.max(...times))} (deadline ${deadline})`);
+      console.log(`${route}: status ${[...statuses].join(',')}, ms ${times.map(Math.round).join(' / ')} (deadline ${deadline}; the first includes loading the route)`);
     }
     for (const mode of HOSTILE_MODES) console.log(`  ${hostileContext(mode)}: ${[...(kinds.get(hostileContext(mode)) ?? [])].join(', ') || 'no error'}`);
     console.log(`redirect target requests: ${hostile.seen.filter((l) => l.startsWith('redirect-target')).length}`);
