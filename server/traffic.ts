@@ -1,5 +1,5 @@
 import 'server-only';
-import { buildFlows, buildMatrix, mergeFlows, type Sample } from '@/lib/traffic/flows';
+import { buildFlows, buildMatrix, mergeFlows } from '@/lib/traffic/flows';
 import { flowQueries, historyQueries, istiodQueries, PART_LABEL, stepSeconds, windowSeconds, type HistoryTarget } from '@/lib/traffic/promql';
 import type {
   HistoryRange,
@@ -56,24 +56,16 @@ function configuration(registry: Registry, statuses: TrafficClusterStatus[]) {
 
 async function readFlows(source: ClusterPrometheus, deadline: Deadline, window: TrafficWindow) {
   const q = flowQueries(source.target.scope, window);
-  const [requests, latency, tcp] = await Promise.all([q.requests, q.latency, q.tcp].map((query) => promQuery(source.target, query, deadline)));
-  const part = (samples: Sample[], name: string) => samples.filter((s) => s.metric[PART_LABEL] === name);
-  const samples = {
-    requests,
-    p50: part(latency, 'p50'),
-    p95: part(latency, 'p95'),
-    p99: part(latency, 'p99'),
-    tcpSent: part(tcp, 'sent'),
-    tcpReceived: part(tcp, 'received'),
-  };
-  return { flows: buildFlows(samples), matrixP99: part(latency, 'matrix-p99') };
+  const [requests, latencyBuckets, tcp] = await Promise.all([q.requests, q.latency, q.tcp].map((query) => promQuery(source.target, query, deadline)));
+  const part = (name: string) => tcp.filter((s) => s.metric[PART_LABEL] === name);
+  return { flows: buildFlows({ requests, latencyBuckets, tcpSent: part('sent'), tcpReceived: part('received') }), latencyBuckets };
 }
 
 export async function getTraffic(registry: Registry, window: TrafficWindow): Promise<TrafficResponse> {
   const outcomes = await eachCluster(registry, registry.clusters, `traffic:${window}`, (s, d) => readFlows(s, d, window));
   const statuses = outcomes.map((o) => o.status);
   const flows: TrafficFlow[] = mergeFlows(outcomes.flatMap((o) => (o.data ? [o.data.flows] : [])));
-  const matrix = buildMatrix(flows, outcomes.flatMap((o) => o.data?.matrixP99 ?? []));
+  const matrix = buildMatrix(flows, outcomes.flatMap((o) => o.data?.latencyBuckets ?? []));
   return { window, ...configuration(registry, statuses), clusters: statuses, flows, matrix, generatedAt: new Date().toISOString() };
 }
 

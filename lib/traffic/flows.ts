@@ -4,6 +4,7 @@
  */
 import type { TrafficFlow, TrafficMatrixCell } from '../types/traffic';
 import { FLOW_LABELS } from './promql';
+import { histogramQuantile, parseLe, type Bucket } from './quantile';
 
 export interface Sample {
   metric: Record<string, string>;
@@ -12,9 +13,8 @@ export interface Sample {
 
 export interface FlowSamples {
   requests: Sample[];
-  p50: Sample[];
-  p95: Sample[];
-  p99: Sample[];
+  /** istio_request_duration_milliseconds_bucket rates by `le` and flow. */
+  latencyBuckets: Sample[];
   tcpSent: Sample[];
   tcpReceived: Sample[];
 }
@@ -66,15 +66,30 @@ export function buildFlows(s: FlowSamples): Map<string, TrafficFlow> {
     f.rps += value;
     if (isError(metric.response_code, metric.grpc_response_status)) f.errorRps += value;
   }
-  for (const [field, samples] of [['p50Ms', s.p50], ['p95Ms', s.p95], ['p99Ms', s.p99]] as const) {
-    for (const { metric, value } of samples) {
-      const f = flows.get(flowKey(metric));
-      if (f) f[field] = value;
-    }
+  for (const [k, buckets] of bucketsBy(s.latencyBuckets, flowKey)) {
+    const f = flows.get(k);
+    if (!f) continue;
+    f.p50Ms = histogramQuantile(0.5, buckets);
+    f.p95Ms = histogramQuantile(0.95, buckets);
+    f.p99Ms = histogramQuantile(0.99, buckets);
   }
   for (const { metric, value } of s.tcpSent) flowOf(metric).tcpSentBps += value;
   for (const { metric, value } of s.tcpReceived) flowOf(metric).tcpReceivedBps += value;
   return flows;
+}
+
+/** Bucket samples grouped by a key of their other labels, same `le` summed. */
+export function bucketsBy(samples: readonly Sample[], key: (m: Record<string, string>) => string): Map<string, Bucket[]> {
+  const groups = new Map<string, Map<number, number>>();
+  for (const { metric, value } of samples) {
+    const le = parseLe(metric.le);
+    if (le === null) continue;
+    const k = key(metric);
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = new Map()));
+    g.set(le, (g.get(le) ?? 0) + value);
+  }
+  return new Map([...groups].map(([k, g]) => [k, [...g].map(([le, value]) => ({ le, value }))]));
 }
 
 /**
@@ -87,8 +102,10 @@ export function mergeFlows(perCluster: Array<Map<string, TrafficFlow>>): Traffic
   return [...merged.values()].sort((a, b) => b.rps - a.rps || (a.serviceName < b.serviceName ? -1 : 1));
 }
 
-/** Source cluster × destination cluster: summed rates; p99 from the per-pair histogram query. */
-export function buildMatrix(flows: TrafficFlow[], p99: Sample[]): TrafficMatrixCell[] {
+const pairKey = (m: Record<string, string>) => `${m.source_cluster || 'unknown'}\u0000${m.destination_cluster || 'unknown'}`;
+
+/** Source cluster × destination cluster: summed rates; p99 from the latency buckets summed per pair. */
+export function buildMatrix(flows: TrafficFlow[], latencyBuckets: Sample[]): TrafficMatrixCell[] {
   const cells = new Map<string, TrafficMatrixCell>();
   for (const f of flows) {
     const k = `${f.sourceCluster}\u0000${f.destinationCluster}`;
@@ -97,9 +114,9 @@ export function buildMatrix(flows: TrafficFlow[], p99: Sample[]): TrafficMatrixC
     c.rps += f.rps;
     c.errorRps += f.errorRps;
   }
-  for (const { metric, value } of p99) {
-    const c = cells.get(`${metric.source_cluster || 'unknown'}\u0000${metric.destination_cluster || 'unknown'}`);
-    if (c && c.p99Ms === null) c.p99Ms = value;
+  for (const [k, buckets] of bucketsBy(latencyBuckets, pairKey)) {
+    const c = cells.get(k);
+    if (c) c.p99Ms = histogramQuantile(0.99, buckets);
   }
   return [...cells.values()].sort((a, b) => (a.sourceCluster + a.destinationCluster < b.sourceCluster + b.destinationCluster ? -1 : 1));
 }

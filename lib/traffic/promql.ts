@@ -71,15 +71,11 @@ export const flowQueries = (scope: Scope, window: TrafficWindow) => ({
   /** Requests/s per flow and answer (response code, gRPC status). */
   requests: `sum by (${flowBy}, response_code, grpc_response_status) (${requestsOnce('istio_requests_total', '', scope, window)})`,
   /**
-   * Latency in ms: p50, p95 and p99 per flow, and p99 per source cluster × destination cluster (the
-   * matrix: percentiles do not add up from flows), told apart by PART_LABEL.
+   * Latency buckets per flow (rates by `le`): the server computes p50/p95/p99 per flow and p99 per
+   * cluster pair from them (lib/traffic/quantile.ts, Prometheus's histogram_quantile), one aggregation
+   * instead of one per percentile.
    */
-  latency: [
-    tagged(latency(0.5, flowBy, '', scope, window), PART_LABEL, 'p50'),
-    tagged(latency(0.95, flowBy, '', scope, window), PART_LABEL, 'p95'),
-    tagged(latency(0.99, flowBy, '', scope, window), PART_LABEL, 'p99'),
-    tagged(latency(0.99, 'source_cluster, destination_cluster', '', scope, window), PART_LABEL, 'matrix-p99'),
-  ].join(' or '),
+  latency: `sum by (le, ${flowBy}) (${requestsOnce('istio_request_duration_milliseconds_bucket', '', scope, window)})`,
   /** TCP bytes/s per flow, each way (PART_LABEL sent / received). */
   tcp: [
     tagged(`sum by (${flowBy}) (${requestsOnce('istio_tcp_sent_bytes_total', '', scope, window)})`, PART_LABEL, 'sent'),
