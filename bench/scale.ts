@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { startLabProcess, type LabProcess } from '../e2e/lab-process';
+import { arg, percentile } from './common';
 import { startNextServer, type NextServer } from '../e2e/next-server';
 import type { ClustersResponse, TopologyResponse } from '../lib/types/api';
 import { standaloneServer } from '../scripts/standalone.mjs';
@@ -21,17 +22,6 @@ import { standaloneServer } from '../scripts/standalone.mjs';
 const root = path.resolve(__dirname, '..');
 const GOALS = { firstCompleteMs: 3000, warmP50Ms: 50, propagationP95Ms: 1000, rssMiB: 1024, defaultBytes: 2 * 1024 * 1024, firstPaintMs: 1500 };
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a non-negative number`);
-  return v;
-}
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function rssMiB(pid: number): number {
