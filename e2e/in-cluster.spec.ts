@@ -79,7 +79,7 @@ test('the API answers 401 without a session; a wrong token is refused', async ({
   await page.goto(`${server!.baseURL}/signin`);
   await page.getByLabel('Access token').fill('not-a-token');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText('That token is not valid.');
+  await expect(page.getByRole('alert').filter({ hasText: 'That token is not valid.' })).toBeVisible();
 });
 
 test('alice sees cluster1 complete and cluster2 forbidden, with the reason', async ({ page, context }) => {

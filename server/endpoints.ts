@@ -9,6 +9,7 @@ import { NotFound } from './http';
 import { podSnapshot } from './k8s/convert';
 import { createDeadline, type Deadline } from './k8s/deadline';
 import { DescribedError, toSourceError, UpstreamStatusError } from './k8s/errors';
+import { CLUSTER_FATAL } from './sources';
 import { readJson } from './k8s/list-json';
 import { EndpointsShape, PodShape } from './k8s/shapes';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
@@ -44,9 +45,13 @@ export async function getEndpoints(
   // their caches hold now; a cluster still syncing or down is listed in errors (its targets unresolved).
   const addresses = new Map<string, string[]>();
   const apiServerOptions = { deadlineMs, cacheMs: Math.max(cacheMs, 60_000), source: 'endpoints default/kubernetes' };
+  // A failed read is said (a 403 names the missing permission), not dropped: unmarked API server addresses would read as pods.
+  const apiServerErrors: Array<SourceError & { cluster: string }> = [];
   const apiServerReads = registry.clusters.map((c) =>
     fanOut([c], 'apiserver-addresses', readApiServerAddresses, apiServerOptions).then(([r]) => {
       if (r.ok) addresses.set(r.cluster, r.data);
+      // A cluster that cannot be read at all is said once, by its snapshot.
+      else if (!CLUSTER_FATAL.has(r.error.kind)) apiServerErrors.push({ ...r.error, cluster: r.cluster });
     }),
   );
   for (const c of usableClusters(registry)) if (c !== cluster) clusterCache(c); // started now if not yet: ready by the time Envoy answered, or marked
@@ -81,6 +86,7 @@ export async function getEndpoints(
   const errors = snapshots.flatMap((s) => tagged(s.cluster, s.errors));
   if (envoy.data.edsError) errors.push({ ...envoy.data.edsError, cluster: cluster.name });
   if (!networkz.ok) errors.push({ ...networkz.error, cluster: cluster.name });
+  errors.push(...apiServerErrors);
   let rows = endpointRows(envoy.data.clusters, filter);
   if (envoy.data.eds) rows = withEdsLocalities(rows, envoy.data.eds);
   const index = buildAddressIndex(snapshots, networkz.ok ? networkz.data : []);

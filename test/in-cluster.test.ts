@@ -29,12 +29,15 @@ const SA_USER = 'system:serviceaccount:isthmus:isthmus';
 const buildMissing = buildState(root) === 'current' ? null : 'the standalone build is missing or stale: run `npm run build` first';
 if (buildMissing) console.warn(`test/in-cluster.test.ts route tours SKIPPED: ${buildMissing}`);
 
-/** The shipped RBAC without rule `index` of role `role` (Kind/name). */
+/** A role's key: Kind/namespace/name (two Roles may share a name in different namespaces). */
+const roleKey = (o: { kind: string; metadata: { name: string; namespace?: string } }) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/** The shipped RBAC without rule `index` of role `role` (roleKey). */
 function withoutRule(role: string, index: number): string {
   return YAML.parseAllDocuments(SHIPPED_RBAC)
     .map((d) => {
-      const o = d.toJS() as { kind: string; metadata: { name: string }; rules?: unknown[] };
-      if (`${o.kind}/${o.metadata.name}` === role) o.rules = o.rules!.filter((_, i) => i !== index);
+      const o = d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; rules?: unknown[] };
+      if (roleKey(o) === role) o.rules = o.rules!.filter((_, i) => i !== index);
       return YAML.stringify(o);
     })
     .join('---\n');
@@ -43,9 +46,9 @@ function withoutRule(role: string, index: number): string {
 /** Every rule of the shipped roles, as [role, index, rule]. */
 function shippedRules(): Array<[string, number, string]> {
   return YAML.parseAllDocuments(SHIPPED_RBAC)
-    .map((d) => d.toJS() as { kind: string; metadata: { name: string }; rules?: unknown[] })
+    .map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; rules?: unknown[] })
     .filter((o) => o.rules)
-    .flatMap((o) => o.rules!.map((rule, i) => [`${o.kind}/${o.metadata.name}`, i, JSON.stringify(rule)] as [string, number, string]));
+    .flatMap((o) => o.rules!.map((rule, i) => [roleKey(o), i, JSON.stringify(rule)] as [string, number, string]));
 }
 
 let lab: Lab;
@@ -67,7 +70,7 @@ beforeAll(async () => {
     ISTHMUS_IN_CLUSTER_ROOT: lab.inCluster!.root,
     ISTHMUS_KUBECONFIG: lab.inCluster!.remotesKubeconfigPath,
     ISTHMUS_CONTEXTS: '',
-    ISTHMUS_DEADLINE_MS: '3000',
+    ISTHMUS_DEADLINE_MS: '10000',
     ISTHMUS_CACHE_MS: '0',
   };
 });

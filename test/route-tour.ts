@@ -53,35 +53,30 @@ export async function routeTour(get: Get): Promise<TourStop[]> {
     stops.push({ path: stop.path, status: stop.status, errors: stop.errors });
     return stop.body;
   };
-  for (const path of ['/healthz', '/readyz', '/', '/pods', '/proxies', '/topology']) await go(path);
-  const { contexts } = ((await go('/api/contexts')) ?? { contexts: [] }) as ContextsResponse;
-  await go('/api/clusters');
-  await go('/api/mesh');
-  await go('/api/topology');
-  await go('/api/checks');
-  await go('/api/traffic');
-  await go('/api/traffic/istiod');
-  for (const output of ['', '?output=table']) {
-    await go(`/api/mesh/remote-clusters${output}`);
-    await go(`/api/mesh/proxy-status${output}`);
-  }
-  for (const context of contexts) {
-    const c = encodeURIComponent(context);
-    await go(`/api/mesh?cluster=${c}`);
-    const pods = (await go(`/api/clusters/${c}/pods`)) as PodsResponse | null;
-    const pod = pods?.pods?.find((p) => p.hasSidecar && p.ready);
-    if (!pod) continue;
-    const podPath = `/clusters/${c}/namespaces/${pod.namespace}/pods/${encodeURIComponent(pod.name)}`;
-    await go(podPath);
-    await go(`/api${podPath}/endpoints`);
-    await go(`/api${podPath}/endpoints?output=table`);
-    const app = pods!.pods.find((p) => p.name === pod.name)?.app;
-    if (app) {
-      await go(`/api/trace?from=${c}/${pod.namespace}/${encodeURIComponent(pod.name)}&to=${encodeURIComponent(`${app}.${pod.namespace}`)}:9080`);
-      await go(`/api/traffic/history?scope=pod&cluster=${c}&namespace=${pod.namespace}&name=${encodeURIComponent(pod.name)}`);
-    }
-  }
+  // Independent stops run side by side (as a browser's page does): the tour stays a few seconds long.
+  const pages = ['/healthz', '/readyz', '/', '/pods', '/proxies', '/topology', '/checks'];
+  const [contextsBody] = await Promise.all([go('/api/contexts'), ...pages.map(go)]);
+  const { contexts } = (contextsBody ?? { contexts: [] }) as ContextsResponse;
+  const api = ['/api/clusters', '/api/mesh', '/api/topology', '/api/checks', '/api/traffic', '/api/traffic/istiod'];
+  const tables = ['', '?output=table'].flatMap((output) => [`/api/mesh/remote-clusters${output}`, `/api/mesh/proxy-status${output}`]);
+  await Promise.all([...api, ...tables].map(go));
+  await Promise.all(contexts.map((context) => clusterTour(go, context)));
   return stops;
+}
+
+/** One cluster's own routes: its mesh, its pods, and the drill-down, trace and history of one pod with a sidecar. */
+async function clusterTour(go: (path: string) => Promise<unknown>, context: string): Promise<void> {
+  const c = encodeURIComponent(context);
+  const [, podsBody] = await Promise.all([go(`/api/mesh?cluster=${c}`), go(`/api/clusters/${c}/pods`)]);
+  const pod = (podsBody as PodsResponse | null)?.pods?.find((p) => p.hasSidecar && p.ready);
+  if (!pod) return;
+  const podPath = `/clusters/${c}/namespaces/${pod.namespace}/pods/${encodeURIComponent(pod.name)}`;
+  const stops = [podPath, `/api${podPath}/endpoints`, `/api${podPath}/endpoints?output=table`];
+  if (pod.app) {
+    stops.push(`/api/trace?from=${c}/${pod.namespace}/${encodeURIComponent(pod.name)}&to=${encodeURIComponent(`${pod.app}.${pod.namespace}`)}:9080`);
+    stops.push(`/api/traffic/history?scope=pod&cluster=${c}&namespace=${pod.namespace}&name=${encodeURIComponent(pod.name)}`);
+  }
+  await Promise.all(stops.map(go));
 }
 
 /** The stops that did not answer 200 or that carry an error, for an assertion message that explains itself. */

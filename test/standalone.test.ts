@@ -28,7 +28,7 @@ describe.skipIf(skipReason !== null)('the standalone server on the demo mesh', (
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-standalone-'));
     lab = await startLab({ kubeconfigOut: path.join(dir, 'kubeconfig'), prometheus: { scrapeIntervalS: 1 } });
-    server = await startNextServer({ env: { ISTHMUS_KUBECONFIG: lab.kubeconfigPath, ISTHMUS_CONTEXTS: '', ISTHMUS_DEMO: '1', ISTHMUS_DEADLINE_MS: '3000' }, readyPath: '/readyz' });
+    server = await startNextServer({ env: { ISTHMUS_KUBECONFIG: lab.kubeconfigPath, ISTHMUS_CONTEXTS: '', ISTHMUS_DEMO: '1', ISTHMUS_DEADLINE_MS: '10000' }, readyPath: '/readyz' });
   }, 90_000);
 
   afterAll(async () => {
