@@ -58,4 +58,20 @@ test.describe('reachability trace', () => {
     await expect(page.getByTestId('trace-verdict')).toContainText('Healthy', { timeout: 20_000 });
     await expect(page.getByTestId('trace-path')).toContainText('helloworld-v1');
   });
+
+  test("the topology's service panel links to a trace of that service, and the page asks for the source", async ({ page }) => {
+    await page.goto(`/topology?${new URLSearchParams([['sel', `svc:${CLUSTER1}:sample:helloworld`]])}`);
+    const link = page.getByTestId('side-panel').getByRole('link', { name: 'trace to 5000…' });
+    await link.click();
+    await expect(page).toHaveURL(/\/trace\?to=helloworld\.sample\.svc\.cluster\.local%3A5000$/);
+    await expect(page.getByTestId('trace-host')).toHaveValue('helloworld.sample.svc.cluster.local');
+    await page.getByTestId('trace-cluster').selectOption(CLUSTER2);
+    // cluster2's sleep pod has a generated name: pick it from the list.
+    const sleep = page.getByTestId('trace-pod').locator('option', { hasText: 'sample/sleep-' }).first();
+    await expect(sleep).toBeAttached();
+    await page.getByTestId('trace-pod').selectOption((await sleep.getAttribute('value'))!);
+    await page.getByTestId('trace-port').selectOption('5000');
+    await page.getByTestId('trace-run').click();
+    await expect(page.getByTestId('trace-verdict')).toContainText('Healthy', { timeout: 20_000 });
+  });
 });

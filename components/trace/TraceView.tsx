@@ -17,8 +17,10 @@ function picked(from: string, to: string): PickedTrace {
     const p = parseTraceParams(from, to);
     return { cluster: p.cluster, namespace: p.namespace, pod: p.pod, host: p.host, port: String(p.port) };
   } catch {
+    // Half a link (the topology's "trace to…" names only the destination): keep what is there.
     const [cluster = '', namespace = '', pod = ''] = from ? [from.split('/').slice(0, -2).join('/'), ...from.split('/').slice(-2)] : [];
-    return { cluster, namespace, pod, host: '', port: '' };
+    const [, host = '', port = ''] = /^([^:]+):(\d+)$/.exec(to) ?? [];
+    return { cluster, namespace, pod, host, port };
   }
 }
 
