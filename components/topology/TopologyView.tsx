@@ -131,7 +131,7 @@ export function TopologyView() {
   const allNamespaces = useMemo(() => (nodes ? namespaceNames({ nodes }) : []), [nodes]);
 
   // Find: typed locally, committed to the URL after a short pause (at once on blur).
-  const [findText, setFindText, flushFind] = useDraft(view.find, (find) => setView({ find }), 250);
+  const [findText, setFindText, flushFind, cancelFind] = useDraft(view.find, (find) => setView({ find }), 250);
   const matches = useMemo(() => findNodes(elements, view.find), [elements, view.find]);
 
   const onSelect = useCallback((id: string | null) => setView({ selected: id }), [setView]);
@@ -141,6 +141,9 @@ export function TopologyView() {
   const selectFirstMatch = () => {
     const first = findNodes(elements, findText)[0];
     if (!first) return;
+    // The typed text's pending commit is this one: fired later, from a view that does not have the
+    // selection yet, it would put the old `sel` back (typing then Enter within its pause).
+    cancelFind();
     setView({ find: findText, selected: first });
     canvas.current?.centerOn(first);
   };

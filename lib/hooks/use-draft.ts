@@ -8,8 +8,9 @@ import { useEffect, useRef, useState } from 'react';
  * When `value` changes from outside (a "clear filters" button, back button), the draft follows it.
  * `flush` commits a pending draft at once; call it on blur, so a late commit cannot land after the user
  * has moved on (typing a search, then clicking a result link: the URL update would undo the navigation).
+ * `cancel` drops a pending commit (true when there was one), for a handler that commits the draft itself.
  */
-export function useDraft(value: string, commit: (v: string) => void, delayMs = 300): [string, (v: string) => void, () => void] {
+export function useDraft(value: string, commit: (v: string) => void, delayMs = 300): [string, (v: string) => void, () => void, () => boolean] {
   const [draft, setDraft] = useState(value);
   const pending = useRef<number | null>(null);
   const commitRef = useRef(commit);
@@ -33,11 +34,14 @@ export function useDraft(value: string, commit: (v: string) => void, delayMs = 3
       commitRef.current(v);
     }, delayMs);
   };
-  const flush = () => {
-    if (pending.current === null) return;
+  const cancel = () => {
+    if (pending.current === null) return false;
     window.clearTimeout(pending.current);
     pending.current = null;
-    commitRef.current(draft);
+    return true;
   };
-  return [draft, change, flush];
+  const flush = () => {
+    if (cancel()) commitRef.current(draft);
+  };
+  return [draft, change, flush, cancel];
 }
