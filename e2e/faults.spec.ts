@@ -44,8 +44,12 @@ test.describe('an east-west gateway loses its external IP', () => {
 
 test.describe('pods are forbidden in cluster2', () => {
   test('the overview says istiod is not readable and keeps its sync row; the pod picker says pods could not be listed', async ({ page, fault }) => {
-    const forbid = { type: 'forbid', cluster: 'cluster2', user: '*', verb: 'list', resource: 'pods' } as const;
-    await fault({ ...forbid, on: true }, { ...forbid, on: false });
+    // Pods' read access taken away as RBAC does (one rule's verbs): list and watch. The server's watch-fed
+    // cache still watching would be right to keep showing pods; the lab ends open watches on the change.
+    for (const verb of ['list', 'watch']) {
+      const forbid = { type: 'forbid', cluster: 'cluster2', user: '*', verb, resource: 'pods' } as const;
+      await fault({ ...forbid, on: true }, { ...forbid, on: false });
+    }
     await page.goto('/');
     const card2 = page.locator(`[data-testid="cluster-card"][data-cluster="${CLUSTER2}"]`);
     await expect(card2.getByTestId('istiod-unreadable')).toContainText('istiod not readable: forbidden', { timeout: 15_000 });
@@ -74,15 +78,16 @@ test.describe('cluster2 answers slowly', () => {
     await page.goto('/');
 
     const card1 = page.locator(`[data-testid="cluster-card"][data-cluster="${CLUSTER1}"]`);
-    await expect(card1.getByText('reachable')).toBeVisible({ timeout: e2e.deadlineMs });
-    await expect(page.getByTestId('gateway-external').filter({ hasText: '172.40.143.182' })).toHaveCount(1, { timeout: e2e.deadlineMs });
+    const banner = page.getByTestId('cluster-errors').locator(`li[data-cluster="${CLUSTER2}"]`).first();
+    await expect(card1.getByText('reachable')).toBeVisible({ timeout: e2e.deadlineMs + 5000 });
+    await expect(page.getByTestId('gateway-external').filter({ hasText: '172.40.143.182' })).toHaveCount(1, { timeout: e2e.deadlineMs + 5000 });
     const cluster1After = Date.now() - started;
     test.info().annotations.push({ type: 'cluster1 after', description: `${cluster1After} ms` });
-    // Well before the deadline that cluster2's reads run into (the whole page used to wait for it).
-    expect(cluster1After).toBeLessThan(e2e.deadlineMs - 500);
+    // Before cluster2's deadline came back (its timeout, shown in the banner): a page that waited for every
+    // cluster would show both at once. An order, not a time: a loaded machine delays both alike.
+    expect(await banner.count(), 'cluster2 had already timed out when cluster1 filled in').toBe(0);
 
     // cluster2 still fills in, as a timeout once its deadline passes.
-    const banner = page.getByTestId('cluster-errors').locator(`li[data-cluster="${CLUSTER2}"]`).first();
     await expect(banner).toBeVisible({ timeout: e2e.deadlineMs + 2000 + 5000 + 10_000 });
   });
 });

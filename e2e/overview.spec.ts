@@ -43,6 +43,9 @@ test.describe('overview', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.goto('/');
     const panel = page.locator('#remote-sync');
+    // The page is rendered on the server: a click before hydration reaches a button without its handler.
+    // The matrix's cells come from the client's reads, so once they show, the button works.
+    await expect(panel.getByTestId('sync-cell')).toHaveCount(4);
     await panel.getByRole('button', { name: 'copy as istioctl' }).click();
     await expect(panel.getByText('copied')).toBeVisible();
     const text = await page.evaluate(() => navigator.clipboard.readText());
