@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { AppHeader } from '@/components/AppHeader';
+import { THEME_SCRIPT } from '@/components/ThemeToggle';
 import { Providers } from './providers';
 import './globals.css';
 
@@ -14,11 +15,20 @@ export const metadata: Metadata = {
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
-    <html lang="en">
+    // The theme script sets html's class before the first paint: React must not undo it.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+        <a href="#content" className="skip-link rounded bg-blue-700 px-3 py-1.5 text-sm font-medium text-white">
+          Skip to content
+        </a>
         <Providers>
           <AppHeader />
-          <div className="mx-auto max-w-[1600px] px-4 py-2">{children}</div>
+          <div id="content" tabIndex={-1} className="mx-auto max-w-[1600px] px-4 py-2 outline-none">
+            {children}
+          </div>
         </Providers>
       </body>
     </html>

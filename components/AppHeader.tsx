@@ -7,6 +7,7 @@ import { isConfigurationError } from '@/lib/hooks/fetch-json';
 import { LiveStatus } from './LiveStatus';
 import { PollingControl } from './PollingControl';
 import { SessionMenu } from './SessionMenu';
+import { ThemeToggle } from './ThemeToggle';
 
 const NAV = [
   { href: '/', label: 'Overview' },
@@ -14,6 +15,7 @@ const NAV = [
   { href: '/pods', label: 'Pods' },
   { href: '/checks', label: 'Checks' },
   { href: '/trace', label: 'Trace' },
+  { href: '/proxies', label: 'Proxies' },
 ];
 
 function isActive(pathname: string, href: string): boolean {
@@ -54,6 +56,7 @@ export function AppHeader() {
         <div className="ml-auto flex items-center gap-3">
           <PollingControl />
           <LiveStatus />
+          <ThemeToggle />
           <SessionMenu />
         </div>
       </div>

@@ -30,7 +30,7 @@ export function EndpointFiltersForm({
         <input
           className={`${controlClass} w-[26rem] font-mono text-xs`}
           list="envoy-clusters"
-          placeholder="outbound|9080||reviews.default.svc.cluster.local"
+          placeholder="e.g. outbound|9080||reviews…"
           value={cluster}
           onChange={(e) => setCluster(e.target.value)}
           onBlur={flushCluster}
@@ -44,7 +44,7 @@ export function EndpointFiltersForm({
       </label>
       <label className={fieldLabelClass}>
         Port
-        <input className={`${controlClass} w-24`} inputMode="numeric" pattern="[0-9]*" placeholder="9080" value={port} onChange={(e) => setPort(e.target.value.replace(/\D/g, ''))} onBlur={flushPort} data-testid="filter-port" />
+        <input className={`${controlClass} w-24`} inputMode="numeric" pattern="[0-9]*" placeholder="e.g. 9080" value={port} onChange={(e) => setPort(e.target.value.replace(/\D/g, ''))} onBlur={flushPort} data-testid="filter-port" />
       </label>
       <label className={fieldLabelClass}>
         Status
@@ -59,7 +59,7 @@ export function EndpointFiltersForm({
       </label>
       <label className={fieldLabelClass}>
         Address
-        <input className={`${controlClass} w-40 font-mono text-xs`} placeholder="172.40.143.182" value={address} onChange={(e) => setAddress(e.target.value.trim())} onBlur={flushAddress} data-testid="filter-address" />
+        <input className={`${controlClass} w-40 font-mono text-xs`} placeholder="e.g. 10.244.0.7" value={address} onChange={(e) => setAddress(e.target.value.trim())} onBlur={flushAddress} data-testid="filter-address" />
       </label>
       <label className="flex items-center gap-1.5 pb-1.5 text-sm">
         <input type="checkbox" checked={grouped} onChange={(e) => onGroupedChange(e.target.checked)} data-testid="filter-group" />

@@ -5,7 +5,9 @@ import { XDS_TYPES, type ProxyStatusRow } from '@/lib/types/api';
 import { useMesh } from '@/lib/hooks/queries';
 import { apiUrls } from '@/lib/hooks/query-keys';
 import { useSearchState } from '@/lib/hooks/use-search-state';
-import { proxyStatusTone } from '@/lib/ui/format';
+import Link from 'next/link';
+import { podPath, proxyStatusTone } from '@/lib/ui/format';
+import { proxyPod } from '@/lib/ui/pods';
 import { meshProblems, proxySyncUnread } from '@/lib/ui/problems';
 import { resolveCluster } from '@/lib/ui/pods';
 import { ClusterErrorBanner } from '../ClusterErrorBanner';
@@ -40,6 +42,12 @@ export function ProxyList() {
     }
     return out;
   }, [mesh.data, cluster, status]);
+
+  // A proxy's CLUSTER is its Istio cluster ID; pod URLs take the context that has that ID.
+  const contextOf = useMemo(() => {
+    const byId = new Map((mesh.data?.clusters ?? []).flatMap((c) => (c.clusterId ? [[c.clusterId, c.cluster] as const] : [])));
+    return (p: ProxyStatusRow & { context: string }) => byId.get(p.cluster) ?? p.context;
+  }, [mesh.data]);
 
   const { errors, warnings } = meshProblems(mesh.data?.clusters);
   // An empty list proves nothing about clusters whose proxy status could not be read.
@@ -106,7 +114,9 @@ export function ProxyList() {
             <tbody>
               {rows.map((p) => (
                 <tr key={`${p.context}/${p.istiod}/${p.name}`} className="border-b border-slate-100 dark:border-slate-800">
-                  <td className="px-2 py-1 font-mono">{p.name}</td>
+                  <td className="px-2 py-1 font-mono">
+                    <ProxyName row={p} context={contextOf(p)} />
+                  </td>
                   <td className="px-2 py-1 font-mono">{p.cluster}</td>
                   {XDS_TYPES.map((t) => {
                     const s: string = p.types[t] ?? ''; // older istiods omit ECDS
@@ -125,5 +135,16 @@ export function ProxyList() {
         </div>
       )}
     </main>
+  );
+}
+
+/** The proxy's name, linked to its pod's outbound endpoints. */
+function ProxyName({ row, context }: { row: ProxyStatusRow; context: string }) {
+  const ref = proxyPod(row.name);
+  if (!ref) return <>{row.name}</>;
+  return (
+    <Link className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-300" href={podPath(context, ref.namespace, ref.pod)} title="outbound endpoints of this proxy">
+      {row.name}
+    </Link>
   );
 }

@@ -13,6 +13,7 @@ import type { GraphElement } from '@/lib/graph/elements';
 import { boundsOf, boxesPositions, fitViewport, flattenForBoxes, LARGE_GRAPH_NODES, layoutOptions, resolveLayout } from '@/lib/graph/layout';
 import type { LayoutName } from '@/lib/graph/view-state';
 import { CANVAS_BACKGROUND, graphStyle } from './graph-style';
+import { emphasize, fitCapped, legibilityReport, MAX_FIT_ZOOM, scaleLabels, separateClusters } from './legibility';
 
 /** Read by e2e tests and bench/ui.ts: the graph's model, never its pixels. */
 export interface TopologyTestHook {
@@ -26,6 +27,8 @@ export interface TopologyTestHook {
   /** Centre of every node, keyed by id. */
   positions(): Record<string, { x: number; y: number }>;
   viewport(): { zoom: number; pan: { x: number; y: number } };
+  /** Cluster boxes and label sizes on screen (legibility.ts). */
+  legibility(): ReturnType<typeof legibilityReport>;
   layoutDone: boolean;
   /** Layout name actually run (after `auto` resolved). */
   layoutName: string | null;
@@ -73,8 +76,11 @@ function centerOnNode(cy: Core, id: string): void {
   cy.center(node);
 }
 
+/** The header's theme choice (html.dark / html.light), else the OS setting. */
 function prefersDark(): boolean {
-  return typeof window !== 'undefined' && window.matchMedia('(prefers-color-scheme: dark)').matches;
+  if (typeof window === 'undefined') return false;
+  const c = document.documentElement.classList;
+  return c.contains('dark') || (!c.contains('light') && window.matchMedia('(prefers-color-scheme: dark)').matches);
 }
 
 export function GraphCanvas({
@@ -133,6 +139,9 @@ export function GraphCanvas({
       : layoutOptions(name, els, { randomize: randomize && !seedFcose });
     const run = cy.layout(options as unknown as Parameters<Core['layout']>[0]);
     run.one('layoutstop', () => {
+      if (!flatRef.current) separateClusters(cy);
+      fitCapped(cy);
+      scaleLabels(cy);
       hook.layoutMs = Math.round(performance.now() - started);
       hook.layoutDoneAt = Math.round(performance.now());
       hook.layoutRuns += 1;
@@ -156,7 +165,8 @@ export function GraphCanvas({
     const boxes = shown.filter(isBox);
     const bounds = boundsOf(boxes.length > 0 ? boxes : shown);
     cy.add(insertionOrder(boxes));
-    if (bounds) cy.viewport(fitViewport(bounds, { width: cy.width(), height: cy.height() }, { padding: 30, minZoom: cy.minZoom(), maxZoom: cy.maxZoom() }));
+    if (bounds) cy.viewport(fitViewport(bounds, { width: cy.width(), height: cy.height() }, { padding: 30, minZoom: cy.minZoom(), maxZoom: MAX_FIT_ZOOM }));
+    scaleLabels(cy);
     shownRef.current = new Map(shown.map((el) => [el.data.id, el]));
     cy.one('render', () => {
       hook.firstPaintMs ??= Math.round(performance.now());
@@ -197,6 +207,12 @@ export function GraphCanvas({
         selectionType: 'single',
       });
       cy.on('tap', 'node', (e) => onSelectRef.current(e.target.id()));
+      // Labels too small to draw at this zoom show on hover; cluster names follow the zoom.
+      cy.on('mouseover', 'node', (e) => emphasize(e.target, true));
+      cy.on('mouseout', 'node', (e) => {
+        if (!e.target.selected() && !e.target.hasClass('match')) emphasize(e.target, false);
+      });
+      cy.on('zoom', () => scaleLabels(cy));
       cy.on('tap', (e) => {
         if (e.target === cy) onSelectRef.current(null);
       });
@@ -212,6 +228,7 @@ export function GraphCanvas({
         },
         positions: () => Object.fromEntries(cy.nodes().map((n) => [n.id(), { ...n.position() }])),
         viewport: () => ({ zoom: cy.zoom(), pan: { ...cy.pan() } }),
+        legibility: () => legibilityReport(cy),
         layoutDone: false,
         layoutName: null,
         layoutMs: null,
@@ -295,8 +312,15 @@ export function GraphCanvas({
   useEffect(() => {
     const cy = cyRef.current;
     if (!ready || !cy) return;
-    cy.$(':selected').unselect();
-    if (selected) cy.getElementById(selected).select();
+    cy.$(':selected').forEach((n) => {
+      n.unselect();
+      if (n.isNode() && !n.hasClass('match')) emphasize(n, false);
+    });
+    if (selected) {
+      const node = cy.getElementById(selected);
+      node.select();
+      if (node.nonempty() && node.isNode()) emphasize(node, true);
+    }
   }, [ready, selected, elements]);
 
   // Find: highlight every match, centre on the best one.
@@ -305,8 +329,16 @@ export function GraphCanvas({
     const cy = cyRef.current;
     if (!ready || !cy) return;
     cy.batch(() => {
-      cy.nodes('.match').removeClass('match');
-      for (const id of matches) cy.getElementById(id).addClass('match');
+      cy.nodes('.match').forEach((n) => {
+        n.removeClass('match');
+        if (!n.selected()) emphasize(n, false);
+      });
+      for (const id of matches) {
+        const n = cy.getElementById(id);
+        if (n.empty() || !n.isNode()) continue;
+        n.addClass('match');
+        emphasize(n, true);
+      }
     });
     if (matches.length > 0) centerOnNode(cy, matches[0]);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the ids, not the array identity
@@ -338,7 +370,7 @@ export function GraphCanvas({
       runLayout(true);
     },
     fit() {
-      cyRef.current?.fit(undefined, 30);
+      if (cyRef.current) fitCapped(cyRef.current);
     },
     centerOn(id) {
       if (cyRef.current) centerOnNode(cyRef.current, id);

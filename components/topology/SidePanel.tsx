@@ -56,19 +56,21 @@ function ServiceEndpoints({ service }: { service: LogicalService | undefined }) 
       <caption className="sr-only">Endpoints of {service.hostname} per cluster</caption>
       <thead>
         <tr className="text-slate-500 dark:text-slate-400">
-          <th scope="col" className="py-0.5 font-medium">Cluster</th>
-          <th scope="col" className="font-medium">ClusterIP</th>
-          <th scope="col" className="font-medium">Ready</th>
-          <th scope="col" className="font-medium">Not ready</th>
+          <th scope="col" className="py-0.5 pr-2 font-medium">Cluster</th>
+          <th scope="col" className="pr-2 font-medium">ClusterIP</th>
+          <th scope="col" className="pr-2 text-right font-medium">Ready</th>
+          <th scope="col" className="text-right font-medium">Not ready</th>
         </tr>
       </thead>
       <tbody>
         {service.clusters.map((c) => (
           <tr key={c.cluster} className="border-t border-slate-200 dark:border-slate-800">
-            <td className="py-0.5">{c.cluster}</td>
-            <td className="font-mono">{c.clusterIP ?? '—'}</td>
-            <td>{c.readyEndpoints}</td>
-            <td className={c.notReadyEndpoints > 0 ? 'font-semibold text-amber-700 dark:text-amber-300' : ''}>{c.notReadyEndpoints}</td>
+            <td className="py-0.5 pr-2">{c.cluster}</td>
+            <td className="pr-2 font-mono" data-testid="service-cluster-ip">
+              {c.clusterIP ?? '—'}
+            </td>
+            <td className="pr-2 text-right tabular-nums">{c.readyEndpoints}</td>
+            <td className={`text-right tabular-nums ${c.notReadyEndpoints > 0 ? 'font-semibold text-amber-700 dark:text-amber-300' : ''}`}>{c.notReadyEndpoints}</td>
           </tr>
         ))}
       </tbody>

@@ -115,7 +115,7 @@ export function TopologyView() {
   // react-query's structural sharing keeps `nodes` / `edges` identical across equal refreshes.
   const nodes = topology.data?.nodes;
   const edges = topology.data?.edges;
-  const filterKey = JSON.stringify([view.clusters, view.namespaces, view.hiddenNamespaces]);
+  const filterKey = JSON.stringify([view.clusters, view.namespaces, view.hiddenNamespaces, view.crossOnly]);
   const checks = useChecks();
   // react-query keeps `findings` the same array while equal (structural sharing): the graph is not rebuilt on every poll.
   const findings = checks.data?.findings;
@@ -151,6 +151,18 @@ export function TopologyView() {
   // A `sel=` for a node the filters leave out is not drawn: no side panel for it (it returns with the node).
   const selected = view.selected && elements.some((e) => e.group === 'nodes' && e.data.id === view.selected) ? view.selected : null;
 
+  // Esc closes the side panel from anywhere on the page (inputs keep Esc for themselves: clearing a search).
+  useEffect(() => {
+    if (!selected) return;
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (e.key !== 'Escape' || target?.closest('input, select, textarea')) return;
+      onSelect(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [selected, onSelect]);
+
   const nodeCount = elements.filter((e) => e.group === 'nodes').length;
   const edgeCount = elements.length - nodeCount;
   const problems: ClusterProblem[] = (topology.data?.errors ?? []).map(({ cluster, ...error }) => ({ cluster, error }));
@@ -176,7 +188,7 @@ export function TopologyView() {
               if (e.key === 'Enter') selectFirstMatch();
             }}
             aria-describedby="topology-find-hint"
-            placeholder="service, workload, IP…"
+            placeholder="e.g. reviews or 10.244.0.7"
             className={`${control} w-56`}
             data-testid="topology-find"
           />
@@ -189,47 +201,6 @@ export function TopologyView() {
         <span id="topology-find-hint" className="sr-only">
           Enter selects the first match and opens its details.
         </span>
-        <LevelControl
-          level={view.level}
-          scope={view.scope}
-          topology={topology.data}
-          selectedNode={(selected && nodes?.find((n) => n.id === selected)) || null}
-          className={control}
-          onChange={setView}
-        />
-        <label className="flex items-center gap-1 text-sm">
-          <span>Layout</span>
-          <select value={view.layout} onChange={(e) => setView({ layout: e.target.value as ViewState['layout'] })} className={control} data-testid="topology-layout">
-            {LAYOUT_NAMES.map((l) => (
-              <option key={l} value={l}>
-                {LAYOUT_LABELS[l]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex items-center gap-1 text-sm">
-          <span>Traffic</span>
-          <select value={view.window} onChange={(e) => setView({ window: e.target.value as TrafficWindow })} className={control} data-testid="traffic-window" aria-label="Traffic window">
-            {TRAFFIC_WINDOWS.map((w) => (
-              <option key={w} value={w}>
-                last {w}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex items-center gap-1 text-sm">
-          <input type="checkbox" checked={view.hideIdle} onChange={() => setView({ hideIdle: !view.hideIdle })} disabled={!byEdge} data-testid="hide-idle" />
-          Hide idle edges
-        </label>
-        <button type="button" className={button} onClick={() => canvas.current?.fit()}>
-          Fit
-        </button>
-        <button type="button" className={button} onClick={() => canvas.current?.relayout()}>
-          Re-layout
-        </button>
-        <button type="button" className={button} onClick={() => canvas.current?.exportPng()} data-testid="export-png" disabled={nodeCount === 0}>
-          Export PNG
-        </button>
         <span className="ml-auto flex items-center gap-3 text-xs text-slate-600 dark:text-slate-300">
           <span data-testid="topology-counts" data-nodes={nodeCount} data-edges={edgeCount}>
             {nodeCount} nodes · {edgeCount} edges
@@ -245,7 +216,17 @@ export function TopologyView() {
       {traffic.data && traffic.data.configured && <TrafficStatus configured hint={null} clusters={traffic.data.clusters} compact />}
 
       <div className="flex min-h-0 flex-1 gap-2">
+        {/* First in the DOM, last on screen: Tab reaches the selected node's links before the filters. */}
+        {selected && topology.data && (
+          <div className="order-last flex">
+            <SidePanel topology={topology.data} selected={selected} onSelect={onSelect} window={view.window} traffic={byEdge} />
+          </div>
+        )}
         <aside className="w-56 shrink-0 space-y-3 overflow-y-auto rounded-lg border border-slate-200 bg-white p-2.5 text-sm dark:border-slate-800 dark:bg-slate-900" aria-label="Filters">
+          <label className="flex items-start gap-1.5" title="Only the services with endpoints in several clusters, and the paths between clusters">
+            <input type="checkbox" className="mt-1" checked={view.crossOnly} onChange={(e) => setView({ crossOnly: e.target.checked })} data-testid="topology-cross-only" />
+            <span>Cross-cluster only</span>
+          </label>
           <fieldset>
             <legend className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Clusters</legend>
             {allClusters.map((c) => (
@@ -300,6 +281,50 @@ export function TopologyView() {
         </aside>
 
         <section className="relative min-w-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950" aria-label="Graph">
+          {/* The graph's own controls, over its top-right corner (after the side panel in Tab order). */}
+          <div className="absolute right-2 top-2 z-10 flex flex-wrap items-center gap-2 rounded bg-white/90 p-1 dark:bg-slate-950/90">
+            <LevelControl
+              level={view.level}
+              scope={view.scope}
+              topology={topology.data}
+              selectedNode={(selected && nodes?.find((n) => n.id === selected)) || null}
+              className={control}
+              onChange={setView}
+            />
+            <label className="flex items-center gap-1 text-sm">
+              <span>Layout</span>
+              <select value={view.layout} onChange={(e) => setView({ layout: e.target.value as ViewState['layout'] })} className={control} data-testid="topology-layout">
+                {LAYOUT_NAMES.map((l) => (
+                  <option key={l} value={l}>
+                    {LAYOUT_LABELS[l]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="flex items-center gap-1 text-sm">
+              <span>Traffic</span>
+              <select value={view.window} onChange={(e) => setView({ window: e.target.value as TrafficWindow })} className={control} data-testid="traffic-window" aria-label="Traffic window">
+                {TRAFFIC_WINDOWS.map((w) => (
+                  <option key={w} value={w}>
+                    last {w}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="flex items-center gap-1 text-sm">
+              <input type="checkbox" checked={view.hideIdle} onChange={() => setView({ hideIdle: !view.hideIdle })} disabled={!byEdge} data-testid="hide-idle" />
+              Hide idle edges
+            </label>
+            <button type="button" className={button} onClick={() => canvas.current?.fit()}>
+              Fit
+            </button>
+            <button type="button" className={button} onClick={() => canvas.current?.relayout()}>
+              Re-layout
+            </button>
+            <button type="button" className={button} onClick={() => canvas.current?.exportPng()} data-testid="export-png" disabled={nodeCount === 0}>
+              Export PNG
+            </button>
+          </div>
           {topology.isPending && <Skeleton className="h-full w-full" label="loading the topology" />}
           {nodes && nodes.length > 0 && (
             <GraphCanvas ref={canvas} elements={elements} layout={view.layout} selected={selected} matches={matches} onSelect={onSelect} />
@@ -322,8 +347,6 @@ export function TopologyView() {
             </div>
           )}
         </section>
-
-        {selected && topology.data && <SidePanel topology={topology.data} selected={selected} onSelect={onSelect} window={view.window} traffic={byEdge} />}
       </div>
     </main>
   );

@@ -4,6 +4,7 @@
  * cross-network hops are dashed and carry the dialled address.
  */
 import type { StylesheetJson } from 'cytoscape';
+import { MIN_LABEL_PX } from './legibility';
 
 interface Palette {
   text: string;
@@ -96,7 +97,7 @@ export const CANVAS_BACKGROUND = { light: '#ffffff', dark: '#020617' };
 export function graphStyle(dark: boolean, flat = false): StylesheetJson {
   const p = dark ? DARK : LIGHT;
   const flatRules: StylesheetJson = [
-    { selector: 'node, edge', style: { 'z-index-compare': 'manual', 'min-zoomed-font-size': 7 } },
+    { selector: 'node, edge', style: { 'z-index-compare': 'manual' } },
     { selector: 'node', style: { 'z-index': 3 } },
     { selector: 'edge', style: { 'z-index': 2, 'curve-style': 'haystack', 'haystack-radius': 0 } },
     {
@@ -107,6 +108,8 @@ export function graphStyle(dark: boolean, flat = false): StylesheetJson {
     { selector: 'node.box.namespace', style: { 'z-index': 1 } },
   ];
   return [
+    // No label smaller than MIN_LABEL_PX on screen: it is hidden instead (legibility.ts shows it on hover).
+    { selector: 'node, edge', style: { 'min-zoomed-font-size': MIN_LABEL_PX } },
     {
       selector: 'node',
       style: {
@@ -134,7 +137,7 @@ export function graphStyle(dark: boolean, flat = false): StylesheetJson {
         'font-weight': 'bold',
       },
     },
-    { selector: 'node.cluster', style: { 'background-color': p.clusterBg, 'border-color': p.clusterBorder, 'border-width': 2, 'font-size': 14 } },
+    { selector: 'node.cluster', style: { 'background-color': p.clusterBg, 'border-color': p.clusterBorder, 'border-width': 2, 'font-size': 14, 'text-max-width': '4000px', 'text-wrap': 'none' } },
     { selector: 'node.cluster.unreachable', style: { 'border-color': p.notReadyBorder, 'border-style': 'dashed' } },
     { selector: 'node.namespace', style: { 'background-color': p.nsBg, 'border-color': p.nsBorder, 'border-style': 'dashed', 'font-size': 12 } },
     { selector: 'node.service', style: { 'background-color': p.serviceBg, 'border-color': p.serviceBorder } },
@@ -195,6 +198,10 @@ export function graphStyle(dark: boolean, flat = false): StylesheetJson {
     { selector: 'edge.traffic-idle', style: { opacity: 0.45 } },
     { selector: 'node.match', style: { 'overlay-color': p.match, 'overlay-opacity': 0.45, 'overlay-padding': 6 } },
     { selector: 'node:selected', style: { 'border-color': p.selected, 'border-width': 4 } },
+    {
+      selector: 'node.emphasis',
+      style: { 'min-zoomed-font-size': 0, 'z-index': 100, 'text-background-color': p.labelBg, 'text-background-opacity': 0.9, 'text-background-padding': '2px' },
+    },
     { selector: 'edge:selected', style: { width: 4 } },
     ...(flat ? flatRules : []),
   ];

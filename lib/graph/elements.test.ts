@@ -79,3 +79,26 @@ describe('toElements', () => {
     expect(namespaceNames(topo)).toEqual(['default', 'istio-system', 'sample']);
   });
 });
+
+describe('the cross-cluster only view', () => {
+  it('keeps the services that reach another cluster, the paths and the boxes around them, and drops the rest', () => {
+    const topo = seedLikeTopology();
+    const els = toElements(topo, { ...NO_FILTER, crossOnly: true });
+    const edges = els.filter((e) => e.group === 'edges');
+    const nodes = new Set(ids(els, 'nodes'));
+    expect(edges.some((e) => e.group === 'edges' && e.data.kind !== 'local')).toBe(true);
+    // Every local edge kept starts at a service that also reaches another cluster.
+    const crossSources = new Set(edges.flatMap((e) => (e.group === 'edges' && e.data.kind !== 'local' ? [e.data.source] : [])));
+    for (const e of edges) if (e.group === 'edges' && e.data.kind === 'local') expect(crossSources.has(e.data.source)).toBe(true);
+    // Every node is on a kept edge, or a box holding one, or a cluster.
+    for (const e of els) {
+      if (e.group !== 'nodes') continue;
+      if (e.data.kind === 'cluster') continue;
+      const onEdge = edges.some((x) => x.group === 'edges' && (x.data.source === e.data.id || x.data.target === e.data.id));
+      const holds = els.some((x) => x.group === 'nodes' && x.data.parent === e.data.id);
+      expect(onEdge || holds, e.data.id).toBe(true);
+    }
+    expect(nodes.size).toBeLessThan(topo.nodes.length);
+    for (const c of clusterNames(topo)) expect(nodes.has(`cluster:${c}`)).toBe(true);
+  });
+});

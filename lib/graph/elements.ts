@@ -11,9 +11,14 @@ export interface GraphFilter {
   clusters: string[];
   namespaces: string[];
   hiddenNamespaces: string[];
+  /** Only the services with endpoints in several clusters, and the paths between clusters. */
+  crossOnly?: boolean;
 }
 
 export const NO_FILTER: GraphFilter = { clusters: [], namespaces: [], hiddenNamespaces: [] };
+
+/** Edges that leave their cluster. */
+const CROSS_KINDS: ReadonlySet<TopologyEdge['kind']> = new Set(['cross-cluster', 'east-west', 'unroutable']);
 
 export interface NodeData {
   id: string;
@@ -71,7 +76,22 @@ export function filterTopology(topology: Pick<TopologyResponse, 'nodes' | 'edges
   nodes = nodes.filter((n) => n.node.kind !== 'namespace' || parents.has(n.node.id));
   kept = new Set(nodes.map((n) => n.node.id));
   const edges = topology.edges.filter((e) => kept.has(e.source) && kept.has(e.target));
-  return { nodes, edges };
+  return filter.crossOnly ? crossClusterOnly(nodes, edges) : { nodes, edges };
+}
+
+/**
+ * The cross-cluster view: services that reach another cluster (with their local workloads too, so
+ * both sides show), the east-west gateways and workloads they reach, the boxes around them, and every
+ * cluster box (an unreachable one still shows).
+ */
+function crossClusterOnly(nodes: Array<{ node: TopologyNode; parent: string | null }>, edges: TopologyEdge[]) {
+  const services = new Set(edges.filter((e) => CROSS_KINDS.has(e.kind) && e.source.startsWith('svc:')).map((e) => e.source));
+  const keptEdges = edges.filter((e) => CROSS_KINDS.has(e.kind) || services.has(e.source));
+  const ids = new Set(keptEdges.flatMap((e) => [e.source, e.target]));
+  const parentOf = new Map(nodes.map((n) => [n.node.id, n.parent]));
+  for (const id of [...ids]) for (let p = parentOf.get(id) ?? null; p !== null && !ids.has(p); p = parentOf.get(p) ?? null) ids.add(p);
+  for (const n of nodes) if (n.node.kind === 'cluster') ids.add(n.node.id);
+  return { nodes: nodes.filter((n) => ids.has(n.node.id)), edges: keptEdges };
 }
 
 export function nodeLabel(node: TopologyNode): string {

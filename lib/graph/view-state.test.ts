@@ -14,6 +14,7 @@ describe('view state in the URL', () => {
       find: 'ratings',
       window: '1m',
       hideIdle: true,
+      crossOnly: true,
     };
     expect(parseViewState(new URLSearchParams(viewStateQuery(state)))).toEqual(state);
   });

@@ -2,7 +2,7 @@
  * The topology view's state as it lives in the URL, so a link reproduces what a colleague sees:
  * `level` and `in` (the level and the one cluster the server draws in detail), repeated `cluster`, `ns`,
  * `hide` parameters, `layout`, `sel` (selected node id), `q` (find), `w` (the
- * traffic window) and `idle=hide` (edges without traffic hidden).
+ * traffic window), `idle=hide` (edges without traffic hidden) and `view=cross` (cross-cluster only).
  */
 import { DEFAULT_TRAFFIC_WINDOW, TRAFFIC_WINDOWS, type TrafficWindow } from '../types/traffic';
 import type { GraphFilter } from './elements';
@@ -23,9 +23,10 @@ export interface ViewState extends GraphFilter {
   find: string;
   window: TrafficWindow;
   hideIdle: boolean;
+  crossOnly: boolean;
 }
 
-export const DEFAULT_VIEW: ViewState = { level: 'auto', scope: null, clusters: [], namespaces: [], hiddenNamespaces: [], layout: 'auto', selected: null, find: '', window: DEFAULT_TRAFFIC_WINDOW, hideIdle: false };
+export const DEFAULT_VIEW: ViewState = { level: 'auto', scope: null, clusters: [], namespaces: [], hiddenNamespaces: [], layout: 'auto', selected: null, find: '', window: DEFAULT_TRAFFIC_WINDOW, hideIdle: false, crossOnly: false };
 
 function isLayoutName(s: string | null): s is LayoutName {
   return s !== null && (LAYOUT_NAMES as readonly string[]).includes(s);
@@ -45,6 +46,7 @@ export function parseViewState(params: Pick<URLSearchParams, 'get' | 'getAll'>):
     find: params.get('q') ?? '',
     window: (TRAFFIC_WINDOWS as readonly string[]).includes(params.get('w') ?? '') ? (params.get('w') as TrafficWindow) : DEFAULT_TRAFFIC_WINDOW,
     hideIdle: params.get('idle') === 'hide',
+    crossOnly: params.get('view') === 'cross',
   };
 }
 
@@ -61,6 +63,7 @@ export function viewStateQuery(state: ViewState): string {
   if (state.find) params.set('q', state.find);
   if (state.window !== DEFAULT_TRAFFIC_WINDOW) params.set('w', state.window);
   if (state.hideIdle) params.set('idle', 'hide');
+  if (state.crossOnly) params.set('view', 'cross');
   return params.toString();
 }
 

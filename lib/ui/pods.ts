@@ -23,3 +23,10 @@ export function resolveCluster(nameOrId: string, clusters: Array<Pick<ClusterInf
   if (byId) return { context: byId.name, id: nameOrId };
   return { context: nameOrId, id: nameOrId };
 }
+
+/** istioctl names a proxy "<pod>.<namespace>" (a namespace has no dot, a pod name may): split at the last dot. */
+export function proxyPod(name: string): { pod: string; namespace: string } | null {
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0 || dot === name.length - 1) return null;
+  return { pod: name.slice(0, dot), namespace: name.slice(dot + 1) };
+}
