@@ -21,6 +21,10 @@ import { EmptyState } from '../EmptyState';
 import { Panel } from '../Panel';
 import { Skeleton, SkeletonRows } from '../Skeleton';
 import { ClusterCard } from './ClusterCard';
+import { ClusterTable } from './ClusterTable';
+
+/** Above this many clusters the cards become a table, so the overview still fits one screen. */
+const MAX_CARDS = 4;
 import { GatewaysTable } from './GatewaysTable';
 import { ProxySyncPanel } from './ProxySyncPanel';
 import { SyncMatrixTable } from './SyncMatrixTable';
@@ -95,22 +99,26 @@ export function Overview() {
       <ClusterErrorBanner problems={warnings} severity="warning" />
       <ClusterErrorBanner problems={mesh.failed.map((f) => ({ cluster: f.cluster, error: { kind: 'bad-response', message: f.message, source: '/api/mesh' } }))} />
 
-      <div className="grid grid-cols-[repeat(auto-fit,minmax(360px,1fr))] gap-2" aria-busy={names.length === 0}>
-        {names.length === 0 ? (
-          <>
-            <Skeleton className="h-40" label="loading clusters" />
-            <Skeleton className="h-40" label="loading clusters" />
-          </>
-        ) : (
-          names.map((n) =>
-            mesh.pending.includes(n) ? (
-              <Skeleton key={n} className="h-40" label={`loading ${n}`} />
-            ) : (
-              <ClusterCard key={n} name={n} info={infoByName.get(n)} mesh={meshByName.get(n)} rootMismatch={!rootShared} />
-            ),
-          )
-        )}
-      </div>
+      {names.length > MAX_CARDS ? (
+        <ClusterTable names={names} infoByName={infoByName} meshByName={meshByName} pending={mesh.pending} rootMismatch={!rootShared} />
+      ) : (
+        <div className="grid grid-cols-[repeat(auto-fit,minmax(360px,1fr))] gap-2" aria-busy={names.length === 0}>
+          {names.length === 0 ? (
+            <>
+              <Skeleton className="h-40" label="loading clusters" />
+              <Skeleton className="h-40" label="loading clusters" />
+            </>
+          ) : (
+            names.map((n) =>
+              mesh.pending.includes(n) ? (
+                <Skeleton key={n} className="h-40" label={`loading ${n}`} />
+              ) : (
+                <ClusterCard key={n} name={n} info={infoByName.get(n)} mesh={meshByName.get(n)} rootMismatch={!rootShared} />
+              ),
+            )
+          )}
+        </div>
+      )}
 
       <div className="grid grid-cols-1 gap-2 xl:grid-cols-[minmax(0,1.1fr)_minmax(0,1fr)_minmax(0,1.2fr)]">
         <Panel id="remote-sync" title="Remote cluster sync" actions={<CopyTableButton url={apiUrls.remoteClustersTable()} label="copy as istioctl" />}>
@@ -119,7 +127,9 @@ export function Overview() {
           ) : matrix.rows.length === 0 && mesh.pending.length === 0 ? (
             <EmptyState title="No istiod found">Install Istio, or check that istiod pods are readable.</EmptyState>
           ) : (
-            <SyncMatrixTable matrix={matrix} />
+            <div className="max-h-64 overflow-auto">
+              <SyncMatrixTable matrix={matrix} />
+            </div>
           )}
           <StillLoading clusters={mesh.pending} />
         </Panel>
@@ -135,7 +145,13 @@ export function Overview() {
             </>
           }
         >
-          {meshPending ? <SkeletonRows rows={3} /> : <ProxySyncPanel clusters={mesh.data?.clusters ?? []} />}
+          {meshPending ? (
+            <SkeletonRows rows={3} />
+          ) : (
+            <div className="max-h-64 overflow-auto">
+              <ProxySyncPanel clusters={mesh.data?.clusters ?? []} />
+            </div>
+          )}
           <StillLoading clusters={mesh.pending} />
         </Panel>
         {prometheus ? (
@@ -187,7 +203,14 @@ export function Overview() {
           </Link>
         }
       >
-        {meshPending ? <SkeletonRows rows={4} /> : <GatewaysTable clusters={mesh.data?.clusters ?? []} />}
+        {meshPending ? (
+          <SkeletonRows rows={4} />
+        ) : (
+          // Many clusters: the table scrolls inside its panel, the page stays one screen.
+          <div className="max-h-56 overflow-auto">
+            <GatewaysTable clusters={mesh.data?.clusters ?? []} />
+          </div>
+        )}
         <StillLoading clusters={mesh.pending} />
       </Panel>
     </main>
