@@ -26,6 +26,7 @@ test('a skip link is the first stop of the keyboard and lands on the content', a
 
 test('Esc closes the topology side panel; its links come right after Find', async ({ page }) => {
   await page.goto('/topology');
+  await page.waitForFunction(() => window.__isthmusTopology?.layoutDone === true && window.__isthmusTopology.counts().nodes > 0);
   const find = page.getByTestId('topology-find');
   await find.fill('ratings');
   await find.press('Enter');

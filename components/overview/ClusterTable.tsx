@@ -17,7 +17,7 @@ export function ClusterTable({ names, infoByName, meshByName, pending, rootMisma
   rootMismatch: boolean;
 }) {
   return (
-    <div className="max-h-56 overflow-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+    <div className="max-h-48 overflow-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <table className="w-full text-xs" data-testid="cluster-table">
         <caption className="sr-only">Clusters</caption>
         <thead className="sticky top-0 border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">

@@ -207,7 +207,7 @@ export function Overview() {
           <SkeletonRows rows={4} />
         ) : (
           // Many clusters: the table scrolls inside its panel, the page stays one screen.
-          <div className="max-h-48 overflow-auto">
+          <div className="max-h-36 overflow-auto">
             <GatewaysTable clusters={mesh.data?.clusters ?? []} />
           </div>
         )}
