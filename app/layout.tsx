@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { AppHeader } from '@/components/AppHeader';
 import { THEME_SCRIPT } from '@/components/ThemeToggle';
 import { Providers } from './providers';
@@ -13,12 +14,14 @@ export const metadata: Metadata = {
   description: 'A multi-cluster Istio service mesh on one screen',
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // The theme script is inline: it runs only with this request's CSP nonce (proxy.ts sets the header).
+  const nonce = /'nonce-([^']+)'/.exec((await headers()).get('content-security-policy') ?? '')?.[1];
   return (
     // The theme script sets html's class before the first paint: React must not undo it.
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
         <a href="#content" className="skip-link rounded bg-blue-700 px-3 py-1.5 text-sm font-medium text-white">
