@@ -94,6 +94,20 @@ describe('podGet', () => {
     expect(upgrades()).toBe(1);
   });
 
+  it('a kept-open forward reused many times gathers no listeners (no MaxListenersExceededWarning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      for (let i = 0; i < 40; i++) expect(await get('/server_info')).toBe(json);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(upgrades()).toBe(1);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('opens a fresh forward when the pod closed the kept one', async () => {
     expect(await get('/version')).toBe('{}');
     await new Promise((r) => setTimeout(r, 200));

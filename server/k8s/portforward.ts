@@ -137,7 +137,12 @@ class ForwardSocket extends Duplex {
   /* What http.Agent and ClientRequest call on a socket beyond a Duplex. */
   setTimeout(ms: number, onTimeout?: () => void): this {
     this.idleMs = ms;
-    if (onTimeout) this.once('timeout', onTimeout);
+    // As net.Socket: a callback with 0 is taken off again (the HTTP client does so per request on a
+    // kept-open socket); without this, every reuse left one more 'timeout' listener behind.
+    if (onTimeout) {
+      if (ms === 0) this.removeListener('timeout', onTimeout);
+      else this.once('timeout', onTimeout);
+    }
     this.touch();
     return this;
   }
