@@ -280,9 +280,9 @@ export function TopologyView() {
           </section>
         </aside>
 
-        <section className="relative min-w-0 flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950" aria-label="Graph">
-          {/* The graph's own controls, over its top-right corner (after the side panel in Tab order). */}
-          <div className="absolute right-2 top-2 z-10 flex flex-wrap items-center gap-2 rounded bg-white/90 p-1 dark:bg-slate-950/90">
+        <section className="flex min-w-0 flex-1 flex-col overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950" aria-label="Graph">
+          {/* The graph's own controls, above it (after the side panel in Tab order). */}
+          <div className="flex shrink-0 flex-wrap items-center justify-end gap-2 border-b border-slate-200 p-1 dark:border-slate-800">
             <LevelControl
               level={view.level}
               scope={view.scope}
@@ -325,6 +325,7 @@ export function TopologyView() {
               Export PNG
             </button>
           </div>
+          <div className="relative min-h-0 flex-1">
           {topology.isPending && <Skeleton className="h-full w-full" label="loading the topology" />}
           {nodes && nodes.length > 0 && (
             <GraphCanvas ref={canvas} elements={elements} layout={view.layout} selected={selected} matches={matches} onSelect={onSelect} />
@@ -346,6 +347,7 @@ export function TopologyView() {
               </EmptyState>
             </div>
           )}
+          </div>
         </section>
       </div>
     </main>
