@@ -109,6 +109,23 @@ describe('watch-fed cache', () => {
     expect(sleepPods()).toHaveLength(2);
   });
 
+  it('pods forbidden (list and watch): the open watch ends, the relist is refused, no pod is served and reads say forbidden', async () => {
+    const cache = clusterCache(registry.get(CLUSTER2)!);
+    await until('synced', () => cache.watch().state === 'synced');
+    expect(cache.pods.items.size).toBeGreaterThan(0);
+    const rules = ['list', 'watch'].map((verb) => ({ type: 'forbid', cluster: 'cluster2', user: '*', verb, resource: 'pods' }) as const);
+    try {
+      for (const r of rules) lab.applyFault({ ...r, on: true });
+      await until('pods dropped', () => cache.pods.items.size === 0 && cache.pods.error?.kind === 'forbidden');
+      const [snapshot] = await getSnapshots(registry, [registry.get(CLUSTER2)!]);
+      expect(snapshot.pods).toEqual([]);
+      expect(snapshot.errors.map((e) => [e.source, e.kind])).toContainEqual(['pods', 'forbidden']);
+    } finally {
+      for (const r of rules) lab.applyFault({ ...r, on: false });
+    }
+    await until('pods back', () => cache.pods.synced && cache.pods.items.size > 0, 15_000);
+  });
+
   it('serves a cluster added to the kubeconfig file and drops a removed one, without a restart', async () => {
     const full = YAML.parse(lab.kubeconfig) as { contexts: Array<{ name: string }> };
     const file = path.join(dir, 'live-kubeconfig');
