@@ -2,33 +2,16 @@
  * Faults against the seed lab: a cluster down, slow, forbidden to port-forward, an istiod answering
  * garbage, an east-west gateway without an address. Each check sees the fault as a fresh page load.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Lab } from '@/lab/index';
-import type { LabFault } from '@/lab/world';
+import { describe, expect, it } from 'vitest';
 import type { EndpointsResponse, MeshResponse } from '@/lib/types/api';
 import { GET as meshGET } from '@/app/api/mesh/route';
 import { GET as endpointsGET } from '@/app/api/clusters/[cluster]/namespaces/[ns]/pods/[pod]/endpoints/route';
 import { GET as podsGET } from '@/app/api/clusters/[cluster]/pods/route';
 import { GET as remoteClustersGET } from '@/app/api/mesh/remote-clusters/route';
-import { apiRequest, CLUSTER1, CLUSTER2, DEADLINE_MS, freshState, params, startSeedLab, stopLab } from './api-helpers';
+import { apiRequest, CLUSTER1, CLUSTER2, DEADLINE_MS, freshState, params, seedLabWithFaults } from './api-helpers';
 
-let lab: Lab;
-const undo: LabFault[] = [];
-beforeAll(async () => {
-  lab = await startSeedLab();
-});
-afterAll(() => stopLab(lab));
-afterEach(() => {
-  for (const f of undo.splice(0)) lab.applyFault(f);
-  freshState();
-});
-
-/** Applies a fault for one test (reverted after it) and starts from a cold state. */
-function fault(on: LabFault, off: LabFault) {
-  lab.applyFault(on);
-  undo.push(off);
-  freshState();
-}
+const seed = seedLabWithFaults();
+const fault = seed.fault;
 
 async function timedMesh(): Promise<{ ms: number; mesh: MeshResponse; status: number }> {
   const started = Date.now();
@@ -160,7 +143,7 @@ describe('faults', () => {
 
   it('endpoints of a made-up pod answer 404, and of a pod without Envoy an error, without any port-forward', async () => {
     // Forwards to the asked pods' Envoy admin port (the route also asks istiod for its networkz).
-    const forwards = () => lab.requestLog().filter((r) => r.path.includes('/portforward') && r.path.includes('15000')).length;
+    const forwards = () => seed.lab.requestLog().filter((r) => r.path.includes('/portforward') && r.path.includes('15000')).length;
     const before = forwards();
     for (let i = 0; i < 20; i++) {
       const pod = `made-up-${i}`;
@@ -175,6 +158,6 @@ describe('faults', () => {
   });
 
   it('after all the faults, the lab still saw only GETs', () => {
-    expect(lab.requestLog().filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(seed.lab.requestLog().filter((r) => r.method !== 'GET')).toEqual([]);
   });
 });

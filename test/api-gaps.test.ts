@@ -3,36 +3,21 @@
  * cluster each error belongs to, a 403 on port-forward, pods without an Envoy, and what an address is
  * (Envoy admin, istio-agent, a cluster's API server dialled across networks).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Lab } from '@/lab/index';
-import type { LabFault } from '@/lab/world';
+import { describe, expect, it } from 'vitest';
 import type { EndpointsResponse } from '@/lib/types/api';
 import { GET as endpointsGET } from '@/app/api/clusters/[cluster]/namespaces/[ns]/pods/[pod]/endpoints/route';
-import { apiRequest, CLUSTER1, CLUSTER2, freshState, params, startSeedLab, stopLab } from './api-helpers';
+import { apiRequest, CLUSTER1, CLUSTER2, freshState, params, seedLabWithFaults } from './api-helpers';
 
 const PRODUCTPAGE = { cluster: CLUSTER1, ns: 'default', pod: '' };
 const RATINGS = { cluster: CLUSTER2, ns: 'default', pod: 'ratings-v1-6484c4d9bb-25cnf' };
 const RATINGS_CLUSTER = 'outbound|9080||ratings.default.svc.cluster.local';
 
-let lab: Lab;
-const undo: LabFault[] = [];
-beforeAll(async () => {
-  lab = await startSeedLab();
+const seed = seedLabWithFaults((lab) => {
   PRODUCTPAGE.pod = lab.world.list('cluster1', { group: '', version: 'v1', resource: 'pods' } as never, 'default')
     .map((p) => (p as { metadata: { name: string } }).metadata.name)
     .find((n) => n.startsWith('productpage-v1-'))!;
 });
-afterAll(() => stopLab(lab));
-afterEach(() => {
-  for (const f of undo.splice(0)) lab.applyFault(f);
-  freshState();
-});
-
-function fault(on: LabFault, off: LabFault) {
-  lab.applyFault(on);
-  undo.push(off);
-  freshState();
-}
+const fault = seed.fault;
 
 async function endpoints({ cluster, ns, pod }: { cluster: string; ns: string; pod: string }, query = ''): Promise<Response> {
   return endpointsGET(apiRequest(`/api/clusters/${encodeURIComponent(cluster)}/namespaces/${ns}/pods/${pod}/endpoints${query}`), params({ cluster, ns, pod }));

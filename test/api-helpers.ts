@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startLab, type Lab } from '@/lab/index';
+import type { LabFault } from '@/lab/world';
 import { resetClusterState } from '@/server/k8s/cluster-state';
 import { getRegistry } from '@/server/k8s/registry';
 
@@ -24,6 +26,34 @@ export async function startSeedLab(): Promise<Lab> {
 export async function stopLab(lab: Lab | undefined): Promise<void> {
   resetClusterState();
   await lab?.stop();
+}
+
+/**
+ * The seed lab for the enclosing file or describe block, and fault(on, off): a fault applied for one
+ * test, reverted after it, each test starting from a cold state.
+ */
+export function seedLabWithFaults(afterStart?: (lab: Lab) => void): { readonly lab: Lab; fault(on: LabFault, off: LabFault): void } {
+  let lab: Lab;
+  const undo: LabFault[] = [];
+  beforeAll(async () => {
+    lab = await startSeedLab();
+    afterStart?.(lab);
+  });
+  afterAll(() => stopLab(lab));
+  afterEach(() => {
+    for (const f of undo.splice(0)) lab.applyFault(f);
+    freshState();
+  });
+  return {
+    get lab() {
+      return lab;
+    },
+    fault(on, off) {
+      lab.applyFault(on);
+      undo.push(off);
+      freshState();
+    },
+  };
 }
 
 /** Start over as a freshly started server would: no cached result, kept-open forward or watch-fed cache. */

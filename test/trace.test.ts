@@ -12,7 +12,7 @@ import { createWorld, parseScenario, type LabWorld } from '@/lab/model/index';
 import type { LabFault } from '@/lab/world';
 import type { TraceResponse } from '@/lib/trace/types';
 import { GET as traceGET } from '@/app/api/trace/route';
-import { apiRequest, CLUSTER1, CLUSTER2, DEADLINE_MS, freshState, startSeedLab, stopLab } from './api-helpers';
+import { apiRequest, CLUSTER1, CLUSTER2, DEADLINE_MS, freshState, stopLab, seedLabWithFaults } from './api-helpers';
 
 const RATINGS = 'ratings-v1-6484c4d9bb-25cnf';
 const SLEEP1 = 'sleep-7656cf8794-qmx9p';
@@ -28,21 +28,8 @@ const ratingsToReviews = () => trace(`${CLUSTER2}/default/${RATINGS}`, REVIEWS);
 const sleepToHelloworld = () => trace(`${CLUSTER1}/sample/${SLEEP1}`, 'helloworld.sample:5000');
 
 describe('trace on the seed mesh', () => {
-  let lab: Lab;
-  const undo: LabFault[] = [];
-  beforeAll(async () => {
-    lab = await startSeedLab();
-  });
-  afterAll(() => stopLab(lab));
-  afterEach(() => {
-    for (const f of undo.splice(0)) lab.applyFault(f);
-    freshState();
-  });
-  function fault(on: LabFault, off: LabFault) {
-    lab.applyFault(on);
-    undo.push(off);
-    freshState();
-  }
+  const seed = seedLabWithFaults();
+  const fault = seed.fault;
 
   it('ratings (cluster2) → reviews:9080: reviews-v3 direct, cluster1 reviews through 172.40.143.182:15443, healthy', async () => {
     const { status, body } = await ratingsToReviews();
@@ -64,7 +51,7 @@ describe('trace on the seed mesh', () => {
   });
 
   it('sleep (cluster1) → helloworld:5000 by Istio cluster ID: v1 direct, v2 through cluster2\'s gateway', async () => {
-    const gateway = (lab.world as LabWorld).mesh.cluster('cluster2').services.find((s) => s.gatewayKind === 'eastwest')!.scenarioExternalIP;
+    const gateway = (seed.lab.world as LabWorld).mesh.cluster('cluster2').services.find((s) => s.gatewayKind === 'eastwest')!.scenarioExternalIP;
     const { status, body } = await trace(`cluster1/sample/${SLEEP1}`, 'helloworld.sample:5000');
     expect(status).toBe(200);
     expect(body.source.cluster).toBe(CLUSTER1);
@@ -118,7 +105,7 @@ describe('trace on the seed mesh', () => {
   it('a proxy that missed an EDS push: its endpoints lag istiod\'s', async () => {
     fault({ type: 'eds-stale', cluster: 'cluster2', namespace: 'default', pod: RATINGS, on: true }, { type: 'eds-stale', cluster: 'cluster2', namespace: 'default', pod: RATINGS, on: false });
     // istiod then drops reviews-v1's endpoint (draining, not a persistent-session service); the frozen proxy keeps it.
-    const v1 = (lab.world as LabWorld).mesh.pods('cluster1').find((p) => p.app === 'reviews' && p.version === 'v1')!.name;
+    const v1 = (seed.lab.world as LabWorld).mesh.pods('cluster1').find((p) => p.app === 'reviews' && p.version === 'v1')!.name;
     fault({ type: 'endpoint-draining', cluster: 'cluster1', namespace: 'default', pod: v1, on: true }, { type: 'endpoint-draining', cluster: 'cluster1', namespace: 'default', pod: v1, on: false });
     const { body } = await ratingsToReviews();
     expect(body.controlPlane.edsStatus).toBe('STALE');
