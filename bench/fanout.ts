@@ -11,7 +11,7 @@ import { startLabProcess } from '../e2e/lab-process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { arg, percentile, runUnderReactServer } from './common';
+import { arg, percentile, runUnderReactServer, runMain } from './common';
 
 runUnderReactServer(__filename);
 const mib = () => Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -118,10 +118,4 @@ async function main() {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

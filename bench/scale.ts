@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { startLabProcess, type LabProcess } from '../e2e/lab-process';
-import { arg, percentile } from './common';
+import { arg, percentile, runMain } from './common';
 import { startNextServer, type NextServer } from '../e2e/next-server';
 import type { ClustersResponse, TopologyResponse } from '../lib/types/api';
 import { standaloneServer } from '../scripts/standalone.mjs';
@@ -177,10 +177,4 @@ async function main() {
   for (const r of rows) console.log(line(r));
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startLabProcess } from '../e2e/lab-process';
-import { arg, percentile, runUnderReactServer } from './common';
+import { arg, percentile, runUnderReactServer, runMain } from './common';
 
 runUnderReactServer(__filename);
 
@@ -78,10 +78,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);
