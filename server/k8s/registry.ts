@@ -256,8 +256,14 @@ export function noUsableCluster(registry: Registry): string | null {
     : `no usable cluster: the kubeconfig (${files}) has no contexts`;
 }
 
-/* Process-wide registry, rebuilt when the environment or a kubeconfig file's mtime/size changes. */
-let current: { key: string; registry: Registry } | null = null;
+/**
+ * Process-wide registry, rebuilt when the environment or a kubeconfig file's mtime/size changes. It
+ * lives on globalThis, not in this module: Next bundles instrumentation.ts (which starts every
+ * cluster's watch-fed cache) apart from the routes, each with its own copy of this module, and two
+ * registries meant two sets of handles, so every cluster was listed and watched twice.
+ */
+const REGISTRY = Symbol.for('isthmus.registry');
+const processWide = globalThis as { [REGISTRY]?: { key: string; registry: Registry } };
 
 function fileStamp(p: string): string {
   try {
@@ -278,11 +284,12 @@ function stamp(config: ServerConfig, env: Env): string {
 export function getRegistry(env: Env = process.env): Registry {
   const config = loadConfig(env);
   const key = stamp(config, env);
+  const current = processWide[REGISTRY];
   if (current?.key === key) return current.registry;
   const registry = buildRegistry(config, current?.registry, env);
   // A handle not carried over (context removed, or its entry changed) leaves nothing behind.
   const kept = new Set(registry.clusters);
   for (const old of current?.registry.clusters ?? []) if (!kept.has(old)) old.state.close();
-  current = { key, registry };
+  processWide[REGISTRY] = { key, registry };
   return registry;
 }
