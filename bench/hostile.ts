@@ -27,7 +27,7 @@ function errorKinds(value: unknown, out: Map<string, Set<string>>, cluster = '?'
   if (Array.isArray(value)) for (const v of value) errorKinds(v, out, cluster);
   else if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    const here = typeof o.cluster === 'string' ? o.cluster : typeof o.name === 'string' && 'reachable' in o ? o.name : cluster;
+    const here = typeof o.cluster === 'string' ? o.cluster : cluster;
     if (typeof o.kind === 'string' && typeof o.message === 'string') {
       if (!out.has(here)) out.set(here, new Set());
       out.get(here)!.add(o.kind);

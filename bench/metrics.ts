@@ -54,7 +54,7 @@ async function main() {
     };
     const first = await measure(); // cluster IDs read, connections opened (not counted)
     const failed = first.traffic.clusters.filter((c) => !c.ok);
-    console.log(`${first.traffic.flows.length} flows, ${first.traffic.matrix.length} matrix cells, ${first.edges.size} edges with traffic; ${failed.length} clusters failed${failed.length ? `: ${failed[0].error?.message}` : ''}`);
+    console.log(`${first.traffic.flows.length} flows, ${first.traffic.matrix.length} matrix cells, ${first.edges.size} edges with traffic; ${failed.length} clusters failed${failed.length ? `: ${failed[0].errors[0]?.message}` : ''}`);
 
     const time = async (before: () => void) => {
       const out: number[] = [];

@@ -87,11 +87,11 @@ async function main() {
     let firstComplete = NaN;
     for (;;) {
       const t = (await (await fetch(`${baseURL}/api/topology`)).json()) as TopologyResponse;
-      if (t.errors.length === 0 && t.nodes.filter((n) => n.kind === 'cluster').length === scale.clusters) {
+      if (t.clusters.every((c) => c.ok && c.errors.length === 0) && t.nodes.filter((n) => n.kind === 'cluster').length === scale.clusters) {
         firstComplete = performance.now() - started;
         break;
       }
-      if (performance.now() - started > 300_000) throw new Error(`no complete topology within 300 s: ${t.errors[0]?.message}`);
+      if (performance.now() - started > 300_000) throw new Error(`no complete topology within 300 s: ${t.clusters.flatMap((c) => c.errors)[0]?.message}`);
       await sleep(50);
     }
     report('first complete topology after server start', `${firstComplete.toFixed(0)} ms`, `≤ ${GOALS.firstCompleteMs} ms`, firstComplete <= GOALS.firstCompleteMs);
@@ -136,12 +136,12 @@ async function main() {
     const delays: number[] = [];
     for (let i = 0; i < changes; i++) {
       const target = clusters.clusters[i % clusters.clusters.length];
-      const labCluster = target.clusterId ?? target.name.split('@').pop()!;
+      const labCluster = target.clusterId ?? target.cluster.split('@').pop()!;
       const sent = Date.now();
       await postFault(lab.controlUrl, { type: 'scale-workload', cluster: labCluster, namespace: 'team-001', workload: 'app-1-v1', replicas: 6 + (i % 2) });
       const handle = await page.waitForFunction(
         ([name, since]) => (window as unknown as { changes: Array<{ at: number; clusters: string[] }> }).changes.find((c) => c.at >= since && c.clusters.includes(name))?.at ?? null,
-        [target.name, sent] as const,
+        [target.cluster, sent] as const,
         { timeout: 10_000, polling: 10 },
       );
       delays.push(Number(await handle.jsonValue()) - sent);

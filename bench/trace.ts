@@ -37,7 +37,8 @@ async function main() {
     // First call ever: opens the port-forwards (not counted).
     const first = await getTrace(registry, req);
     console.log(`trace ${pod.namespace}/${pod.name} -> ${req.host}:${req.port}: ${first.verdict.sentence.slice(0, 160)}`);
-    if (first.errors.length) console.warn(`warning: ${first.errors.length} sources reported errors (${first.errors[0].message})`);
+    const errors = first.clusters.flatMap((c) => c.errors);
+    if (errors.length) console.warn(`warning: ${errors.length} sources reported errors (${errors[0].message})`);
     // cold: every cached result forgotten first (the inventory too); inventory cached: as a running
     // server that has shown any page within its cache time (the trace's own reads are never cached).
     const timed = async (clear: boolean) => {

@@ -16,6 +16,7 @@ import { chromium, type Browser } from '@playwright/test';
 import { startNextServer, type NextServer } from '../e2e/next-server';
 import { standaloneServer } from '../scripts/standalone.mjs';
 import { startLab, type Lab } from '../lab/index';
+import type { TopologyResponse } from '../lib/types/api';
 
 const root = path.resolve(__dirname, '..');
 const GOALS = { firstPaintMs: 1500, layoutMs: 3000, overviewJsKb: 250 };
@@ -78,9 +79,9 @@ async function main() {
 
     // Warm the server's read of the clusters so the browser runs measure the page, and report the API.
     const apiStarted = performance.now();
-    const topo = (await (await fetch(`${baseURL}/api/topology`)).json()) as { nodes: unknown[]; edges: unknown[]; errors: unknown[] };
+    const topo = (await (await fetch(`${baseURL}/api/topology`)).json()) as TopologyResponse;
     const apiColdMs = performance.now() - apiStarted;
-    console.log(`/api/topology: ${topo.nodes.length} nodes, ${topo.edges.length} edges, ${topo.errors.length} errors, cold ${apiColdMs.toFixed(0)} ms`);
+    console.log(`/api/topology: ${topo.nodes.length} nodes, ${topo.edges.length} edges, ${topo.clusters.flatMap((c) => c.errors).length} errors, cold ${apiColdMs.toFixed(0)} ms`);
 
     browser = await chromium.launch({ executablePath: process.env.ISTHMUS_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
     const samples: Array<{ firstPaint: number; fullPaint: number; layoutDone: number; layoutMs: number; dataAt: number; apiRequests: number; layout: string; nodes: number; edges: number }> = [];

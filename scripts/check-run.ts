@@ -28,8 +28,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const result = await getChecks(registry);
-  if (result.unreadable.length === result.clusters.length) {
-    console.error(`isthmus: no cluster could be read (${result.unreadable.map((u) => `${u.cluster}: ${u.reason}`).join('; ')})`);
+  if (result.clusters.every((c) => !c.ok)) {
+    console.error(`isthmus: no cluster could be read (${result.clusters.map((c) => `${c.cluster}: ${c.errors[0]?.message ?? 'unreadable'}`).join('; ')})`);
     return 2;
   }
   process.stdout.write(output === 'json' ? checksJson(result) : checksTable(result));

@@ -1,5 +1,6 @@
 import 'server-only';
 import { runChecks } from '@/lib/checks/catalogue';
+import type { ClusterStatus } from '@/lib/types/api';
 import type { ChecksResponse, ClusterSnapshot, IstiodFacts, MeshSnapshot, PodFacts, ProxyEndpointFacts, Read, ServiceFacts, Severity } from '@/lib/checks/types';
 import { outboundHostAddresses } from '@/lib/istio/envoy-clusters';
 import { parseNetworkz } from '@/lib/istio/networkz';
@@ -7,6 +8,7 @@ import { parseClusterz } from '@/lib/istio/clusterz';
 import { parseSynczDetails } from '@/lib/istio/syncz';
 import { knownClusterId, rememberClusterId } from './cluster-id';
 import { fanOut } from './fanout';
+import { fanOutStatus } from './cluster-status';
 import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
 import { clusterIdFromIstiods, istiodReplica, ISTIO_NAMESPACE, meshFacts, rootCerts, runningIstiods } from './k8s/convert';
 import { toSourceError } from './k8s/errors';
@@ -243,17 +245,13 @@ function unreadableCluster(cluster: string, clusterId: string | null, reason: st
 }
 
 /** The mesh snapshot: every configured cluster read in parallel, each under its own deadline. */
-export async function readMeshSnapshot(registry: Registry, clusters: ClusterHandle[] = registry.clusters): Promise<MeshSnapshot & { unreadable: ChecksResponse['unreadable'] }> {
+export async function readMeshSnapshot(registry: Registry, clusters: ClusterHandle[] = registry.clusters): Promise<MeshSnapshot & { statuses: ClusterStatus[] }> {
   const { deadlineMs, cacheMs } = registry.config;
   const results = await fanOut(clusters, 'checks', readClusterSnapshot, { deadlineMs, cacheMs, source: 'the mesh checks' });
   return {
     nowMs: Date.now(),
-    unreadable: results.flatMap((r) => (r.ok ? [] : [{ cluster: r.cluster, reason: r.error.message }])),
-    clusters: results.map((r) => {
-      if (r.ok) return r.data;
-      const handle = registry.get(r.cluster);
-      return unreadableCluster(r.cluster, handle ? knownClusterId(handle) : null, r.error.message);
-    }),
+    statuses: results.map((r, i) => fanOutStatus(clusters[i], r)),
+    clusters: results.map((r, i) => (r.ok ? r.data : unreadableCluster(r.cluster, knownClusterId(clusters[i]), r.error.message))),
   };
 }
 
@@ -271,8 +269,7 @@ export async function getChecks(registry: Registry, filter: ChecksFilter = {}): 
   return {
     findings,
     unknown,
-    clusters: snapshot.clusters.map((c) => c.cluster),
-    unreadable: snapshot.unreadable.filter((u) => !filter.cluster || u.cluster === filter.cluster),
+    clusters: snapshot.statuses,
     checks: result.checks,
     generatedAt: new Date(snapshot.nowMs).toISOString(),
   };

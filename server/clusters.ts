@@ -1,7 +1,7 @@
 import 'server-only';
-import type { ClusterInfo, ClustersResponse } from '@/lib/types/api';
+import type { ClusterInfo, ClustersResponse, SourceError } from '@/lib/types/api';
 import { clusterCache } from './cache/cluster-cache';
-import { knownClusterId } from './cluster-id';
+import { clusterStatus } from './cluster-status';
 import { fanOut } from './fanout';
 import { createDeadline, type Deadline } from './k8s/deadline';
 import { readJson } from './k8s/list-json';
@@ -31,16 +31,14 @@ export async function getClusters(registry: Registry): Promise<ClustersResponse>
     clusters: registry.clusters.map((c, i): ClusterInfo => {
       const version = versions[i];
       const snapshot = snapshots[i];
-      // /version failing says why first (the smallest read); then the cache's reason.
-      const error = (version.ok ? version.data.error : version.error) ?? snapshot.errors[0] ?? null;
+      // /version failing says why first (the smallest read); then the cache's reasons, unless the same.
+      const versionError = version.ok ? version.data.error : version.error;
+      const same = (e: SourceError) => versionError !== null && e.kind === versionError.kind && e.message === versionError.message;
+      const errors = [...(versionError ? [versionError] : []), ...snapshot.errors.filter((e) => !same(e))];
       return {
-        name: c.name,
-        clusterId: snapshot.clusterId ?? knownClusterId(c),
+        ...clusterStatus(c, snapshot.reachable && version.ok, errors, snapshot.clusterId ?? undefined),
         server: c.server,
-        reachable: snapshot.reachable && version.ok,
         kubernetesVersion: version.ok ? version.data.gitVersion : null,
-        error,
-        fetchedAt: new Date().toISOString(),
         watch: clusterCache(c).watch(),
       };
     }),

@@ -2,6 +2,7 @@ import 'server-only';
 import { parseEdsConfigDump, withEdsLocalities, type EdsEndpoint } from '@/lib/istio/config-dump';
 import { emptyOutboundClusters, endpointRows, parseEnvoyClusters, type EndpointFilter, type ParsedCluster } from '@/lib/istio/envoy-clusters';
 import { NETWORK_LABEL, noEnvoyReason } from '@/lib/format/kube';
+import { listed } from '@/lib/mesh/snapshot';
 import { buildAddressIndex, resolveTarget } from '@/lib/mesh/targets';
 import type { EndpointsResponse, SourceError } from '@/lib/types/api';
 import { fanOut } from './fanout';
@@ -17,6 +18,7 @@ import { usableClusters, type ClusterHandle, type Registry } from './k8s/registr
 import { clusterCache } from './cache/cluster-cache';
 import { readNetworkGateways } from './istiod';
 import { clusterSnapshot, snapshotNow } from './snapshot';
+import { snapshotStatus } from './cluster-status';
 
 export type { EndpointFilter } from '@/lib/istio/envoy-clusters';
 
@@ -46,12 +48,12 @@ export async function getEndpoints(
   const addresses = new Map<string, string[]>();
   const apiServerOptions = { deadlineMs, cacheMs: Math.max(cacheMs, 60_000), source: 'endpoints default/kubernetes' };
   // A failed read is said (a 403 names the missing permission), not dropped: unmarked API server addresses would read as pods.
-  const apiServerErrors: Array<SourceError & { cluster: string }> = [];
+  const apiServerErrors = new Map<ClusterHandle, SourceError>();
   const apiServerReads = registry.clusters.map((c) =>
     fanOut([c], 'apiserver-addresses', readApiServerAddresses, apiServerOptions).then(([r]) => {
       if (r.ok) addresses.set(r.cluster, r.data);
       // A cluster that cannot be read at all is said once, by its snapshot.
-      else if (!CLUSTER_FATAL.has(r.error.kind)) apiServerErrors.push({ ...r.error, cluster: r.cluster });
+      else if (!CLUSTER_FATAL.has(r.error.kind)) apiServerErrors.set(c, r.error);
     }),
   );
   for (const c of usableClusters(registry)) if (c !== cluster) clusterCache(c); // started now if not yet: ready by the time Envoy answered, or marked
@@ -67,26 +69,31 @@ export async function getEndpoints(
   ]);
   await Promise.race([Promise.all(apiServerReads), new Promise((resolve) => setTimeout(resolve, API_SERVER_GRACE_MS))]);
   const snapshots = registry.clusters.map((c) => ({ ...(c === cluster ? own : snapshotNow(c)), apiServerAddresses: addresses.get(c.name) ?? [] }));
-  // Every error names its cluster: another cluster's failure must not read as this pod's.
-  const tagged = (c: string, errors: SourceError[]) => errors.map((e) => ({ ...e, cluster: c }));
+  // Each error under its cluster: another cluster's failure must not read as this pod's. The other
+  // clusters are those whose pods and gateways resolve targets: one not ok leaves its addresses unresolved.
+  const apiServerError = (c: ClusterHandle) => (apiServerErrors.has(c) ? [apiServerErrors.get(c)!] : []);
+  const others = registry.clusters.flatMap((c, i) => {
+    if (c === cluster) return [];
+    const status = snapshotStatus(c, snapshots[i]);
+    return [{ ...status, errors: [...status.errors, ...apiServerError(c)] }];
+  });
+  const ownStatus = snapshotStatus(cluster, own);
+  const clusters = (ok: boolean, errors: SourceError[]) => [{ ...ownStatus, ok: ownStatus.ok && ok, errors: [...ownStatus.errors, ...errors] }, ...others];
   const base = { cluster: cluster.name, namespace, pod, rows: [], emptyClusters: [], envoyClusters: [], noEnvoy: null, fetchedAt: new Date().toISOString() };
-  if (!own.reachable || own.watch?.state === 'syncing') return { ...base, errors: tagged(cluster.name, own.errors) };
+  if (!ownStatus.ok) return { ...base, clusters: clusters(false, []) };
 
-  const podsListed = !own.errors.some((e) => e.source === 'pods');
+  const podsListed = listed(own, 'pods');
   const podInfo = own.pods.find((p) => p.namespace === namespace && p.name === pod);
   const notFound = () => new NotFound(`pod ${namespace}/${pod} not found in cluster ${cluster.name}`);
   if (podsListed && !podInfo) throw notFound();
   // A pod without an Envoy is said as such, not as a port-forward that nothing accepted.
   const noEnvoy = podInfo ? noEnvoyReason(podInfo) : null;
-  if (noEnvoy) return { ...base, noEnvoy, errors: tagged(cluster.name, own.errors) };
-  if (!envoy.ok) return { ...base, errors: tagged(cluster.name, [...own.errors, envoy.error]) };
+  if (noEnvoy) return { ...base, noEnvoy, clusters: clusters(true, []) };
+  // No Envoy answer: nothing of the pod's cluster to show.
+  if (!envoy.ok) return { ...base, clusters: clusters(false, [envoy.error]) };
   if (envoy.data === null) throw notFound();
 
-  // Other clusters' errors too: their pods and gateways could not be used to resolve targets.
-  const errors = snapshots.flatMap((s) => tagged(s.cluster, s.errors));
-  if (envoy.data.edsError) errors.push({ ...envoy.data.edsError, cluster: cluster.name });
-  if (!networkz.ok) errors.push({ ...networkz.error, cluster: cluster.name });
-  errors.push(...apiServerErrors);
+  const ownErrors = [envoy.data.edsError, networkz.ok ? null : networkz.error, ...apiServerError(cluster)].filter((e) => e !== null);
   let rows = endpointRows(envoy.data.clusters, filter);
   if (envoy.data.eds) rows = withEdsLocalities(rows, envoy.data.eds);
   const index = buildAddressIndex(snapshots, networkz.ok ? networkz.data : []);
@@ -96,7 +103,7 @@ export async function getEndpoints(
     rows: rows.map((row) => ({ ...row, target: resolveTarget(row.address, row.port, index, from, row.cluster) })),
     emptyClusters: emptyOutboundClusters(envoy.data.clusters, filter),
     envoyClusters: envoy.data.clusters.map((c) => c.name).sort(),
-    errors,
+    clusters: clusters(true, ownErrors),
   };
 }
 

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { ClusterMesh } from '@/lib/types/api';
+import { statusOnly } from './cluster-status';
 import { json, revisionParam, text, wantsTable, withRegistry } from './http';
 import { getMesh, istioctlRevision, selectClusters, tablesText } from './mesh';
 
@@ -26,7 +27,7 @@ export function meshViewResponse(request: Request, view: MeshView): Promise<Resp
     const mesh = await getMesh(registry, await selectClusters(registry, url.searchParams.get('cluster')));
     if (table) return text(tablesText(mesh.clusters, (c) => view.table(c, istioctlRevision(c, revision))));
     return json({
-      clusters: mesh.clusters.map((c) => ({ cluster: c.cluster, clusterId: c.clusterId, ok: c.ok, error: c.error, errors: c.errors, ...view.fields(c, revision) })),
+      clusters: mesh.clusters.map((c) => ({ ...statusOnly(c), ...view.fields(c, revision) })),
       generatedAt: mesh.generatedAt,
     });
   });

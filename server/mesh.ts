@@ -1,9 +1,10 @@
 import 'server-only';
 import { proxySync } from '@/lib/istio/syncz';
 import type { ProxyStatusFormat } from '@/lib/istio/tables';
-import type { ClusterMesh, MeshResponse } from '@/lib/types/api';
+import type { ClusterMesh, ClusterStatus, MeshResponse } from '@/lib/types/api';
 import { configuredCluster } from './http';
-import { knownClusterId, rememberClusterId } from './cluster-id';
+import { rememberClusterId } from './cluster-id';
+import { clusterStatus, fanOutStatus } from './cluster-status';
 import { fanOut } from './fanout';
 import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
 import { listJson, readJson } from './k8s/list-json';
@@ -70,12 +71,7 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
   if (clusterId) rememberClusterId(cluster, clusterId);
 
   return {
-    cluster: cluster.name,
-    clusterId,
-    ok: true,
-    error: null,
-    errors: reader.errors,
-    fetchedAt: new Date().toISOString(),
+    ...clusterStatus(cluster, true, reader.errors, clusterId),
     istiod: istiods.map(({ port: _port, ...replica }) => replica),
     meshId: facts.meshId,
     network: clusterNetwork(namespace?.metadata?.labels, gateways) ?? facts.network,
@@ -87,14 +83,10 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
   };
 }
 
-export function emptyClusterMesh(cluster: string, error: ClusterMesh['error']): ClusterMesh {
+/** A cluster whose mesh state could not be read: its status, empty lists. */
+export function emptyClusterMesh(status: ClusterStatus): ClusterMesh {
   return {
-    cluster,
-    clusterId: null,
-    ok: false,
-    error,
-    errors: [],
-    fetchedAt: new Date().toISOString(),
+    ...status,
     istiod: [],
     meshId: null,
     network: null,
@@ -111,11 +103,7 @@ export async function getMesh(registry: Registry, clusters: ClusterHandle[] = re
   const { deadlineMs, cacheMs } = registry.config;
   const results = await fanOut(clusters, 'mesh', readClusterMesh, { deadlineMs, cacheMs, source: 'the mesh state' });
   return {
-    clusters: results.map((r) => {
-      if (r.ok) return r.data;
-      const known = registry.get(r.cluster);
-      return { ...emptyClusterMesh(r.cluster, r.error), clusterId: known ? knownClusterId(known) : null };
-    }),
+    clusters: results.map((r, i) => (r.ok ? r.data : emptyClusterMesh(fanOutStatus(clusters[i], r)))),
     generatedAt: new Date().toISOString(),
   };
 }
@@ -180,5 +168,5 @@ export async function selectClusters(registry: Registry, cluster: string | null)
  */
 export function tablesText(clusters: ClusterMesh[], table: (c: ClusterMesh) => string): string {
   if (clusters.length === 1 && clusters[0].ok) return table(clusters[0]);
-  return clusters.map((c) => `# ${c.cluster}\n${c.ok ? table(c) : `# error: ${c.error?.message ?? 'unavailable'}\n`}`).join('\n');
+  return clusters.map((c) => `# ${c.cluster}\n${c.ok ? table(c) : `# error: ${c.errors[0]?.message ?? 'unavailable'}\n`}`).join('\n');
 }

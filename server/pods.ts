@@ -1,11 +1,14 @@
 import 'server-only';
+import { listed } from '@/lib/mesh/snapshot';
 import type { PodsResponse } from '@/lib/types/api';
 import type { ClusterHandle, Registry } from './k8s/registry';
+import { snapshotStatus } from './cluster-status';
 import { getSnapshots } from './snapshot';
 
 /** Pods for the pod picker, from the cluster's (cached) snapshot; optionally one namespace. */
 export async function getPods(registry: Registry, cluster: ClusterHandle, namespace: string | null): Promise<PodsResponse> {
   const [snapshot] = await getSnapshots(registry, [cluster]);
+  const status = snapshotStatus(cluster, snapshot);
   const pods = snapshot.pods
     .filter((p) => namespace === null || p.namespace === namespace)
     .map((p) => ({
@@ -23,7 +26,8 @@ export async function getPods(registry: Registry, cluster: ClusterHandle, namesp
     cluster: cluster.name,
     namespaces: snapshot.namespaces,
     pods,
-    error: snapshot.errors[0] ?? null,
+    // The pod list is this route's data: without it the cluster gave nothing.
+    clusters: [{ ...status, ok: status.ok && listed(snapshot, 'pods') }],
     fetchedAt: new Date().toISOString(),
   };
 }

@@ -2,7 +2,8 @@ import 'server-only';
 import type { ClusterSnapshot } from '@/lib/mesh/snapshot';
 import { buildTopology, type Topology } from '@/lib/topology/build';
 import { fittingLevel, topologyAtLevel, TOPOLOGY_LEVELS, type TopologyScope } from '@/lib/topology/levels';
-import type { TopologyLevel, TopologyResponse } from '@/lib/types/api';
+import type { ClusterStatus, TopologyLevel, TopologyResponse } from '@/lib/types/api';
+import { snapshotStatus } from './cluster-status';
 import type { Registry } from './k8s/registry';
 import { getSnapshots } from './snapshot';
 
@@ -14,14 +15,15 @@ export type TopologyQuery = Omit<TopologyScope, 'level'> & { level: TopologyLeve
  * since (level and scope → JSON): while the caches hold the same snapshots (nothing changed), nothing is
  * rebuilt or serialized again. At 50,000 pods building and serializing take hundreds of ms each.
  */
-let last: { snapshots: ClusterSnapshot[]; full: Topology; generatedAt: string; views: Map<string, { response: TopologyResponse; json: string | null }> } | null = null;
+let last: { snapshots: ClusterSnapshot[]; full: Topology; clusters: ClusterStatus[]; generatedAt: string; views: Map<string, { response: TopologyResponse; json: string | null }> } | null = null;
 
 const sameSnapshots = (a: ClusterSnapshot[], b: ClusterSnapshot[]) => a.length === b.length && a.every((s, i) => s === b[i]);
 
 async function view(registry: Registry, query: TopologyQuery) {
   const snapshots = await getSnapshots(registry);
   if (!last || !sameSnapshots(last.snapshots, snapshots)) {
-    last = { snapshots, full: buildTopology(snapshots), generatedAt: new Date().toISOString(), views: new Map() };
+    const clusters = registry.clusters.map((c, i) => snapshotStatus(c, snapshots[i]));
+    last = { snapshots, full: buildTopology(snapshots), clusters, generatedAt: new Date().toISOString(), views: new Map() };
   }
   const key = JSON.stringify([query.level, query.cluster ?? null, query.namespace ?? null]);
   let entry = last.views.get(key);
@@ -29,7 +31,7 @@ async function view(registry: Registry, query: TopologyQuery) {
     const scope = { cluster: query.cluster ?? null, namespace: query.namespace ?? null };
     const { level, topology } = query.level ? { level: query.level, topology: topologyAtLevel(last.full, { ...scope, level: query.level }) } : fittingLevel(last.full, scope);
     const levelSizes = Object.fromEntries(TOPOLOGY_LEVELS.map((l) => [l, l === level ? topology.nodes.length : topologyAtLevel(last!.full, { ...scope, level: l }).nodes.length]));
-    entry = { response: { level, levelSizes, ...topology, generatedAt: last.generatedAt }, json: null };
+    entry = { response: { level, levelSizes, ...topology, clusters: last.clusters, generatedAt: last.generatedAt }, json: null };
     last.views.set(key, entry);
   }
   return entry;

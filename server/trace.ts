@@ -6,8 +6,9 @@ import { parseSyncz } from '@/lib/istio/syncz';
 import type { ClusterSnapshot } from '@/lib/mesh/snapshot';
 import { analyzeTrace } from '@/lib/trace/analyze';
 import { parseEndpointShardz, parseRoute } from '@/lib/trace/parse';
-import type { ClusterReading, ConfigObject, ControlPlaneReading, EnvoyReading, IstiodReading, SliceEndpoint, TraceResponse } from '@/lib/trace/types';
-import type { SourceError } from '@/lib/types/api';
+import type { ClusterReading, ConfigObject, ControlPlaneReading, EnvoyReading, IstiodReading, SliceEndpoint, TraceInput, TraceResponse } from '@/lib/trace/types';
+import type { ClusterStatus, SourceError } from '@/lib/types/api';
+import { clusterStatus } from './cluster-status';
 import { fanOut } from './fanout';
 import { BadRequest } from './http';
 import { fetchIstiod, type IstiodTarget } from './istiod';
@@ -61,13 +62,23 @@ export async function getTrace(registry: Registry, req: TraceRequest): Promise<T
     return { ...dest.data, snapshot, error: snapshot.reachable ? null : (snapshot.errors[0] ?? null) };
   });
   const sourceSnapshot = snapshots.find((s) => s.cluster === req.cluster.name);
-  return analyzeTrace({
+  const input: TraceInput = {
     source: { cluster: req.cluster.name, namespace: req.namespace, pod: req.pod },
     target: { host: req.host, port: req.port },
     clusters,
     controlPlane: controlPlane.ok ? controlPlane.data : { cluster: req.cluster.name, replicas: [], networkGateways: [], error: controlPlane.error },
     envoy: sidecarless(sourceSnapshot, req) ? null : envoy.ok ? envoy.data : { clusters: [], route: null, error: envoy.error },
-  });
+  };
+  return { ...analyzeTrace(input), clusters: registry.clusters.map((c, i) => readingStatus(c, input, clusters[i])) };
+}
+
+/** A cluster's status in the trace: its reading, and for the source's cluster its istiod's and Envoy's errors too. */
+function readingStatus(cluster: ClusterHandle, input: TraceInput, reading: ClusterReading): ClusterStatus {
+  const errors = [reading.error, ...reading.errors];
+  if (cluster.name === input.source.cluster) {
+    errors.push(input.controlPlane.error, ...input.controlPlane.replicas.flatMap((r) => r.errors), input.envoy?.error ?? null);
+  }
+  return clusterStatus(cluster, reading.error === null, errors.filter((e) => e !== null), reading.snapshot.clusterId ?? undefined);
 }
 
 /** The source pod is known to run without an istio-proxy (nothing to read, and that is the finding). */

@@ -18,7 +18,7 @@ import { createDeadline, type Deadline } from './k8s/deadline';
 import { toSourceError } from './k8s/errors';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { describeTarget, promQuery, promRange } from './prometheus/client';
-import { clusterStatus, explicitlyConfigured, knownPrometheus, missingHint, resolvePrometheus, type ClusterPrometheus } from './prometheus/sources';
+import { trafficStatus, explicitlyConfigured, knownPrometheus, missingHint, resolvePrometheus, type ClusterPrometheus } from './prometheus/sources';
 
 /**
  * Traffic from Prometheus: every cluster's source queried in parallel under the per-cluster deadline
@@ -35,9 +35,9 @@ interface Outcome<T> {
 async function withSource<T>(registry: Registry, cluster: ClusterHandle, deadline: Deadline, read: (source: ClusterPrometheus) => Promise<T>): Promise<Outcome<T>> {
   const source = await resolvePrometheus(registry, cluster, deadline);
   try {
-    return { status: clusterStatus(source, null), data: await read(source) };
+    return { status: trafficStatus(source, null), data: await read(source) };
   } catch (err) {
-    return { status: clusterStatus(source, toSourceError(err, { cluster: cluster.name, source: describeTarget(source.target) })), data: null };
+    return { status: trafficStatus(source, toSourceError(err, { cluster: cluster.name, source: describeTarget(source.target) })), data: null };
   }
 }
 
@@ -45,12 +45,12 @@ async function withSource<T>(registry: Registry, cluster: ClusterHandle, deadlin
 async function eachCluster<T>(registry: Registry, clusters: ClusterHandle[], what: string, read: (source: ClusterPrometheus, deadline: Deadline) => Promise<T>) {
   const { deadlineMs, cacheMs } = registry.config;
   const results = await fanOut(clusters, what, (c, d) => withSource(registry, c, d, (s) => read(s, d)), { deadlineMs, cacheMs, source: 'traffic metrics' });
-  return results.map((r, i): Outcome<T> => (r.ok ? r.data : { status: clusterStatus(knownPrometheus(registry, clusters[i]), r.error), data: null }));
+  return results.map((r, i): Outcome<T> => (r.ok ? r.data : { status: trafficStatus(knownPrometheus(registry, clusters[i]), r.error), data: null }));
 }
 
 /** Without flags, a missing Service everywhere means "not configured" rather than N errors. */
 function configuration(registry: Registry, statuses: TrafficClusterStatus[]) {
-  const configured = explicitlyConfigured(registry) || statuses.some((s) => s.error?.kind !== 'not-found');
+  const configured = explicitlyConfigured(registry) || statuses.some((s) => s.ok || s.errors[0]?.kind !== 'not-found');
   return { configured, hint: configured ? null : missingHint(registry) };
 }
 

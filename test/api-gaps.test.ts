@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointsResponse } from '@/lib/types/api';
 import { GET as endpointsGET } from '@/app/api/clusters/[cluster]/namespaces/[ns]/pods/[pod]/endpoints/route';
-import { apiRequest, CLUSTER1, CLUSTER2, freshState, params, seedLabWithFaults } from './api-helpers';
+import { apiRequest, CLUSTER1, CLUSTER2, freshState, params, seedLabWithFaults, clusterErrors } from './api-helpers';
 
 const PRODUCTPAGE = { cluster: CLUSTER1, ns: 'default', pod: '' };
 const RATINGS = { cluster: CLUSTER2, ns: 'default', pod: 'ratings-v1-6484c4d9bb-25cnf' };
@@ -42,7 +42,7 @@ describe('never silent', () => {
     fault({ type: 'api-down', cluster: 'cluster2', down: true }, { type: 'api-down', cluster: 'cluster2', down: false });
     const body = await json(PRODUCTPAGE);
     expect(body.rows.length).toBeGreaterThan(0);
-    expect(body.errors.map((e) => [e.cluster, e.kind])).toEqual([[CLUSTER2, 'unreachable']]);
+    expect(clusterErrors(body.clusters).map((e) => [e.cluster, e.kind])).toEqual([[CLUSTER2, 'unreachable']]);
   });
 
   it('a 403 on pods/portforward names the missing permission and says retrying will not help', async () => {
@@ -51,10 +51,12 @@ describe('never silent', () => {
       { type: 'forbid', cluster: 'cluster1', user: '*', verb: '*', resource: 'pods/portforward', on: false },
     );
     const body = await json(PRODUCTPAGE);
-    expect(body.errors).toEqual([
+    // The pod's cluster gave nothing (no Envoy answer), and says why; cluster2 is listed beside it.
+    expect(body.clusters.map((c) => c.cluster)).toEqual([CLUSTER1, CLUSTER2]);
+    expect(body.clusters[0]).toMatchObject({ ok: false });
+    expect(body.clusters[0].errors).toEqual([
       {
         kind: 'forbidden',
-        cluster: CLUSTER1,
         source: `Envoy admin of default/${PRODUCTPAGE.pod} /clusters`,
         message: `${CLUSTER1}: port-forward denied (403): the credentials lack "create" on "pods/portforward" in namespace "default"; retrying will not help until RBAC grants it`,
       },
@@ -63,10 +65,11 @@ describe('never silent', () => {
 
   it('a Pending pod and a pod without a sidecar say they have no Envoy, not that nothing accepted the connection', async () => {
     const pending = await json({ cluster: CLUSTER2, ns: 'default', pod: 'loki-0' });
-    expect(pending).toMatchObject({ noEnvoy: 'pod Pending: no Envoy yet', rows: [], errors: [] });
+    expect(pending).toMatchObject({ noEnvoy: 'pod Pending: no Envoy yet', rows: [] });
+    expect(clusterErrors(pending.clusters)).toEqual([]);
     const istiod = await json({ cluster: CLUSTER1, ns: 'istio-system', pod: 'istiod-6696b6844d-cwj44' });
     expect(istiod.noEnvoy).toBe('no istio-proxy container: this pod is not in the mesh, so it has no Envoy to ask');
-    expect(istiod.errors).toEqual([]);
+    expect(clusterErrors(istiod.clusters)).toEqual([]);
   });
 
   it("names 127.0.0.1:15000/15020 and the API servers, and flags another network's API server dialled directly", async () => {

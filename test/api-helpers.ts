@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startLab, type Lab } from '@/lab/index';
 import type { LabFault } from '@/lab/world';
+import type { ClusterStatus, SourceError } from '@/lib/types/api';
 import { resetClusterState } from '@/server/k8s/cluster-state';
 import { getRegistry } from '@/server/k8s/registry';
 
@@ -69,4 +70,9 @@ export function apiRequest(pathAndQuery: string): Request {
 
 export function params<T extends Record<string, string>>(p: T): { params: Promise<T> } {
   return { params: Promise.resolve(p) };
+}
+
+/** Every error of an answer's envelopes, each with its cluster (context): what the tests compare. */
+export function clusterErrors(clusters: ClusterStatus[]): Array<SourceError & { cluster: string }> {
+  return clusters.flatMap((c) => c.errors.map((e) => ({ ...e, cluster: c.cluster })));
 }

@@ -13,7 +13,7 @@ import { GET as proxyStatusGET } from '@/app/api/mesh/proxy-status/route';
 import { GET as topologyGET } from '@/app/api/topology/route';
 import { GET as podsGET } from '@/app/api/clusters/[cluster]/pods/route';
 import { GET as endpointsGET } from '@/app/api/clusters/[cluster]/namespaces/[ns]/pods/[pod]/endpoints/route';
-import { apiRequest, CLUSTER1, CLUSTER2, freshState, params, startSeedLab, stopLab } from './api-helpers';
+import { apiRequest, CLUSTER1, CLUSTER2, freshState, params, startSeedLab, stopLab, clusterErrors } from './api-helpers';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -42,7 +42,7 @@ describe('GET /api/clusters', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = (await res.json()) as ClustersResponse;
-    expect(body.clusters.map((c) => [c.name, c.clusterId, c.reachable, c.kubernetesVersion, c.error])).toEqual([
+    expect(body.clusters.map((c) => [c.cluster, c.clusterId, c.ok, c.kubernetesVersion, c.errors[0] ?? null])).toEqual([
       [CLUSTER1, 'cluster1', true, 'v1.29.4', null],
       [CLUSTER2, 'cluster2', true, 'v1.29.4', null],
     ]);
@@ -115,7 +115,7 @@ describe('GET …/pods/{pod}/endpoints', () => {
       const res = await endpoints(`?cluster=${encodeURIComponent(`outbound|9080||${service}.default.svc.cluster.local`)}`);
       expect(res.status).toBe(200);
       const body = (await res.json()) as EndpointsResponse;
-      expect(body.errors).toEqual([]);
+      expect(clusterErrors(body.clusters)).toEqual([]);
       return body.rows.map((r) => [r.endpoint, r.status, r.outlierCheck, r.target]);
     };
     const gateway = { kind: 'eastwest-gateway', cluster: CLUSTER1, network: 'network1', service: 'istio-eastwestgateway' };
@@ -186,7 +186,7 @@ describe('GET /api/clusters/{cluster}/pods and /api/topology', () => {
   it('builds the cross-cluster topology with no errors', async () => {
     const res = await topologyGET();
     const body = (await res.json()) as TopologyResponse;
-    expect(body.errors).toEqual([]);
+    expect(clusterErrors(body.clusters)).toEqual([]);
     expect(body.nodes.filter((n) => n.kind === 'cluster').map((n) => n.id)).toEqual([`cluster:${CLUSTER1}`, `cluster:${CLUSTER2}`]);
     expect(body.services.map((s) => s.hostname)).toContain('reviews.default.svc.cluster.local');
     expect(body.edges.some((e) => e.kind === 'east-west' && e.address === '172.40.143.182:15443')).toBe(true);

@@ -119,11 +119,11 @@ describe('every auth kind against the lab', () => {
     freshState();
     const registry = registryFor(kubeconfigPath);
     const { clusters } = record(await getClusters(registry));
-    const byName = new Map(clusters.map((c) => [c.name, c]));
+    const byName = new Map(clusters.map((c) => [c.cluster, c]));
     for (const [name, clusterId] of good) {
-      expect(byName.get(name), name).toMatchObject({ clusterId, reachable: true, kubernetesVersion: 'v1.29.4', error: null });
+      expect(byName.get(name), name).toMatchObject({ clusterId, ok: true, kubernetesVersion: 'v1.29.4', errors: [] });
     }
-    expect(byName.get(WRONG_CONTEXT)).toMatchObject({ reachable: false, error: { kind: 'unauthorized' } });
+    expect(byName.get(WRONG_CONTEXT)).toMatchObject({ ok: false, errors: [{ kind: 'unauthorized' }] });
 
     // The lab authenticated the token and exec contexts as the token user, and rejected the wrong token.
     const log = lab.requestLog();
@@ -161,7 +161,7 @@ describe('every auth kind against the lab', () => {
     broken.users.push({ name: 'failing-exec', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: failing, interactiveMode: 'Never' } } });
     broken.contexts.push({ name: 'failing-exec@cluster1', context: { cluster: 'cluster1', user: 'failing-exec' } });
     const clusters = await getClusters(registryFor(writeKubeconfig('kubeconfig-failing', broken), ['failing-exec@cluster1']));
-    expect(clusters.clusters[0].error).toMatchObject({ kind: 'unauthorized', message: expect.stringContaining('credential plugin failed') });
+    expect(clusters.clusters[0].errors[0]).toMatchObject({ kind: 'unauthorized', message: expect.stringContaining('credential plugin failed') });
   });
 
   it('reads the mesh (istiod by port-forward) with every auth kind; the wrong token fails only its own cluster', async () => {
@@ -170,11 +170,11 @@ describe('every auth kind against the lab', () => {
     const byName = new Map(mesh.clusters.map((c) => [c.cluster, c]));
     for (const [name, clusterId] of good) {
       const c = byName.get(name)!;
-      expect(c, name).toMatchObject({ clusterId, ok: true, error: null, errors: [] });
+      expect(c, name).toMatchObject({ clusterId, ok: true, errors: [] });
       expect(c.istiod.length, name).toBeGreaterThan(0);
       expect(c.remoteClusters.map((r) => r.name), name).toContain(clusterId === 'cluster1' ? 'cluster2' : 'cluster1');
     }
-    expect(byName.get(WRONG_CONTEXT)).toMatchObject({ ok: false, error: { kind: 'unauthorized' } });
+    expect(byName.get(WRONG_CONTEXT)).toMatchObject({ ok: false, errors: [{ kind: 'unauthorized' }] });
   });
 });
 
@@ -198,7 +198,7 @@ describe('an EKS-style context name through the route handlers', () => {
     const res = await clustersGET();
     expect(res.status).toBe(200);
     const body = record((await res.json()) as ClustersResponse);
-    expect(body.clusters.map((c) => [c.name, c.clusterId, c.reachable, c.error])).toEqual([
+    expect(body.clusters.map((c) => [c.cluster, c.clusterId, c.ok, c.errors[0] ?? null])).toEqual([
       [EKS_CONTEXT, 'cluster1', true, null],
       [CLUSTER2, 'cluster2', true, null],
     ]);
@@ -213,7 +213,8 @@ describe('an EKS-style context name through the route handlers', () => {
       const res = await endpointsGET(apiRequest(url), params({ cluster: segment, ns: 'default', pod: productpage }));
       expect(res.status, segment).toBe(200);
       const body = record((await res.json()) as EndpointsResponse);
-      expect(body).toMatchObject({ cluster: EKS_CONTEXT, namespace: 'default', pod: productpage, errors: [] });
+      expect(body).toMatchObject({ cluster: EKS_CONTEXT, namespace: 'default', pod: productpage });
+      expect(body.clusters.flatMap((c) => c.errors)).toEqual([]);
       // reviews-v3 lives in cluster2 on another network: reached through cluster2's east-west gateway.
       const viaGateway = body.rows.find((r) => r.endpoint === '172.40.143.192:15443' && r.cluster.includes('reviews.default'));
       expect(viaGateway?.target).toMatchObject({ kind: 'eastwest-gateway', cluster: CLUSTER2 });
@@ -236,11 +237,11 @@ describe("broken kubeconfigs: a bad entry is that cluster's error, the others ar
     ghost.contexts.push({ name: 'ghost@cluster1', context: { cluster: 'cluster1', user: 'ghost' } });
     const file = writeKubeconfig('ghost', ghost);
     const body = await routeClusters([file], ['ghost@cluster1', CLUSTER1]);
-    expect(body.clusters.map((c) => [c.name, c.reachable, c.error?.kind ?? null])).toEqual([
+    expect(body.clusters.map((c) => [c.cluster, c.ok, c.errors[0]?.kind ?? null])).toEqual([
       ['ghost@cluster1', false, 'config'],
       [CLUSTER1, true, null],
     ]);
-    expect(body.clusters[0].error!.message).toBe('ghost@cluster1: context "ghost@cluster1" refers to user "ghost", which the kubeconfig does not define');
+    expect(body.clusters[0].errors[0].message).toBe('ghost@cluster1: context "ghost@cluster1" refers to user "ghost", which the kubeconfig does not define');
   });
 
   it("a YAML typo in one of several KUBECONFIG files is that file's card with file:line:col; a misspelt path and an unknown context too", async () => {
@@ -248,15 +249,15 @@ describe("broken kubeconfigs: a bad entry is that cluster's error, the others ar
     fs.writeFileSync(typo, 'apiVersion: v1\nclusters:\n- name: other\n  cluster:\n    server: https://127.0.0.1:1\n   insecure-skip-tls-verify: true\n');
     const misspelt = path.join(dir, 'kubeconfg');
     const all = await routeClusters([kubeconfigPath, typo, misspelt], []);
-    const byName = new Map(all.clusters.map((c) => [c.name, c]));
-    expect(byName.get(CLUSTER1)).toMatchObject({ reachable: true, error: null });
-    expect(byName.get(CLUSTER2)).toMatchObject({ reachable: true, error: null });
-    expect(byName.get(`kubeconfig ${typo}`)!.error).toEqual({ kind: 'config', message: `kubeconfig ${typo}:6:4: bad indentation of a mapping entry; its contexts are not served`, source: 'the kubeconfig' });
-    expect(byName.get(`kubeconfig ${misspelt}`)!.error!.message).toBe(`kubeconfig ${misspelt} does not exist; its contexts are not served`);
+    const byName = new Map(all.clusters.map((c) => [c.cluster, c]));
+    expect(byName.get(CLUSTER1)).toMatchObject({ ok: true, errors: [] });
+    expect(byName.get(CLUSTER2)).toMatchObject({ ok: true, errors: [] });
+    expect(byName.get(`kubeconfig ${typo}`)!.errors).toEqual([{ kind: 'config', message: `kubeconfig ${typo}:6:4: bad indentation of a mapping entry; its contexts are not served`, source: 'the kubeconfig' }]);
+    expect(byName.get(`kubeconfig ${misspelt}`)!.errors[0].message).toBe(`kubeconfig ${misspelt} does not exist; its contexts are not served`);
 
     const named = await routeClusters([kubeconfigPath, typo], [CLUSTER1, 'cluster3-admin@cluster3']);
-    expect(named.clusters[0]).toMatchObject({ name: CLUSTER1, reachable: true });
-    expect(named.clusters[1].error!.message).toMatch(
+    expect(named.clusters[0]).toMatchObject({ cluster: CLUSTER1, ok: true });
+    expect(named.clusters[1].errors[0].message).toMatch(
       new RegExp(`^cluster3-admin@cluster3: context "cluster3-admin@cluster3" is not in the kubeconfig \\(known: "${CLUSTER1}", .*; not read: ${typo}:6:4: bad indentation`),
     );
   });

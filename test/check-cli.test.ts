@@ -27,7 +27,7 @@ describe('npm run check', () => {
   it('exits 0 on the seed mesh; with a warning, 0 under --fail-on error and 1 under --fail-on warning; json has the finding', async () => {
     const seed = await check(['--kubeconfig', lab.kubeconfigPath, '--output', 'json']);
     expect(seed.code).toBe(0);
-    expect(JSON.parse(seed.stdout)).toMatchObject({ findings: [], unknown: [], clusters: ['cluster1-admin@cluster1', 'cluster2-admin@cluster2'] });
+    expect(JSON.parse(seed.stdout)).toMatchObject({ findings: [], unknown: [], clusters: [{ cluster: 'cluster1-admin@cluster1', ok: true }, { cluster: 'cluster2-admin@cluster2', ok: true }] });
 
     lab.applyFault({ type: 'failover-without-outlier', cluster: 'cluster1', namespace: 'default', service: 'reviews', on: true });
     try {

@@ -125,7 +125,7 @@ describe('in-cluster mode, in-process', () => {
     }
   });
 
-  const clusters = async () => ((await (await clustersGET()).json()) as ClustersResponse).clusters.map((c) => [c.name, c.reachable, c.error?.kind ?? null]);
+  const clusters = async () => ((await (await clustersGET()).json()) as ClustersResponse).clusters.map((c) => [c.cluster, c.ok, c.errors[0]?.kind ?? null]);
 
   it('serves the home cluster under its in-cluster name, the remotes by context', async () => {
     lab.setRbac('*', SHIPPED_RBAC);

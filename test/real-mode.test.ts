@@ -91,7 +91,7 @@ describe.skipIf(skipReason !== null)('npm start -- --kubeconfig <file> --context
     }
     expect(body, `no answer from the launcher within 20 s:\n${output}`).toBeDefined();
     expect(body!.demo).toBe(false);
-    expect(body!.clusters.map((c) => [c.name, c.clusterId, c.reachable, c.error])).toEqual([[CLUSTER1, 'cluster1', true, null]]);
+    expect(body!.clusters.map((c) => [c.cluster, c.clusterId, c.ok, c.errors[0] ?? null])).toEqual([[CLUSTER1, 'cluster1', true, null]]);
     expect(output).toContain('serving your clusters');
     expect(output).not.toContain('DEMO MESH');
 

@@ -162,8 +162,8 @@ describe('traffic from one Prometheus per cluster', () => {
       const t = await traffic();
       const c2 = t.clusters.find((c) => c.cluster === CLUSTER2)!;
       expect(c2.ok).toBe(false);
-      expect(c2.error?.kind).toBe('unreachable');
-      expect(c2.error?.message).toMatch(/no endpoints available/);
+      expect(c2.errors[0]?.kind).toBe('unreachable');
+      expect(c2.errors[0]?.message).toMatch(/no endpoints available/);
       expect(t.clusters.find((c) => c.cluster === CLUSTER1)!.ok).toBe(true);
       expect(t.flows.some((f) => f.sourceCluster === 'cluster1' && f.destinationCluster === 'cluster2')).toBe(true);
       expect(t.flows.some((f) => f.sourceCluster === 'cluster2')).toBe(false);
@@ -178,7 +178,7 @@ describe('traffic from one Prometheus per cluster', () => {
       const started = Date.now();
       const t = await traffic();
       expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 1000);
-      expect(t.clusters.find((c) => c.cluster === CLUSTER1)!.error?.kind).toBe('timeout');
+      expect(t.clusters.find((c) => c.cluster === CLUSTER1)!.errors[0]?.kind).toBe('timeout');
       expect(t.clusters.find((c) => c.cluster === CLUSTER2)!.ok).toBe(true);
     } finally {
       lab.applyFault({ type: 'prometheus-latency', cluster: 'cluster1', ms: 0 });
@@ -235,7 +235,7 @@ describe('traffic from one Prometheus per cluster', () => {
       const t = await traffic();
       expect(t.configured).toBe(false);
       expect(t.hint).toMatch(/--prometheus-url/);
-      expect(t.clusters.every((c) => c.error?.kind === 'not-found')).toBe(true);
+      expect(t.clusters.every((c) => c.errors[0]?.kind === 'not-found')).toBe(true);
     } finally {
       setEnv();
     }

@@ -5,6 +5,7 @@ import { CHECK_IDS, SEVERITIES, type Finding } from '@/lib/checks/types';
 import { allClear, applyFilters, filtersFromParams, groupFindings, SEVERITY_TONE, subjectHref } from '@/lib/checks/view';
 import { useChecks } from '@/lib/hooks/queries';
 import { useSearchState } from '@/lib/hooks/use-search-state';
+import { ClusterStatusBanner } from '../ClusterStatusBanner';
 import { EmptyState } from '../EmptyState';
 import { Panel } from '../Panel';
 import { SkeletonRows } from '../Skeleton';
@@ -30,7 +31,7 @@ export function ChecksView() {
           Cluster
           <select className={select} value={filters.cluster ?? ''} onChange={(e) => update({ cluster: e.target.value })} data-testid="filter-cluster">
             <option value="">all</option>
-            {(data?.clusters ?? (filters.cluster ? [filters.cluster] : [])).map((c) => (
+            {(data?.clusters.map((c) => c.cluster) ?? (filters.cluster ? [filters.cluster] : [])).map((c) => (
               <option key={c} value={c}>
                 {c}
               </option>
@@ -66,6 +67,7 @@ export function ChecksView() {
           </span>
         )}
       </form>
+      <ClusterStatusBanner clusters={data?.clusters} />
 
       {checks.isPending ? (
         <SkeletonRows rows={6} label="running the checks" />
@@ -142,7 +144,7 @@ function AllClear({ data, filtered }: { data: NonNullable<ReturnType<typeof useC
           {filtered ? 'Nothing matches these filters' : unknown.length ? 'All clear where the checks could read' : 'All clear'}
         </h2>
         <p className="text-sm text-emerald-900 dark:text-emerald-200">
-          {passed.length} of {data.checks.length} checks passed on {data.clusters.join(', ')}
+          {passed.length} of {data.checks.length} checks passed on {data.clusters.map((c) => c.cluster).join(', ')}
           {unknown.length ? `; ${unknown.length} could not be decided (below)` : ''}.
         </p>
       </div>

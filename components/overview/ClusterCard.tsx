@@ -1,4 +1,5 @@
 import type { ClusterInfo, ClusterMesh } from '@/lib/types/api';
+import { reachability } from '@/lib/ui/problems';
 import { shortFingerprint } from '@/lib/ui/format';
 import { istiodReadError } from '@/lib/ui/sync-matrix';
 import { FreshnessBadge } from '../FreshnessBadge';
@@ -25,8 +26,7 @@ function NoIstiod({ mesh }: { mesh: ClusterMesh }) {
 
 /** One cluster at a glance: reachability, versions, istiod replicas and mesh identity. */
 export function ClusterCard({ name, info, mesh, rootMismatch }: { name: string; info?: ClusterInfo; mesh?: ClusterMesh; rootMismatch: boolean }) {
-  const error = info?.error ?? (mesh && !mesh.ok ? mesh.error : null);
-  const reachable = info ? info.reachable : mesh ? mesh.ok : null;
+  const { reachable, error } = reachability(info, mesh);
   return (
     <article className="rounded-lg border border-slate-200 bg-white p-2.5 dark:border-slate-800 dark:bg-slate-900" data-testid="cluster-card" data-cluster={name}>
       <header className="mb-1 flex items-center gap-2">

@@ -1,4 +1,5 @@
 import type { ClusterInfo, ClusterMesh } from '@/lib/types/api';
+import { reachability } from '@/lib/ui/problems';
 import { shortFingerprint } from '@/lib/ui/format';
 import { headerCellClass } from '@/lib/ui/classes';
 import { StatusPill } from '../StatusPill';
@@ -40,8 +41,7 @@ export function ClusterTable({ names, infoByName, meshByName, pending, rootMisma
 }
 
 function ClusterRow({ name, info, mesh, loading, rootMismatch }: { name: string; info?: ClusterInfo; mesh?: ClusterMesh; loading: boolean; rootMismatch: boolean }) {
-  const error = info?.error ?? (mesh && !mesh.ok ? mesh.error : null);
-  const reachable = info ? info.reachable : mesh ? mesh.ok : null;
+  const { reachable, error } = reachability(info, mesh);
   const ready = mesh?.istiod.filter((r) => r.ready).length ?? 0;
   return (
     <tr data-testid="cluster-card" data-cluster={name} className="border-b border-slate-100 last:border-0 dark:border-slate-800">

@@ -13,9 +13,8 @@ import { apiUrls } from '@/lib/hooks/query-keys';
 import { isConfigurationError } from '@/lib/hooks/fetch-json';
 import { buildSyncMatrix, sharesRootCert } from '@/lib/ui/sync-matrix';
 import { appendSample, sampleOf, type SyncSample } from '@/lib/ui/history';
-import { meshProblems } from '@/lib/ui/problems';
 import { ChecksSummaryStrip } from '../checks/ChecksSummaryStrip';
-import { ClusterErrorBanner, type ClusterProblem } from '../ClusterErrorBanner';
+import { ClusterStatusBanner } from '../ClusterStatusBanner';
 import { CopyTableButton } from '../CopyTableButton';
 import { EmptyState } from '../EmptyState';
 import { Panel } from '../Panel';
@@ -39,7 +38,7 @@ export function Overview() {
   // Names come from the configuration, so every cluster's mesh query starts at once; /api/clusters
   // (reachability, versions) waits for the slowest cluster's deadline.
   const contexts = useContexts();
-  const names = useMemo(() => contexts.data?.contexts ?? (clusters.data?.clusters ?? []).map((c) => c.name), [contexts.data, clusters.data]);
+  const names = useMemo(() => contexts.data?.contexts ?? (clusters.data?.clusters ?? []).map((c) => c.cluster), [contexts.data, clusters.data]);
   const mesh = useMeshOfClusters(names);
   const [history, setHistory] = useState<SyncSample[]>([]);
   const [trafficWindow, setTrafficWindow] = useState<TrafficWindow>(DEFAULT_TRAFFIC_WINDOW);
@@ -58,8 +57,6 @@ export function Overview() {
 
   const matrix = useMemo(() => buildSyncMatrix(mesh.data?.clusters ?? []), [mesh.data]);
   const rootShared = useMemo(() => sharesRootCert(mesh.data?.clusters ?? []), [mesh.data]);
-  const clusterProblems: ClusterProblem[] = (clusters.data?.clusters ?? []).filter((c) => c.error).map((c) => ({ cluster: c.name, error: c.error! }));
-  const { errors, warnings } = meshProblems(mesh.data?.clusters, clusterProblems);
   // No cluster has answered yet and one still may: the panels keep their skeletons.
   const meshPending = !mesh.data && ((names.length === 0 && (contexts.isPending || clusters.isPending)) || mesh.pending.length > 0);
 
@@ -89,15 +86,16 @@ export function Overview() {
   }
 
   const meshByName = new Map((mesh.data?.clusters ?? []).map((c) => [c.cluster, c]));
-  const infoByName = new Map((clusters.data?.clusters ?? []).map((c) => [c.name, c]));
+  const infoByName = new Map((clusters.data?.clusters ?? []).map((c) => [c.cluster, c]));
 
   return (
     <main className="space-y-2">
       <h1 className="sr-only">Mesh overview</h1>
       <ChecksSummaryStrip />
-      <ClusterErrorBanner problems={errors} />
-      <ClusterErrorBanner problems={warnings} severity="warning" />
-      <ClusterErrorBanner problems={mesh.failed.map((f) => ({ cluster: f.cluster, error: { kind: 'bad-response', message: f.message, source: '/api/mesh' } }))} />
+      <ClusterStatusBanner
+        clusters={[...(clusters.data?.clusters ?? []), ...(mesh.data?.clusters ?? [])]}
+        failed={mesh.failed.map((f) => ({ cluster: f.cluster, error: { kind: 'bad-response', message: f.message, source: '/api/mesh' } }))}
+      />
 
       {names.length > MAX_CARDS ? (
         <ClusterTable names={names} infoByName={infoByName} meshByName={meshByName} pending={mesh.pending} rootMismatch={!rootShared} />

@@ -9,7 +9,7 @@ import { useSearchState } from '@/lib/hooks/use-search-state';
 import { endpointFilterQuery, readEndpointFilters, type EndpointFilters } from '@/lib/ui/endpoints';
 import { resolveCluster } from '@/lib/ui/pods';
 import { requestProblem } from '@/lib/ui/problems';
-import { ClusterErrorBanner } from '../ClusterErrorBanner';
+import { ClusterStatusBanner } from '../ClusterStatusBanner';
 import { CopyTableButton } from '../CopyTableButton';
 import { EmptyState } from '../EmptyState';
 import { FreshnessBadge } from '../FreshnessBadge';
@@ -35,10 +35,11 @@ export function EndpointsView({ cluster, namespace, pod }: { cluster: string; na
   }, [clusters.data]);
 
   const data = endpoints.data;
-  // An answer with errors and no rows read nothing: it must not look like a fresh, empty proxy.
-  const readFailed = !!data && data.errors.length > 0 && data.rows.length === 0 && data.envoyClusters.length === 0;
+  // The pod's cluster (the first envelope) gave nothing: it must not look like a fresh, empty proxy.
+  const own = data?.clusters[0];
+  const readFailed = own?.ok === false;
   // RBAC denials do not heal by themselves: the page must not promise that the next poll helps.
-  const denied = !!data && data.errors.some((e) => e.kind === 'forbidden' || e.kind === 'unauthorized' || e.kind === 'config');
+  const denied = !!own && own.errors.some((e) => e.kind === 'forbidden' || e.kind === 'unauthorized' || e.kind === 'config');
   const tableUrl = apiUrls.endpoints(cluster, namespace, pod, endpointFilterQuery(filters, { output: 'table' }));
 
   return (
@@ -78,10 +79,10 @@ export function EndpointsView({ cluster, namespace, pod }: { cluster: string; na
       {endpoints.isPending ? (
         <SkeletonRows rows={6} label="loading endpoints" />
       ) : endpoints.isError ? (
-        <ClusterErrorBanner problems={[requestProblem(cluster, endpoints.error, `pod ${namespace}/${pod}`)]} />
+        <ClusterStatusBanner failed={[requestProblem(cluster, endpoints.error, `pod ${namespace}/${pod}`)]} />
       ) : (
         <>
-          {data!.errors.length > 0 && <ClusterErrorBanner problems={data!.errors.map(({ cluster: errorCluster, ...error }) => ({ cluster: errorCluster, error }))} />}
+          <ClusterStatusBanner clusters={data!.clusters} />
           {data!.noEnvoy ? (
             <EmptyState title={`No Envoy to ask: ${data!.noEnvoy}`}>
               Outbound endpoints come from the pod&apos;s istio-proxy sidecar. Pick a running pod with a sidecar from the <Link className="underline" href="/pods">pod list</Link>.

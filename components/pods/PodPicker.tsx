@@ -10,7 +10,7 @@ import { useSearchState } from '@/lib/hooks/use-search-state';
 import { podPath } from '@/lib/ui/format';
 import { podMatches, resolveCluster, sortPods } from '@/lib/ui/pods';
 import { requestProblem } from '@/lib/ui/problems';
-import { ClusterErrorBanner } from '../ClusterErrorBanner';
+import { ClusterStatusBanner } from '../ClusterStatusBanner';
 import { EmptyState } from '../EmptyState';
 import { FreshnessBadge } from '../FreshnessBadge';
 import { SkeletonRows } from '../Skeleton';
@@ -32,7 +32,7 @@ export function PodPicker() {
   const pods = usePods(cluster, namespace);
   // No cluster chosen and a search typed: look in every reachable cluster.
   const everywhere = !cluster && search !== '';
-  const reachable = useMemo(() => (clusters.data?.clusters ?? []).filter((c) => c.reachable).map((c) => c.name), [clusters.data]);
+  const reachable = useMemo(() => (clusters.data?.clusters ?? []).filter((c) => c.ok).map((c) => c.cluster), [clusters.data]);
   const allPods = usePodsOfClusters(everywhere ? reachable : []);
 
   // ?cluster= may name an Istio cluster ID: the choice shown is its context.
@@ -43,6 +43,8 @@ export function PodPicker() {
     return sortPods(list.filter((p) => (everywhere || !namespace || p.namespace === namespace) && podMatches(p, search)));
   }, [everywhere, allPods, pods.data, cluster, namespace, search]);
   const searching = everywhere && allPods.some((q) => q.isPending);
+  // The chosen cluster's pods could not be listed (its envelope not ok).
+  const ownOk = pods.data?.clusters[0]?.ok !== false;
 
   return (
     <main className="space-y-2">
@@ -53,9 +55,9 @@ export function PodPicker() {
           <select className={controlClass} value={selected} onChange={(e) => update({ cluster: e.target.value || null, namespace: null })} data-testid="picker-cluster">
             <option value="">All clusters (search)…</option>
             {(clusters.data?.clusters ?? []).map((c) => (
-              <option key={c.name} value={c.name} disabled={!c.reachable}>
-                {c.name}
-                {c.reachable ? '' : ` (${c.error?.kind ?? 'unreachable'})`}
+              <option key={c.cluster} value={c.cluster} disabled={!c.ok}>
+                {c.cluster}
+                {c.ok ? '' : ` (${c.errors[0]?.kind ?? 'unreachable'})`}
               </option>
             ))}
           </select>
@@ -75,7 +77,7 @@ export function PodPicker() {
           Search
           <input type="search" className={`${controlClass} w-64`} placeholder="e.g. reviews, v2 or 10.244.1.7" value={searchDraft} onChange={(e) => setSearchDraft(e.target.value)} onBlur={flushSearch} data-testid="picker-search" />
         </label>
-        {pods.data && cluster && <FreshnessBadge fetchedAt={pods.data.fetchedAt} failed={!!pods.data.error && pods.data.pods.length === 0} className="mb-1.5" />}
+        {pods.data && cluster && <FreshnessBadge fetchedAt={pods.data.fetchedAt} failed={!ownOk} className="mb-1.5" />}
       </div>
 
       {!cluster && !search ? (
@@ -83,14 +85,13 @@ export function PodPicker() {
       ) : !everywhere && pods.isPending ? (
         <SkeletonRows rows={8} label="loading pods" />
       ) : !everywhere && pods.isError ? (
-        <ClusterErrorBanner problems={[requestProblem(cluster!, pods.error, 'pods')]} />
+        <ClusterStatusBanner failed={[requestProblem(cluster!, pods.error, 'pods')]} />
       ) : (
         <>
-          {!everywhere && pods.data?.error && <ClusterErrorBanner problems={[{ cluster: cluster!, error: pods.data.error }]} />}
-          {everywhere && <ClusterErrorBanner problems={allPods.flatMap((q) => (q.data?.error ? [{ cluster: q.data.cluster, error: q.data.error }] : []))} />}
+          <ClusterStatusBanner clusters={everywhere ? allPods.flatMap((q) => q.data?.clusters ?? []) : pods.data?.clusters} />
           {shown.length === 0 && searching ? (
             <SkeletonRows rows={4} label="searching every cluster" />
-          ) : shown.length === 0 && !everywhere && pods.data?.error ? (
+          ) : shown.length === 0 && !everywhere && !ownOk ? (
             <EmptyState title="Pods could not be listed">The error above says why. Pick another cluster, or wait for the next poll.</EmptyState>
           ) : shown.length === 0 ? (
             <EmptyState title={search ? `No pod matches “${search}”${everywhere ? ' in any cluster' : ''}` : 'No pods here'}>

@@ -8,9 +8,9 @@ import { useSearchState } from '@/lib/hooks/use-search-state';
 import Link from 'next/link';
 import { podPath, proxyStatusTone } from '@/lib/ui/format';
 import { proxyPod } from '@/lib/ui/pods';
-import { meshProblems, proxySyncUnread } from '@/lib/ui/problems';
+import { proxySyncUnread } from '@/lib/ui/problems';
 import { resolveCluster } from '@/lib/ui/pods';
-import { ClusterErrorBanner } from '../ClusterErrorBanner';
+import { ClusterStatusBanner } from '../ClusterStatusBanner';
 import { CopyTableButton } from '../CopyTableButton';
 import { EmptyState } from '../EmptyState';
 import { FreshnessBadge } from '../FreshnessBadge';
@@ -29,7 +29,7 @@ export function ProxyList() {
   const mesh = useMesh();
   // ?cluster= names a context or an Istio cluster ID.
   const named = params.get('cluster') ?? '';
-  const cluster = named && resolveCluster(named, (mesh.data?.clusters ?? []).map((c) => ({ name: c.cluster, clusterId: c.clusterId }))).context;
+  const cluster = named && resolveCluster(named, mesh.data?.clusters ?? []).context;
 
   const rows = useMemo(() => {
     const out: Array<ProxyStatusRow & { context: string }> = [];
@@ -49,7 +49,6 @@ export function ProxyList() {
     return (p: ProxyStatusRow & { context: string }) => byId.get(p.cluster) ?? p.context;
   }, [mesh.data]);
 
-  const { errors, warnings } = meshProblems(mesh.data?.clusters);
   // An empty list proves nothing about clusters whose proxy status could not be read.
   const someUnread = (mesh.data?.clusters ?? []).some((c) => (!cluster || c.cluster === cluster) && proxySyncUnread(c));
 
@@ -85,8 +84,7 @@ export function ProxyList() {
           <CopyTableButton url={apiUrls.proxyStatusTable()} label="copy as istioctl" />
         </span>
       </div>
-      <ClusterErrorBanner problems={errors} />
-      <ClusterErrorBanner problems={warnings} severity="warning" />
+      <ClusterStatusBanner clusters={mesh.data?.clusters} />
       {mesh.isPending ? (
         <SkeletonRows rows={6} label="loading proxies" />
       ) : mesh.isError ? (

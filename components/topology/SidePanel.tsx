@@ -10,6 +10,7 @@ import type { TrafficWindow } from '@/lib/types/traffic';
 import { podsOfWorkload } from '@/lib/graph/workload-pods';
 import { usePods } from '@/lib/hooks/queries';
 import { podPath } from '@/lib/ui/format';
+import { notOkReason } from '@/lib/ui/problems';
 import type { LogicalService, TopologyEdge, TopologyNode, TopologyResponse } from '@/lib/types/api';
 
 // recharts loads with the first chart, not with the page.
@@ -103,7 +104,8 @@ function WorkloadPods({ node }: { node: TopologyNode }) {
   const pods = usePods(node.cluster, node.namespace ?? '');
   if (pods.isPending) return <p className="text-slate-500">Loading pods…</p>;
   if (pods.isError) return <p className="text-red-700 dark:text-red-300">Pods could not be read: {pods.error.message}</p>;
-  if (pods.data.error) return <p className="text-red-700 dark:text-red-300">Pods could not be read: {pods.data.error.message}</p>;
+  const status = pods.data.clusters[0];
+  if (status && !status.ok) return <p className="text-red-700 dark:text-red-300">Pods could not be read: {notOkReason(status)}</p>;
   const mine = podsOfWorkload(pods.data.pods, node);
   if (mine.length === 0) return <p className="text-slate-500 dark:text-slate-400">No pods of this workload right now.</p>;
   return (

@@ -7,7 +7,7 @@
 import dynamic from 'next/dynamic';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ClusterErrorBanner, type ClusterProblem } from '@/components/ClusterErrorBanner';
+import { ClusterStatusBanner } from '@/components/ClusterStatusBanner';
 import { EmptyState } from '@/components/EmptyState';
 import { FreshnessBadge } from '@/components/FreshnessBadge';
 import { Skeleton } from '@/components/Skeleton';
@@ -165,7 +165,6 @@ export function TopologyView() {
 
   const nodeCount = elements.filter((e) => e.group === 'nodes').length;
   const edgeCount = elements.length - nodeCount;
-  const problems: ClusterProblem[] = (topology.data?.errors ?? []).map(({ cluster, ...error }) => ({ cluster, error }));
 
   const toggleCluster = (c: string) => {
     const shown = view.clusters.length === 0 ? allClusters : view.clusters;
@@ -209,10 +208,10 @@ export function TopologyView() {
         </span>
       </div>
 
-      {topology.isError && (
-        <ClusterErrorBanner problems={[{ cluster: 'all clusters', error: { kind: 'bad-response', message: `The topology could not be loaded: ${topology.error.message}`, source: '/api/topology' } }]} />
-      )}
-      <ClusterErrorBanner problems={problems} />
+      <ClusterStatusBanner
+        clusters={topology.data?.clusters}
+        failed={topology.isError ? [{ cluster: 'all clusters', error: { kind: 'bad-response', message: `The topology could not be loaded: ${topology.error.message}`, source: '/api/topology' } }] : []}
+      />
       {traffic.data && traffic.data.configured && <TrafficStatus configured hint={null} clusters={traffic.data.clusters} compact />}
 
       <div className="flex min-h-0 flex-1 gap-2">

@@ -7,6 +7,7 @@ import { parseTraceParams } from '@/lib/trace/params';
 import { traceText } from '@/lib/trace/text';
 import type { TraceResponse } from '@/lib/trace/types';
 import { copyText } from '@/lib/ui/clipboard';
+import { ClusterStatusBanner } from '../ClusterStatusBanner';
 import { EmptyState } from '../EmptyState';
 import { Skeleton } from '../Skeleton';
 import { ConfigTable, ControlPlaneList, DataPlaneList, ExpectedList, PathList, ProblemList } from './TraceColumns';
@@ -95,6 +96,7 @@ export function TraceView() {
         </div>
       ) : data ? (
         <>
+          <ClusterStatusBanner clusters={data.clusters} />
           <Verdict trace={data} onRerun={() => trace.refetch()} running={trace.isFetching} />
           <div className="grid grid-cols-1 gap-2 md:grid-cols-2 xl:grid-cols-4">
             <ExpectedList columns={data.expected} namespace={data.target.namespace} clusterName={clusterName} />

@@ -1,5 +1,5 @@
 import type { TrafficClusterStatus } from '@/lib/types/traffic';
-import { ClusterErrorBanner } from '../ClusterErrorBanner';
+import { ClusterStatusBanner } from '../ClusterStatusBanner';
 import { EmptyState } from '../EmptyState';
 
 /**
@@ -14,11 +14,10 @@ export function TrafficStatus({ configured, hint, clusters, compact = false }: {
       </div>
     );
   }
-  const failed = clusters.filter((c) => c.error);
-  if (failed.length === 0) return null;
+  if (clusters.every((c) => c.ok)) return null;
   return (
     <div data-testid="traffic-errors" className={compact ? 'text-xs' : ''}>
-      <ClusterErrorBanner severity="warning" problems={failed.map((c) => ({ cluster: c.cluster, error: { ...c.error!, message: `traffic unavailable — ${c.error!.message}` } }))} />
+      <ClusterStatusBanner clusters={clusters} notOk="warning" what="traffic unavailable" />
     </div>
   );
 }

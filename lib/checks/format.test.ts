@@ -6,7 +6,8 @@ import type { ChecksResponse } from './types';
 
 function response(s = healthy()): ChecksResponse {
   const r = runChecks(s);
-  return { ...r, clusters: s.clusters.map((c) => c.cluster), unreadable: [], generatedAt: '2024-06-06T12:00:00.000Z' };
+  const fetchedAt = '2024-06-06T12:00:00.000Z';
+  return { ...r, clusters: s.clusters.map((c) => ({ cluster: c.cluster, clusterId: c.clusterId, ok: true, errors: [], fetchedAt })), generatedAt: fetchedAt };
 }
 const broken = () => response(withCluster(1, (c) => (value(c.meshConfig).trustDomain = 'other.local')));
 

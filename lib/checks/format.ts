@@ -32,7 +32,7 @@ export function checksTable(r: ChecksResponse): string {
   const count = (s: Severity) => r.findings.filter((f) => f.severity === s).length;
   const passed = r.checks.filter((c) => c.status === 'passed').length;
   const unknown = r.checks.filter((c) => c.status === 'unknown').length;
-  out.push('', `${count('error')} errors, ${count('warning')} warnings, ${count('info')} info; ${passed} of ${r.checks.length} checks passed, ${unknown} unknown; clusters: ${r.clusters.join(', ')}`);
+  out.push('', `${count('error')} errors, ${count('warning')} warnings, ${count('info')} info; ${passed} of ${r.checks.length} checks passed, ${unknown} unknown; clusters: ${r.clusters.map((c) => c.cluster).join(', ')}`);
   return out.join('\n') + '\n';
 }
 

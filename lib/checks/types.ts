@@ -2,7 +2,7 @@
  * The mesh checks' wire types: the snapshot they read (built by server/checks.ts from every cluster)
  * and the findings they give (GET /api/checks, `npm run check`, the /checks page; docs/checks.md).
  */
-import type { GatewayRole, ProxyStatusRow, RemoteClusterRow, XdsType } from '../types/api';
+import type { ClusterStatus, GatewayRole, ProxyStatusRow, RemoteClusterRow, XdsType } from '../types/api';
 import type { NetworkGateway } from '../istio/networkz';
 
 export const CHECK_IDS = [
@@ -183,10 +183,8 @@ export interface CheckSummary {
 export interface ChecksResponse {
   findings: Finding[];
   unknown: UnknownResult[];
-  /** Context names of the clusters checked. */
-  clusters: string[];
-  /** Clusters that could not be read at all (every check is unknown there). */
-  unreadable: Array<{ cluster: string; reason: string }>;
+  /** Every cluster checked; one not ok could not be read at all (every check is unknown there). */
+  clusters: ClusterStatus[];
   checks: CheckSummary[];
   generatedAt: string;
 }

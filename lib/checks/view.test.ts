@@ -8,7 +8,7 @@ function broken() {
     value(c.meshConfig).trustDomain = 'other.local';
     value(c.destinationRules)[0].localityLb = true;
   });
-  return { ...runChecks(s), clusters: [C1, C2] };
+  return { ...runChecks(s), clusters: [C1, C2].map((cluster) => ({ cluster, clusterId: null, ok: true, errors: [], fetchedAt: '' })) };
 }
 
 describe('checks view', () => {

@@ -45,7 +45,7 @@ export interface ClusterCounts {
 
 /** Per cluster: findings by severity and unknown checks (the overview's summary strip). */
 export function countsByCluster(r: Pick<ChecksResponse, 'findings' | 'unknown' | 'clusters'>): ClusterCounts[] {
-  return r.clusters.map((cluster) => {
+  return r.clusters.map(({ cluster }) => {
     const mine = r.findings.filter((f) => f.cluster === cluster);
     const count = (s: Severity) => mine.filter((f) => f.severity === s).length;
     return { cluster, error: count('error'), warning: count('warning'), info: count('info'), unknown: new Set(r.unknown.filter((u) => u.cluster === cluster).map((u) => u.check)).size };

@@ -120,7 +120,7 @@ export function seedLikeTopology(): TopologyResponse {
         ],
       },
     ],
-    errors: [],
+    clusters: [],
     generatedAt: '2024-05-01T10:00:00.000Z',
   };
 }
@@ -147,5 +147,5 @@ export function largeTopology(clusters: number, namespaces: number, servicesPerN
       }
     }
   }
-  return { nodes, edges, services: [], errors: [], generatedAt: '2024-05-01T10:00:00.000Z' };
+  return { nodes, edges, services: [], clusters: [], generatedAt: '2024-05-01T10:00:00.000Z' };
 }

@@ -40,6 +40,8 @@ export interface ClusterSnapshot {
   network: string | null;
   /** False when the cluster could not be read at all; the lists are then empty. */
   reachable: boolean;
+  /** The first list of a kind has not completed yet: the lists are empty (absent when not). */
+  syncing?: true;
   namespaces: string[];
   services: ServiceSnapshot[];
   pods: PodSnapshot[];
@@ -50,4 +52,12 @@ export interface ClusterSnapshot {
   errors: SourceError[];
   /** The state of the watch-fed cache the snapshot came from (absent in hand-built snapshots). */
   watch?: ClusterWatch;
+}
+
+/**
+ * Whether a snapshot's list of a kind is complete: the cluster answered and that kind is neither still
+ * syncing nor failing (a source error names the kinds it is about, e.g. "namespaces, pods").
+ */
+export function listed(s: ClusterSnapshot, kind: 'pods' | 'services' | 'namespaces'): boolean {
+  return s.reachable && !s.errors.some((e) => e.source.split(/,\s*/).includes(kind));
 }

@@ -90,7 +90,7 @@ describe('buildTopology when a network has no gateway address, shares a network,
     expect(topology.edges.some((e) => e.kind === 'east-west' || e.kind === 'unroutable')).toBe(false);
   });
 
-  it('keeps an unreachable cluster as a node with its errors', () => {
+  it('keeps an unreachable cluster as a node', () => {
     const [c1] = seedSnapshots();
     const down = {
       cluster: C2,
@@ -105,12 +105,11 @@ describe('buildTopology when a network has no gateway address, shares a network,
     };
     const topology = buildTopology([c1, down]);
     expect(topology.nodes.find((n) => n.id === `cluster:${C2}`)).toMatchObject({ reachable: false, label: C2 });
-    expect(topology.errors).toEqual([{ kind: 'unreachable', message: 'connection refused', source: 'pods', cluster: C2 }]);
     expect(topology.edges.every((e) => !e.source.includes(C2) && !e.target.includes(C2))).toBe(true);
   });
 
   it('handles no clusters and selector-less services', () => {
-    expect(buildTopology([])).toEqual({ nodes: [], edges: [], services: [], errors: [] });
+    expect(buildTopology([])).toEqual({ nodes: [], edges: [], services: [] });
     const [c1] = seedSnapshots();
     const topology = buildTopology([{ ...c1, services: c1.services.map((s) => ({ ...s, selector: null })) }]);
     expect(topology.edges).toEqual([]);

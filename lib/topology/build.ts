@@ -14,7 +14,8 @@ import { EASTWEST_TLS_PORT } from '../format/kube';
 import type { ClusterSnapshot, PodSnapshot, ServiceSnapshot } from '../mesh/snapshot';
 import { compareStrings } from '../format/compare';
 
-export type Topology = Omit<TopologyResponse, 'generatedAt'>;
+/** The graph alone: the route adds each cluster's status (server/topology.ts). */
+export type Topology = Omit<TopologyResponse, 'generatedAt' | 'clusters'>;
 
 export const UNVERSIONED = 'unversioned';
 
@@ -71,7 +72,7 @@ function gatewayAddresses(gw: GatewayService): string[] {
  * TopologyNode.id; edges "<source>-><target>"), nodes are ordered cluster, namespace, gateway,
  * service, workload then by id; services by hostname with their clusters by name; edges by hostname,
  * client cluster, serving cluster (the same for any input order). Unreachable clusters keep their
- * cluster node (reachable: false); every snapshot's errors are listed with their cluster.
+ * cluster node (reachable: false).
  */
 export function buildTopology(snapshots: ClusterSnapshot[]): Topology {
   const nodes = new Map<string, TopologyNode>();
@@ -188,7 +189,6 @@ export function buildTopology(snapshots: ClusterSnapshot[]): Topology {
     nodes: [...nodes.values()].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareStrings(a.id, b.id)),
     edges,
     services,
-    errors: ordered.flatMap((s) => s.errors.map((e) => ({ ...e, cluster: s.cluster }))),
   };
 }
 

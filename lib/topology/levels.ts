@@ -120,7 +120,6 @@ export function topologyAtLevel(full: Topology, scope: TopologyScope): Topology 
     nodes: [...nodes.values()],
     edges: [...edges.values()],
     services: scope.level === 'workloads' ? full.services.filter((svc) => !scope.namespace || svc.namespace === scope.namespace) : [],
-    errors: full.errors,
   };
 }
 

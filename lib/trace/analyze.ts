@@ -5,7 +5,7 @@
  */
 import { EASTWEST_TLS_PORT, NETWORK_LABEL } from '../format/kube';
 import type { NetworkGateway } from '../istio/networkz';
-import type { ClusterSnapshot } from '../mesh/snapshot';
+import { listed, type ClusterSnapshot } from '../mesh/snapshot';
 import { buildAddressIndex, resolveTarget } from '../mesh/targets';
 import { analyzeConfig } from './config';
 import type {
@@ -42,7 +42,7 @@ interface Context {
   problems: TraceProblem[];
 }
 
-export function analyzeTrace(input: TraceInput, now = new Date()): TraceResponse {
+export function analyzeTrace(input: TraceInput, now = new Date()): Omit<TraceResponse, 'clusters'> {
   const { host, port } = input.target;
   const [service, namespace] = host.split('.');
   const snapshots = input.clusters.map((c) => c.snapshot);
@@ -78,25 +78,11 @@ export function analyzeTrace(input: TraceInput, now = new Date()): TraceResponse
     config: config.rows,
     verdict: verdict(ctx, first, expected, paths),
     problems,
-    errors: [
-      ...input.clusters.flatMap((c) => [...(c.error ? [c.error] : []), ...c.errors].map((e) => ({ ...e, cluster: c.snapshot.cluster }))),
-      ...(input.controlPlane.error ? [{ ...input.controlPlane.error, cluster: input.controlPlane.cluster }] : []),
-      ...input.controlPlane.replicas.flatMap((r) => r.errors.map((e) => ({ ...e, cluster: input.controlPlane.cluster }))),
-      ...(input.envoy?.error ? [{ ...input.envoy.error, cluster: input.source.cluster }] : []),
-    ],
     generatedAt: now.toISOString(),
   };
 }
 
 /* ------------------------------------------------------------------------------------ source */
-
-/**
- * Whether a snapshot's list of a kind is complete: the cluster answered and that kind is neither still
- * syncing nor failing (a source error names the kinds it is about, e.g. "namespaces, pods").
- */
-function listed(s: ClusterSnapshot, kind: 'pods' | 'services' | 'namespaces'): boolean {
-  return s.reachable && !s.errors.some((e) => e.source.split(/,\s*/).includes(kind));
-}
 
 function describeSource(input: TraceInput): TraceResponse['source'] {
   const reading = input.clusters.find((c) => c.snapshot.cluster === input.source.cluster);

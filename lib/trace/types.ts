@@ -6,7 +6,7 @@
 import type { ParsedCluster } from '../istio/envoy-clusters';
 import type { NetworkGateway } from '../istio/networkz';
 import type { ClusterSnapshot } from '../mesh/snapshot';
-import type { EndpointHealth, ProxyStatusRow, RemoteClusterRow, SourceError } from '../types/api';
+import type { ClusterStatus, EndpointHealth, ProxyStatusRow, RemoteClusterRow, SourceError } from '../types/api';
 
 /* ------------------------------------------------------------------------------------ input */
 
@@ -245,6 +245,7 @@ export interface TraceResponse {
   config: ConfigRow[];
   verdict: { healthy: boolean; sentence: string };
   problems: TraceProblem[];
-  errors: Array<SourceError & { cluster: string }>;
+  /** Every cluster read; the source's carries its istiod's and Envoy's errors. */
+  clusters: ClusterStatus[];
   generatedAt: string;
 }

@@ -26,6 +26,26 @@ export interface SourceError {
   status?: number;
 }
 
+/**
+ * The result envelope: what one cluster gave one answer. Every JSON route that reads clusters carries
+ * `clusters: ClusterStatus[]`, one entry per cluster it read, in kubeconfig order; a route whose data is
+ * per cluster (/api/clusters, /api/mesh, the traffic routes) adds its fields to the entry, the others
+ * carry their data beside the list. server/cluster-status.ts builds it, components/ClusterStatusBanner
+ * shows it.
+ */
+export interface ClusterStatus {
+  /** kubeconfig context name: the cluster's key in every URL. */
+  cluster: string;
+  /** Istio cluster ID (istiod CLUSTER_ID), null until known. */
+  clusterId: string | null;
+  /** False when the answer holds nothing of this cluster (down, slow, still syncing, its Prometheus missing): `errors[0]` says why. */
+  ok: boolean;
+  /** ok: the sources that failed while the rest was read; not ok: why nothing was (first), then any other. */
+  errors: SourceError[];
+  /** ISO time the cluster was read. */
+  fetchedAt: string;
+}
+
 /** GET /api/contexts: the configured clusters' names, known without contacting any of them. */
 export interface ContextsResponse {
   contexts: string[];
@@ -50,19 +70,11 @@ export interface ClusterWatch {
   error: SourceError | null;
 }
 
-/** GET /api/clusters */
-export interface ClusterInfo {
-  /** kubeconfig context name; the cluster's key in every URL. */
-  name: string;
-  /** Istio cluster ID (istiod CLUSTER_ID), null until known. */
-  clusterId: string | null;
+/** GET /api/clusters: `ok` says the API server answered and its cache can be read. */
+export interface ClusterInfo extends ClusterStatus {
   /** API server URL from the kubeconfig. */
   server: string;
-  reachable: boolean;
   kubernetesVersion: string | null;
-  error: SourceError | null;
-  /** ISO time the data was read. */
-  fetchedAt: string;
   /** The cluster's watch-fed cache. */
   watch: ClusterWatch;
 }
@@ -160,16 +172,8 @@ export interface ProxySync {
   proxies: ProxyStatusRow[];
 }
 
-/** GET /api/mesh: one entry per configured cluster. */
-export interface ClusterMesh {
-  cluster: string;
-  clusterId: string | null;
-  /** False when the cluster itself could not be read; `error` then says why. */
-  ok: boolean;
-  error: SourceError | null;
-  /** Errors of single sources while the rest of the cluster was read (one istiod, a forbidden resource...). */
-  errors: SourceError[];
-  fetchedAt: string;
+/** GET /api/mesh: one entry per configured cluster (not ok: the lists are empty). */
+export interface ClusterMesh extends ClusterStatus {
   istiod: IstiodReplica[];
   meshId: string | null;
   network: string | null;
@@ -265,7 +269,7 @@ export interface TopologyResponse {
   nodes: TopologyNode[];
   edges: TopologyEdge[];
   services: LogicalService[];
-  errors: Array<SourceError & { cluster: string }>;
+  clusters: ClusterStatus[];
   generatedAt: string;
 }
 
@@ -333,8 +337,8 @@ export interface EndpointsResponse {
   envoyClusters: string[];
   /** Why this pod has no Envoy to ask ("pod Pending: no Envoy yet", "no istio-proxy container"), null when it has one. */
   noEnvoy: string | null;
-  /** Each error names the cluster (context) it belongs to: the pod's own, or another one read to resolve addresses. */
-  errors: Array<SourceError & { cluster: string }>;
+  /** The pod's cluster first, then every other cluster whose inventory resolves targets (not ok: its addresses stay unresolved). */
+  clusters: ClusterStatus[];
   fetchedAt: string;
 }
 
@@ -354,6 +358,7 @@ export interface PodsResponse {
   cluster: string;
   namespaces: string[];
   pods: PodSummary[];
-  error: SourceError | null;
+  /** The one cluster read. */
+  clusters: ClusterStatus[];
   fetchedAt: string;
 }

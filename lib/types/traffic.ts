@@ -3,7 +3,7 @@
  * workloads, services and clusters, and about istiod. docs/api.md documents them, docs/metrics.md the
  * PromQL behind every number.
  */
-import type { SourceError } from './api';
+import type { ClusterStatus } from './api';
 
 export const TRAFFIC_WINDOWS = ['1m', '5m', '15m', '1h'] as const;
 export type TrafficWindow = (typeof TRAFFIC_WINDOWS)[number];
@@ -19,17 +19,11 @@ export type PrometheusSourceKind =
   | 'global' // --prometheus-url, series selected by the cluster label
   | 'service-proxy'; // istio-system/prometheus:9090 through the cluster's API server
 
-export interface TrafficClusterStatus {
-  /** Context name. */
-  cluster: string;
-  /** Istio cluster ID (what source_cluster/destination_cluster hold), null when unknown. */
-  clusterId: string | null;
+/** A cluster's metrics source; not ok: its traffic is unavailable (its Prometheus down, slow, missing...). */
+export interface TrafficClusterStatus extends ClusterStatus {
   source: PrometheusSourceKind;
   /** Where, for people: "http://prom:9090", "istio-system/prometheus:9090 via the API server". */
   sourceLabel: string;
-  ok: boolean;
-  /** Why this cluster's traffic is unavailable (its Prometheus down, slow, missing...). */
-  error: SourceError | null;
 }
 
 /**

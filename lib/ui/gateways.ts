@@ -1,4 +1,5 @@
 import type { ClusterMesh, GatewayService } from '@/lib/types/api';
+import { notOkReason } from './problems';
 
 /** One row of the gateways table: a gateway Service, or a cluster whose gateways could not be read. */
 export type GatewayRow =
@@ -12,7 +13,7 @@ export type GatewayRow =
 export function gatewayRows(clusters: ClusterMesh[]): GatewayRow[] {
   return clusters.flatMap((c): GatewayRow[] => {
     const base = { cluster: c.cluster, clusterId: c.clusterId };
-    if (!c.ok) return [{ kind: 'unknown', ...base, reason: c.error?.message ?? 'the cluster could not be read' }];
+    if (!c.ok) return [{ kind: 'unknown', ...base, reason: notOkReason(c) }];
     const unlisted = c.errors.find((e) => e.source.startsWith('services'));
     const rows: GatewayRow[] = c.gateways.map((gateway) => ({ kind: 'gateway', ...base, gateway }));
     return unlisted ? [...rows, { kind: 'unknown', ...base, reason: unlisted.message }] : rows;

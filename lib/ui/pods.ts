@@ -1,4 +1,4 @@
-import type { ClusterInfo, PodSummary } from '@/lib/types/api';
+import type { ClusterStatus, PodSummary } from '@/lib/types/api';
 
 /** Pods with a sidecar first (only they have outbound endpoints), then by namespace and name. */
 export function sortPods<T extends PodSummary>(pods: T[]): T[] {
@@ -16,11 +16,11 @@ export function podMatches(p: PodSummary, query: string): boolean {
  * Given either, returns both (the input stands in for a missing half). A context name wins over an
  * equal cluster ID of another cluster, as on the server.
  */
-export function resolveCluster(nameOrId: string, clusters: Array<Pick<ClusterInfo, 'name' | 'clusterId'>>): { context: string; id: string } {
-  const byContext = clusters.find((c) => c.name === nameOrId);
-  if (byContext) return { context: byContext.name, id: byContext.clusterId ?? byContext.name };
+export function resolveCluster(nameOrId: string, clusters: Array<Pick<ClusterStatus, 'cluster' | 'clusterId'>>): { context: string; id: string } {
+  const byContext = clusters.find((c) => c.cluster === nameOrId);
+  if (byContext) return { context: byContext.cluster, id: byContext.clusterId ?? byContext.cluster };
   const byId = clusters.find((c) => c.clusterId === nameOrId);
-  if (byId) return { context: byId.name, id: nameOrId };
+  if (byId) return { context: byId.cluster, id: nameOrId };
   return { context: nameOrId, id: nameOrId };
 }
 

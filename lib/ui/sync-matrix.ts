@@ -1,4 +1,5 @@
 import type { ClusterMesh, RemoteClusterRow, SourceError } from '@/lib/types/api';
+import { notOkReason } from './problems';
 
 /**
  * Why a readable cluster shows no istiod: an istiod source's error first (its pods forbidden, its debug
@@ -62,7 +63,7 @@ export function buildSyncMatrix(mesh: ClusterMesh[]): SyncMatrix {
   const rows: MatrixRow[] = [];
   for (const c of mesh) {
     if (!c.ok) {
-      rows.push({ cluster: c.cluster, clusterId: c.clusterId, error: c.error?.message ?? 'not readable', cells: {} });
+      rows.push({ cluster: c.cluster, clusterId: c.clusterId, error: notOkReason(c, 'not readable'), cells: {} });
       continue;
     }
     if (c.istiod.length === 0 && c.remoteClusters.length === 0) {

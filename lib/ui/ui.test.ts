@@ -5,7 +5,7 @@ import { endpointFilterQuery, groupByEnvoyCluster, healthMix, readEndpointFilter
 import { formatAge, isStale, isTroubledEndpoint, podPath, shortFingerprint } from './format';
 import { appendSample, sampleOf } from './history';
 import { resolveCluster, sortPods } from './pods';
-import { meshProblems, proxySyncUnread } from './problems';
+import { proxySyncUnread, statusProblems } from './problems';
 import { gatewayRows } from './gateways';
 
 function mesh(cluster: string, clusterId: string, remotes: Array<[string, string, string?]>, extra: Partial<ClusterMesh> = {}): ClusterMesh {
@@ -13,7 +13,6 @@ function mesh(cluster: string, clusterId: string, remotes: Array<[string, string
     cluster,
     clusterId,
     ok: true,
-    error: null,
     errors: [],
     fetchedAt: '2024-01-01T00:00:00Z',
     istiod: [{ pod: `istiod-${clusterId}`, namespace: 'istio-system', version: '1.22.0', revision: 'default', ready: true }],
@@ -44,7 +43,7 @@ describe('buildSyncMatrix', () => {
   });
 
   it('keeps an unreadable cluster as a row with its error instead of dropping it', () => {
-    const down: ClusterMesh = { ...mesh('ctx2', 'cluster2', []), ok: false, error: { kind: 'unreachable', message: 'connection refused', source: 'api' } };
+    const down: ClusterMesh = { ...mesh('ctx2', 'cluster2', []), ok: false, errors: [{ kind: 'unreachable', message: 'connection refused', source: 'api' }] };
     const m = buildSyncMatrix([mesh('ctx1', 'cluster1', [['cluster1', 'synced'], ['cluster2', 'synced']]), down]);
     expect(m.rows[1]).toMatchObject({ cluster: 'ctx2', error: 'connection refused' });
   });
@@ -177,20 +176,22 @@ describe('pods', () => {
   });
 
   it('maps Istio cluster IDs to context names and back', () => {
-    const clusters = [{ name: 'cluster1-admin@cluster1', clusterId: 'cluster1', server: '', reachable: true, kubernetesVersion: null, error: null, fetchedAt: '', watch: { state: 'synced' as const, syncedAt: null, lastEventAt: null, error: null } }];
+    const clusters = [{ cluster: 'cluster1-admin@cluster1', clusterId: 'cluster1' }];
     expect(resolveCluster('cluster1', clusters)).toEqual({ context: 'cluster1-admin@cluster1', id: 'cluster1' });
     expect(resolveCluster('cluster1-admin@cluster1', clusters)).toEqual({ context: 'cluster1-admin@cluster1', id: 'cluster1' });
     expect(resolveCluster('other', clusters)).toEqual({ context: 'other', id: 'other' });
   });
 });
 
-describe('meshProblems', () => {
-  it('lists down clusters as errors and failed sources of readable ones as warnings', () => {
+describe('statusProblems', () => {
+  it('lists down clusters as errors and failed sources of readable ones as warnings, each once across answers', () => {
     const forbidden = { kind: 'forbidden' as const, message: 'istiod pods forbidden', source: 'istiod pods in istio-system' };
-    const down: ClusterMesh = { ...mesh('ctx2', 'cluster2', []), ok: false, error: { kind: 'unreachable', message: 'refused', source: 'api' } };
+    const refused = { kind: 'unreachable' as const, message: 'refused', source: 'api' };
+    const down: ClusterMesh = { ...mesh('ctx2', 'cluster2', []), ok: false, errors: [refused] };
     const partial = mesh('ctx1', 'cluster1', [], { istiod: [], errors: [forbidden] });
-    const { errors, warnings } = meshProblems([partial, down]);
-    expect(errors).toEqual([{ cluster: 'ctx2', error: down.error }]);
+    // The same down cluster in a second answer (the topology's envelope beside the mesh's): said once.
+    const { errors, warnings } = statusProblems([partial, down, { cluster: 'ctx2', clusterId: null, ok: false, errors: [refused], fetchedAt: '' }]);
+    expect(errors).toEqual([{ cluster: 'ctx2', error: refused }]);
     expect(warnings).toEqual([{ cluster: 'ctx1', error: forbidden }]);
     expect([partial, down].map(proxySyncUnread)).toEqual([true, true]);
     expect(proxySyncUnread(mesh('ctx3', 'cluster3', [], { istiod: [] }))).toBe(false);
@@ -200,7 +201,7 @@ describe('meshProblems', () => {
 describe('gatewayRows', () => {
   const gw = { name: 'istio-eastwestgateway', namespace: 'istio-system', role: 'eastwest' as const, type: 'LoadBalancer', clusterIP: '10.0.0.1', externalIPs: ['172.40.143.182'], hostname: null, pending: false, ports: [], network: 'network1' };
   it('an unreadable cluster is an unknown row with the reason, never missing (also when every cluster is down)', () => {
-    const down = { ...mesh('c2', 'cluster2', []), ok: false, error: { kind: 'unreachable' as const, message: 'c2: API server https://127.0.0.1:1 refused the connection', source: 'the mesh state' } };
+    const down = { ...mesh('c2', 'cluster2', []), ok: false, errors: [{ kind: 'unreachable' as const, message: 'c2: API server https://127.0.0.1:1 refused the connection', source: 'the mesh state' }] };
     expect(gatewayRows([mesh('c1', 'cluster1', [], { gateways: [gw] }), down])).toEqual([
       { kind: 'gateway', cluster: 'c1', clusterId: 'cluster1', gateway: gw },
       { kind: 'unknown', cluster: 'c2', clusterId: 'cluster2', reason: 'c2: API server https://127.0.0.1:1 refused the connection' },

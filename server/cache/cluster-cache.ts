@@ -145,7 +145,7 @@ export class ClusterCache {
     if (pending.length) {
       const kinds = pending.map((i) => i.kind.name).join(', ');
       const error: SourceError = { kind: 'timeout', source: kinds, message: `${this.cluster.name}: still syncing (the first list of ${kinds} has not completed)` };
-      return { ...base, reachable: true, errors: [error] };
+      return { ...base, reachable: true, syncing: true, errors: [error] };
     }
     // Kinds never listed first: nothing of them is shown, a bigger loss than a synced kind's failing watch.
     const failing = this.informers.filter((i) => i.error !== null);

@@ -3,6 +3,7 @@ import { clusterScope } from '@/lib/traffic/promql';
 import type { PrometheusSourceKind, TrafficClusterStatus } from '@/lib/types/traffic';
 import type { SourceError } from '@/lib/types/api';
 import { knownClusterId, resolveClusterId } from '../cluster-id';
+import { clusterStatus } from '../cluster-status';
 import type { Deadline } from '../k8s/deadline';
 import type { ClusterHandle, Registry } from '../k8s/registry';
 import { describeTarget, type PromTarget } from './client';
@@ -48,8 +49,9 @@ export async function resolvePrometheus(registry: Registry, cluster: ClusterHand
   return pick(registry, cluster, clusterId);
 }
 
-export function clusterStatus(source: ClusterPrometheus, error: SourceError | null): TrafficClusterStatus {
-  return { cluster: source.cluster.name, clusterId: source.clusterId, source: source.kind, sourceLabel: describeTarget(source.target), ok: error === null, error };
+/** A cluster's traffic status: the envelope (not ok with `error`), and where its metrics come from. */
+export function trafficStatus(source: ClusterPrometheus, error: SourceError | null): TrafficClusterStatus {
+  return { ...clusterStatus(source.cluster, error === null, error ? [error] : [], source.clusterId), source: source.kind, sourceLabel: describeTarget(source.target) };
 }
 
 /** True when the operator named a Prometheus; otherwise the in-cluster Service is only a guess. */
