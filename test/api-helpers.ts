@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startLab, type Lab } from '@/lab/index';
+import { startLab, type Lab, type LabOptions } from '@/lab/index';
 import type { LabFault } from '@/lab/world';
 import type { ClusterStatus, SourceError } from '@/lib/types/api';
 import { resetClusterState } from '@/server/k8s/cluster-state';
@@ -14,9 +14,9 @@ export const CLUSTER1 = 'cluster1-admin@cluster1';
 export const CLUSTER2 = 'cluster2-admin@cluster2';
 
 /** Starts the seed lab and points the server's environment at it (short deadline, no cache). */
-export async function startSeedLab(): Promise<Lab> {
+export async function startSeedLab(options: Omit<LabOptions, 'kubeconfigOut'> = {}): Promise<Lab> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-api-'));
-  const lab = await startLab({ kubeconfigOut: path.join(dir, 'kubeconfig') });
+  const lab = await startLab({ ...options, kubeconfigOut: path.join(dir, 'kubeconfig') });
   process.env.ISTHMUS_KUBECONFIG = lab.kubeconfigPath;
   process.env.ISTHMUS_CONTEXTS = '';
   process.env.ISTHMUS_DEADLINE_MS = String(DEADLINE_MS);
@@ -33,11 +33,11 @@ export async function stopLab(lab: Lab | undefined): Promise<void> {
  * The seed lab for the enclosing file or describe block, and fault(on, off): a fault applied for one
  * test, reverted after it, each test starting from a cold state.
  */
-export function seedLabWithFaults(afterStart?: (lab: Lab) => void): { readonly lab: Lab; fault(on: LabFault, off: LabFault): void } {
+export function seedLabWithFaults(afterStart?: (lab: Lab) => void, options: Omit<LabOptions, 'kubeconfigOut'> = {}): { readonly lab: Lab; fault(on: LabFault, off: LabFault): void } {
   let lab: Lab;
   const undo: LabFault[] = [];
   beforeAll(async () => {
-    lab = await startSeedLab();
+    lab = await startSeedLab(options);
     afterStart?.(lab);
   });
   afterAll(() => stopLab(lab));
