@@ -1,5 +1,6 @@
 import 'server-only';
 import { listed } from '@/lib/mesh/snapshot';
+import { workloadOf } from '@/lib/mesh/workload';
 import type { PodsResponse } from '@/lib/types/api';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { snapshotStatus } from './cluster-status';
@@ -18,8 +19,7 @@ export async function getPods(registry: Registry, cluster: ClusterHandle, namesp
       phase: p.phase,
       ready: p.ready,
       hasSidecar: p.hasSidecar,
-      app: p.labels.app ?? p.labels['app.kubernetes.io/name'] ?? null,
-      version: p.labels.version ?? p.labels['app.kubernetes.io/version'] ?? null,
+      workload: workloadOf(cluster.name, p),
     }))
     .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {

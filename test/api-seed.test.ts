@@ -177,10 +177,14 @@ describe('GET /api/clusters/{cluster}/pods and /api/topology', () => {
     const body = (await res.json()) as PodsResponse;
     expect(body.namespaces).toEqual(expect.arrayContaining(['default', 'istio-system', 'sample']));
     const byName = Object.fromEntries(body.pods.map((p) => [p.name, p]));
-    expect(byName[RATINGS]).toMatchObject({ namespace: 'default', phase: 'Running', hasSidecar: true, app: 'ratings', version: 'v1' });
+    expect(byName[RATINGS]).toMatchObject({ namespace: 'default', phase: 'Running', hasSidecar: true, workload: { name: 'ratings', version: 'v1', id: `wl:${CLUSTER2}:default:ratings:v1` } });
     expect(byName['reviews-v3-5b9bd44f4-ztxsd']).toMatchObject({ ip: '192.168.179.215' });
     expect(byName['loki-0']).toMatchObject({ phase: 'Pending' });
     expect(body.pods.every((p) => p.namespace === 'default')).toBe(true);
+    // The identity the server gives a pod is the topology's: every pod names a drawn workload node.
+    const topology = (await (await topologyGET(apiRequest('/api/topology?level=workloads'))).json()) as TopologyResponse;
+    const workloadIds = new Set(topology.nodes.filter((n) => n.kind === 'workload').map((n) => n.id));
+    expect(body.pods.filter((p) => !workloadIds.has(p.workload.id)).map((p) => p.name)).toEqual([]);
   });
 
   it('builds the cross-cluster topology with no errors', async () => {

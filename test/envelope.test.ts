@@ -65,7 +65,7 @@ describe('one result envelope on every route', () => {
   it('cluster2 down: every JSON route says cluster2 not ok with a typed error, cluster1 ok', async () => {
     // cluster1's pods first, while both clusters answer: the pod the per-pod routes are asked about.
     const pods = (await (await podsGET(apiRequest(`/api/clusters/${encodeURIComponent(CLUSTER1)}/pods`), params({ cluster: CLUSTER1 }))).json()) as PodsResponse;
-    const productpage = pods.pods.find((p) => p.app === 'productpage' && p.hasSidecar && p.ready)!;
+    const productpage = pods.pods.find((p) => p.workload.name === 'productpage' && p.hasSidecar && p.ready)!;
     expect(productpage).toBeDefined();
     seed.fault({ type: 'api-down', cluster: 'cluster2', down: true }, { type: 'api-down', cluster: 'cluster2', down: false });
 

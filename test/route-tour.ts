@@ -72,8 +72,8 @@ async function clusterTour(go: (path: string) => Promise<unknown>, context: stri
   if (!pod) return;
   const podPath = `/clusters/${c}/namespaces/${pod.namespace}/pods/${encodeURIComponent(pod.name)}`;
   const stops = [podPath, `/api${podPath}/endpoints`, `/api${podPath}/endpoints?output=table`];
-  if (pod.app) {
-    stops.push(`/api/trace?from=${c}/${pod.namespace}/${encodeURIComponent(pod.name)}&to=${encodeURIComponent(`${pod.app}.${pod.namespace}`)}:9080`);
+  if (pod.workload) {
+    stops.push(`/api/trace?from=${c}/${pod.namespace}/${encodeURIComponent(pod.name)}&to=${encodeURIComponent(`${pod.workload.name}.${pod.namespace}`)}:9080`);
     stops.push(`/api/traffic/history?scope=pod&cluster=${c}&namespace=${pod.namespace}&name=${encodeURIComponent(pod.name)}`);
   }
   await Promise.all(stops.map(go));

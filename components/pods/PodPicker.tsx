@@ -140,7 +140,7 @@ function PodTable({ pods, showCluster }: { pods: PickedPod[]; showCluster: boole
               </td>
               {showCluster && <td className="px-2 py-1 font-mono text-xs">{p.cluster}</td>}
               <td className="px-2 py-1 font-mono text-xs">{p.namespace}</td>
-              <td className="px-2 py-1 text-xs">{[p.app, p.version].filter(Boolean).join(' / ') || '—'}</td>
+              <td className="px-2 py-1 text-xs">{p.workload.name} / {p.workload.version}</td>
               <td className="px-2 py-1 font-mono text-xs">{p.ip ?? '—'}</td>
               <td className="px-2 py-1 text-xs">
                 <StatusPill tone={p.phase === 'Running' && p.ready ? 'ok' : p.phase === 'Pending' ? 'warn' : p.phase === 'Running' ? 'warn' : 'muted'}>

@@ -7,7 +7,6 @@ import { portOf } from '@/lib/format/kube';
 import { trafficLabel, type EdgeTraffic } from '@/lib/traffic/edges';
 import type { HistoryParams } from '@/lib/hooks/traffic';
 import type { TrafficWindow } from '@/lib/types/traffic';
-import { podsOfWorkload } from '@/lib/graph/workload-pods';
 import { usePods } from '@/lib/hooks/queries';
 import { podPath } from '@/lib/ui/format';
 import { notOkReason } from '@/lib/ui/problems';
@@ -106,7 +105,8 @@ function WorkloadPods({ node }: { node: TopologyNode }) {
   if (pods.isError) return <p className="text-red-700 dark:text-red-300">Pods could not be read: {pods.error.message}</p>;
   const status = pods.data.clusters[0];
   if (status && !status.ok) return <p className="text-red-700 dark:text-red-300">Pods could not be read: {notOkReason(status)}</p>;
-  const mine = podsOfWorkload(pods.data.pods, node);
+  // The server says which workload each pod belongs to: the node's pods are those with its id.
+  const mine = pods.data.pods.filter((p) => p.workload.id === node.id);
   if (mine.length === 0) return <p className="text-slate-500 dark:text-slate-400">No pods of this workload right now.</p>;
   return (
     <ul className="space-y-0.5 text-xs" data-testid="workload-pods">

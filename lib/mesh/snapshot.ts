@@ -29,6 +29,8 @@ export interface PodSnapshot {
   hasSidecar: boolean;
   /** Runs in the node's network namespace (its IP is the node's); absent when not. */
   hostNetwork?: true;
+  /** The controller that owns the pod (its controlling owner reference); absent for a bare pod. */
+  owner?: { kind: string; name: string };
 }
 
 export interface ClusterSnapshot {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TopologyEdge } from '../types/api';
-import { buildTopology, podApp, podVersion } from './build';
+import { buildTopology } from './build';
 import { C1, C2, largeSnapshots, seedSnapshots } from './seed-snapshots';
 
 const EW1 = `gw:${C1}:istio-system:istio-eastwestgateway`;
@@ -117,17 +117,6 @@ describe('buildTopology when a network has no gateway address, shares a network,
   });
 });
 
-describe('pod grouping', () => {
-  it('falls back to the pod name without controller suffixes', () => {
-    expect(podApp({ name: 'reviews-v3-5b9bd44f4-ztxsd', labels: {} })).toBe('reviews-v3');
-    expect(podApp({ name: 'loki-0', labels: {} })).toBe('loki');
-    expect(podApp({ name: 'fluentd-x7k2p', labels: {} })).toBe('fluentd');
-    expect(podApp({ name: 'standalone', labels: {} })).toBe('standalone');
-    expect(podApp({ name: 'x-abcde', labels: { app: 'reviews' } })).toBe('reviews');
-    expect(podVersion({ labels: {} })).toBe('unversioned');
-    expect(podVersion({ labels: { version: 'v2' } })).toBe('v2');
-  });
-});
 
 describe('buildTopology at scale', () => {
   it('builds 50 clusters × 1,000 pods (every service in every cluster, one network each)', () => {

@@ -12,30 +12,11 @@
 import type { GatewayService, LogicalService, TopologyEdge, TopologyNode, TopologyResponse } from '../types/api';
 import { EASTWEST_TLS_PORT } from '../format/kube';
 import type { ClusterSnapshot, PodSnapshot, ServiceSnapshot } from '../mesh/snapshot';
+import { workloadOf } from '../mesh/workload';
 import { compareStrings } from '../format/compare';
 
 /** The graph alone: the route adds each cluster's status (server/topology.ts). */
 export type Topology = Omit<TopologyResponse, 'generatedAt' | 'clusters'>;
-
-export const UNVERSIONED = 'unversioned';
-
-/** ReplicaSet pods end in "-<template hash>-<5 chars>", DaemonSet/bare ReplicaSet pods in "-<5 chars>", StatefulSet pods in "-<ordinal>". */
-const POD_SUFFIXES = [/-[a-z0-9]{6,10}-[a-z0-9]{5}$/, /-[a-z0-9]{5}$/, /-\d+$/];
-
-/** The app a pod belongs to: its app label, else its name without controller suffixes. */
-export function podApp(pod: Pick<PodSnapshot, 'name' | 'labels'>): string {
-  const label = pod.labels.app ?? pod.labels['app.kubernetes.io/name'];
-  if (label) return label;
-  for (const suffix of POD_SUFFIXES) {
-    if (suffix.test(pod.name)) return pod.name.replace(suffix, '');
-  }
-  return pod.name;
-}
-
-/** The version a pod belongs to: its version label, else "unversioned". */
-export function podVersion(pod: Pick<PodSnapshot, 'labels'>): string {
-  return pod.labels.version ?? pod.labels['app.kubernetes.io/version'] ?? UNVERSIONED;
-}
 
 function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
   for (const key in selector) if (labels[key] !== selector[key]) return false;
@@ -232,9 +213,7 @@ function indexCluster(
   for (const pod of snapshot.pods) {
     if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
     if (gatewaySelectors.some((g) => g.namespace === pod.namespace && selects(g.selector, pod.labels))) continue;
-    const app = podApp(pod);
-    const version = podVersion(pod);
-    const id = `wl:${c}:${pod.namespace}:${app}:${version}`;
+    const { name: app, version, id } = workloadOf(c, pod);
     let workload = workloads.get(id);
     if (!workload) {
       workload = {

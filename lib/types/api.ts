@@ -342,6 +342,16 @@ export interface EndpointsResponse {
   fetchedAt: string;
 }
 
+/** A pod's workload, derived once on the server (lib/mesh/workload.ts workloadOf). */
+export interface WorkloadIdentity {
+  /** The app label (or app.kubernetes.io/name); without one, the name of the pod's controller. */
+  name: string;
+  /** The version label (or app.kubernetes.io/version), else "unversioned". */
+  version: string;
+  /** The topology's workload node id: wl:<cluster>:<namespace>:<name>:<version>. */
+  id: string;
+}
+
 /** Pods for the pod picker: GET /api/clusters/{cluster}/pods?namespace= */
 export interface PodSummary {
   name: string;
@@ -350,8 +360,8 @@ export interface PodSummary {
   phase: string;
   ready: boolean;
   hasSidecar: boolean;
-  app: string | null;
-  version: string | null;
+  /** The workload the pod belongs to (lib/mesh/workload.ts): `id` is its topology node's. */
+  workload: WorkloadIdentity;
 }
 
 export interface PodsResponse {

@@ -8,7 +8,7 @@ export function sortPods<T extends PodSummary>(pods: T[]): T[] {
 export function podMatches(p: PodSummary, query: string): boolean {
   if (!query) return true;
   const needle = query.toLowerCase();
-  return [p.name, p.namespace, p.app ?? '', p.version ?? '', p.ip ?? ''].some((s) => s.toLowerCase().includes(needle));
+  return [p.name, p.namespace, p.workload.name, p.workload.version, p.ip ?? ''].some((s) => s.toLowerCase().includes(needle));
 }
 
 /**

@@ -171,7 +171,7 @@ describe('history', () => {
 
 describe('pods', () => {
   it('lists sidecar pods first', () => {
-    const base = { ip: null, phase: 'Running', ready: true, app: null, version: null, namespace: 'default' };
+    const base = { ip: null, phase: 'Running', ready: true, namespace: 'default', workload: { name: 'a', version: 'unversioned', id: 'wl:c:default:a:unversioned' } };
     expect(sortPods([{ ...base, name: 'a', hasSidecar: false }, { ...base, name: 'b', hasSidecar: true }]).map((p) => p.name)).toEqual(['b', 'a']);
   });
 

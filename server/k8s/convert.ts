@@ -129,7 +129,15 @@ export function podSnapshot(pod: V1Pod): PodSnapshot {
     nodeName: pod.spec?.nodeName ?? null,
     hasSidecar: hasSidecar(pod),
     ...(pod.spec?.hostNetwork ? { hostNetwork: true as const } : {}),
+    ...podOwner(pod),
   };
+}
+
+/** The pod's controlling owner reference (the first one when none is marked controller), for its workload identity. */
+function podOwner(pod: V1Pod): Pick<PodSnapshot, 'owner'> {
+  const refs = pod.metadata?.ownerReferences ?? [];
+  const ref = refs.find((r) => r.controller) ?? refs[0];
+  return ref ? { owner: { kind: ref.kind, name: ref.name } } : {};
 }
 
 /* ------------------------------------------------------------------------------- mesh config */

@@ -28,7 +28,11 @@ const Container = z.object({
 });
 
 export const PodShape = z.object({
-  metadata: maybe(Metadata),
+  metadata: maybe(
+    Metadata.extend({
+      ownerReferences: maybe(z.array(z.object({ kind: z.string(), name: z.string(), controller: maybe(z.boolean()) }))),
+    }),
+  ),
   spec: maybe(
     z.object({
       containers: maybe(z.array(Container)),
