@@ -78,6 +78,34 @@ describe('faults', () => {
     expect(await table.text()).toMatch(/^NAME +SECRET +STATUS +ISTIOD\ncluster2 /);
   });
 
+  it("a pod's endpoints in a healthy cluster never wait for a slow other cluster, which is marked not ok (its addresses unresolved)", async () => {
+    fault({ type: 'api-latency', cluster: 'cluster2', ms: DEADLINE_MS * 4 }, { type: 'api-latency', cluster: 'cluster2', ms: 0 });
+    const pod = seed.lab.world
+      .list('cluster1', { group: '', version: 'v1', resource: 'pods' } as never, 'default')
+      .map((p) => (p as { metadata: { name: string } }).metadata.name)
+      .find((n) => n.startsWith('productpage-v1-'))!;
+    const read = async () => {
+      const started = Date.now();
+      const res = await endpointsGET(
+        apiRequest(`/api/clusters/${encodeURIComponent(CLUSTER1)}/namespaces/default/pods/${pod}/endpoints`),
+        params({ cluster: CLUSTER1, ns: 'default', pod }),
+      );
+      expect(res.status).toBe(200);
+      return { ms: Date.now() - started, body: (await res.json()) as EndpointsResponse };
+    };
+    // Cold (cluster1's cache, forwards): still never cluster2's deadline; warm: well under it.
+    const cold = await read();
+    expect(cold.ms).toBeLessThan(DEADLINE_MS);
+    const { ms, body } = await read();
+    expect(ms).toBeLessThan(DEADLINE_MS / 2);
+    expect(body.rows.length).toBeGreaterThan(0);
+    expect(body.clusters.map((c) => [c.cluster, c.ok])).toEqual([
+      [CLUSTER1, true],
+      [CLUSTER2, false],
+    ]);
+    expect(body.clusters[1].errors[0]).toMatchObject({ kind: 'timeout', message: expect.stringContaining('still syncing') });
+  });
+
   it('403 on pods/portforward: forbidden on the istiod sources only, Kubernetes data still shown', async () => {
     fault(
       { type: 'forbid', cluster: 'cluster1', user: '*', verb: '*', resource: 'pods/portforward', on: true },
