@@ -22,13 +22,13 @@ export function ClusterStatusBanner({
   /** What is missing, before each message (e.g. "traffic unavailable"). */
   what?: string;
 }) {
-  const { errors, warnings } = statusProblems(clusters);
   const named = (problems: ClusterProblem[]) => (what ? problems.map((p) => ({ ...p, error: { ...p.error, message: `${what} — ${p.error.message}` } })) : problems);
-  const failing = [...failed, ...named(errors)];
+  const { errors, warnings } = statusProblems(clusters);
+  const [red, amber] = notOk === 'error' ? [[...failed, ...named(errors)], named(warnings)] : [failed, named([...errors, ...warnings])];
   return (
     <>
-      <ProblemList problems={notOk === 'error' ? failing : failed} severity="error" />
-      <ProblemList problems={notOk === 'error' ? named(warnings) : [...named(errors), ...named(warnings)]} severity="warning" />
+      <ProblemList problems={red} severity="error" />
+      <ProblemList problems={amber} severity="warning" />
     </>
   );
 }

@@ -13,12 +13,9 @@ export function clusterStatus(cluster: ClusterHandle, ok: boolean, errors: Sourc
   return { cluster: cluster.name, clusterId, ok, errors, fetchedAt: new Date().toISOString() };
 }
 
-/**
- * A fan-out result as the envelope: a failed read is the cluster not ok (its error the reason); a read
- * that worked is ok with the errors of the sources that failed inside it (`errorsOf`).
- */
-export function fanOutStatus<T>(cluster: ClusterHandle, result: ClusterResult<T>, errorsOf: (data: T) => SourceError[] = () => []): ClusterStatus {
-  return result.ok ? clusterStatus(cluster, true, errorsOf(result.data)) : clusterStatus(cluster, false, [result.error]);
+/** A fan-out result as the envelope: a failed read is the cluster not ok, its error the reason. */
+export function fanOutStatus<T>(cluster: ClusterHandle, result: ClusterResult<T>): ClusterStatus {
+  return result.ok ? clusterStatus(cluster, true, []) : clusterStatus(cluster, false, [result.error]);
 }
 
 /**

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { ClusterInfo, ClustersResponse, SourceError } from '@/lib/types/api';
 import { clusterCache } from './cache/cluster-cache';
+import { knownClusterId } from './cluster-id';
 import { clusterStatus } from './cluster-status';
 import { fanOut } from './fanout';
 import { createDeadline, type Deadline } from './k8s/deadline';
@@ -36,7 +37,7 @@ export async function getClusters(registry: Registry): Promise<ClustersResponse>
       const same = (e: SourceError) => versionError !== null && e.kind === versionError.kind && e.message === versionError.message;
       const errors = [...(versionError ? [versionError] : []), ...snapshot.errors.filter((e) => !same(e))];
       return {
-        ...clusterStatus(c, snapshot.reachable && version.ok, errors, snapshot.clusterId ?? undefined),
+        ...clusterStatus(c, snapshot.reachable && version.ok, errors, snapshot.clusterId ?? knownClusterId(c)),
         server: c.server,
         kubernetesVersion: version.ok ? version.data.gitVersion : null,
         watch: clusterCache(c).watch(),

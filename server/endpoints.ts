@@ -71,7 +71,7 @@ export async function getEndpoints(
   const snapshots = registry.clusters.map((c) => ({ ...(c === cluster ? own : snapshotNow(c)), apiServerAddresses: addresses.get(c.name) ?? [] }));
   // Each error under its cluster: another cluster's failure must not read as this pod's. The other
   // clusters are those whose pods and gateways resolve targets: one not ok leaves its addresses unresolved.
-  const apiServerError = (c: ClusterHandle) => (apiServerErrors.has(c) ? [apiServerErrors.get(c)!] : []);
+  const apiServerError = (c: ClusterHandle) => [apiServerErrors.get(c)].filter((e) => e !== undefined);
   const others = registry.clusters.flatMap((c, i) => {
     if (c === cluster) return [];
     const status = snapshotStatus(c, snapshots[i]);

@@ -8,6 +8,7 @@ import { analyzeTrace } from '@/lib/trace/analyze';
 import { parseEndpointShardz, parseRoute } from '@/lib/trace/parse';
 import type { ClusterReading, ConfigObject, ControlPlaneReading, EnvoyReading, IstiodReading, SliceEndpoint, TraceInput, TraceResponse } from '@/lib/trace/types';
 import type { ClusterStatus, SourceError } from '@/lib/types/api';
+import { knownClusterId } from './cluster-id';
 import { clusterStatus } from './cluster-status';
 import { fanOut } from './fanout';
 import { BadRequest } from './http';
@@ -78,7 +79,7 @@ function readingStatus(cluster: ClusterHandle, input: TraceInput, reading: Clust
   if (cluster.name === input.source.cluster) {
     errors.push(input.controlPlane.error, ...input.controlPlane.replicas.flatMap((r) => r.errors), input.envoy?.error ?? null);
   }
-  return clusterStatus(cluster, reading.error === null, errors.filter((e) => e !== null), reading.snapshot.clusterId ?? undefined);
+  return clusterStatus(cluster, reading.error === null, errors.filter((e) => e !== null), reading.snapshot.clusterId ?? knownClusterId(cluster));
 }
 
 /** The source pod is known to run without an istio-proxy (nothing to read, and that is the finding). */
