@@ -85,7 +85,7 @@ function authenticate(request: NextRequest, contentSecurityPolicy: string): Next
 
 export function proxy(request: NextRequest): NextResponse {
   const { pathname } = request.nextUrl;
-  const headers = securityHeaders(newNonce(), pathname);
+  const headers = securityHeaders(newNonce());
   const refusal = checkRequest(request.method, pathname, request.headers.get('host'), {
     secFetchSite: request.headers.get('sec-fetch-site'),
     origin: request.headers.get('origin'),

@@ -30,8 +30,12 @@ export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV 
   ].join('; ');
 }
 
-/** Headers for every answer (pages, API, refusals). */
-export function securityHeaders(nonce: string, pathname: string): Record<string, string> {
+/**
+ * Headers for every answer (pages, API, refusals). API answers carry `Cache-Control: no-store` from
+ * their own route (server/http.ts) or refusal, not from here: a header set here would win over the
+ * route's, which adds `no-transform` to answers too large to compress on every request.
+ */
+export function securityHeaders(nonce: string): Record<string, string> {
   return {
     'Content-Security-Policy': contentSecurityPolicy(nonce),
     'X-Content-Type-Options': 'nosniff',
@@ -41,7 +45,6 @@ export function securityHeaders(nonce: string, pathname: string): Record<string,
     'Cross-Origin-Resource-Policy': 'same-origin',
     // Nothing the dashboard uses (it writes istioctl text to the clipboard, which needs no permission here).
     'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), payment=(), serial=()',
-    ...(isApi(pathname) ? { 'Cache-Control': 'no-store' } : {}),
   };
 }
 

@@ -13,9 +13,18 @@ export function json(data: unknown, status = 200): Response {
   return jsonText(JSON.stringify(data), status);
 }
 
+/**
+ * Above this size a body is sent as it is: Next gzips every answer again on every request (about 12 ms
+ * per MB: 150 ms for the 13 MB workloads view of 50 clusters, which is already serialized once and
+ * cached), and a route handler cannot send bytes it compressed once (Next drops its Content-Encoding).
+ * `no-transform` is how Next's compression is told to leave a body alone.
+ */
+export const COMPRESS_MAX_CHARS = 1024 * 1024;
+
 /** A JSON response from an already serialized body. */
 export function jsonText(body: string, status = 200): Response {
-  return new Response(body, { status, headers: { ...NO_STORE, 'Content-Type': 'application/json; charset=utf-8' } });
+  const cacheControl = body.length > COMPRESS_MAX_CHARS ? 'no-store, no-transform' : NO_STORE['Cache-Control'];
+  return new Response(body, { status, headers: { 'Cache-Control': cacheControl, 'Content-Type': 'application/json; charset=utf-8' } });
 }
 
 export function text(body: string, status = 200): Response {

@@ -20,7 +20,7 @@ export function refuseMethodsNextCannotServe(): void {
       const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
       if (FORBIDDEN_BY_FETCH.has((req.method ?? '').toUpperCase())) {
         const body = JSON.stringify({ error: { kind: 'method-not-allowed', message: 'Isthmus is read-only: GET and HEAD only' } });
-        res.writeHead(405, { ...securityHeaders(newNonce(), '/api'), Allow: 'GET, HEAD', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+        res.writeHead(405, { ...securityHeaders(newNonce()), 'Cache-Control': 'no-store', Allow: 'GET, HEAD', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
         res.end(body);
         return true;
       }

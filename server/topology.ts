@@ -1,7 +1,7 @@
 import 'server-only';
 import type { ClusterSnapshot } from '@/lib/mesh/snapshot';
 import { buildTopology, type Topology } from '@/lib/topology/build';
-import { fittingLevel, topologyAtLevel, TOPOLOGY_LEVELS, type TopologyScope } from '@/lib/topology/levels';
+import { fittingLevel, levelSizes, topologyAtLevel, type TopologyScope } from '@/lib/topology/levels';
 import type { ClusterStatus, TopologyLevel, TopologyResponse } from '@/lib/types/api';
 import { snapshotStatus } from './cluster-status';
 import type { Registry } from './k8s/registry';
@@ -10,29 +10,40 @@ import { getSnapshots } from './snapshot';
 /** What /api/topology is asked: a level (none: the most detailed that fits) and an optional scope. */
 export type TopologyQuery = Omit<TopologyScope, 'level'> & { level: TopologyLevel | null };
 
+interface View {
+  response: TopologyResponse;
+  /** Serialized on first send. */
+  json: string | null;
+}
+
 /**
  * The last workload graph built, with the snapshot objects it came from, and every view of it asked
- * since (level and scope → JSON): while the caches hold the same snapshots (nothing changed), nothing is
- * rebuilt or serialized again. At 50,000 pods building and serializing take hundreds of ms each.
+ * since (level and scope): while the caches hold the same snapshots (nothing changed), nothing is
+ * rebuilt or serialized again. At 50,000 pods building takes hundreds of ms.
  */
-let last: { snapshots: ClusterSnapshot[]; full: Topology; clusters: ClusterStatus[]; generatedAt: string; views: Map<string, { response: TopologyResponse; json: string | null }> } | null = null;
+let last: { snapshots: ClusterSnapshot[]; full: Topology; clusters: ClusterStatus[]; generatedAt: string; views: Map<string, View>; sizes: Map<string, Record<TopologyLevel, number>> } | null = null;
 
 const sameSnapshots = (a: ClusterSnapshot[], b: ClusterSnapshot[]) => a.length === b.length && a.every((s, i) => s === b[i]);
 
-async function view(registry: Registry, query: TopologyQuery) {
+async function view(registry: Registry, query: TopologyQuery): Promise<View> {
   const snapshots = await getSnapshots(registry);
   if (!last || !sameSnapshots(last.snapshots, snapshots)) {
     const clusters = registry.clusters.map((c, i) => snapshotStatus(c, snapshots[i]));
-    last = { snapshots, full: buildTopology(snapshots), clusters, generatedAt: new Date().toISOString(), views: new Map() };
+    last = { snapshots, full: buildTopology(snapshots), clusters, generatedAt: new Date().toISOString(), views: new Map(), sizes: new Map() };
   }
-  const key = JSON.stringify([query.level, query.cluster ?? null, query.namespace ?? null]);
-  let entry = last.views.get(key);
+  const graph = last;
+  const scope = { cluster: query.cluster ?? null, namespace: query.namespace ?? null };
+  const scopeKey = JSON.stringify([scope.cluster, scope.namespace]);
+  let sizes = graph.sizes.get(scopeKey);
+  if (!sizes) graph.sizes.set(scopeKey, (sizes = levelSizes(graph.full, scope)));
+  // No level asked: the most detailed that fits, the same view (and bytes) as asking for it by name.
+  const level = query.level ?? fittingLevel(graph.full, scope);
+  const key = JSON.stringify([level, scope.cluster, scope.namespace]);
+  let entry = graph.views.get(key);
   if (!entry) {
-    const scope = { cluster: query.cluster ?? null, namespace: query.namespace ?? null };
-    const { level, topology } = query.level ? { level: query.level, topology: topologyAtLevel(last.full, { ...scope, level: query.level }) } : fittingLevel(last.full, scope);
-    const levelSizes = Object.fromEntries(TOPOLOGY_LEVELS.map((l) => [l, l === level ? topology.nodes.length : topologyAtLevel(last!.full, { ...scope, level: l }).nodes.length]));
-    entry = { response: { level, levelSizes, ...topology, clusters: last.clusters, generatedAt: last.generatedAt }, json: null };
-    last.views.set(key, entry);
+    const topology = topologyAtLevel(graph.full, { ...scope, level });
+    entry = { response: { level, levelSizes: sizes, ...topology, clusters: graph.clusters, generatedAt: graph.generatedAt }, json: null };
+    graph.views.set(key, entry);
   }
   return entry;
 }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildTopology } from './build';
-import { fittingLevel, topologyAtLevel } from './levels';
+import { fittingLevel, levelSizes, topologyAtLevel, TOPOLOGY_LEVELS } from './levels';
 import { largeSnapshots, seedSnapshots } from './seed-snapshots';
 
 describe('topology levels', () => {
   it('workloads without a scope is the workload graph itself; the seed fits and opens there', () => {
     const full = buildTopology(seedSnapshots());
     expect(topologyAtLevel(full, { level: 'workloads' })).toBe(full);
-    expect(fittingLevel(full, {}).level).toBe('workloads');
+    expect(fittingLevel(full, {})).toBe('workloads');
   });
 
   it('clusters: cluster and gateway nodes, cross-cluster edges counted once per pair and kind', () => {
@@ -35,12 +35,23 @@ describe('topology levels', () => {
     const workloads = topologyAtLevel(full, { level: 'workloads' });
     expect(workloads.nodes.length).toBe(full.nodes.length);
     expect(workloads.edges.length).toBeLessThan(perServiceRemote / 4);
-    const { level, topology } = fittingLevel(full, {});
-    expect(topology.nodes.length).toBeLessThanOrEqual(2000);
+    const level = fittingLevel(full, {});
+    expect(topologyAtLevel(full, { level }).nodes.length).toBeLessThanOrEqual(2000);
     expect(level).not.toBe('workloads');
     // One cluster in detail: the others collapse to one node each, crossing edges per namespace.
     const one = topologyAtLevel(full, { level: 'workloads', cluster: full.nodes[0].cluster });
     expect(one.nodes.filter((n) => n.outside).length).toBe(19);
     expect(one.edges.length).toBeLessThan(10 * 19 * 4 + one.nodes.length * 4);
+  });
+
+  it('levelSizes counts what each level draws, from the nodes alone', () => {
+    for (const snapshots of [seedSnapshots(), largeSnapshots(6, 3, 2, 2)]) {
+      const full = buildTopology(snapshots);
+      const cluster = full.nodes[1].cluster;
+      for (const scope of [{}, { cluster }, { namespace: 'ns1' }, { cluster, namespace: 'default' }]) {
+        const sizes = levelSizes(full, scope);
+        for (const level of TOPOLOGY_LEVELS) expect(sizes[level], `${level} ${JSON.stringify(scope)}`).toBe(topologyAtLevel(full, { ...scope, level }).nodes.length);
+      }
+    }
   });
 });

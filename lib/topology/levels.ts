@@ -50,29 +50,63 @@ function representative(n: TopologyNode, scope: TopologyScope): string {
   return n.id;
 }
 
+/**
+ * One node of the full graph as the level sees it, worked out once per node: the edge pass (half a
+ * million edges at fleet size) then only looks these up instead of building id strings per edge.
+ */
+interface Placed {
+  node: TopologyNode;
+  inScope: boolean;
+  /** representative() */
+  rep: string;
+  /** Its cluster's node id. */
+  clusterRep: string;
+  /** Its namespace's node id, when it has a namespace. */
+  nsRep: string | null;
+}
+
+/** Every node of the full graph placed at the level, by id. */
+function placeNodes(full: Topology, scope: TopologyScope): Map<string, Placed> {
+  const clusterIds = new Map<string, string>();
+  const placed = new Map<string, Placed>();
+  for (const node of full.nodes) {
+    let clusterRep = clusterIds.get(node.cluster);
+    if (clusterRep === undefined) clusterIds.set(node.cluster, (clusterRep = clusterId(node.cluster)));
+    const rep = representative(node, scope);
+    placed.set(node.id, { node, inScope: inScope(node, scope), rep: rep === clusterRep ? clusterRep : rep, clusterRep, nsRep: node.namespace ? nsId(node.cluster, node.namespace) : null });
+  }
+  return placed;
+}
+
 /** An edge that leaves the scope or the cluster starts from a coarser node, so it is counted, not repeated. */
-function liftedSource(s: TopologyNode, t: TopologyNode, scope: TopologyScope, fleet: boolean): string {
-  const rep = representative(s, scope);
-  if (s.kind === 'gateway' || s.kind === 'cluster') return rep;
-  if (fleet && s.cluster !== t.cluster) return clusterId(s.cluster);
-  const crossesScope = inScope(s, scope) && !inScope(t, scope);
-  if (scope.level === 'workloads' && crossesScope && s.namespace) return nsId(s.cluster, s.namespace);
-  if (scope.level === 'namespaces' && s.cluster !== t.cluster) return clusterId(s.cluster);
-  return rep;
+function liftedSource(s: Placed, t: Placed, level: TopologyLevel, fleet: boolean): string {
+  const kind = s.node.kind;
+  if (kind === 'gateway' || kind === 'cluster') return s.rep;
+  const crossCluster = s.node.cluster !== t.node.cluster;
+  if (fleet && crossCluster) return s.clusterRep;
+  if (level === 'workloads' && s.inScope && !t.inScope && s.nsRep) return s.nsRep;
+  if (level === 'namespaces' && crossCluster) return s.clusterRep;
+  return s.rep;
+}
+
+/** Nodes drawn at each level for a scope, from the nodes alone (no edge pass): picks the level before drawing it. */
+export function levelSizes(full: Topology, scope: Omit<TopologyScope, 'level'>): Record<TopologyLevel, number> {
+  const sizes = { workloads: 0, namespaces: 0, clusters: 0 };
+  for (const level of TOPOLOGY_LEVELS) for (const n of full.nodes) if (representative(n, { ...scope, level }) === n.id) sizes[level]++;
+  return sizes;
 }
 
 export function topologyAtLevel(full: Topology, scope: TopologyScope): Topology {
   const fleet = full.edges.length > MAX_DETAILED_EDGES;
   if (scope.level === 'workloads' && !scope.cluster && !scope.namespace && !fleet) return full;
-  const byId = new Map(full.nodes.map((n) => [n.id, n]));
+  const placed = placeNodes(full, scope);
   const nodes = new Map<string, TopologyNode>();
   const counts = new Map<string, NonNullable<TopologyNode['counts']>>();
-  for (const n of full.nodes) {
-    const rep = representative(n, scope);
+  for (const { node: n, rep, inScope: drawnInDetail } of placed.values()) {
     if (rep === n.id) {
       const shown: TopologyNode = { ...n };
       if (n.kind === 'gateway' && scope.level === 'clusters') shown.parent = clusterId(n.cluster);
-      if (!inScope(n, scope) && n.kind === 'cluster') shown.outside = true;
+      if (!drawnInDetail && n.kind === 'cluster') shown.outside = true;
       nodes.set(n.id, shown);
     }
     if (n.kind !== 'service' && n.kind !== 'workload') continue;
@@ -87,47 +121,49 @@ export function topologyAtLevel(full: Topology, scope: TopologyScope): Topology 
   }
   for (const [id, c] of counts) {
     const n = nodes.get(id);
-    if (n && n.id !== id) continue;
     if (n && (n.kind === 'cluster' || n.kind === 'namespace')) n.counts = c;
   }
 
-  const edges = new Map<string, TopologyEdge>();
+  const edges: TopologyEdge[] = [];
+  // Lifted edges by source, then target, then kind: no id string is built per workload-level edge.
+  const lifted = new Map<string, Map<string, TopologyEdge[]>>();
   for (const e of full.edges) {
-    const s = byId.get(e.source);
-    const t = byId.get(e.target);
+    const s = placed.get(e.source);
+    const t = placed.get(e.target);
     if (!s || !t) continue;
-    const source = liftedSource(s, t, scope, fleet);
-    const target = representative(t, scope);
+    const source = liftedSource(s, t, scope.level, fleet);
+    const target = t.rep;
     if (source === target) continue;
     if (source === e.source && target === e.target) {
-      edges.set(e.id, e);
+      edges.push(e);
       continue;
     }
-    const id = `${source}->${target}:${e.kind}`;
-    const known = edges.get(id);
+    let byTarget = lifted.get(source);
+    if (!byTarget) lifted.set(source, (byTarget = new Map()));
+    let parallel = byTarget.get(target);
+    if (!parallel) byTarget.set(target, (parallel = []));
+    const known = parallel.find((k) => k.kind === e.kind);
     if (known) {
       known.count = (known.count ?? 1) + 1;
       if (known.address !== e.address) delete known.address;
-    } else {
-      const lifted: TopologyEdge = { id, source, target, kind: e.kind, count: 1 };
-      if (e.address) lifted.address = e.address;
-      edges.set(id, lifted);
-      // A lifted source that is not drawn yet (a namespace of the scope) is drawn.
-      if (!nodes.has(source)) nodes.set(source, byId.get(source) ?? { id: source, kind: 'namespace', parent: clusterId(s.cluster), label: s.namespace ?? source, cluster: s.cluster });
+      continue;
     }
+    const edge: TopologyEdge = { id: `${source}->${target}:${e.kind}`, source, target, kind: e.kind, count: 1 };
+    if (e.address) edge.address = e.address;
+    parallel.push(edge);
+    edges.push(edge);
+    // A lifted source that is not drawn yet (a namespace of the scope) is drawn.
+    if (!nodes.has(source)) nodes.set(source, placed.get(source)?.node ?? { id: source, kind: 'namespace', parent: s.clusterRep, label: s.node.namespace ?? source, cluster: s.node.cluster });
   }
   return {
     nodes: [...nodes.values()],
-    edges: [...edges.values()],
+    edges,
     services: scope.level === 'workloads' ? full.services.filter((svc) => !scope.namespace || svc.namespace === scope.namespace) : [],
   };
 }
 
-/** The most detailed level whose graph fits MAX_DRAWN_NODES (clusters always fits the page). */
-export function fittingLevel(full: Topology, scope: Omit<TopologyScope, 'level'>, max = MAX_DRAWN_NODES): { level: TopologyLevel; topology: Topology } {
-  for (const level of TOPOLOGY_LEVELS) {
-    const topology = topologyAtLevel(full, { ...scope, level });
-    if (topology.nodes.length <= max || level === 'clusters') return { level, topology };
-  }
-  throw new Error('unreachable: the clusters level always fits');
+/** The most detailed level whose graph fits MAX_DRAWN_NODES (clusters always fits the page), chosen by node counts. */
+export function fittingLevel(full: Topology, scope: Omit<TopologyScope, 'level'>, max = MAX_DRAWN_NODES): TopologyLevel {
+  const sizes = levelSizes(full, scope);
+  return TOPOLOGY_LEVELS.find((level) => sizes[level] <= max) ?? 'clusters';
 }
