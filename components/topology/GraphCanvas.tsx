@@ -10,7 +10,7 @@ import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } f
 import type { Core, ElementDefinition } from 'cytoscape';
 import { diffElements } from '@/lib/graph/diff';
 import type { GraphElement } from '@/lib/graph/elements';
-import { boundsOf, boxesPositions, fitViewport, flattenForBoxes, LARGE_GRAPH_NODES, layoutOptions, resolveLayout } from '@/lib/graph/layout';
+import { boundsOf, boxesPositions, fitViewport, flattenForBoxes, LARGE_GRAPH_EDGES, LARGE_GRAPH_NODES, layoutOptions, resolveLayout } from '@/lib/graph/layout';
 import type { LayoutName } from '@/lib/graph/view-state';
 import { CANVAS_BACKGROUND, graphStyle } from './graph-style';
 import { emphasize, fitCapped, legibilityReport, MAX_FIT_ZOOM, scaleLabels, separateClusters } from './legibility';
@@ -89,6 +89,7 @@ export function GraphCanvas({
   selected,
   matches,
   onSelect,
+  onPainted,
   ref,
 }: {
   elements: GraphElement[];
@@ -97,6 +98,8 @@ export function GraphCanvas({
   /** Node ids found by name: highlighted, the first one centred. */
   matches: string[];
   onSelect(id: string | null): void;
+  /** Called once, when the graph is first on screen. */
+  onPainted?(): void;
   ref?: Ref<GraphCanvasHandle>;
 }) {
   const containerRef = useRef<HTMLDivElement>(null);
@@ -105,25 +108,36 @@ export function GraphCanvas({
   const shownRef = useRef(new Map<string, GraphElement>());
   const hookRef = useRef<TopologyTestHook | null>(null);
   const onSelectRef = useRef(onSelect);
+  const onPaintedRef = useRef(onPainted);
   const layoutRef = useRef(layout);
   /** Whether the canvas holds the flat large-mesh drawing (flattenForBoxes) rather than compounds. */
   const flatRef = useRef(false);
   const [ready, setReady] = useState(false);
 
   const nodeCount = useMemo(() => elements.filter((e) => e.group === 'nodes').length, [elements]);
-  const flat = nodeCount > LARGE_GRAPH_NODES && resolveLayout(layout, nodeCount) === 'boxes';
+  const edgeCount = elements.length - nodeCount;
+  // A large graph (by nodes or by edges) laid out as boxes is drawn flat, boxes first (paintBoxesFirst).
+  const flat = (nodeCount > LARGE_GRAPH_NODES || edgeCount > LARGE_GRAPH_EDGES) && resolveLayout(layout, nodeCount, edgeCount) === 'boxes';
   const shown = useMemo(() => (flat ? flattenForBoxes(elements) : elements), [elements, flat]);
 
   useEffect(() => {
     onSelectRef.current = onSelect;
-  }, [onSelect]);
+    onPaintedRef.current = onPainted;
+  }, [onSelect, onPainted]);
+
+  /** The first frame with the graph: the test hook's firstPaintMs, and the page is told. */
+  const markFirstPaint = (hook: TopologyTestHook) => {
+    if (hook.firstPaintMs !== null) return;
+    hook.firstPaintMs = Math.round(performance.now());
+    onPaintedRef.current?.();
+  };
 
   const runLayout = (randomize: boolean) => {
     const cy = cyRef.current;
     const hook = hookRef.current;
     if (!cy || !hook) return;
     const els = [...shownRef.current.values()];
-    const name = resolveLayout(layoutRef.current, cy.nodes().length);
+    const name = resolveLayout(layoutRef.current, cy.nodes().length, cy.edges().length);
     const started = performance.now();
     hook.layoutDone = false;
     hook.layoutName = flatRef.current ? 'boxes (flat)' : name;
@@ -169,7 +183,7 @@ export function GraphCanvas({
     scaleLabels(cy);
     shownRef.current = new Map(shown.map((el) => [el.data.id, el]));
     cy.one('render', () => {
-      hook.firstPaintMs ??= Math.round(performance.now());
+      markFirstPaint(hook);
       // After the boxes are on screen; a refresh in between may already have added some elements.
       window.setTimeout(() => {
         if (cy.destroyed()) return;
@@ -293,7 +307,7 @@ export function GraphCanvas({
       const hook = hookRef.current;
       cy.one('render', () => {
         if (!hook) return;
-        hook.firstPaintMs ??= Math.round(performance.now());
+        markFirstPaint(hook);
         hook.fullPaintMs ??= hook.firstPaintMs;
       });
     }

@@ -7,6 +7,7 @@ describe('layouts', () => {
   it('auto picks fcose for small meshes and boxes for large ones', () => {
     expect(resolveLayout('auto', 50)).toBe('fcose');
     expect(resolveLayout('auto', 5000)).toBe('boxes');
+    expect(resolveLayout('auto', 150, 2500)).toBe('boxes');
     expect(resolveLayout('grid', 5000)).toBe('grid');
   });
 

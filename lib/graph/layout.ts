@@ -9,12 +9,17 @@ import type { LayoutName } from './view-state';
 
 /** Above this many nodes `auto` picks the linear-time boxes layout. */
 export const LARGE_GRAPH_NODES = 400;
+/**
+ * Above this many edges too: fcose's cost grows with the edges, and a few nodes with thousands of
+ * edges (50 clusters' gateways, every pair of clusters linked) take it seconds to lay out.
+ */
+export const LARGE_GRAPH_EDGES = 1000;
 
 export type ConcreteLayout = Exclude<LayoutName, 'auto'>;
 
-export function resolveLayout(name: LayoutName, nodeCount: number): ConcreteLayout {
+export function resolveLayout(name: LayoutName, nodeCount: number, edgeCount = 0): ConcreteLayout {
   if (name !== 'auto') return name;
-  return nodeCount > LARGE_GRAPH_NODES ? 'boxes' : 'fcose';
+  return nodeCount > LARGE_GRAPH_NODES || edgeCount > LARGE_GRAPH_EDGES ? 'boxes' : 'fcose';
 }
 
 export interface Position {

@@ -112,11 +112,13 @@ export function useMeshOfClusters(clusters: readonly string[]): MeshOfClusters {
 }
 
 /** The mesh checks (every cluster: the checks compare them); the page filters on the client. */
-export function useChecks() {
+/** The mesh checks; `enabled` false holds the request back (the topology asks once its graph is drawn). */
+export function useChecks(enabled = true) {
   const poll = usePollOptions();
   return useQuery({
     queryKey: queryKeys.checks(),
     queryFn: ({ signal }) => fetchJson<ChecksResponse>(apiUrls.checks(), signal),
+    enabled,
     ...poll,
   });
 }
