@@ -41,6 +41,8 @@ test.describe('traffic', () => {
     ]) {
       await expect(matrix.locator(`[data-testid="matrix-cell"][data-source="${s}"][data-destination="${d}"]`)).toContainText(/rps/, { timeout: 30_000 });
     }
+    // p99 comes from its own request (/api/traffic/latency), after or beside the rates.
+    await expect(matrix.locator(`[data-testid="matrix-cell"][data-source="cluster1"][data-destination="cluster2"] [data-testid="matrix-p99"]`)).toHaveText(/p99 \d+ ms/, { timeout: 30_000 });
     await page.getByTestId('istiod-history-panel').locator('summary').click();
     await expect(page.getByTestId('istiod-cluster')).toHaveCount(2, { timeout: 30_000 });
     await expect(page.getByTestId('istiod-connected-proxies').first()).toHaveAttribute('data-lines', '1', { timeout: 30_000 });

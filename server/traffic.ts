@@ -1,5 +1,5 @@
 import 'server-only';
-import { buildFlows, buildMatrix, mergeFlows } from '@/lib/traffic/flows';
+import { buildFlowLatency, buildFlows, buildMatrix, latencyMatrix, mergeFlows, mergeOnce } from '@/lib/traffic/flows';
 import { flowQueries, historyQueries, istiodQueries, PART_LABEL, stepSeconds, windowSeconds, type HistoryTarget } from '@/lib/traffic/promql';
 import type {
   HistoryRange,
@@ -7,8 +7,8 @@ import type {
   IstiodHistoryResponse,
   IstiodSeries,
   TrafficClusterStatus,
-  TrafficFlow,
   TrafficHistoryResponse,
+  TrafficLatencyResponse,
   TrafficResponse,
   TrafficSeries,
   TrafficWindow,
@@ -54,19 +54,33 @@ function configuration(registry: Registry, statuses: TrafficClusterStatus[]) {
   return { configured, hint: configured ? null : missingHint(registry) };
 }
 
-async function readFlows(source: ClusterPrometheus, deadline: Deadline, window: TrafficWindow) {
-  const q = flowQueries(source.target.scope, window);
-  const [requests, latencyBuckets, tcp] = await Promise.all([q.requests, q.latency, q.tcp].map((query) => promQuery(source.target, query, deadline)));
-  const part = (name: string) => tcp.filter((s) => s.metric[PART_LABEL] === name);
-  return { flows: buildFlows({ requests, latencyBuckets, tcpSent: part('sent'), tcpReceived: part('received') }), latencyBuckets };
+/** One round trip: requests and TCP bytes, told apart by PART_LABEL. */
+async function readRates(source: ClusterPrometheus, deadline: Deadline, window: TrafficWindow) {
+  const rates = await promQuery(source.target, flowQueries(source.target.scope, window).rates, deadline);
+  const part = (name: string) => rates.filter((s) => s.metric[PART_LABEL] === name);
+  return buildFlows({ requests: part('requests'), tcpSent: part('sent'), tcpReceived: part('received') });
 }
 
 export async function getTraffic(registry: Registry, window: TrafficWindow): Promise<TrafficResponse> {
-  const outcomes = await eachCluster(registry, registry.clusters, `traffic:${window}`, (s, d) => readFlows(s, d, window));
+  const outcomes = await eachCluster(registry, registry.clusters, `traffic:${window}`, (s, d) => readRates(s, d, window));
   const statuses = outcomes.map((o) => o.status);
-  const flows: TrafficFlow[] = mergeFlows(outcomes.flatMap((o) => (o.data ? [o.data.flows] : [])));
-  const matrix = buildMatrix(flows, outcomes.flatMap((o) => o.data?.latencyBuckets ?? []));
-  return { window, ...configuration(registry, statuses), clusters: statuses, flows, matrix, generatedAt: new Date().toISOString() };
+  const flows = mergeFlows(outcomes.flatMap((o) => (o.data ? [o.data] : [])));
+  return { window, ...configuration(registry, statuses), clusters: statuses, flows, matrix: buildMatrix(flows), generatedAt: new Date().toISOString() };
+}
+
+/** The latency histograms: many times the series of the rates, so a request of their own (see promql.ts). */
+export async function getTrafficLatency(registry: Registry, window: TrafficWindow): Promise<TrafficLatencyResponse> {
+  const outcomes = await eachCluster(registry, registry.clusters, `traffic-latency:${window}`, (s, d) => promQuery(s.target, flowQueries(s.target.scope, window).latency, d));
+  const statuses = outcomes.map((o) => o.status);
+  const buckets = outcomes.flatMap((o) => (o.data ? [o.data] : []));
+  return {
+    window,
+    ...configuration(registry, statuses),
+    clusters: statuses,
+    flows: mergeOnce(buckets.map(buildFlowLatency)),
+    matrix: latencyMatrix(buckets),
+    generatedAt: new Date().toISOString(),
+  };
 }
 
 /** Up to now (the newest samples included); the step is the chart's resolution. */

@@ -57,7 +57,7 @@ export async function routeTour(get: Get): Promise<TourStop[]> {
   const pages = ['/healthz', '/readyz', '/', '/pods', '/proxies', '/topology', '/checks'];
   const [contextsBody] = await Promise.all([go('/api/contexts'), ...pages.map(go)]);
   const { contexts } = (contextsBody ?? { contexts: [] }) as ContextsResponse;
-  const api = ['/api/clusters', '/api/mesh', '/api/topology', '/api/checks', '/api/traffic', '/api/traffic/istiod'];
+  const api = ['/api/clusters', '/api/mesh', '/api/topology', '/api/checks', '/api/traffic', '/api/traffic/latency', '/api/traffic/istiod'];
   const tables = ['', '?output=table'].flatMap((output) => [`/api/mesh/remote-clusters${output}`, `/api/mesh/proxy-status${output}`]);
   await Promise.all([...api, ...tables].map(go));
   await Promise.all(contexts.map((context) => clusterTour(go, context)));

@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultScenarioPath, startLab, type Lab } from '@/lab/index';
 import { createWorld, loadScenario, type LabWorld } from '@/lab/model';
 import { computeFlows } from '@/lab/traffic/flows';
-import type { IstiodHistoryResponse, TrafficFlow, TrafficHistoryResponse, TrafficResponse } from '@/lib/types/traffic';
+import type { IstiodHistoryResponse, TrafficFlow, TrafficHistoryResponse, TrafficLatencyResponse, TrafficResponse } from '@/lib/types/traffic';
 import { GET as trafficGET } from '@/app/api/traffic/route';
+import { GET as latencyGET } from '@/app/api/traffic/latency/route';
 import { GET as historyGET } from '@/app/api/traffic/history/route';
 import { GET as istiodGET } from '@/app/api/traffic/istiod/route';
 import { clearReadings, resetClusterState } from '@/server/k8s/cluster-state';
@@ -31,6 +32,13 @@ async function traffic(window = '1m'): Promise<TrafficResponse> {
   const res = await trafficGET(apiRequest(`/api/traffic?window=${window}`));
   expect(res.status).toBe(200);
   return (await res.json()) as TrafficResponse;
+}
+
+async function latency(window = '1m'): Promise<TrafficLatencyResponse> {
+  clearReadings();
+  const res = await latencyGET(apiRequest(`/api/traffic/latency?window=${window}`));
+  expect(res.status).toBe(200);
+  return (await res.json()) as TrafficLatencyResponse;
 }
 
 /** Flow rates keyed as the lab's model keys them. */
@@ -110,7 +118,6 @@ describe('traffic from one Prometheus per cluster', () => {
     expect(total).toBeLessThan(sent * 1.2);
     const keys = t.flows.map((f) => JSON.stringify([f.sourceCluster, f.sourceWorkload, f.serviceName, f.destinationCluster, f.destinationWorkload, f.destinationVersion]));
     expect(new Set(keys).size).toBe(keys.length);
-    expect(t.flows.find((f) => f.serviceName === 'helloworld' && f.sourceCluster === 'cluster1' && f.destinationCluster === 'cluster2')?.p99Ms).toBeGreaterThan(0);
   });
 
   it('keeps requests whose destination is unknown, in the flows and in the matrix', async () => {
@@ -122,7 +129,17 @@ describe('traffic from one Prometheus per cluster', () => {
     expect(cell.errorRps / cell.rps).toBeCloseTo(1, 5);
     const c1c2 = t.matrix.find((c) => c.sourceCluster === 'cluster1' && c.destinationCluster === 'cluster2')!;
     expect(c1c2.rps).toBeGreaterThan(0);
-    expect(c1c2.p99Ms).toBeGreaterThan(0);
+  });
+
+  it('latency comes on its own route: percentiles per flow and p99 per cluster pair, unknown destination kept', async () => {
+    const l = await latency();
+    expect(l.clusters.map((c) => c.ok)).toEqual([true, true]);
+    const flow = l.flows.find((f) => f.serviceName === 'helloworld' && f.sourceCluster === 'cluster1' && f.destinationCluster === 'cluster2')!;
+    expect(flow.p50Ms).toBeGreaterThan(0);
+    expect(flow.p50Ms!).toBeLessThanOrEqual(flow.p95Ms!);
+    expect(flow.p95Ms!).toBeLessThanOrEqual(flow.p99Ms!);
+    expect(l.matrix.find((c) => c.sourceCluster === 'cluster1' && c.destinationCluster === 'cluster2')?.p99Ms).toBeGreaterThan(0);
+    expect(l.matrix.some((c) => c.sourceCluster === 'cluster2' && c.destinationCluster === 'unknown')).toBe(true);
   });
 
   it('the global store (one Prometheus, `cluster` label) gives the same numbers', async () => {

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import type { MeshResponse } from '@/lib/types/api';
 import { useClusters, useContexts, useMeshOfClusters } from '@/lib/hooks/queries';
-import { useTraffic } from '@/lib/hooks/traffic';
+import { useTraffic, useTrafficLatency } from '@/lib/hooks/traffic';
 import { DEFAULT_TRAFFIC_WINDOW, TRAFFIC_WINDOWS, type TrafficWindow } from '@/lib/types/traffic';
 import { TrafficMatrix } from '../traffic/TrafficMatrix';
 import { TrafficStatus } from '../traffic/TrafficStatus';
@@ -45,6 +45,8 @@ export function Overview() {
   // Traffic waits for the first cluster's mesh: a slow cluster's traffic request must not take one of
   // the browser's few connections before the healthy clusters' cards.
   const traffic = useTraffic(trafficWindow, mesh.data !== undefined);
+  // Side by side with the rates (not after them), and not asked again once no Prometheus was found.
+  const latency = useTrafficLatency(trafficWindow, mesh.data !== undefined && traffic.data?.configured !== false);
   // With Prometheus, history comes from it; without, the page records what it saw since it opened.
   const prometheus = traffic.data?.configured === true;
   // Record each new answer once, while rendering it (React's "adjust state on prop change" pattern).
@@ -168,7 +170,7 @@ export function Overview() {
             }
           >
             <TrafficStatus configured hint={null} clusters={traffic.data!.clusters} />
-            <TrafficMatrix traffic={traffic.data!} />
+            <TrafficMatrix traffic={traffic.data!} latency={latency.data?.window === trafficWindow ? latency.data : undefined} />
           </Panel>
         ) : (
           <Panel id="history" title="Since this page opened">

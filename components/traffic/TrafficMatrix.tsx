@@ -1,7 +1,7 @@
 'use client';
 
 import { formatErrorPercent, formatRps, trafficHealth, ERROR_THRESHOLDS } from '@/lib/traffic/edges';
-import type { TrafficMatrixCell, TrafficResponse } from '@/lib/types/traffic';
+import type { TrafficLatencyResponse, TrafficMatrixCell, TrafficResponse } from '@/lib/types/traffic';
 
 const HEALTH_TONE = {
   idle: 'text-slate-400',
@@ -16,8 +16,15 @@ function axes(cells: TrafficMatrixCell[], known: string[]) {
   return { rows: order([...known, ...cells.map((c) => c.sourceCluster)]), columns: order([...known, ...cells.map((c) => c.destinationCluster)]) };
 }
 
+/** "p99 …" while the latency histograms are still being read (they come after the rates), "–" without data. */
+function p99Text(latency: TrafficLatencyResponse | undefined, source: string, destination: string): string {
+  if (!latency) return '…';
+  const p99 = latency.matrix.find((c) => c.sourceCluster === source && c.destinationCluster === destination)?.p99Ms ?? null;
+  return p99 === null ? '–' : `${Math.round(p99)} ms`;
+}
+
 /** Requests/s, error % and p99 for every source cluster × destination cluster over the window. */
-export function TrafficMatrix({ traffic }: { traffic: TrafficResponse }) {
+export function TrafficMatrix({ traffic, latency }: { traffic: TrafficResponse; latency: TrafficLatencyResponse | undefined }) {
   const known = traffic.clusters.map((c) => c.clusterId ?? c.cluster);
   const { rows, columns } = axes(traffic.matrix, known);
   const cell = (s: string, d: string) => traffic.matrix.find((c) => c.sourceCluster === s && c.destinationCluster === d);
@@ -51,7 +58,7 @@ export function TrafficMatrix({ traffic }: { traffic: TrafficResponse }) {
                       <>
                         <span className="block">{formatRps(c.rps)} rps</span>
                         <span className="block">{formatErrorPercent(c)} err</span>
-                        <span className="block">p99 {c.p99Ms === null ? '–' : `${Math.round(c.p99Ms)} ms`}</span>
+                        <span className="block" data-testid="matrix-p99">p99 {p99Text(latency, s, d)}</span>
                       </>
                     ) : unavailable.has(s) ? (
                       <span title="this cluster's Prometheus could not be read">unavailable</span>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import type { HistoryRange, HistoryScope, IstiodHistoryResponse, TrafficHistoryResponse, TrafficResponse, TrafficWindow } from '@/lib/types/traffic';
+import type { HistoryRange, HistoryScope, IstiodHistoryResponse, TrafficHistoryResponse, TrafficLatencyResponse, TrafficResponse, TrafficWindow } from '@/lib/types/traffic';
 import { fetchJson } from './fetch-json';
 import { usePollOptions } from './queries';
 
@@ -11,6 +11,7 @@ const enc = encodeURIComponent;
 
 export const trafficUrls = {
   traffic: (window: TrafficWindow) => `/api/traffic?window=${window}`,
+  latency: (window: TrafficWindow) => `/api/traffic/latency?window=${window}`,
   history: (p: HistoryParams) =>
     `/api/traffic/history?scope=${p.scope}&cluster=${enc(p.cluster)}&namespace=${enc(p.namespace)}&name=${enc(p.name)}${p.version ? `&version=${enc(p.version)}` : ''}&window=${p.window}&range=${p.range}`,
   istiod: (window: TrafficWindow, range: HistoryRange) => `/api/traffic/istiod?window=${window}&range=${range}`,
@@ -32,6 +33,18 @@ export function useTraffic(window: TrafficWindow, enabled = true) {
   return useQuery({
     queryKey: ['traffic', window],
     queryFn: ({ signal }) => fetchJson<TrafficResponse>(trafficUrls.traffic(window), signal),
+    enabled,
+    ...poll,
+    placeholderData: (prev) => prev,
+  });
+}
+
+/** Latency percentiles (the matrix's p99): a request of its own, so the rates never wait for it. */
+export function useTrafficLatency(window: TrafficWindow, enabled = true) {
+  const poll = usePollOptions();
+  return useQuery({
+    queryKey: ['traffic-latency', window],
+    queryFn: ({ signal }) => fetchJson<TrafficLatencyResponse>(trafficUrls.latency(window), signal),
     enabled,
     ...poll,
     placeholderData: (prev) => prev,

@@ -31,9 +31,6 @@ const flow = (sourceCluster: string, destinationCluster: string, rps: number, er
   protocol: 'http',
   rps,
   errorRps,
-  p50Ms: null,
-  p95Ms: null,
-  p99Ms: null,
   tcpSentBps: 0,
   tcpReceivedBps: 0,
 });

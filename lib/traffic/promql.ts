@@ -66,21 +66,29 @@ function tagged(expr: string, label: string, value: string): string {
 /** The label telling the parts of a combined answer apart. */
 export const PART_LABEL = 'isthmus_part';
 
-/** Three queries per source: each HTTP round trip through a cluster's API server costs its latency. */
+/**
+ * Two queries per source, sent side by side. `rates` is one round trip (through a cluster's API server
+ * each costs its latency) with everything the topology's edges and the matrix's rates need, and is
+ * cheap: one series per flow and answer. `latency` reads every histogram bucket series (about twenty
+ * per flow, pod and answer), which costs Prometheus many times more; it has a route of its own
+ * (/api/traffic/latency), so the rates never wait for it.
+ */
 export const flowQueries = (scope: Scope, window: TrafficWindow) => ({
-  /** Requests/s per flow and answer (response code, gRPC status). */
-  requests: `sum by (${flowBy}, response_code, grpc_response_status) (${requestsOnce('istio_requests_total', '', scope, window)})`,
+  /**
+   * Requests/s per flow and answer (response code, gRPC status), PART_LABEL "requests"; TCP bytes/s per
+   * flow, each way, PART_LABEL "sent" / "received".
+   */
+  rates: [
+    tagged(`sum by (${flowBy}, response_code, grpc_response_status) (${requestsOnce('istio_requests_total', '', scope, window)})`, PART_LABEL, 'requests'),
+    tagged(`sum by (${flowBy}) (${requestsOnce('istio_tcp_sent_bytes_total', '', scope, window)})`, PART_LABEL, 'sent'),
+    tagged(`sum by (${flowBy}) (${requestsOnce('istio_tcp_received_bytes_total', '', scope, window)})`, PART_LABEL, 'received'),
+  ].join(' or '),
   /**
    * Latency buckets per flow (rates by `le`): the server computes p50/p95/p99 per flow and p99 per
    * cluster pair from them (lib/traffic/quantile.ts, Prometheus's histogram_quantile), one aggregation
    * instead of one per percentile.
    */
   latency: `sum by (le, ${flowBy}) (${requestsOnce('istio_request_duration_milliseconds_bucket', '', scope, window)})`,
-  /** TCP bytes/s per flow, each way (PART_LABEL sent / received). */
-  tcp: [
-    tagged(`sum by (${flowBy}) (${requestsOnce('istio_tcp_sent_bytes_total', '', scope, window)})`, PART_LABEL, 'sent'),
-    tagged(`sum by (${flowBy}) (${requestsOnce('istio_tcp_received_bytes_total', '', scope, window)})`, PART_LABEL, 'received'),
-  ].join(' or '),
 });
 
 function latency(q: number, by: string, extra: string, scope: Scope, window: string): string {

@@ -27,10 +27,10 @@ export interface TrafficClusterStatus extends ClusterStatus {
 }
 
 /**
- * Requests of one caller workload to one service answered by one destination workload (or none:
- * `destinationCluster` "unknown"), counted once: from the caller's proxy (reporter="source").
+ * One caller workload → service → destination workload (or none: `destinationCluster` "unknown"), as
+ * the proxies' labels name it.
  */
-export interface TrafficFlow {
+export interface TrafficFlowKey {
   /** Istio cluster IDs as the proxies report them; "unknown" when Istio could not tell. */
   sourceCluster: string;
   sourceNamespace: string;
@@ -44,14 +44,14 @@ export interface TrafficFlow {
   destinationApp: string;
   destinationVersion: string;
   protocol: string;
+}
+
+/** Requests of one flow, counted once: from the caller's proxy (reporter="source"). */
+export interface TrafficFlow extends TrafficFlowKey {
   /** Requests per second over the window (tcp: 0). */
   rps: number;
   /** Requests per second answered 5xx, or gRPC status other than OK. */
   errorRps: number;
-  /** Latency percentiles in ms from istio_request_duration_milliseconds; null without data. */
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
   /** tcp: bytes per second sent by the destination and received by it. */
   tcpSentBps: number;
   tcpReceivedBps: number;
@@ -63,9 +63,9 @@ export interface TrafficMatrixCell {
   destinationCluster: string;
   rps: number;
   errorRps: number;
-  p99Ms: number | null;
 }
 
+/** GET /api/traffic: rates only, so they never wait for the latency histograms (GET /api/traffic/latency). */
 export interface TrafficResponse {
   window: TrafficWindow;
   /** False when no Prometheus is configured or found anywhere; `hint` then says what to configure. */
@@ -74,6 +74,24 @@ export interface TrafficResponse {
   clusters: TrafficClusterStatus[];
   flows: TrafficFlow[];
   matrix: TrafficMatrixCell[];
+  generatedAt: string;
+}
+
+/** Latency percentiles in ms from istio_request_duration_milliseconds; null without data. */
+export interface LatencyPercentiles {
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}
+
+/** GET /api/traffic/latency: what the callers waited, per flow and per cluster pair. */
+export interface TrafficLatencyResponse {
+  window: TrafficWindow;
+  configured: boolean;
+  hint: string | null;
+  clusters: TrafficClusterStatus[];
+  flows: Array<TrafficFlowKey & LatencyPercentiles>;
+  matrix: Array<{ sourceCluster: string; destinationCluster: string; p99Ms: number | null }>;
   generatedAt: string;
 }
 
