@@ -59,7 +59,7 @@ export interface Lab {
   world: World;
   /** API server URL by cluster name. */
   servers: Record<string, string>;
-  /** The lab's Prometheus servers (null: not running); `notice` says why not, when it matters. */
+  /** The lab's Prometheus servers (null: not running); `prometheusNotice` says why not, or why they lack history. */
   prometheus: { clusters: Record<string, string>; globalUrl: string | null } | null;
   prometheusNotice: string | null;
   applyFault(f: LabFault): void;
@@ -107,7 +107,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     if (options.prometheus && hasPrometheusAddon(world)) {
       const started = await startLabPrometheus(world, options.prometheus ?? {});
       if ('missing' in started) prometheusNotice = started.missing;
-      else prometheus = started;
+      else {
+        prometheus = started;
+        prometheusNotice = started.backfillNotice;
+      }
     }
   } catch (err) {
     await Promise.all(servers.map((s) => s.stop()));

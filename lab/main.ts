@@ -3,6 +3,7 @@
  * Options: --scale clusters=N,namespaces=M,pods=P[,traffic=1]  --control-port N  --latency MS
  *          --istio-version 1.26.3: the scenario's mesh as that Istio release (istiod and proxy shapes)
  *          --scrape-interval S (the lab's Prometheus, default 5)  --global-prometheus  --no-prometheus
+ *          --backfill S: seconds of history the lab's Prometheus starts with (default 3600, 0: none)
  *          --churn N: pods created/deleted per second in every cluster  --bookmark-ms MS: watch bookmark interval
  *          --stop-with-stdin: stop when standard input closes (a launcher that dies, even by SIGKILL,
  *          then never leaves the lab behind)
@@ -16,7 +17,7 @@ import { startLab, type LabOptions } from './index';
 function usage(message: string): never {
   console.error(`lab: ${message}`);
   console.error(
-    'usage: npm run lab -- [--scenario <file> | --scale clusters=N,namespaces=M,pods=P] [--istio-version <x.y.z>] [--kubeconfig-out <path>] [--control-port <n>] [--latency <ms>] [--scrape-interval <s>] [--global-prometheus] [--no-prometheus] [--churn <pods/s>] [--bookmark-ms <ms>]',
+    'usage: npm run lab -- [--scenario <file> | --scale clusters=N,namespaces=M,pods=P] [--istio-version <x.y.z>] [--kubeconfig-out <path>] [--control-port <n>] [--latency <ms>] [--scrape-interval <s>] [--backfill <s>] [--global-prometheus] [--no-prometheus] [--churn <pods/s>] [--bookmark-ms <ms>]',
   );
   process.exit(2);
 }
@@ -73,6 +74,12 @@ function parseArgs(argv: string[]): LabOptions {
         const seconds = Number(value);
         if (!Number.isInteger(seconds) || seconds < 1 || seconds > 60) usage(`--scrape-interval must be 1-60 seconds, got "${value}"`);
         if (options.prometheus) options.prometheus = { ...options.prometheus, scrapeIntervalS: seconds };
+        break;
+      }
+      case '--backfill': {
+        const seconds = Number(value);
+        if (!Number.isInteger(seconds) || seconds < 0 || seconds > 6 * 3600) usage(`--backfill must be 0-21600 seconds, got "${value}"`);
+        if (options.prometheus) options.prometheus = { ...options.prometheus, backfillS: seconds };
         break;
       }
       case '--churn':

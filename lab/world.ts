@@ -109,6 +109,12 @@ export interface World {
     port: number,
     opts?: { viaApiServerProxy?: boolean },
   ): ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  /**
+   * What a pod's metrics endpoint (`port`, `path`) would have answered at `atMs` (≤ now), had the mesh
+   * run as it does now; null when it did not exist then or serves no metrics there. The lab's Prometheus
+   * is backfilled from it (lab/prometheus/backfill.ts). Optional: a world without metrics has none.
+   */
+  metricsAt?(cluster: string, namespace: string, pod: string, port: number, path: string, atMs: number): string | null;
   /** Apply a fault or a state change at run time (see lab/model/faults.ts for the vocabulary). */
   applyFault(fault: LabFault): void;
 }

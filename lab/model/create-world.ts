@@ -130,6 +130,16 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
       return serve((path, query) => envoyAdminAnswer(mesh, pod, path, query, clock(), rootCAOf(cluster)));
     },
 
+    metricsAt(cluster, namespace, podName, port, path, atMs) {
+      const pod = findPod(cluster, namespace, podName);
+      if (!pod || atMs < pod.createdMs) return null;
+      if (pod.role === 'istiod') {
+        const answer = port === 15014 && path === '/metrics' ? istiodAnswer(mesh, pod, { port, path, query: new URLSearchParams(), viaApiServerProxy: true }, atMs, rootCAOf(cluster)) : null;
+        return answer?.status === 200 ? answer.body : null;
+      }
+      return pod.proxy && pod.role !== 'ztunnel' && STATS_PORTS.has(port) && path === '/stats/prometheus' ? traffic.statsAt(pod, clock(), atMs) : null;
+    },
+
     applyFault(fault: LabFault) {
       const nowMs = clock();
       if (isPathFault(fault) ? pathFaultChangesObjects(fault) : mesh.changesObjects(fault)) store.renderAll(fault.cluster);

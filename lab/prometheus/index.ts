@@ -7,19 +7,24 @@
 import type { World } from '../world';
 import { startExporter, type Exporter } from './exporter';
 import { findPrometheus, INSTALL_HINT, startPrometheus, type PrometheusServer } from './server';
-import { fileSdGroups, scrapeTargets } from './targets';
+import { backfillText, createBlocks, EOF, findPromtool, scrapeTimes } from './backfill';
+import { fileSdGroups, scrapeTargets, targetLabels, type ScrapeTarget } from './targets';
 
 export interface LabPrometheusOptions {
   /** Scrape (and rule evaluation) interval in seconds; default 5. */
   scrapeIntervalS?: number;
   /** Also run one Prometheus holding every cluster, its series labelled `cluster`. */
   global?: boolean;
+  /** Seconds of history written before Prometheus starts (backfill.ts); default 3600, 0 for none. */
+  backfillS?: number;
 }
 
 export interface LabPrometheus {
   /** Per cluster name: the Prometheus behind istio-system/prometheus:9090. */
   clusters: Record<string, string>;
   globalUrl: string | null;
+  /** Why the servers started without history (promtool missing or failing), or null. */
+  backfillNotice: string | null;
   stop(): Promise<void>;
 }
 
@@ -40,18 +45,28 @@ export async function startLabPrometheus(world: World, opts: LabPrometheusOption
   };
   try {
     const clusters = world.clusters().map((c) => c.name);
+    const history = backfiller(world, bin, scrapeIntervalS, opts.backfillS ?? 3600);
     const byCluster = new Map<string, { exporter: Exporter; server: PrometheusServer }>();
     let global: PrometheusServer | null = null;
     const starts = clusters.map(async (cluster) => {
       const exporter = await startExporter(world, cluster);
       exporters.push(exporter);
-      const server = await startPrometheus({ bin, name: cluster, scrapeIntervalS, externalLabels: { cluster } });
+      const server = await startPrometheus({ bin, name: cluster, scrapeIntervalS, externalLabels: { cluster }, backfill: history.of(scrapeTargets(world, cluster), false) });
       servers.push(server);
       byCluster.set(cluster, { exporter, server });
     });
     if (opts.global) {
       starts.push(
-        startPrometheus({ bin, name: 'global', scrapeIntervalS, externalLabels: { replica: 'lab' } }).then((s) => {
+        startPrometheus({
+          bin,
+          name: 'global',
+          scrapeIntervalS,
+          externalLabels: { replica: 'lab' },
+          backfill: history.of(
+            clusters.flatMap((c) => scrapeTargets(world, c)),
+            true,
+          ),
+        }).then((s) => {
           servers.push(s);
           global = s;
         }),
@@ -69,6 +84,7 @@ export async function startLabPrometheus(world: World, opts: LabPrometheusOption
       (global as PrometheusServer | null)?.setTargets(all);
     };
     refresh();
+    await Promise.all(servers.map((s) => s.scraped(2 * scrapeIntervalS * 1000 + 10_000)));
     const pods = world.resourceTypes().find((t) => t.group === '' && t.resource === 'pods');
     let pending: NodeJS.Timeout | null = null;
     const onChange = () => {
@@ -82,10 +98,37 @@ export async function startLabPrometheus(world: World, opts: LabPrometheusOption
     return {
       clusters: Object.fromEntries([...byCluster].map(([c, { server }]) => [c, server.url])),
       globalUrl: (global as PrometheusServer | null)?.url ?? null,
+      backfillNotice: history.notice(),
       stop,
     };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/**
+ * History for each Prometheus up to the moment the lab starts them: sampled every scrape interval over
+ * the last two minutes, every 15 s (or the scrape interval, if longer) before (backfill.ts scrapeTimes).
+ * Without promtool, or when it fails, the servers start empty and notice() says why.
+ */
+function backfiller(world: World, prometheusBin: string, scrapeIntervalS: number, seconds: number) {
+  const promtool = seconds > 0 ? findPromtool(prometheusBin) : null;
+  const now = Date.now();
+  const times = scrapeTimes({ fromMs: now - seconds * 1000, toMs: now, stepMs: Math.max(scrapeIntervalS, 15) * 1000, recentMs: 120_000, recentStepMs: scrapeIntervalS * 1000 });
+  let notice: string | null = seconds > 0 && !promtool ? 'promtool is not installed, so the lab\'s Prometheus starts without history: rates over a window are low until it fills' : null;
+  return {
+    of: (targets: ScrapeTarget[], clusterLabel: boolean) =>
+      promtool
+        ? async (dataDir: string) => {
+            try {
+              const text = backfillText(world, targets, (t) => targetLabels(t, clusterLabel), times);
+              if (text !== EOF) await createBlocks(promtool, text, dataDir);
+            } catch (err) {
+              notice = `${err instanceof Error ? err.message : String(err)}; the lab's Prometheus starts without history`;
+            }
+          }
+        : undefined,
+    notice: () => notice,
+  };
 }

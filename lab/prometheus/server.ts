@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { SCRAPE_JOB } from './targets';
 
 export const INSTALL_HINT = 'apt-get install -y prometheus';
 
@@ -22,6 +23,8 @@ export interface PrometheusServer {
   url: string;
   /** Replaces the scrape targets (file_sd: Prometheus picks the file up without a restart). */
   setTargets(groups: unknown[]): void;
+  /** Resolves once the last `setTargets` groups have all been scraped (or after `timeoutMs`). */
+  scraped(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,10 +54,22 @@ async function waitReady(url: string, child: ChildProcess, log: () => string, ti
   throw new Error(`prometheus was not ready within ${timeoutMs} ms: ${log()}`);
 }
 
-export async function startPrometheus(opts: { bin: string; name: string; scrapeIntervalS: number; externalLabels: Record<string, string> }): Promise<PrometheusServer> {
+export interface PrometheusOptions {
+  bin: string;
+  name: string;
+  scrapeIntervalS: number;
+  externalLabels: Record<string, string>;
+  /** Fills the empty TSDB directory with history before Prometheus starts (backfill.ts). */
+  backfill?: (dataDir: string) => Promise<void>;
+}
+
+export async function startPrometheus(opts: PrometheusOptions): Promise<PrometheusServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `isthmus-lab-prometheus-${opts.name}-`));
+  const dataDir = path.join(dir, 'data');
   const targetsFile = path.join(dir, 'targets.json');
+  let targetCount = 0;
   const setTargets = (groups: unknown[]) => {
+    targetCount = groups.length;
     writeFileSync(`${targetsFile}.tmp`, JSON.stringify(groups));
     renameSync(`${targetsFile}.tmp`, targetsFile); // atomic: Prometheus never reads half a file
   };
@@ -62,9 +77,15 @@ export async function startPrometheus(opts: { bin: string; name: string; scrapeI
   const interval = `${opts.scrapeIntervalS}s`;
   const config = {
     global: { scrape_interval: interval, scrape_timeout: `${Math.max(1, Math.min(10, opts.scrapeIntervalS))}s`, evaluation_interval: interval, external_labels: opts.externalLabels },
-    scrape_configs: [{ job_name: 'kubernetes-pods', file_sd_configs: [{ files: [targetsFile], refresh_interval: '5s' }] }],
+    scrape_configs: [{ job_name: SCRAPE_JOB, file_sd_configs: [{ files: [targetsFile], refresh_interval: '5s' }] }],
   };
   writeFileSync(path.join(dir, 'prometheus.yml'), stringify(config));
+  try {
+    await opts.backfill?.(dataDir);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let stderr = '';
@@ -72,7 +93,7 @@ export async function startPrometheus(opts: { bin: string; name: string; scrapeI
   // cleanly (stop() closes it) or dies, Prometheus never outlives it.
   const args = [
     `--config.file=${path.join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${path.join(dir, 'data')}`,
+    `--storage.tsdb.path=${dataDir}`,
     '--storage.tsdb.retention.time=12h',
     `--web.listen-address=127.0.0.1:${port}`,
     '--log.level=warn',
@@ -95,5 +116,24 @@ export async function startPrometheus(opts: { bin: string; name: string; scrapeI
     await stop();
     throw err;
   }
-  return { url, setTargets, stop };
+  return { url, setTargets, scraped: (timeoutMs) => everyTargetScraped(url, targetCount, timeoutMs), stop };
+}
+
+/**
+ * Until the first scrapes, a window ending now would end at the backfilled history's last sample and
+ * under-report (Prometheus extrapolates a rate only ~1.1 sample intervals past it): the lab is ready
+ * once every target has been scraped.
+ */
+async function everyTargetScraped(url: string, count: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (count > 0 && Date.now() < until) {
+    try {
+      const r = await fetch(`${url}/api/v1/targets?state=active`);
+      const targets = ((await r.json()) as { data?: { activeTargets?: Array<{ health?: string }> } }).data?.activeTargets ?? [];
+      if (targets.length >= count && targets.every((t) => t.health !== 'unknown')) return;
+    } catch {
+      /* not answering yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

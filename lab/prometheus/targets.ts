@@ -46,20 +46,18 @@ export function exporterPath(t: Pick<ScrapeTarget, 'namespace' | 'pod' | 'port' 
   return `/pods/${t.namespace}/${t.pod}/${t.port}${t.path.startsWith('/') ? t.path : `/${t.path}`}`;
 }
 
+/** The job of Istio's addon config that scrapes annotated pods. */
+export const SCRAPE_JOB = 'kubernetes-pods';
+
 /**
- * A file_sd target group per pod. Series get `namespace`, `pod` and the pod's labels (as the addon's
- * relabelling does); with `clusterLabel` (the global Prometheus) also `cluster`.
+ * The labels a target's series get: `instance` (the pod's address), `namespace`, `pod` and the pod's
+ * labels (as the addon's relabelling does); with `clusterLabel` (the global Prometheus) also `cluster`.
  */
+export function targetLabels(t: ScrapeTarget, clusterLabel: boolean): Record<string, string> {
+  return { ...t.labels, instance: `${t.podIP}:${t.port}`, namespace: t.namespace, pod: t.pod, ...(clusterLabel ? { cluster: t.cluster } : {}) };
+}
+
+/** A file_sd target group per pod, scraped through the cluster's exporter listener. */
 export function fileSdGroups(targets: ScrapeTarget[], exporterAddress: string, clusterLabel: boolean) {
-  return targets.map((t) => ({
-    targets: [exporterAddress],
-    labels: {
-      ...t.labels,
-      __metrics_path__: exporterPath(t),
-      instance: `${t.podIP}:${t.port}`,
-      namespace: t.namespace,
-      pod: t.pod,
-      ...(clusterLabel ? { cluster: t.cluster } : {}),
-    },
-  }));
+  return targets.map((t) => ({ targets: [exporterAddress], labels: { __metrics_path__: exporterPath(t), ...targetLabels(t, clusterLabel) } }));
 }

@@ -26,8 +26,12 @@ interface Accumulator {
   lastMs: number;
 }
 
-/** Counters start with this much history (capped by the pod's age), so a fresh lab is not at zero. */
-const HISTORY_MS = 10 * 60_000;
+/**
+ * Counters start with this much history (capped by the pod's age), as if the mesh had been running: a
+ * fresh lab is not at zero, and the lab's Prometheus is backfilled with the same counters for up to
+ * this long before it starts (lab/prometheus/backfill.ts), so they continue seamlessly.
+ */
+export const COUNTER_HISTORY_MS = 2 * 3600_000;
 
 function workloadLabels(mesh: Mesh, prefix: 'source' | 'destination', pod: MeshPod | null): Array<[string, string]> {
   if (!pod) {
@@ -80,6 +84,38 @@ function flowLabels(mesh: Mesh, flow: Flow, reporter: Reporter): string {
   return pairs.map(([k, v]) => `${k}="${v}"`).join(',');
 }
 
+/** Envoy's /stats/prometheus text of a pod's series (totals floored: Envoy's counters are integers). */
+function exposition(series: Accumulator[], pod: MeshPod, atMs: number): string {
+  const http = series.filter((a) => a.protocol !== 'tcp');
+  const tcp = series.filter((a) => a.protocol === 'tcp');
+  const lines: string[] = [];
+  if (http.length) {
+    lines.push('# TYPE istio_requests_total counter');
+    for (const a of http) lines.push(`istio_requests_total{${a.labels}} ${Math.floor(a.count)}`);
+    lines.push('# TYPE istio_request_duration_milliseconds histogram');
+    for (const a of http) {
+      const count = Math.floor(a.count);
+      for (const le of DURATION_BUCKETS_MS) lines.push(`istio_request_duration_milliseconds_bucket{${a.labels},le="${le}"} ${Math.floor(count * latencyCdf(a.latency, le))}`);
+      lines.push(`istio_request_duration_milliseconds_bucket{${a.labels},le="+Inf"} ${count}`);
+      lines.push(`istio_request_duration_milliseconds_sum{${a.labels}} ${(count * latencyMean(a.latency)).toFixed(1)}`);
+      lines.push(`istio_request_duration_milliseconds_count{${a.labels}} ${count}`);
+    }
+  }
+  if (tcp.length) {
+    const counter = (name: string, value: (a: Accumulator) => number) => {
+      lines.push(`# TYPE ${name} counter`);
+      for (const a of tcp) lines.push(`${name}{${a.labels}} ${Math.floor(value(a))}`);
+    };
+    counter('istio_tcp_sent_bytes_total', (a) => a.sent);
+    counter('istio_tcp_received_bytes_total', (a) => a.received);
+    counter('istio_tcp_connections_opened_total', (a) => a.count);
+    counter('istio_tcp_connections_closed_total', (a) => a.count);
+  }
+  const uptime = Math.max(0, Math.floor((atMs - pod.createdMs) / 1000));
+  lines.push('# TYPE envoy_server_live gauge', 'envoy_server_live{} 1', '# TYPE envoy_server_uptime gauge', `envoy_server_uptime{} ${uptime}`);
+  return lines.join('\n') + '\n';
+}
+
 /** The metrics of every proxy of one lab world: accumulators per pod, shared by every scraper. */
 export class TrafficMeter {
   private readonly flows: FlowCache;
@@ -91,35 +127,21 @@ export class TrafficMeter {
 
   /** The pod's Envoy /stats/prometheus body. */
   stats(pod: MeshPod, nowMs: number): string {
-    const series = this.advance(pod, nowMs);
-    const http = series.filter((a) => a.protocol !== 'tcp');
-    const tcp = series.filter((a) => a.protocol === 'tcp');
-    const lines: string[] = [];
-    if (http.length) {
-      lines.push('# TYPE istio_requests_total counter');
-      for (const a of http) lines.push(`istio_requests_total{${a.labels}} ${Math.floor(a.count)}`);
-      lines.push('# TYPE istio_request_duration_milliseconds histogram');
-      for (const a of http) {
-        const count = Math.floor(a.count);
-        for (const le of DURATION_BUCKETS_MS) lines.push(`istio_request_duration_milliseconds_bucket{${a.labels},le="${le}"} ${Math.floor(count * latencyCdf(a.latency, le))}`);
-        lines.push(`istio_request_duration_milliseconds_bucket{${a.labels},le="+Inf"} ${count}`);
-        lines.push(`istio_request_duration_milliseconds_sum{${a.labels}} ${(count * latencyMean(a.latency)).toFixed(1)}`);
-        lines.push(`istio_request_duration_milliseconds_count{${a.labels}} ${count}`);
-      }
-    }
-    if (tcp.length) {
-      const counter = (name: string, value: (a: Accumulator) => number) => {
-        lines.push(`# TYPE ${name} counter`);
-        for (const a of tcp) lines.push(`${name}{${a.labels}} ${Math.floor(value(a))}`);
-      };
-      counter('istio_tcp_sent_bytes_total', (a) => a.sent);
-      counter('istio_tcp_received_bytes_total', (a) => a.received);
-      counter('istio_tcp_connections_opened_total', (a) => a.count);
-      counter('istio_tcp_connections_closed_total', (a) => a.count);
-    }
-    const uptime = Math.max(0, Math.floor((nowMs - pod.createdMs) / 1000));
-    lines.push('# TYPE envoy_server_live gauge', 'envoy_server_live{} 1', '# TYPE envoy_server_uptime gauge', `envoy_server_uptime{} ${uptime}`);
-    return lines.join('\n') + '\n';
+    return exposition(this.advance(pod, nowMs), pod, nowMs);
+  }
+
+  /**
+   * The body the pod would have served at `atMs` (≤ nowMs), had its flows run at today's rates: each
+   * counter taken back from now at its rate. A label set whose history does not reach back that far is
+   * left out (it did not exist yet), as is everything before the pod was created.
+   */
+  statsAt(pod: MeshPod, nowMs: number, atMs: number): string | null {
+    if (atMs < pod.createdMs) return null;
+    const back = Math.max(0, nowMs - atMs) / 1000;
+    const then = this.advance(pod, nowMs)
+      .map((a) => ({ ...a, count: a.count - a.rps * back, sent: a.sent - a.sentRate * back, received: a.received - a.receivedRate * back }))
+      .filter((a) => a.count >= 0 && a.sent >= 0 && a.received >= 0);
+    return exposition(then, pod, atMs);
   }
 
   /** Brings the pod's totals up to now at the rates they had, then sets the rates of its current flows. */
@@ -140,7 +162,7 @@ export class TrafficMeter {
       ['source', index.bySource.get(k) ?? []],
       ['destination', index.byDestination.get(k) ?? []],
     ];
-    const historyS = Math.max(0, Math.min(HISTORY_MS, nowMs - pod.createdMs)) / 1000;
+    const historyS = Math.max(0, Math.min(COUNTER_HISTORY_MS, nowMs - pod.createdMs)) / 1000;
     for (const [reporter, flows] of reported) {
       for (const flow of flows) {
         if (reporter === 'source' && !flow.source.proxy) continue; // no sidecar: only the callee reports
