@@ -22,6 +22,30 @@ test.describe('a cluster goes down', () => {
   });
 });
 
+test.describe('one way to show a cluster that gave nothing', () => {
+  test('cluster2 API down: every page says so in the same banner line, and never blames cluster1', async ({ page, fault, e2e }) => {
+    await fault({ type: 'api-down', cluster: 'cluster2', down: true }, { type: 'api-down', cluster: 'cluster2', down: false });
+    const productpage = 'productpage-v1-5r8k4krvdv-wf6vz';
+    const pages = [
+      '/',
+      '/topology',
+      '/proxies',
+      '/checks',
+      `/pods?cluster=${encodeURIComponent(CLUSTER2)}`,
+      `/clusters/${encodeURIComponent(CLUSTER1)}/namespaces/default/pods/${productpage}`,
+      `/trace?from=${encodeURIComponent(`cluster1/default/${productpage}`)}&to=reviews.default:9080`,
+    ];
+    for (const path of pages) {
+      await page.goto(path);
+      // Each page shows its answers' envelopes with components/ClusterStatusBanner: cluster2 as an error line.
+      const down = page.locator(`[data-testid="cluster-errors"][data-severity="error"] li[data-cluster="${CLUSTER2}"]`).first();
+      await expect(down, path).toBeVisible({ timeout: e2e.deadlineMs + 15_000 });
+      await expect(down, path).toContainText(/unreachable|timeout/i);
+      await expect(page.locator(`[data-testid="cluster-errors"] li[data-cluster="${CLUSTER1}"]`), path).toHaveCount(0);
+    }
+  });
+});
+
 test.describe('an east-west gateway loses its external IP', () => {
   test('the overview shows it pending and the drill-down flags remote pod IPs dialled across networks', async ({ page, fault }) => {
     await fault({ type: 'eastwest-pending', cluster: 'cluster1', pending: true }, { type: 'eastwest-pending', cluster: 'cluster1', pending: false });
