@@ -18,6 +18,7 @@ import { GET as topologyGET } from '@/app/api/topology/route';
 import { GET as traceGET } from '@/app/api/trace/route';
 import { GET as trafficGET } from '@/app/api/traffic/route';
 import { GET as trafficHistoryGET } from '@/app/api/traffic/history/route';
+import { GET as trafficLatencyGET } from '@/app/api/traffic/latency/route';
 import { GET as istiodHistoryGET } from '@/app/api/traffic/istiod/route';
 import { apiRequest, CLUSTER1, CLUSTER2, params, seedLabWithFaults } from './api-helpers';
 
@@ -90,6 +91,7 @@ describe('one result envelope on every route', () => {
       ['checks', () => checksGET(apiRequest('/api/checks')), { [CLUSTER1]: true, [CLUSTER2]: false }],
       ['trace', () => traceGET(apiRequest(`/api/trace?from=${c1}/default/${productpage.name}&to=reviews:9080`)), { [CLUSTER1]: true, [CLUSTER2]: false }],
       ['traffic', () => trafficGET(apiRequest('/api/traffic')), { [CLUSTER1]: true, [CLUSTER2]: false }],
+      ['traffic/latency', () => trafficLatencyGET(apiRequest('/api/traffic/latency')), { [CLUSTER1]: true, [CLUSTER2]: false }],
       [
         'traffic/history',
         // A pod's history asks its own cluster's Prometheus only.
