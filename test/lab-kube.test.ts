@@ -194,6 +194,16 @@ describe('client-node', () => {
     expect(seen).toContain('ADDED sleep-2'); // the initial state comes first
   });
 
+  it('lists what the cluster holds now: objects serialized for an earlier list are not served once they changed or went', async () => {
+    const names = async () => ((await rawGet(ctx1, '/api/v1/namespaces/sample/pods')).body.items as Array<{ metadata: { name: string; resourceVersion: string } }>).map((p) => p.metadata.name);
+    const before = await names();
+    lab.applyFault({ type: 'scale-workload', cluster: 'cluster1', namespace: 'sample', workload: 'helloworld', replicas: 3 });
+    const scaledUp = await names();
+    expect(scaledUp.length).toBe(before.length + 2);
+    lab.applyFault({ type: 'scale-workload', cluster: 'cluster1', namespace: 'sample', workload: 'helloworld', replicas: 1 });
+    expect(await names()).toEqual(before);
+  });
+
   it('port-forwards to istiod and fails a closed port as the kubelet does', async () => {
     const kc = kubeConfigFor(lab.kubeconfig, ctx1);
     const answer = await getOverPortForward(kc, 'istio-system', 'istiod-abc1', 15014, '/debug/clusterz');

@@ -54,7 +54,11 @@ export function expired(message: string): StatusBody {
 }
 
 export function sendJson(res: ServerResponse, code: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, code, JSON.stringify(body));
+}
+
+/** A JSON body already serialized. */
+export function sendJsonText(res: ServerResponse, code: number, text: string | Buffer): void {
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
   res.end(text);
 }
