@@ -92,7 +92,10 @@ function liftedSource(s: Placed, t: Placed, level: TopologyLevel, fleet: boolean
 /** Nodes drawn at each level for a scope, from the nodes alone (no edge pass): picks the level before drawing it. */
 export function levelSizes(full: Topology, scope: Omit<TopologyScope, 'level'>): Record<TopologyLevel, number> {
   const sizes = { workloads: 0, namespaces: 0, clusters: 0 };
-  for (const level of TOPOLOGY_LEVELS) for (const n of full.nodes) if (representative(n, { ...scope, level }) === n.id) sizes[level]++;
+  for (const level of TOPOLOGY_LEVELS) {
+    const atLevel = { ...scope, level };
+    for (const n of full.nodes) if (representative(n, atLevel) === n.id) sizes[level]++;
+  }
   return sizes;
 }
 

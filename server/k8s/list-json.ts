@@ -27,14 +27,16 @@ export const OBJECT_MAX_BYTES = 1024 * 1024;
  * its model tables, several times slower than parsing and the largest CPU cost of a cold topology
  * (20 clusters: ~60% of the time; 50,000 pods: tens of seconds). Authentication still comes from the
  * cluster's own KubeConfig (client certificates, tokens, exec plugins), TLS from its CA, the request
- * runs under the cluster's deadline, and large lists are read in pages as kubectl does.
+ * runs under the cluster's deadline, and large lists are read in pages of 500 as kubectl does: each
+ * page's objects are dropped (only the kept fields stay) before the next is parsed, so at 50,000 pods
+ * the parsed objects die young instead of filling the old generation (GC was a third of the start).
  */
 export async function listJson<T extends z.ZodType>(
   cluster: ClusterHandle,
   apiPath: string,
   deadline: Deadline,
   item: T,
-  { labelSelector, pageSize = 5000 }: { labelSelector?: string; pageSize?: number } = {},
+  { labelSelector, pageSize = 500 }: { labelSelector?: string; pageSize?: number } = {},
 ): Promise<KubeList<z.output<T>>> {
   const shape = listShape(item);
   const items: z.output<T>[] = [];
