@@ -146,6 +146,8 @@ export type MisconfigFault =
   | { type: 'eastwest-missing'; cluster: string; on: boolean }
   | { type: 'eastwest-port-missing'; cluster: string; on: boolean }
   | { type: 'cross-network-gateway-missing'; cluster: string; on: boolean }
+  | { type: 'istiod-gateway-missing'; cluster: string; on: boolean }
+  | { type: 'node-pod-cidr'; cluster: string; cidr: string | null }
   | { type: 'remote-secret'; cluster: string; remote: string; present: boolean; id?: string }
   | { type: 'cluster-id'; cluster: string; id: string | null }
   | { type: 'trust-domain'; cluster: string; trustDomain: string | null }

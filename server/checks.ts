@@ -1,21 +1,21 @@
 import 'server-only';
 import { runChecks } from '@/lib/checks/catalogue';
-import type { ClusterStatus } from '@/lib/types/api';
-import type { ChecksResponse, ClusterSnapshot, IstiodFacts, MeshSnapshot, PodFacts, ProxyEndpointFacts, Read, ServiceFacts, Severity } from '@/lib/checks/types';
+import type { ClusterStatus, SourceError } from '@/lib/types/api';
+import type { ChecksResponse, ClusterSnapshot, IstiodFacts, MeshSnapshot, NodeFacts, PodFacts, ProxyEndpointFacts, Read, ServiceFacts, Severity } from '@/lib/checks/types';
 import { outboundHostAddresses } from '@/lib/istio/envoy-clusters';
 import { parseNetworkz } from '@/lib/istio/networkz';
 import { parseClusterz } from '@/lib/istio/clusterz';
 import { parseSynczDetails } from '@/lib/istio/syncz';
 import { knownClusterId, rememberClusterId } from './cluster-id';
 import { fanOut } from './fanout';
-import { fanOutStatus } from './cluster-status';
+import { clusterStatus, fanOutStatus } from './cluster-status';
 import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
 import { clusterIdFromIstiods, istiodReplica, ISTIO_NAMESPACE, meshFacts, rootCerts, runningIstiods } from './k8s/convert';
 import { toSourceError } from './k8s/errors';
 import { listJson } from './k8s/list-json';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
-import { ConfigMapShape, DestinationRuleShape, IstioGatewayShape, PodShape } from './k8s/shapes';
+import { ConfigMapShape, DestinationRuleShape, IstioGatewayShape, NodeShape, PodShape } from './k8s/shapes';
 import { ClusterFailure, isClusterFatal } from './sources';
 import { portOf } from '@/lib/format/kube';
 import { clusterCache } from './cache/cluster-cache';
@@ -163,8 +163,25 @@ async function proxySample(cluster: ClusterHandle, targets: PodTarget[], routing
   return usable ? usable.facts! : next;
 }
 
-/** Everything the checks read of one cluster, every source in parallel under the cluster's deadline. */
-export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Deadline): Promise<ClusterSnapshot> {
+/**
+ * The nodes' pod ranges. Optional (pod-cidr-overlap falls back to pod IPs), yet its failure is said in
+ * the cluster's envelope: with pod IPs alone a range overlap without a shared address goes unseen.
+ */
+async function readNodes(cluster: ClusterHandle, deadline: Deadline): Promise<{ nodes: Read<NodeFacts[]>; error: SourceError | null }> {
+  try {
+    const list = await listJson(cluster, '/api/v1/nodes', deadline, NodeShape);
+    return { nodes: { ok: true, value: list.items.map((n) => ({ name: n.metadata?.name ?? '', podCIDRs: n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : []) })) }, error: null };
+  } catch (err) {
+    const error = toSourceError(err, { cluster: cluster.name, server: cluster.server, source: 'nodes' });
+    return { nodes: { ok: false, reason: error.message }, error };
+  }
+}
+
+/**
+ * Everything the checks read of one cluster, every source in parallel under the cluster's deadline, and
+ * the errors of sources the cluster's envelope reports while it is read (`partial`).
+ */
+export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Deadline): Promise<{ snapshot: ClusterSnapshot; partial: SourceError[] }> {
   const read = reader(cluster);
   const ns = ISTIO_NAMESPACE;
   const optional = optionalSourceDeadline(deadline);
@@ -176,12 +193,13 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const proxyRead = speculativeReads((p: PodTarget) => readProxyEndpoints(cluster, p, optional, read), targetKey, sampleDue ? hint.proxies : []);
   // Namespaces, pods and Services come from the cluster's watch-fed cache (server/cache); the rest is listed.
   const cache = clusterCache(cluster);
-  const [, istiodList, configMaps, gateways, destinationRules] = await Promise.all([
+  const [, istiodList, configMaps, gateways, destinationRules, nodes] = await Promise.all([
     cache.ready(deadline),
     read(`istiod pods in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' })),
     read(`configmaps in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/configmaps`, deadline, ConfigMapShape)),
     read('gateways.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/gateways', deadline, IstioGatewayShape), { notFound: { items: [] } }),
     read('destinationrules.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/destinationrules', deadline, DestinationRuleShape), { notFound: { items: [] } }),
+    readNodes(cluster, optional),
   ]);
   const cached = cache.snapshot(knownClusterId(cluster));
   if (!cached.reachable) throw new ClusterFailure(cached.errors[0]);
@@ -203,12 +221,13 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const facts = configMaps.ok ? meshFacts(configMaps.value.items, revision) : null;
   const clusterId = clusterIdFromIstiods(istiodPods) ?? facts?.clusterId ?? knownClusterId(cluster);
   if (clusterId) rememberClusterId(cluster, clusterId);
-  return {
+  const snapshot: ClusterSnapshot = {
     cluster: cluster.name,
     clusterId,
     istioNamespace: map(namespace, (n) => (n ? { labels: { ...n.labels }, annotations: { ...n.annotations } } : null)),
     services,
     pods: map(pods, (items) => items.map(podFacts)),
+    nodes: nodes.nodes,
     meshConfig:
       facts && facts.trustDomain !== null
         ? { ok: true, value: { trustDomain: facts.trustDomain, meshId: facts.meshId, dnsCapture: facts.dnsCapture === true } }
@@ -236,12 +255,13 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
     istiods: map(istiodList, () => istiods),
     proxySample: map(pods, () => sample),
   };
+  return { snapshot, partial: nodes.error ? [nodes.error] : [] };
 }
 
 /** A cluster that could not be read at all: every source unknown with the cluster's reason. */
 function unreadableCluster(cluster: string, clusterId: string | null, reason: string): ClusterSnapshot {
   const failed = { ok: false as const, reason };
-  return { cluster, clusterId, istioNamespace: failed, services: failed, pods: failed, meshConfig: failed, rootCerts: failed, gateways: failed, destinationRules: failed, istiods: failed, proxySample: failed };
+  return { cluster, clusterId, istioNamespace: failed, services: failed, pods: failed, nodes: failed, meshConfig: failed, rootCerts: failed, gateways: failed, destinationRules: failed, istiods: failed, proxySample: failed };
 }
 
 /** The mesh snapshot: every configured cluster read in parallel, each under its own deadline. */
@@ -250,8 +270,8 @@ export async function readMeshSnapshot(registry: Registry, clusters: ClusterHand
   const results = await fanOut(clusters, 'checks', readClusterSnapshot, { deadlineMs, cacheMs, source: 'the mesh checks' });
   return {
     nowMs: Date.now(),
-    statuses: results.map((r, i) => fanOutStatus(clusters[i], r)),
-    clusters: results.map((r, i) => (r.ok ? r.data : unreadableCluster(r.cluster, knownClusterId(clusters[i]), r.error.message))),
+    statuses: results.map((r, i) => (r.ok ? clusterStatus(clusters[i], true, r.data.partial) : fanOutStatus(clusters[i], r))),
+    clusters: results.map((r, i) => (r.ok ? r.data.snapshot : unreadableCluster(r.cluster, knownClusterId(clusters[i]), r.error.message))),
   };
 }
 

@@ -133,6 +133,14 @@ const DRILLS: Drill[] = [
     expected: [{ cluster: CLUSTER2, subject: { kind: 'Service', namespace: 'default', name: 'ratings' } }],
   },
   {
+    // Both clusters' nodes get /24s of one range (every kind cluster uses 10.244.0.0/16); they are on
+    // different networks, so the finding is info.
+    check: 'pod-cidr-overlap',
+    on: ['cluster1', 'cluster2'].map((cluster): LabFault => ({ type: 'node-pod-cidr', cluster, cidr: '10.244.0.0/16' })),
+    off: ['cluster1', 'cluster2'].map((cluster): LabFault => ({ type: 'node-pod-cidr', cluster, cidr: null })),
+    expected: [{ cluster: CLUSTER2, subject: { kind: 'Node', name: 'multi-primary-master' } }],
+  },
+  {
     check: 'locality-failover-without-outlier-detection',
     on: [{ type: 'failover-without-outlier', cluster: 'cluster1', namespace: 'default', service: 'reviews', on: true }],
     off: [{ type: 'failover-without-outlier', cluster: 'cluster1', namespace: 'default', service: 'reviews', on: false }],
@@ -251,17 +259,20 @@ describe('scenario knobs', () => {
     process.env.ISTHMUS_KUBECONFIG = lab.kubeconfigPath;
   }
 
-  it('istiod-not-exposed: a remote cluster configured by cluster1, whose east-west gateway does not expose istiod', async () => {
+  it('istiod-not-exposed: cluster1 configures the remote cluster2; its istiod Gateway removed gives the finding, restored none', async () => {
     const s = seed();
+    Object.assign(s.clusters[0], { exposeIstiod: true });
     Object.assign(s.clusters[1], { controlPlane: 'cluster1', istiod: { replicas: 0 }, remoteSecrets: [] });
     await labOf(s);
-    const r = await checks();
-    expect(of(r, 'istiod-not-exposed').map(where)).toEqual([{ cluster: CLUSTER1, subject: { kind: 'Gateway', namespace: 'istio-system', name: 'istiod-gateway' } }]);
+    const healthy = await checks();
+    expect(of(healthy, 'istiod-not-exposed')).toEqual([]);
     // The remote runs no istiod, as Istio expects of a remote: not istiod-not-ready.
-    expect(of(r, 'istiod-not-ready')).toEqual([]);
-    await stopLab(lab);
-    Object.assign(s.clusters[0], { exposeIstiod: true });
-    await labOf(s);
+    expect(of(healthy, 'istiod-not-ready')).toEqual([]);
+    lab!.applyFault({ type: 'istiod-gateway-missing', cluster: 'cluster1', on: true });
+    const found = of(await checks(), 'istiod-not-exposed');
+    expect(found.map(where)).toEqual([{ cluster: CLUSTER1, subject: { kind: 'Gateway', namespace: 'istio-system', name: 'istiod-gateway' } }]);
+    expect(found[0].message).toMatch(/15012 and 15017/);
+    lab!.applyFault({ type: 'istiod-gateway-missing', cluster: 'cluster1', on: false });
     expect(of(await checks(), 'istiod-not-exposed')).toEqual([]);
   });
 
@@ -278,7 +289,7 @@ describe('scenario knobs', () => {
     expect(of(await checks(), 'proxy-config-rejected')).toEqual([]);
   });
 
-  it('pod-cidr-overlap: a pod IP of cluster1 reused in cluster2 (other network: info; same network: error)', async () => {
+  it('pod-cidr-overlap without node ranges: a pod IP of cluster1 reused in cluster2 (other network: info)', async () => {
     const s = seed();
     const hello2 = s.workloads.find((w) => w.name === 'helloworld-v2')!;
     (hello2.pods as Array<Record<string, unknown>>)[0].ip = '192.168.184.139'; // helloworld-v1's in cluster1

@@ -74,6 +74,18 @@ export function intToIp(n: number): string {
 }
 
 /**
+ * The `index`-th node's spec.podCIDR: kube-controller-manager's range allocator hands each node the next
+ * free /24 (--node-cidr-mask-size) of --cluster-cidr; null once the range is used up.
+ */
+export function nodePodCIDR(clusterCIDR: string, index: number, maskSize = 24): string | null {
+  const [ip, bits] = clusterCIDR.split('/');
+  const rangeSize = 2 ** (32 - Number(bits));
+  const size = 2 ** (32 - Math.max(maskSize, Number(bits)));
+  const base = (ipToInt(ip) & ~(rangeSize - 1)) >>> 0;
+  return (index + 1) * size > rangeSize ? null : `${intToIp(base + index * size)}/${Math.max(maskSize, Number(bits))}`;
+}
+
+/**
  * Hands out addresses of a CIDR: a name hashes to a preferred address, collisions probe forward.
  * Addresses a scenario states explicitly are reserved first so generated ones never clash with them.
  */

@@ -9,8 +9,8 @@ const SEED = path.resolve(__dirname, '../scenarios/seed.yaml');
 const NOW = Date.parse('2024-06-06T12:00:00Z');
 const ISTIOD2 = 'istiod-6c4d88c6d7-wpzz8';
 const ISTIOD1 = 'istiod-6696b6844d-cwj44';
-const t = (resource: string, group = ''): ResourceType => ({ group, version: 'v1', resource, kind: resource, namespaced: resource !== 'namespaces' });
-const TYPES = [t('namespaces'), t('pods'), t('services'), t('configmaps'), t('secrets'), t('gateways', 'networking.istio.io'), t('destinationrules', 'networking.istio.io')];
+const t = (resource: string, group = ''): ResourceType => ({ group, version: 'v1', resource, kind: resource, namespaced: resource !== 'namespaces' && resource !== 'nodes' });
+const TYPES = [t('nodes'), t('namespaces'), t('pods'), t('services'), t('configmaps'), t('secrets'), t('gateways', 'networking.istio.io'), t('destinationrules', 'networking.istio.io')];
 
 async function get(handler: ((req: IncomingMessage, res: ServerResponse) => void) | null, urlPath: string): Promise<string> {
   const server = http.createServer(handler!);
@@ -40,6 +40,9 @@ const DRILLS: Array<[MisconfigFault, MisconfigFault]> = [
   [{ type: 'eastwest-missing', cluster: 'cluster2', on: true }, { type: 'eastwest-missing', cluster: 'cluster2', on: false }],
   [{ type: 'eastwest-port-missing', cluster: 'cluster2', on: true }, { type: 'eastwest-port-missing', cluster: 'cluster2', on: false }],
   [{ type: 'cross-network-gateway-missing', cluster: 'cluster2', on: true }, { type: 'cross-network-gateway-missing', cluster: 'cluster2', on: false }],
+  // The seed exposes no istiod: the drill adds the Gateway, its undo removes it again.
+  [{ type: 'istiod-gateway-missing', cluster: 'cluster1', on: false }, { type: 'istiod-gateway-missing', cluster: 'cluster1', on: true }],
+  [{ type: 'node-pod-cidr', cluster: 'cluster1', cidr: '10.244.0.0/16' }, { type: 'node-pod-cidr', cluster: 'cluster1', cidr: null }],
   [{ type: 'remote-secret', cluster: 'cluster1', remote: 'cluster2', present: false }, { type: 'remote-secret', cluster: 'cluster1', remote: 'cluster2', present: true }],
   [{ type: 'remote-secret', cluster: 'cluster1', remote: 'cluster2', present: true, id: 'Kubernetes' }, { type: 'remote-secret', cluster: 'cluster1', remote: 'cluster2', present: true }],
   [{ type: 'cluster-id', cluster: 'cluster2', id: 'cluster1' }, { type: 'cluster-id', cluster: 'cluster2', id: null }],
@@ -54,6 +57,29 @@ const DRILLS: Array<[MisconfigFault, MisconfigFault]> = [
 ];
 
 describe('misconfiguration drills', () => {
+  it('node-pod-cidr gives each node the next /24 of the range as spec.podCIDR(s), as kube-controller-manager does', () => {
+    const world = createWorld(loadScenario(SEED), { nowMs: NOW, clock: () => NOW });
+    const nodes = () => world.list('cluster1', t('nodes')).map((n) => [n.metadata.name, (n.spec as { podCIDR?: string }).podCIDR, (n.spec as { podCIDRs?: string[] }).podCIDRs]);
+    expect(nodes().every(([, cidr]) => cidr === undefined)).toBe(true);
+    world.applyFault({ type: 'node-pod-cidr', cluster: 'cluster1', cidr: '10.244.0.0/16' });
+    expect(nodes()).toEqual([
+      ['c11-istio-master', '10.244.0.0/24', ['10.244.0.0/24']],
+      ['c11-istio-work1', '10.244.1.0/24', ['10.244.1.0/24']],
+      ['c11-istio-work2', '10.244.2.0/24', ['10.244.2.0/24']],
+      ['c11-istio-work3', '10.244.3.0/24', ['10.244.3.0/24']],
+    ]);
+  });
+
+  it('istiod-gateway-missing removes and restores the istiod Gateway (15012, 15017) on the east-west gateway', () => {
+    const world = createWorld(loadScenario(SEED), { nowMs: NOW, clock: () => NOW });
+    const gateways = () => world.list('cluster1', t('gateways', 'networking.istio.io')).map((g) => g.metadata.name);
+    expect(gateways()).not.toContain('istiod-gateway');
+    world.applyFault({ type: 'istiod-gateway-missing', cluster: 'cluster1', on: false });
+    expect(gateways()).toContain('istiod-gateway');
+    world.applyFault({ type: 'istiod-gateway-missing', cluster: 'cluster1', on: true });
+    expect(gateways()).not.toContain('istiod-gateway');
+  });
+
   it.each(DRILLS)('%o changes what the lab serves, and undoing it restores it', async (on, off) => {
     const world = createWorld(loadScenario(SEED), { nowMs: NOW, clock: () => NOW });
     const before = await state(world);

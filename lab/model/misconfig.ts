@@ -18,6 +18,10 @@ export interface ClusterMisconfig {
   eastwestMissing: boolean;
   eastwestPortMissing: boolean;
   crossNetworkGatewayMissing: boolean;
+  /** No istiod-gateway (expose-istiod.yaml) on the east-west gateway. */
+  istiodGatewayMissing: boolean;
+  /** What the nodes' spec.podCIDR slices come from (null: nodes carry none). */
+  nodePodCIDR: string | null;
   /** Remote secrets by remote cluster: absent, or naming another cluster ID. */
   remoteSecrets: Map<string, { present: boolean; id?: string }>;
   /** istiod's CLUSTER_ID; null = the cluster's id. */
@@ -43,6 +47,8 @@ export function initialMisconfig(spec: ClusterSpec, scenario: Scenario): Cluster
     eastwestMissing: false,
     eastwestPortMissing: false,
     crossNetworkGatewayMissing: !spec.crossNetworkGateway,
+    istiodGatewayMissing: !spec.exposeIstiod,
+    nodePodCIDR: spec.nodePodCIDR ?? null,
     remoteSecrets: new Map(spec.remoteSecrets.filter((r) => r.id !== undefined).map((r) => [r.cluster, { present: true, id: r.id }])),
     clusterId: spec.istiod.clusterId ?? null,
     trustDomain: spec.trustDomain !== undefined && spec.trustDomain !== istio.trustDomain ? spec.trustDomain : null,
@@ -82,6 +88,12 @@ export function applyMisconfig(m: ClusterMisconfig, fault: MisconfigFault): bool
       return true;
     case 'cross-network-gateway-missing':
       m.crossNetworkGatewayMissing = fault.on;
+      return false;
+    case 'istiod-gateway-missing':
+      m.istiodGatewayMissing = fault.on;
+      return false;
+    case 'node-pod-cidr':
+      m.nodePodCIDR = fault.cidr;
       return false;
     case 'remote-secret':
       m.remoteSecrets.set(fault.remote, { present: fault.present, ...(fault.id !== undefined ? { id: fault.id } : {}) });
@@ -126,6 +138,8 @@ export const MISCONFIG_FAULTS = new Set<MisconfigFault['type']>([
   'eastwest-missing',
   'eastwest-port-missing',
   'cross-network-gateway-missing',
+  'istiod-gateway-missing',
+  'node-pod-cidr',
   'remote-secret',
   'cluster-id',
   'trust-domain',

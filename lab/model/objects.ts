@@ -4,7 +4,7 @@
  * Built-in objects carry no apiVersion/kind (the API server adds them per response); CRDs keep theirs.
  */
 import type { KubeObject, ResourceType } from '../world';
-import { hexOf, kubeSuffix, uuidOf } from './determinism';
+import { hexOf, kubeSuffix, nodePodCIDR, uuidOf } from './determinism';
 import { ISTIO_NAMESPACE, type Mesh, type MeshCluster, type MeshPod, type MeshService, type MeshWorkload, serviceHostname } from './mesh';
 import type { RootCA } from './rootca';
 
@@ -145,6 +145,12 @@ function renderPods(ctx: RenderContext): KubeObject[] {
 
 type Meta = (kind: string, name: string, namespace: string | undefined, createdMs: number, extra?: Partial<KubeObject['metadata']>) => KubeObject['metadata'];
 
+/** A node's slice of the cluster's node pod range (misconfig.nodePodCIDR), when the cluster allocates one. */
+function podCIDRs(cluster: MeshCluster, node: MeshCluster['nodes'][number]): { podCIDR?: string; podCIDRs?: string[] } {
+  const cidr = cluster.misconfig.nodePodCIDR ? nodePodCIDR(cluster.misconfig.nodePodCIDR, cluster.nodes.indexOf(node)) : null;
+  return cidr ? { podCIDR: cidr, podCIDRs: [cidr] } : {};
+}
+
 function renderNode(ctx: RenderContext, node: MeshCluster['nodes'][number], meta: Meta): KubeObject {
   const { cluster } = ctx;
   const labels: Record<string, string> = {
@@ -162,7 +168,10 @@ function renderNode(ctx: RenderContext, node: MeshCluster['nodes'][number], meta
   if (node.zone) labels['topology.kubernetes.io/zone'] = node.zone;
   return {
     metadata: meta('Node', node.name, undefined, cluster.createdMs, { labels }),
-    spec: node.controlPlane ? { taints: [{ effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane' }] } : {},
+    spec: {
+      ...podCIDRs(cluster, node),
+      ...(node.controlPlane ? { taints: [{ effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane' }] } : {}),
+    },
     status: {
       addresses: [
         { type: 'InternalIP', address: node.ip },
@@ -755,7 +764,7 @@ function renderIstioConfig(ctx: RenderContext, meta: Meta): Array<[string, strin
       }),
     );
   }
-  if (eastwest && cluster.spec.exposeIstiod) {
+  if (eastwest && !cluster.misconfig.istiodGatewayMissing) {
     out.push(
       networking('Gateway', 'gateways', 'istiod-gateway', ISTIO_NAMESPACE, eastwest.createdMs + 30_000, {
         selector: { istio: eastwest.selector.istio },

@@ -62,6 +62,11 @@ const ClusterSpec = z.object({
   network: name,
   kubernetesVersion: z.string().regex(/^v\d+\.\d+\.\d+$/).default('v1.29.4'),
   podCIDR: cidr.default('192.168.0.0/16'),
+  /**
+   * The range kube-controller-manager (--allocate-node-cidrs) slices into the nodes' spec.podCIDR, a /24
+   * each. Absent: nodes carry none, as with an IPAM of its own (Calico's pools; the seed's clusters).
+   */
+  nodePodCIDR: cidr.optional(),
   serviceCIDR: cidr.default('10.96.0.0/12'),
   nodeCIDR: cidr.default('172.40.140.0/24'),
   nodes: z.array(NodeSpec).min(1).optional(),
@@ -206,6 +211,8 @@ export const LabFaultSpec = z.discriminatedUnion('type', [
   z.object({ type: z.literal('eastwest-missing'), cluster: z.string(), on: z.boolean() }),
   z.object({ type: z.literal('eastwest-port-missing'), cluster: z.string(), on: z.boolean() }),
   z.object({ type: z.literal('cross-network-gateway-missing'), cluster: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('istiod-gateway-missing'), cluster: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('node-pod-cidr'), cluster: z.string(), cidr: cidr.nullable() }),
   z.object({ type: z.literal('remote-secret'), cluster: z.string(), remote: z.string(), present: z.boolean(), id: z.string().optional() }),
   z.object({ type: z.literal('cluster-id'), cluster: z.string(), id: z.string().nullable() }),
   z.object({ type: z.literal('trust-domain'), cluster: z.string(), trustDomain: z.string().nullable() }),

@@ -140,8 +140,8 @@ const CASES: Record<CheckId, Case> = {
     unreadable: (c) => (c.services = failed()),
   },
   'pod-cidr-overlap': {
-    broken: () => withCluster(1, (c) => value(c.pods).push(pod('default', 'dup', '192.168.1.20'))),
-    expected: { cluster: C2, severity: 'info', subject: { kind: 'Pod', namespace: 'default', name: 'dup' } },
+    broken: () => withCluster(1, (c) => (value(c.nodes)[0].podCIDRs = ['192.168.0.0/16'])),
+    expected: { cluster: C2, severity: 'info', subject: { kind: 'Node', name: 'node-2' }, message: /192\.168\.0\.0\/16.*192\.168\.1\.0\/24/ },
     unreadable: (c) => (c.pods = failed()),
   },
   'locality-failover-without-outlier-detection': {
@@ -195,6 +195,35 @@ describe.each(CHECK_IDS.map((id) => [id, CASES[id]] as const))('%s', (id, c) => 
 });
 
 describe('more cases', () => {
+  it('pod-cidr-overlap: clusters on one network with overlapping node ranges are an error naming both ranges', () => {
+    const s = withCluster(1, (c) => {
+      value(c.nodes)[0].podCIDRs = ['192.168.1.128/25'];
+      c.istioNamespace = ok({ labels: { 'topology.istio.io/network': 'network1' }, annotations: {} });
+      value(c.services)[0].labels['topology.istio.io/network'] = 'network1';
+    });
+    const [f] = ofCheck(s, 'pod-cidr-overlap').findings;
+    expect(f).toMatchObject({ severity: 'error', cluster: C2, subject: { kind: 'Node', name: 'node-2' } });
+    expect(f.evidence).toEqual([{ source: `${C1} nodes spec.podCIDRs / ${C2} nodes spec.podCIDRs`, fact: '192.168.1.0/24 (node-1) overlaps 192.168.1.128/25 (node-2)' }]);
+    expect(f.fix).toMatch(/disjoint pod CIDRs/);
+  });
+
+  it('pod-cidr-overlap: without node ranges (or nodes unreadable) the pods\' IPs are compared, and the evidence says so', () => {
+    const noRanges = withCluster(1, (c) => {
+      for (const n of value(c.nodes)) n.podCIDRs = [];
+      value(c.pods).push(pod('default', 'dup', '192.168.1.20'));
+    });
+    const [f] = ofCheck(noRanges, 'pod-cidr-overlap').findings;
+    expect(f).toMatchObject({ severity: 'info', cluster: C2, subject: { kind: 'Pod', namespace: 'default', name: 'dup' } });
+    expect(f.evidence[0]).toEqual({ source: `${C1} nodes spec.podCIDRs / ${C2} pod IPs (no node has spec.podCIDR)`, fact: '192.168.1.0/24 (node-1) overlaps 192.168.1.20 (default/dup)' });
+    const unreadable = withCluster(0, (c) => (c.nodes = failed('nodes is forbidden')));
+    value(unreadable.clusters[1].pods).push(pod('default', 'dup', '192.168.1.20'));
+    value(unreadable.clusters[1].nodes)[0].podCIDRs = [];
+    const [g] = ofCheck(unreadable, 'pod-cidr-overlap').findings;
+    expect(g.evidence[0].source).toBe(`${C1} pod IPs (nodes not readable: nodes is forbidden) / ${C2} pod IPs (no node has spec.podCIDR)`);
+    expect(g.evidence[0].fact).toBe('192.168.1.20 (default/productpage-v1-1) overlaps 192.168.1.20 (default/dup)');
+    expect(ofCheck(withCluster(0, (c) => (c.nodes = failed())), 'pod-cidr-overlap').unknown).toEqual([]);
+  });
+
   it('finds proxies outside their istiod\'s skew (one finding per istiod)', () => {
     const s = healthy();
     value(istiod2(s).syncz)[0].version = '1.19.0';

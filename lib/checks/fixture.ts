@@ -73,6 +73,7 @@ function cluster(n: 1 | 2): ClusterSnapshot {
       pod('default', `${app}-v1-${n}`, `192.168.${n}.20`, { app }),
       pod('istio-system', `istiod-${n}`, `192.168.${n}.30`, { app: 'istiod' }),
     ]),
+    nodes: ok([{ name: `node-${n}`, podCIDRs: [`192.168.${n}.0/24`] }]),
     meshConfig: ok({ trustDomain: 'cluster.local', meshId: 'mesh1', dnsCapture: true }),
     rootCerts: ok([{ fingerprint: ROOT, subject: 'O=Istio, CN=Root CA', notAfter: '2034-05-07T12:00:00.000Z' }]),
     gateways: ok([

@@ -1,7 +1,8 @@
-/** Checks of cross-network routing: network labels, east-west gateways, their Gateways, endpoints, pod IPs. */
+/** Checks of cross-network routing: network labels, east-west gateways, their Gateways, endpoints, pod address ranges. */
 import { isRemoteCluster } from './control-plane';
 import { type Check, clusterNetwork, CONTROL_PLANE_CLUSTERS, eastwestServices, ISTIO_NAMESPACE, istiodsOf, kubectl, listed, NETWORK_LABEL, needAll, selectedPods } from './engine';
-import type { ClusterSnapshot, IstioGatewayFacts, MeshSnapshot, PodFacts, ServiceFacts } from './types';
+import { overlaps, parseRange, type Range } from '../net/cidr';
+import type { ClusterSnapshot, IstioGatewayFacts, MeshSnapshot, PodFacts, ServiceFacts, Subject } from './types';
 
 const MULTI_NETWORK = 'https://istio.io/latest/docs/setup/install/multicluster/multi-primary_multi-network/';
 const NAMESPACE = { kind: 'Namespace', name: ISTIO_NAMESPACE };
@@ -318,38 +319,62 @@ export const endpointsUnroutable: Check = {
   },
 };
 
+/** A range of a cluster's pod addresses and what holds it: a node's spec.podCIDR, or one pod's IP. */
+type PodRange = Range & { holder: Subject };
+
+/**
+ * A cluster's pod address ranges: its nodes' spec.podCIDRs, as the API server allocates them; where no
+ * node carries one (an IPAM of its own, like Calico's pools) or nodes cannot be read, the pods' IPs.
+ */
+function podRanges(c: ClusterSnapshot, pods: PodFacts[]): { ranges: PodRange[]; source: string } {
+  const nodes = c.nodes.ok ? c.nodes.value.filter((n) => n.podCIDRs.length > 0) : [];
+  if (nodes.length > 0) {
+    const ranges = nodes.flatMap((n) => n.podCIDRs.flatMap((text) => parseRange(text) ?? []).map((r) => ({ ...r, holder: { kind: 'Node', name: n.name } })));
+    return { ranges, source: `${c.cluster} nodes spec.podCIDRs` };
+  }
+  const why = c.nodes.ok ? 'no node has spec.podCIDR' : `nodes not readable: ${c.nodes.reason}`;
+  const ranges = pods.flatMap((p) => {
+    const r = p.ip && !p.hostNetwork ? parseRange(p.ip) : null;
+    return r ? [{ ...r, holder: { kind: 'Pod', namespace: p.namespace, name: p.name } }] : [];
+  });
+  return { ranges, source: `${c.cluster} pod IPs (${why})` };
+}
+
+const holderName = (s: Subject) => (s.namespace ? `${s.namespace}/${s.name}` : s.name);
+
 export const podCidrOverlap: Check = {
   id: 'pod-cidr-overlap',
-  title: 'Pod IPs of two clusters overlap',
+  title: 'Pod address ranges of two clusters overlap',
   docs: 'https://istio.io/latest/docs/ops/deployment/deployment-models/#multiple-networks',
   run(snapshot, out) {
-    const seen = new Map<string, { cluster: ClusterSnapshot; pod: PodFacts }>();
+    const earlier: Array<{ cluster: ClusterSnapshot; ranges: PodRange[]; source: string }> = [];
     for (const c of snapshot.clusters) {
       const pods = out.need(c.cluster, c.pods);
       if (!pods) continue;
-      const overlaps = new Map<ClusterSnapshot, Array<[PodFacts, PodFacts]>>();
-      for (const p of pods) {
-        if (!p.ip || p.hostNetwork) continue;
-        const earlier = seen.get(p.ip);
-        if (earlier && earlier.cluster !== c) overlaps.set(earlier.cluster, [...(overlaps.get(earlier.cluster) ?? []), [earlier.pod, p]]);
-      }
-      for (const p of pods) if (p.ip && !p.hostNetwork && !seen.has(p.ip)) seen.set(p.ip, { cluster: c, pod: p });
-      for (const [other, pairs] of overlaps) {
-        const sameNetwork = clusterNetwork(other) === clusterNetwork(c);
-        const [, mine] = pairs[0];
+      const mine = podRanges(c, pods);
+      for (const other of earlier) {
+        const pairs = overlaps(other.ranges, mine.ranges, 3);
+        if (pairs.length === 0) continue;
+        const network = clusterNetwork(c);
+        const sameNetwork = clusterNetwork(other.cluster) === network;
+        const theirs = [...new Set(pairs.map(([a]) => a.text))].join(', ');
+        const ours = [...new Set(pairs.map(([, b]) => b.text))].join(', ');
         out.find({
           severity: sameNetwork ? 'error' : 'info',
           cluster: c.cluster,
-          subject: { kind: 'Pod', namespace: mine.namespace, name: mine.name },
+          subject: pairs[0][1].holder,
           message: sameNetwork
-            ? `${pairs.length} pod IP${pairs.length > 1 ? 's' : ''} of ${c.cluster} also belong to pods of ${other.cluster}, on the same network ${clusterNetwork(c)}: traffic to them reaches the wrong pod`
-            : `${pairs.length} pod IP${pairs.length > 1 ? 's' : ''} of ${c.cluster} also belong to pods of ${other.cluster}; they are on different networks, so Istio routes through the east-west gateways (keep it that way)`,
-          evidence: pairs.slice(0, 3).map(([a, b]) => ({ source: `${other.cluster} / ${c.cluster} pods`, fact: `${b.ip}: ${a.namespace}/${a.name} and ${b.namespace}/${b.name}` })),
+            ? `Pod addresses of ${c.cluster} (${ours}) overlap those of ${other.cluster} (${theirs}), on the same network ${network}: traffic to an overlapping address may reach the wrong pod`
+            : `Pod addresses of ${c.cluster} (${ours}) overlap those of ${other.cluster} (${theirs}); they are on different networks, so Istio routes between them through the east-west gateways (keep it that way)`,
+          evidence: [
+            ...pairs.map(([a, b]) => ({ source: `${other.source} / ${mine.source}`, fact: `${a.text} (${holderName(a.holder)}) overlaps ${b.text} (${holderName(b.holder)})` })),
+          ],
           fix: sameNetwork
-            ? `# give the clusters disjoint pod CIDRs, or put them on different networks:\n${labelFix(c.cluster, '<network of its own>')}`
+            ? `# give the clusters disjoint pod CIDRs (the CNI's pool, kube-controller-manager --cluster-cidr), or put them on different networks:\n${labelFix(c.cluster, '<network of its own>')}`
             : '# nothing to do while the clusters stay on different networks',
         });
       }
+      earlier.push({ cluster: c, ...mine });
     }
   },
 };

@@ -97,6 +97,12 @@ export interface PodFacts {
   labels: Record<string, string>;
 }
 
+/** A node's pod ranges (spec.podCIDRs, else spec.podCIDR): empty when the cluster's IPAM assigns none (Calico's own pools, cloud CNIs). */
+export interface NodeFacts {
+  name: string;
+  podCIDRs: string[];
+}
+
 export interface MeshConfigFacts {
   trustDomain: string;
   /** defaultConfig.meshId, null when unset (Istio then uses the trust domain). */
@@ -156,6 +162,8 @@ export interface ClusterSnapshot {
   istioNamespace: Read<{ labels: Record<string, string>; annotations: Record<string, string> } | null>;
   services: Read<ServiceFacts[]>;
   pods: Read<PodFacts[]>;
+  /** Optional source: pod-cidr-overlap falls back to pod IPs when nodes carry no range or cannot be read. */
+  nodes: Read<NodeFacts[]>;
   meshConfig: Read<MeshConfigFacts>;
   rootCerts: Read<RootCertFacts[]>;
   gateways: Read<IstioGatewayFacts[]>;

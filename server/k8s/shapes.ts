@@ -50,6 +50,12 @@ export const PodShape = z.object({
   ),
 });
 
+/** A node's pod ranges (what pod-cidr-overlap reads); nothing else of a node is kept. */
+export const NodeShape = z.object({
+  metadata: maybe(Metadata),
+  spec: maybe(z.object({ podCIDR: text, podCIDRs: maybe(z.array(z.string())) })),
+});
+
 export const ServiceShape = z.object({
   metadata: maybe(Metadata),
   spec: maybe(
