@@ -99,21 +99,23 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   };
 
   const servers: ClusterApiServer[] = [];
+  // Prometheus needs the world, not the API servers: it starts (and is backfilled) meanwhile.
+  const prometheusStart = options.prometheus && hasPrometheusAddon(world) ? startLabPrometheus(world, options.prometheus) : null;
   try {
     for (const cluster of world.clusters()) {
       if (options.latencyMs) world.applyFault({ type: 'api-latency', cluster: cluster.name, ms: options.latencyMs });
       servers.push(await startClusterApiServer({ world, cluster, onRequest, serviceBackend: serviceBackend(cluster.name), bookmarkMs: options.bookmarkMs }));
     }
-    if (options.prometheus && hasPrometheusAddon(world)) {
-      const started = await startLabPrometheus(world, options.prometheus ?? {});
-      if ('missing' in started) prometheusNotice = started.missing;
-      else {
-        prometheus = started;
-        prometheusNotice = started.backfillNotice;
-      }
+    const started = await prometheusStart;
+    if (started && 'missing' in started) prometheusNotice = started.missing;
+    else if (started) {
+      prometheus = started;
+      prometheusNotice = started.backfillNotice;
     }
   } catch (err) {
     await Promise.all(servers.map((s) => s.stop()));
+    const started = await prometheusStart?.catch(() => null);
+    if (started && !('missing' in started)) await started.stop();
     throw err;
   }
 

@@ -46,7 +46,8 @@ async function main() {
   let lab = null;
   if (opts.demo) {
     console.error(`isthmus: DEMO MESH — starting the lab with ${opts.scenario}`);
-    lab = await startDemoLab(root, opts.scenario, { env: childEnv() }).catch((e) => fail(e.message));
+    // The checks read no metrics: no Prometheus to start (and backfill).
+    lab = await startDemoLab(root, opts.scenario, { env: childEnv(), args: ['--no-prometheus'] }).catch((e) => fail(e.message));
     Object.assign(env, { ISTHMUS_KUBECONFIG: lab.kubeconfig, ISTHMUS_CONTEXTS: '', ISTHMUS_DEMO: '1' });
   } else {
     Object.assign(env, clusterEnv(opts));

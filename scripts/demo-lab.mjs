@@ -10,14 +10,14 @@ import path from 'node:path';
 
 /**
  * Starts `lab/main.ts` with `scenario` and resolves once it prints "lab ready:". `onOutput` receives the
- * lab's standard output (the launcher echoes it).
+ * lab's standard output (the launcher echoes it); `args` are more lab/main.ts options.
  * @returns {Promise<{ child: import('node:child_process').ChildProcess, kubeconfig: string, control: string, dir: string, cleanup: () => void }>}
  */
-export function startDemoLab(root, scenario, { env = process.env, onOutput = () => {} } = {}) {
+export function startDemoLab(root, scenario, { env = process.env, onOutput = () => {}, args = [] } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `isthmus-demo-${process.pid}-`));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   process.once('exit', cleanup);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/main.ts', '--scenario', scenario, '--kubeconfig-out', path.join(dir, 'kubeconfig'), '--stop-with-stdin'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lab/main.ts', '--scenario', scenario, '--kubeconfig-out', path.join(dir, 'kubeconfig'), '--stop-with-stdin', ...args], {
     cwd: root,
     // The lab stops when this pipe closes: however the launcher ends, the lab does not outlive it.
     stdio: ['pipe', 'pipe', 'inherit'],

@@ -75,7 +75,7 @@ beforeAll(async () => {
   scenario.faults.push({ type: 'eastwest-pending', cluster: 'cluster1', pending: true });
   world = createWorld(scenario);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-traffic-'));
-  lab = await startLab({ world, kubeconfigOut: path.join(dir, 'kubeconfig'), prometheus: { scrapeIntervalS: 1, global: true } });
+  lab = await startLab({ world, kubeconfigOut: path.join(dir, 'kubeconfig'), prometheus: { scrapeIntervalS: 1, global: true, waitForScrapes: true } });
   if (!lab.prometheus || lab.prometheusNotice) throw new Error(`the lab's Prometheus is missing or has no history: ${lab.prometheusNotice}`);
   setEnv();
 }, 120_000);

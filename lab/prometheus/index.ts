@@ -17,6 +17,8 @@ export interface LabPrometheusOptions {
   global?: boolean;
   /** Seconds of history written before Prometheus starts (backfill.ts); default 3600, 0 for none. */
   backfillS?: number;
+  /** Ready only once every target has been scraped (tests of 1 m windows; see server.ts scraped). */
+  waitForScrapes?: boolean;
 }
 
 export interface LabPrometheus {
@@ -51,7 +53,8 @@ export async function startLabPrometheus(world: World, opts: LabPrometheusOption
     const starts = clusters.map(async (cluster) => {
       const exporter = await startExporter(world, cluster);
       exporters.push(exporter);
-      const server = await startPrometheus({ bin, name: cluster, scrapeIntervalS, externalLabels: { cluster }, backfill: history.of(scrapeTargets(world, cluster), false) });
+      const targets = scrapeTargets(world, cluster);
+      const server = await startPrometheus({ bin, name: cluster, scrapeIntervalS, externalLabels: { cluster }, backfill: history.of(targets, false), targets: fileSdGroups(targets, exporter.address, false) });
       servers.push(server);
       byCluster.set(cluster, { exporter, server });
     });
@@ -84,7 +87,7 @@ export async function startLabPrometheus(world: World, opts: LabPrometheusOption
       (global as PrometheusServer | null)?.setTargets(all);
     };
     refresh();
-    await Promise.all(servers.map((s) => s.scraped(2 * scrapeIntervalS * 1000 + 10_000)));
+    if (opts.waitForScrapes) await Promise.all(servers.map((s) => s.scraped(2 * scrapeIntervalS * 1000 + 10_000)));
     const pods = world.resourceTypes().find((t) => t.group === '' && t.resource === 'pods');
     let pending: NodeJS.Timeout | null = null;
     const onChange = () => {
