@@ -53,6 +53,16 @@ function requestsOnce(metric: string, extra: string, scope: Scope, window: strin
   return `rate(${metric}{reporter="source"${extra}${scope}}[${window}]) or rate(${metric}{reporter="destination",source_workload="unknown"${extra}${scope}}[${window}])`;
 }
 
+/**
+ * requestsOnce summed by `by`, each side aggregated before the `or`: `or` matches whole label sets, and
+ * on the raw series (Istio's ~40 labels each, twenty per flow for a histogram) that costs Prometheus
+ * more than the aggregation. Only for a `by` that holds source_workload: the two sides then never share
+ * a group (a caller's own proxy always knows its workload), so `or` adds them up.
+ */
+function sumOnce(by: string, metric: string, scope: Scope, window: string): string {
+  return `sum by (${by}) (rate(${metric}{reporter="source"${scope}}[${window}])) or sum by (${by}) (rate(${metric}{reporter="destination",source_workload="unknown"${scope}}[${window}]))`;
+}
+
 /** Errors: HTTP 5xx, or a gRPC status other than OK on a non-5xx answer. */
 function errorsOnce(metric: string, extra: string, scope: Scope, window: string): string {
   return `${requestsOnce(metric, `${extra},response_code=~"5.."`, scope, window)} or ${requestsOnce(metric, `${extra},response_code!~"5..",grpc_response_status=~"[1-9]|1[0-6]"`, scope, window)}`;
@@ -79,16 +89,16 @@ export const flowQueries = (scope: Scope, window: TrafficWindow) => ({
    * flow, each way, PART_LABEL "sent" / "received".
    */
   rates: [
-    tagged(`sum by (${flowBy}, response_code, grpc_response_status) (${requestsOnce('istio_requests_total', '', scope, window)})`, PART_LABEL, 'requests'),
-    tagged(`sum by (${flowBy}) (${requestsOnce('istio_tcp_sent_bytes_total', '', scope, window)})`, PART_LABEL, 'sent'),
-    tagged(`sum by (${flowBy}) (${requestsOnce('istio_tcp_received_bytes_total', '', scope, window)})`, PART_LABEL, 'received'),
+    tagged(sumOnce(`${flowBy}, response_code, grpc_response_status`, 'istio_requests_total', scope, window), PART_LABEL, 'requests'),
+    tagged(sumOnce(flowBy, 'istio_tcp_sent_bytes_total', scope, window), PART_LABEL, 'sent'),
+    tagged(sumOnce(flowBy, 'istio_tcp_received_bytes_total', scope, window), PART_LABEL, 'received'),
   ].join(' or '),
   /**
    * Latency buckets per flow (rates by `le`): the server computes p50/p95/p99 per flow and p99 per
    * cluster pair from them (lib/traffic/quantile.ts, Prometheus's histogram_quantile), one aggregation
    * instead of one per percentile.
    */
-  latency: `sum by (le, ${flowBy}) (${requestsOnce('istio_request_duration_milliseconds_bucket', '', scope, window)})`,
+  latency: sumOnce(`le, ${flowBy}`, 'istio_request_duration_milliseconds_bucket', scope, window),
 });
 
 function latency(q: number, by: string, extra: string, scope: Scope, window: string): string {
