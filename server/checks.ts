@@ -15,11 +15,10 @@ import { toSourceError } from './k8s/errors';
 import { listJson } from './k8s/list-json';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
-import { ConfigMapShape, DestinationRuleShape, IstioGatewayShape, NodeShape, PodShape } from './k8s/shapes';
+import { DestinationRuleShape, IstioGatewayShape, NodeShape } from './k8s/shapes';
 import { ClusterFailure, isClusterFatal } from './sources';
 import { portOf } from '@/lib/format/kube';
-import { clusterCache } from './cache/cluster-cache';
-import type { Informer } from './cache/informer';
+import { clusterCache, type CachedKind } from './cache/cluster-cache';
 import type { PodEntry, ServiceEntry } from './cache/kinds';
 import type { IstiodTarget } from './istiod';
 
@@ -78,9 +77,8 @@ function sampledProxies(pods: PodEntry[]): PodTarget[] {
 }
 
 /** A kind of the watch-fed cache as a Read: its items once listed, else why not (still syncing, forbidden...). */
-function fromCache<T, U>(informer: Informer<T>, cluster: ClusterHandle, view: (items: T[]) => U): Read<U> {
-  if (informer.syncedAt !== null) return { ok: true, value: view([...informer.items.values()]) };
-  return { ok: false, reason: informer.error?.message ?? `${cluster.name}: still syncing (the first list of ${informer.kind.name} has not completed)` };
+function fromCache<T, U>(kind: CachedKind<T>, view: (items: T[]) => U): Read<U> {
+  return kind.ok ? { ok: true, value: view(kind.items) } : { ok: false, reason: kind.error.message };
 }
 
 interface PodTarget {
@@ -191,22 +189,23 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const kept = cluster.state.proxySample as ProxySample | null;
   const sampleDue = !kept?.facts || (Date.now() - kept.readAt >= PROXY_SAMPLE_TTL_MS && !kept.next);
   const proxyRead = speculativeReads((p: PodTarget) => readProxyEndpoints(cluster, p, optional, read), targetKey, sampleDue ? hint.proxies : []);
-  // Namespaces, pods and Services come from the cluster's watch-fed cache (server/cache); the rest is listed.
+  // Namespaces, pods (istiod's too), Services and the Istio ConfigMaps come from the cluster's watch-fed
+  // cache (server/cache); Istio's Gateways and DestinationRules are listed.
   const cache = clusterCache(cluster);
-  const [, istiodList, configMaps, gateways, destinationRules, nodes] = await Promise.all([
+  const [, gateways, destinationRules, nodes] = await Promise.all([
     cache.ready(deadline),
-    read(`istiod pods in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' })),
-    read(`configmaps in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/configmaps`, deadline, ConfigMapShape)),
     read('gateways.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/gateways', deadline, IstioGatewayShape), { notFound: { items: [] } }),
     read('destinationrules.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/destinationrules', deadline, DestinationRuleShape), { notFound: { items: [] } }),
     readNodes(cluster, optional),
   ]);
   const cached = cache.snapshot(knownClusterId(cluster));
   if (!cached.reachable) throw new ClusterFailure(cached.errors[0]);
-  const namespace = fromCache(cache.namespaces, cluster, (items) => items.find((n) => n.name === ns) ?? null);
-  const services = fromCache(cache.services, cluster, (items) => items.map(serviceFacts));
-  const pods = fromCache(cache.pods, cluster, (items) => items);
-  const istiodPods = istiodList.ok ? runningIstiods(istiodList.value.items) : [];
+  const namespace = fromCache(cache.read(cache.namespaces), (items) => items.find((n) => n.name === ns) ?? null);
+  const services = fromCache(cache.read(cache.services), (items) => items.map(serviceFacts));
+  const pods = fromCache(cache.read(cache.pods), (items) => items);
+  const istiodList = fromCache(cache.istiodPods(), runningIstiods);
+  const configMaps = fromCache(cache.configMaps(), (items) => items);
+  const istiodPods = istiodList.ok ? istiodList.value : [];
   const replicas = istiodPods.map(istiodReplica);
   const targets: CheckTargets = { istiods: replicas, proxies: pods.ok ? sampledProxies(pods.value) : [] };
   cluster.state.checkTargets = targets;
@@ -218,7 +217,7 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   );
   const istiods: IstiodFacts[] = replicas.map((i, n) => ({ pod: i.pod, ready: i.ready, version: i.version, ...answers[n] }));
   const revision = istiodPods.length ? istiodReplica(istiodPods[0]).revision : 'default';
-  const facts = configMaps.ok ? meshFacts(configMaps.value.items, revision) : null;
+  const facts = configMaps.ok ? meshFacts(configMaps.value, revision) : null;
   const clusterId = clusterIdFromIstiods(istiodPods) ?? facts?.clusterId ?? knownClusterId(cluster);
   if (clusterId) rememberClusterId(cluster, clusterId);
   const snapshot: ClusterSnapshot = {
@@ -234,7 +233,7 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
         : configMaps.ok
           ? { ok: false, reason: `${cluster.name}: ${ns}/istio has no mesh config` }
           : configMaps,
-    rootCerts: map(configMaps, (l) => rootCerts(l.items)),
+    rootCerts: map(configMaps, rootCerts),
     gateways: map(gateways, (l) =>
       l.items.map((g) => ({
         namespace: g.metadata?.namespace ?? '',

@@ -1,10 +1,9 @@
 import 'server-only';
 import type { Deadline } from './k8s/deadline';
-import { listJson } from './k8s/list-json';
-import { clusterIdFromIstiods, ISTIO_NAMESPACE, meshFacts } from './k8s/convert';
+import { clusterCache } from './cache/cluster-cache';
+import { clusterIdFromIstiods, meshFacts } from './k8s/convert';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { fanOut } from './fanout';
-import { ConfigMapShape, PodShape } from './k8s/shapes';
 
 /**
  * Context name → Istio cluster ID ("cluster1-admin@cluster1" → "cluster1"). Learnt from istiod's
@@ -19,15 +18,17 @@ export function knownClusterId(cluster: ClusterHandle): string | null {
   return cluster.state.clusterId;
 }
 
-/** The cluster ID, reading istiod pods (and the injector ConfigMap if needed) when not known yet. Null when Istio is not found. */
+/** The cluster ID, from istiod pods (and the injector ConfigMap if needed) in the watch-fed cache when not known yet. Null when Istio is not found. */
 export async function resolveClusterId(cluster: ClusterHandle, deadline: Deadline): Promise<string | null> {
   const known = knownClusterId(cluster);
   if (known) return known;
-  const pods = await listJson(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' });
-  let id = clusterIdFromIstiods(pods.items);
+  const cache = clusterCache(cluster);
+  await cache.ready(deadline);
+  const pods = cache.istiodPods();
+  let id = pods.ok ? clusterIdFromIstiods(pods.items) : null;
   if (!id) {
-    const cms = await listJson(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/configmaps`, deadline, ConfigMapShape);
-    id = meshFacts(cms.items).clusterId;
+    const cms = cache.configMaps();
+    id = cms.ok ? meshFacts(cms.items).clusterId : null;
   }
   if (id) rememberClusterId(cluster, id);
   return id;

@@ -5,11 +5,10 @@ import { parseSyncz } from '@/lib/istio/syncz';
 import type { IstiodReplica, ProxyStatusRow, RemoteClusterRow } from '@/lib/types/api';
 import type { Deadline } from './k8s/deadline';
 import { ISTIO_NAMESPACE, istiodReplica, runningIstiods } from './k8s/convert';
-import { listJson } from './k8s/list-json';
 import { podGet, type IstiodPath } from './k8s/portforward';
 import type { ClusterHandle } from './k8s/registry';
-import { PodShape } from './k8s/shapes';
-import type { SourceReader } from './sources';
+import { ClusterFailure, type SourceReader } from './sources';
+import { clusterCache } from './cache/cluster-cache';
 
 export type IstiodTarget = IstiodReplica & { port: number };
 
@@ -59,7 +58,10 @@ export async function readIstiods(cluster: ClusterHandle, istiods: IstiodTarget[
  * IPs, a NodePort gateway's node address and node port).
  */
 export async function readNetworkGateways(cluster: ClusterHandle, deadline: Deadline): Promise<NetworkGateway[]> {
-  const pods = await listJson(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' });
+  const cache = clusterCache(cluster);
+  await cache.ready(deadline);
+  const pods = cache.istiodPods();
+  if (!pods.ok) throw new ClusterFailure(pods.error); // its error as the cache says it (fanOut passes it on)
   const istiod = oneIstiod(runningIstiods(pods.items).map(istiodReplica));
   if (!istiod) return [];
   return parseNetworkz(await fetchIstiod(cluster, istiod, '/debug/networkz', deadline), istiod.pod);

@@ -7,21 +7,11 @@ import { rememberClusterId } from './cluster-id';
 import { clusterStatus, fanOutStatus } from './cluster-status';
 import { fanOut } from './fanout';
 import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
-import { listJson, readJson } from './k8s/list-json';
-import { ConfigMapShape, NamespaceShape, PodShape, ServiceShape } from './k8s/shapes';
-import {
-  clusterIdFromIstiods,
-  clusterNetwork,
-  gatewayServices,
-  istiodReplica,
-  ISTIO_NAMESPACE,
-  meshFacts,
-  rootCertFingerprints,
-  runningIstiods,
-} from './k8s/convert';
+import { clusterCache, type CachedKind } from './cache/cluster-cache';
+import { clusterIdFromIstiods, clusterNetwork, istiodReplica, ISTIO_NAMESPACE, meshFacts, rootCertFingerprints, runningIstiods } from './k8s/convert';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { readIstiods, type IstiodTarget } from './istiod';
-import { sourceReader } from './sources';
+import { ClusterFailure, isClusterFatal, sourceReader, type SourceReader } from './sources';
 
 /**
  * Where istiod ran at the last read (cluster.state.lastIstiods, a location hint, not a cached result).
@@ -42,24 +32,31 @@ function speculativeIstiodRead(cluster: ClusterHandle, deadline: Deadline) {
   return { asked, result };
 }
 
-/** Everything /api/mesh shows for one cluster. Throws ClusterFailure when the cluster cannot be read at all. */
+/** A kind of the watch-fed cache: its items, or null with its error said (a cluster-level failure throws ClusterFailure). */
+function cachedItems<T>(reader: SourceReader, kind: CachedKind<T>): T[] | null {
+  if (kind.ok) return kind.items;
+  if (isClusterFatal(kind.error)) throw new ClusterFailure(kind.error);
+  reader.errors.push(kind.error);
+  return null;
+}
+
+/**
+ * Everything /api/mesh shows for one cluster: the Istio namespace's objects from the cluster's
+ * watch-fed cache (istiod pods, ConfigMaps, the namespace's labels, gateway Services), istiod's debug
+ * endpoints on demand. Throws ClusterFailure when the cluster cannot be read at all.
+ */
 export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline): Promise<ClusterMesh> {
   const reader = sourceReader(cluster);
-  const ns = ISTIO_NAMESPACE;
   const speculative = speculativeIstiodRead(cluster, deadline);
-  const [pods, services, labelledServices, configMaps, namespace] = await Promise.all([
-    reader.kube(`istiod pods in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' })),
-    reader.kube(`services in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/services`, deadline, ServiceShape)),
-    // Gateways installed elsewhere (helm install … -n istio-ingress) carry an `istio` label.
-    reader.kube('istio-labelled services', listJson(cluster, '/api/v1/services', deadline, ServiceShape, { labelSelector: 'istio' })),
-    reader.kube(`configmaps in ${ns}`, listJson(cluster, `/api/v1/namespaces/${ns}/configmaps`, deadline, ConfigMapShape)),
-    reader.kube(`namespace ${ns}`, readJson(cluster, `/api/v1/namespaces/${ns}`, deadline, NamespaceShape)),
-  ]);
-  const istiodPods = runningIstiods(pods?.items ?? []);
+  const cache = clusterCache(cluster);
+  await cache.ready(deadline);
+  const istiodPods = runningIstiods(cachedItems(reader, cache.istiodPods()) ?? []);
+  const configMaps = cachedItems(reader, cache.configMaps()) ?? [];
+  const gateways = cachedItems(reader, cache.gateways()) ?? [];
+  const namespace = cache.namespaces.items.get(`/${ISTIO_NAMESPACE}`);
   const istiods = istiodPods.map(istiodReplica);
   const revision = istiods[0]?.revision ?? '';
-  const facts = meshFacts(configMaps?.items ?? [], revision);
-  const gateways = gatewayServices([...(services?.items ?? []), ...(labelledServices?.items ?? []).filter((s) => s.metadata?.namespace !== ns)]);
+  const facts = meshFacts(configMaps, revision);
 
   // The speculative read is used only if the replicas it asked are exactly the ones the fresh pod list leads to asking.
   const istiodData =
@@ -74,9 +71,9 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
     ...clusterStatus(cluster, true, reader.errors, clusterId),
     istiod: istiods.map(({ port: _port, ...replica }) => replica),
     meshId: facts.meshId,
-    network: clusterNetwork(namespace?.metadata?.labels, gateways) ?? facts.network,
+    network: clusterNetwork(namespace?.labels, gateways) ?? facts.network,
     trustDomain: facts.trustDomain,
-    rootCertFingerprints: rootCertFingerprints(configMaps?.items ?? []),
+    rootCertFingerprints: rootCertFingerprints(configMaps),
     remoteClusters: istiodData.remoteClusters,
     gateways,
     proxySync: istiodData.syncKnown ? proxySync(istiodData.proxies) : null,

@@ -1,13 +1,24 @@
 import 'server-only';
 import type { ClusterSnapshot } from '@/lib/mesh/snapshot';
-import type { ClusterWatch, SourceError } from '@/lib/types/api';
+import type { ClusterWatch, GatewayService, SourceError } from '@/lib/types/api';
 import { credentialsReady } from '../fanout';
 import { remainingMs, type Deadline } from '../k8s/deadline';
 import { clusterNetwork, ISTIO_NAMESPACE, sortGateways } from '../k8s/convert';
 import type { ClusterHandle } from '../k8s/registry';
 import { CLUSTER_FATAL } from '../sources';
 import { DEFAULT_TIMING, Informer, type InformerTiming } from './informer';
-import { NAMESPACES, PODS, SERVICES, type NamespaceEntry, type PodEntry, type ServiceEntry } from './kinds';
+import type { KubeConfigMap, KubePod } from '../k8s/shapes';
+import { ISTIO_CONFIGMAPS, NAMESPACES, PODS, SERVICES, type NamespaceEntry, type PodEntry, type ServiceEntry } from './kinds';
+
+/**
+ * A kind as readers outside the cache get it: its items once listed, else why not. Plain data, never a
+ * thrown error: Next bundles this module apart from the routes, and an error class of one copy is not
+ * `instanceof` the other's.
+ */
+export type CachedKind<T> = { ok: true; items: T[] } | { ok: false; error: SourceError };
+
+/** The gateway Services among the cached ones, Istio's namespace first. */
+const gatewaysOf = (services: ServiceEntry[]): GatewayService[] => sortGateways(services.flatMap((s) => (s.gateway ? [s.gateway] : [])));
 
 /** What a cache reports to listeners: the cluster and the kinds whose objects changed (empty: state only). */
 export interface CacheChange {
@@ -24,7 +35,11 @@ export class ClusterCache {
   readonly namespaces: Informer<NamespaceEntry>;
   readonly pods: Informer<PodEntry>;
   readonly services: Informer<ServiceEntry>;
+  /** The Istio namespace's ConfigMaps (mesh config, root certificate): /api/mesh and the checks. */
+  readonly istioConfigMaps: Informer<KubeConfigMap>;
   private readonly informers: Informer<unknown>[];
+  /** The kinds the topology snapshot is built from (namespaces, pods, services). */
+  private readonly graphInformers: Informer<unknown>[];
   private readonly listeners = new Set<(change: CacheChange) => void>();
   private waiters = new Set<() => void>();
   private memo: { key: string; snapshot: ClusterSnapshot } | null = null;
@@ -45,8 +60,10 @@ export class ClusterCache {
     this.namespaces = new Informer(cluster, NAMESPACES, timing, changed, credentials);
     this.pods = new Informer(cluster, PODS, timing, changed, probed);
     this.services = new Informer(cluster, SERVICES, timing, changed, probed);
+    this.istioConfigMaps = new Informer(cluster, ISTIO_CONFIGMAPS, timing, changed, probed);
     // An unusable kubeconfig entry watches nothing: its configError is the answer (fatalError).
-    this.informers = cluster.configError ? [] : [this.namespaces, this.pods, this.services];
+    this.graphInformers = cluster.configError ? [] : [this.namespaces, this.pods, this.services];
+    this.informers = cluster.configError ? [] : [...this.graphInformers, this.istioConfigMaps];
     for (const i of this.informers) i.start();
   }
 
@@ -129,7 +146,7 @@ export class ClusterCache {
 
   /** The cluster as plain data, from memory; the same object while nothing changed. */
   snapshot(clusterId: string | null): ClusterSnapshot {
-    const key = JSON.stringify([clusterId, this.informers.map((i) => [i.revision, i.syncedAt, i.error?.message ?? null])]);
+    const key = JSON.stringify([clusterId, this.graphInformers.map((i) => [i.revision, i.syncedAt, i.error?.message ?? null])]);
     if (this.memo?.key === key) return this.memo.snapshot;
     const snapshot = this.build(clusterId);
     this.memo = { key, snapshot };
@@ -141,19 +158,19 @@ export class ClusterCache {
     const base = { cluster: this.cluster.name, clusterId: knownClusterId, network: null, namespaces: [], services: [], pods: [], gateways: [], watch };
     const fatal = this.fatalError();
     if (fatal) return { ...base, reachable: false, errors: [fatal] };
-    const pending = this.informers.filter((i) => i.syncedAt === null && i.error === null);
+    const pending = this.graphInformers.filter((i) => i.syncedAt === null && i.error === null);
     if (pending.length) {
       const kinds = pending.map((i) => i.kind.name).join(', ');
       const error: SourceError = { kind: 'timeout', source: kinds, message: `${this.cluster.name}: still syncing (the first list of ${kinds} has not completed)` };
       return { ...base, reachable: true, syncing: true, errors: [error] };
     }
     // Kinds never listed first: nothing of them is shown, a bigger loss than a synced kind's failing watch.
-    const failing = this.informers.filter((i) => i.error !== null);
+    const failing = this.graphInformers.filter((i) => i.error !== null);
     const errors = [...failing.filter((i) => i.syncedAt === null), ...failing.filter((i) => i.syncedAt !== null)].map((i) => i.error!);
     const namespaces = [...this.namespaces.items.values()];
     const services = [...this.services.items.values()];
     const pods = [...this.pods.items.values()];
-    const gateways = sortGateways(services.map((s) => s.gateway).filter((g) => g !== null));
+    const gateways = gatewaysOf(services);
     const istioNamespace = this.namespaces.items.get(`/${ISTIO_NAMESPACE}`);
     const clusterId = pods.find((p) => p.istiodClusterId)?.istiodClusterId ?? knownClusterId;
     return {
@@ -167,6 +184,33 @@ export class ClusterCache {
       gateways,
       errors,
     };
+  }
+
+  /** A kind's items, or why they cannot be given: the cluster's failure, the kind's, or its first list still pending. */
+  read<T>(informer: Informer<T>): CachedKind<T> {
+    const fatal = this.fatalError();
+    if (fatal) return { ok: false, error: fatal };
+    if (informer.syncedAt !== null) return { ok: true, items: [...informer.items.values()] };
+    const { name } = informer.kind;
+    return { ok: false, error: informer.error ?? { kind: 'timeout', source: name, message: `${this.cluster.name}: still syncing (the first list of ${name} has not completed)` } };
+  }
+
+  /** The istiod pods of the Istio namespace (from the pods the cache keeps), as their shape has them. */
+  istiodPods(): CachedKind<KubePod> {
+    const pods = this.read(this.pods);
+    return pods.ok ? { ok: true, items: pods.items.flatMap((p) => (p.istiod ? [p.istiod] : [])) } : pods;
+  }
+
+  /** The gateway Services (Istio's namespace first), from the Services the cache keeps. */
+  gateways(): CachedKind<GatewayService> {
+    const services = this.read(this.services);
+    return services.ok ? { ok: true, items: gatewaysOf(services.items) } : services;
+  }
+
+  /** The Istio namespace's ConfigMaps, by name (the order istiod's revision lookup expects). */
+  configMaps(): CachedKind<KubeConfigMap> {
+    const cms = this.read(this.istioConfigMaps);
+    return cms.ok ? { ok: true, items: cms.items.sort((a, b) => ((a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1)) } : cms;
   }
 }
 

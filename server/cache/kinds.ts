@@ -2,7 +2,7 @@ import 'server-only';
 import type { PodSnapshot, ServiceSnapshot } from '@/lib/mesh/snapshot';
 import type { GatewayService } from '@/lib/types/api';
 import { clusterIdFromIstiods, gatewayService, ISTIO_NAMESPACE, isIstiodPod, podSnapshot, serviceSnapshot } from '../k8s/convert';
-import { NamespaceShape, PodShape, ServiceShape } from '../k8s/shapes';
+import { ConfigMapShape, NamespaceShape, PodShape, ServiceShape, type KubeConfigMap, type KubePod } from '../k8s/shapes';
 import { declareKind } from './informer';
 
 /**
@@ -20,6 +20,8 @@ export interface NamespaceEntry {
 export type PodEntry = PodSnapshot & {
   /** istiod's CLUSTER_ID env, for istiod pods in the Istio namespace. */
   istiodClusterId?: string | null;
+  /** An istiod pod of the Istio namespace as its shape keeps it (image, ports, env): /api/mesh and the checks read its replicas. */
+  istiod?: KubePod;
 };
 
 export interface ServiceEntry {
@@ -41,7 +43,10 @@ export const PODS = declareKind({
   shape: PodShape,
   keep: (pod): PodEntry => {
     const entry: PodEntry = podSnapshot(pod);
-    if (entry.namespace === ISTIO_NAMESPACE && isIstiodPod(pod)) entry.istiodClusterId = clusterIdFromIstiods([pod]);
+    if (entry.namespace === ISTIO_NAMESPACE && isIstiodPod(pod)) {
+      entry.istiodClusterId = clusterIdFromIstiods([pod]);
+      entry.istiod = pod;
+    }
     return entry;
   },
 });
@@ -51,4 +56,12 @@ export const SERVICES = declareKind({
   path: '/api/v1/services',
   shape: ServiceShape,
   keep: (svc): ServiceEntry => ({ service: serviceSnapshot(svc), gateway: gatewayService(svc) }),
+});
+
+/** The Istio namespace's ConfigMaps (istio, istio-sidecar-injector, istio-ca-root-cert): mesh config and root certificates. */
+export const ISTIO_CONFIGMAPS = declareKind({
+  name: `configmaps in ${ISTIO_NAMESPACE}`,
+  path: `/api/v1/namespaces/${ISTIO_NAMESPACE}/configmaps`,
+  shape: ConfigMapShape,
+  keep: (cm): KubeConfigMap => ({ metadata: { name: cm.metadata?.name, namespace: cm.metadata?.namespace }, data: { ...(cm.data ?? {}) } }),
 });
