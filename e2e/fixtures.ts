@@ -24,6 +24,20 @@ async function postFault(controlUrl: string, fault: LabFault): Promise<void> {
   if (!res.ok) throw new Error(`lab refused fault ${JSON.stringify(fault)}: ${res.status} ${await res.text()}`);
 }
 
+/**
+ * Waits (up to 20 s) until every cluster's watch-fed cache is synced again after a fault was undone: a
+ * cache relists with backoff once access is back, and the next test must not see the last one's fault.
+ */
+async function cachesSynced(baseURL: string): Promise<void> {
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    const res = await fetch(`${baseURL}/api/clusters`).catch(() => null);
+    const body = res?.ok ? ((await res.json()) as { clusters: Array<{ watch?: { state: string } }> }) : null;
+    if (body?.clusters.every((c) => c.watch?.state === 'synced')) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 interface Fixtures {
   e2e: E2eEnv;
   /** Applies a lab fault now and its `undo` after the test, pass or fail. */
@@ -47,6 +61,7 @@ export const test = base.extend<Fixtures>({
       await postFault(e2e.controlUrl, fault);
     });
     for (const u of undos.reverse()) await postFault(e2e.controlUrl, u);
+    if (undos.length) await cachesSynced(e2e.baseURL);
   },
   consoleErrors: [
     async ({ page }, provide) => {

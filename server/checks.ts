@@ -76,9 +76,13 @@ function sampledProxies(pods: PodEntry[]): PodTarget[] {
   return [...gateways, ...sidecars].map((p) => ({ namespace: p.namespace, pod: p.name }));
 }
 
-/** A kind of the watch-fed cache as a Read: its items once listed, else why not (still syncing, forbidden...). */
-function fromCache<T, U>(kind: CachedKind<T>, view: (items: T[]) => U): Read<U> {
-  return kind.ok ? { ok: true, value: view(kind.items) } : { ok: false, reason: kind.error.message };
+/**
+ * A kind of the watch-fed cache as a Read: its items once listed, else why not (still syncing,
+ * forbidden...). `strict`: a kind failing since it listed is unknown too, not its kept items.
+ */
+function fromCache<T, U>(kind: CachedKind<T>, view: (items: T[]) => U, { strict = false } = {}): Read<U> {
+  if (!kind.ok || (strict && kind.error)) return { ok: false, reason: kind.error!.message };
+  return { ok: true, value: view(kind.items) };
 }
 
 interface PodTarget {
@@ -203,8 +207,9 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const namespace = fromCache(cache.read(cache.namespaces), (items) => items.find((n) => n.name === ns) ?? null);
   const services = fromCache(cache.read(cache.services), (items) => items.map(serviceFacts));
   const pods = fromCache(cache.read(cache.pods), (items) => items);
-  const istiodList = fromCache(cache.istiodPods(), runningIstiods);
-  const configMaps = fromCache(cache.configMaps(), (items) => items);
+  // istiod and the mesh config are unknown while their kind fails: no istiod is a finding, not a gap.
+  const istiodList = fromCache(cache.istiodPods(), runningIstiods, { strict: true });
+  const configMaps = fromCache(cache.configMaps(), (items) => items, { strict: true });
   const istiodPods = istiodList.ok ? istiodList.value : [];
   const replicas = istiodPods.map(istiodReplica);
   const targets: CheckTargets = { istiods: replicas, proxies: pods.ok ? sampledProxies(pods.value) : [] };

@@ -61,7 +61,8 @@ export async function readNetworkGateways(cluster: ClusterHandle, deadline: Dead
   const cache = clusterCache(cluster);
   await cache.ready(deadline);
   const pods = cache.istiodPods();
-  if (!pods.ok) throw new ClusterFailure(pods.error); // its error as the cache says it (fanOut passes it on)
+  // Its error as the cache says it (fanOut passes it on); istiod pods kept from before a failure still serve.
+  if (!pods.ok || (pods.error && pods.items.length === 0)) throw new ClusterFailure(pods.error!);
   const istiod = oneIstiod(runningIstiods(pods.items).map(istiodReplica));
   if (!istiod) return [];
   return parseNetworkz(await fetchIstiod(cluster, istiod, '/debug/networkz', deadline), istiod.pod);

@@ -32,12 +32,11 @@ function speculativeIstiodRead(cluster: ClusterHandle, deadline: Deadline) {
   return { asked, result };
 }
 
-/** A kind of the watch-fed cache: its items, or null with its error said (a cluster-level failure throws ClusterFailure). */
+/** A kind of the watch-fed cache: its items (null when never listed), its error said (a cluster-level failure throws ClusterFailure). */
 function cachedItems<T>(reader: SourceReader, kind: CachedKind<T>): T[] | null {
-  if (kind.ok) return kind.items;
-  if (isClusterFatal(kind.error)) throw new ClusterFailure(kind.error);
-  reader.errors.push(kind.error);
-  return null;
+  if (kind.error && isClusterFatal(kind.error)) throw new ClusterFailure(kind.error);
+  if (kind.error && !reader.errors.some((e) => e.message === kind.error!.message)) reader.errors.push(kind.error);
+  return kind.ok ? kind.items : null;
 }
 
 /**

@@ -11,11 +11,12 @@ import type { KubeConfigMap, KubePod } from '../k8s/shapes';
 import { ISTIO_CONFIGMAPS, NAMESPACES, PODS, SERVICES, type NamespaceEntry, type PodEntry, type ServiceEntry } from './kinds';
 
 /**
- * A kind as readers outside the cache get it: its items once listed, else why not. Plain data, never a
- * thrown error: Next bundles this module apart from the routes, and an error class of one copy is not
- * `instanceof` the other's.
+ * A kind as readers outside the cache get it: its items once listed (with the error of a list or watch
+ * failing since, whose items are kept: the last known), else why not. Plain data, never a thrown error:
+ * Next bundles this module apart from the routes, and an error class of one copy is not `instanceof`
+ * the other's.
  */
-export type CachedKind<T> = { ok: true; items: T[] } | { ok: false; error: SourceError };
+export type CachedKind<T> = { ok: true; items: T[]; error: SourceError | null } | { ok: false; error: SourceError };
 
 /** The gateway Services among the cached ones, Istio's namespace first. */
 const gatewaysOf = (services: ServiceEntry[]): GatewayService[] => sortGateways(services.flatMap((s) => (s.gateway ? [s.gateway] : [])));
@@ -190,7 +191,7 @@ export class ClusterCache {
   read<T>(informer: Informer<T>): CachedKind<T> {
     const fatal = this.fatalError();
     if (fatal) return { ok: false, error: fatal };
-    if (informer.syncedAt !== null) return { ok: true, items: [...informer.items.values()] };
+    if (informer.syncedAt !== null) return { ok: true, items: [...informer.items.values()], error: informer.error };
     const { name } = informer.kind;
     return { ok: false, error: informer.error ?? { kind: 'timeout', source: name, message: `${this.cluster.name}: still syncing (the first list of ${name} has not completed)` } };
   }
@@ -198,19 +199,19 @@ export class ClusterCache {
   /** The istiod pods of the Istio namespace (from the pods the cache keeps), as their shape has them. */
   istiodPods(): CachedKind<KubePod> {
     const pods = this.read(this.pods);
-    return pods.ok ? { ok: true, items: pods.items.flatMap((p) => (p.istiod ? [p.istiod] : [])) } : pods;
+    return pods.ok ? { ...pods, items: pods.items.flatMap((p) => (p.istiod ? [p.istiod] : [])) } : pods;
   }
 
   /** The gateway Services (Istio's namespace first), from the Services the cache keeps. */
   gateways(): CachedKind<GatewayService> {
     const services = this.read(this.services);
-    return services.ok ? { ok: true, items: gatewaysOf(services.items) } : services;
+    return services.ok ? { ...services, items: gatewaysOf(services.items) } : services;
   }
 
   /** The Istio namespace's ConfigMaps, by name (the order istiod's revision lookup expects). */
   configMaps(): CachedKind<KubeConfigMap> {
     const cms = this.read(this.istioConfigMaps);
-    return cms.ok ? { ok: true, items: cms.items.sort((a, b) => ((a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1)) } : cms;
+    return cms.ok ? { ...cms, items: cms.items.sort((a, b) => ((a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1)) } : cms;
   }
 }
 
