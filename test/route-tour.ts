@@ -1,7 +1,8 @@
 /**
  * Every page and API route of a running Isthmus, visited over HTTP the way a browser and curl would:
  * the proof that a deployment works as a whole (the standalone server, in-cluster mode, a signed-in
- * user). The tour discovers clusters and pods from the API itself, so it fits any context names.
+ * user), every JSON answer with its result envelope. The tour discovers clusters and pods from the API
+ * itself, so it fits any context names.
  */
 import type { ContextsResponse, PodsResponse } from '@/lib/types/api';
 
@@ -37,12 +38,26 @@ export function collectErrors(value: unknown, found: TourStop['errors'] = []): T
 
 export type Get = (path: string) => Promise<Response>;
 
+/** Routes that read no cluster, so carry no result envelope. */
+const WITHOUT_ENVELOPE = ['/api/contexts', '/api/session'];
+
+/** A JSON answer of an /api route without the result envelope (`clusters` of {cluster, ok, errors}): an error of the stop. */
+function missingEnvelope(path: string, body: unknown): TourStop['errors'] {
+  if (!path.startsWith('/api/') || body === null || WITHOUT_ENVELOPE.some((p) => path.split('?')[0] === p)) return [];
+  const clusters = (body as { clusters?: unknown }).clusters;
+  const valid = (c: unknown) => {
+    const e = c as { cluster?: unknown; ok?: unknown; errors?: unknown };
+    return typeof e?.cluster === 'string' && typeof e.ok === 'boolean' && Array.isArray(e.errors);
+  };
+  return Array.isArray(clusters) && clusters.length > 0 && clusters.every(valid) ? [] : [{ kind: 'no-envelope', message: `${path}: no result envelope (clusters[])` }];
+}
+
 async function visit(get: Get, path: string): Promise<TourStop & { body: unknown }> {
   const res = await get(path);
   const text = await res.text();
   let body: unknown = null;
   if ((res.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
-  return { path, status: res.status, errors: collectErrors(body), body };
+  return { path, status: res.status, errors: [...collectErrors(body), ...missingEnvelope(path, body)], body };
 }
 
 /** Visits every route; the pod page per cluster is the first ready pod with a sidecar its pod list shows. */
