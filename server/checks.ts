@@ -165,11 +165,16 @@ async function proxySample(cluster: ClusterHandle, targets: PodTarget[], routing
   return usable ? usable.facts! : next;
 }
 
+interface NodesRead {
+  nodes: Read<NodeFacts[]>;
+  error: SourceError | null;
+}
+
 /**
  * The nodes' pod ranges. Optional (pod-cidr-overlap falls back to pod IPs), yet its failure is said in
  * the cluster's envelope: with pod IPs alone a range overlap without a shared address goes unseen.
  */
-async function readNodes(cluster: ClusterHandle, deadline: Deadline): Promise<{ nodes: Read<NodeFacts[]>; error: SourceError | null }> {
+async function readNodes(cluster: ClusterHandle, deadline: Deadline): Promise<NodesRead> {
   try {
     const list = await listJson(cluster, '/api/v1/nodes', deadline, NodeShape);
     return { nodes: { ok: true, value: list.items.map((n) => ({ name: n.metadata?.name ?? '', podCIDRs: n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : []) })) }, error: null };
@@ -177,6 +182,32 @@ async function readNodes(cluster: ClusterHandle, deadline: Deadline): Promise<{ 
     const error = toSourceError(err, { cluster: cluster.name, server: cluster.server, source: 'nodes' });
     return { nodes: { ok: false, reason: error.message }, error };
   }
+}
+
+/**
+ * The nodes' pod ranges change only when a node joins, and the list is a whole node object per node:
+ * the reading is kept on the cluster (cluster.state.nodeRanges) for NODES_TTL_MS, then still used while
+ * the next one is read (the next request sees it); with none kept, the read is awaited.
+ */
+const NODES_TTL_MS = 60_000;
+
+interface KeptNodes {
+  readAt: number;
+  value: NodesRead;
+  next: Promise<NodesRead> | null;
+}
+
+function keptNodes(cluster: ClusterHandle, deadline: Deadline): Promise<NodesRead> {
+  const kept = cluster.state.nodeRanges as KeptNodes | null;
+  if (kept && (Date.now() - kept.readAt < NODES_TTL_MS || kept.next)) return Promise.resolve(kept.value);
+  const next = readNodes(cluster, deadline).then((value) => {
+    // Not over what replaced it meanwhile (readings cleared); a failed read is read again next time.
+    if (cluster.state.nodeRanges === kept) cluster.state.nodeRanges = { readAt: value.error ? 0 : Date.now(), value, next: null } satisfies KeptNodes;
+    return value;
+  });
+  if (!kept) return next;
+  kept.next = next;
+  return Promise.resolve(kept.value);
 }
 
 /**
@@ -200,7 +231,7 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
     cache.ready(deadline),
     read('gateways.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/gateways', deadline, IstioGatewayShape), { notFound: { items: [] } }),
     read('destinationrules.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/destinationrules', deadline, DestinationRuleShape), { notFound: { items: [] } }),
-    readNodes(cluster, optional),
+    keptNodes(cluster, optional),
   ]);
   const cached = cache.snapshot(knownClusterId(cluster));
   if (!cached.reachable) throw new ClusterFailure(cached.errors[0]);

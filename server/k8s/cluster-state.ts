@@ -35,6 +35,8 @@ export class ClusterState {
   checkTargets: unknown = null;
   /** The mesh checks' sample of proxies' EDS (server/checks.ts ProxySample): a reading, kept up to 15 s. */
   proxySample: unknown = null;
+  /** The nodes' pod ranges (server/checks.ts KeptNodes): a reading, kept up to a minute. */
+  nodeRanges: unknown = null;
   /** The exec/auth-provider credential fetch in flight, shared by every call. */
   credentialFetch: Promise<void> | null = null;
   /** The watch-fed cache, once started (server/cache). */
@@ -52,6 +54,7 @@ export class ClusterState {
   clearReadings(): void {
     this.results.clear();
     this.proxySample = null;
+    this.nodeRanges = null;
     this.forwards?.close();
     this.forwards = null;
   }
