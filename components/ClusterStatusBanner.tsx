@@ -1,8 +1,6 @@
 import type { ClusterStatus } from '@/lib/types/api';
 import { statusProblems, type ClusterProblem } from '@/lib/ui/problems';
 
-export type { ClusterProblem };
-
 /**
  * The one way a page shows what each cluster gave it: the result envelopes (`clusters` of every answer
  * the page shows, lib/types/api.ts ClusterStatus) as one line per failed cluster (error) and per failed

@@ -44,7 +44,7 @@ export async function getEndpoints(
   const { deadlineMs, cacheMs } = registry.config;
   // The pod's Envoy, istiod's gateways and the cluster's own inventory are read at the same time, each
   // under the deadline. Other clusters are never waited for: targets resolve against the inventories
-  // their caches hold now; a cluster still syncing or down is listed in errors (its targets unresolved).
+  // their caches hold now; a cluster still syncing or down is not ok in the envelope (its targets unresolved).
   const addresses = new Map<string, string[]>();
   const apiServerOptions = { deadlineMs, cacheMs: Math.max(cacheMs, 60_000), source: 'endpoints default/kubernetes' };
   // A failed read is said (a 403 names the missing permission), not dropped: unmarked API server addresses would read as pods.

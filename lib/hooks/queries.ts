@@ -111,8 +111,10 @@ export function useMeshOfClusters(clusters: readonly string[]): MeshOfClusters {
   });
 }
 
-/** The mesh checks (every cluster: the checks compare them); the page filters on the client. */
-/** The mesh checks; `enabled` false holds the request back (the topology asks once its graph is drawn). */
+/**
+ * The mesh checks (every cluster: the checks compare them); the page filters on the client. `enabled`
+ * false holds the request back (the topology asks once its graph is drawn).
+ */
 export function useChecks(enabled = true) {
   const poll = usePollOptions();
   return useQuery({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
-import { gatewayServices, istiodReplica } from './convert';
+import { gatewayService, istiodReplica, sortGateways } from './convert';
 
 function service(namespace: string, name: string, labels: Record<string, string>, type = 'LoadBalancer', ip?: string): V1Service {
   return {
@@ -10,15 +10,16 @@ function service(namespace: string, name: string, labels: Record<string, string>
   };
 }
 
-describe('gatewayServices', () => {
-  it('finds Istio gateways in any namespace, never istiod or a foreign ingress controller', () => {
-    const gateways = gatewayServices([
+describe('gatewayService, sortGateways', () => {
+  it('finds Istio gateways in any namespace, never istiod or a foreign ingress controller; the Istio namespace first', () => {
+    const services = [
       service('istio-ingress', 'istio-ingress', { istio: 'ingress', app: 'istio-ingress' }, 'LoadBalancer', '1.2.3.4'),
       service('ingress-nginx', 'ingress-nginx-controller', { 'app.kubernetes.io/name': 'ingress-nginx' }, 'LoadBalancer', '5.6.7.8'),
       service('istio-system', 'istiod', { app: 'istiod', istio: 'pilot' }, 'ClusterIP'),
       service('istio-system', 'istio-eastwestgateway', { istio: 'eastwestgateway', 'topology.istio.io/network': 'network1' }),
       service('istio-gateways', 'cross-network', { 'topology.istio.io/network': 'network1' }, 'NodePort'),
-    ]);
+    ];
+    const gateways = sortGateways(services.flatMap((s) => gatewayService(s) ?? []));
     expect(gateways.map((g) => `${g.namespace}/${g.name}:${g.role}`)).toEqual([
       'istio-system/istio-eastwestgateway:eastwest',
       'istio-gateways/cross-network:eastwest',

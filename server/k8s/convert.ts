@@ -69,15 +69,11 @@ export function serviceJson(svc: V1Service): ServiceJson {
 }
 
 /**
- * Gateway Services: in the Istio namespace, any with a known role or an `istio` label; elsewhere (the Helm
- * docs install gateways into istio-ingress, istio-gateways…) those Istio labels as its own: an `istio`
- * label, or topology.istio.io/network (istiod makes every Service with that label a network gateway).
+ * The Service as a gateway when it is one, else null. Gateways: in the Istio namespace, any with a known
+ * role or an `istio` label; elsewhere (the Helm docs install gateways into istio-ingress,
+ * istio-gateways…) those Istio labels as its own: an `istio` label, or topology.istio.io/network (istiod
+ * makes every Service with that label a network gateway). istiod's own Service never is.
  */
-export function gatewayServices(services: V1Service[]): GatewayService[] {
-  return sortGateways(services.map(gatewayService).filter((g) => g !== null));
-}
-
-/** The Service as a gateway when it is one (see gatewayServices), else null. */
 export function gatewayService(s: V1Service): GatewayService | null {
   const labels = s.metadata?.labels ?? {};
   if (labels.app === 'istiod' || s.metadata?.name === 'istiod') return null;

@@ -49,7 +49,7 @@ export async function resolvePrometheus(registry: Registry, cluster: ClusterHand
   return pick(registry, cluster, clusterId);
 }
 
-/** A cluster's traffic status: the envelope (not ok with `error`), and where its metrics come from. */
+/** A cluster's traffic status: the envelope (not ok, with `error` as its reason, when `error` is given), and where its metrics come from. */
 export function trafficStatus(source: ClusterPrometheus, error: SourceError | null): TrafficClusterStatus {
   return { ...clusterStatus(source.cluster, error === null, error ? [error] : [], source.clusterId), source: source.kind, sourceLabel: describeTarget(source.target) };
 }
