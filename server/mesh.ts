@@ -8,7 +8,7 @@ import { clusterStatus, fanOutStatus } from './cluster-status';
 import { fanOut } from './fanout';
 import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
 import { clusterCache, type CachedKind } from './cache/cluster-cache';
-import { clusterIdFromIstiods, clusterNetwork, istiodReplica, ISTIO_NAMESPACE, meshFacts, rootCertFingerprints, runningIstiods } from './k8s/convert';
+import { clusterIdFromIstiods, clusterNetwork, istiodReplica, meshFacts, rootCertFingerprints, runningIstiods } from './k8s/convert';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { readIstiods, type IstiodTarget } from './istiod';
 import { ClusterFailure, isClusterFatal, sourceReader, type SourceReader } from './sources';
@@ -52,7 +52,7 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
   const istiodPods = runningIstiods(cachedItems(reader, cache.istiodPods()) ?? []);
   const configMaps = cachedItems(reader, cache.configMaps()) ?? [];
   const gateways = cachedItems(reader, cache.gateways()) ?? [];
-  const namespace = cache.namespaces.items.get(`/${ISTIO_NAMESPACE}`);
+  const namespace = cache.istioNamespace();
   const istiods = istiodPods.map(istiodReplica);
   const revision = istiods[0]?.revision ?? '';
   const facts = meshFacts(configMaps, revision);

@@ -160,11 +160,7 @@ export class ClusterCache {
     const fatal = this.fatalError();
     if (fatal) return { ...base, reachable: false, errors: [fatal] };
     const pending = this.graphInformers.filter((i) => i.syncedAt === null && i.error === null);
-    if (pending.length) {
-      const kinds = pending.map((i) => i.kind.name).join(', ');
-      const error: SourceError = { kind: 'timeout', source: kinds, message: `${this.cluster.name}: still syncing (the first list of ${kinds} has not completed)` };
-      return { ...base, reachable: true, syncing: true, errors: [error] };
-    }
+    if (pending.length) return { ...base, reachable: true, syncing: true, errors: [this.stillSyncing(pending.map((i) => i.kind.name).join(', '))] };
     // Kinds never listed first: nothing of them is shown, a bigger loss than a synced kind's failing watch.
     const failing = this.graphInformers.filter((i) => i.error !== null);
     const errors = [...failing.filter((i) => i.syncedAt === null), ...failing.filter((i) => i.syncedAt !== null)].map((i) => i.error!);
@@ -172,7 +168,7 @@ export class ClusterCache {
     const services = [...this.services.items.values()];
     const pods = [...this.pods.items.values()];
     const gateways = gatewaysOf(services);
-    const istioNamespace = this.namespaces.items.get(`/${ISTIO_NAMESPACE}`);
+    const istioNamespace = this.istioNamespace();
     const clusterId = pods.find((p) => p.istiodClusterId)?.istiodClusterId ?? knownClusterId;
     return {
       ...base,
@@ -192,8 +188,17 @@ export class ClusterCache {
     const fatal = this.fatalError();
     if (fatal) return { ok: false, error: fatal };
     if (informer.syncedAt !== null) return { ok: true, items: [...informer.items.values()], error: informer.error };
-    const { name } = informer.kind;
-    return { ok: false, error: informer.error ?? { kind: 'timeout', source: name, message: `${this.cluster.name}: still syncing (the first list of ${name} has not completed)` } };
+    return { ok: false, error: informer.error ?? this.stillSyncing(informer.kind.name) };
+  }
+
+  /** Why kinds whose first list has not completed give nothing yet (`kinds`: their names, comma-separated). */
+  private stillSyncing(kinds: string): SourceError {
+    return { kind: 'timeout', source: kinds, message: `${this.cluster.name}: still syncing (the first list of ${kinds} has not completed)` };
+  }
+
+  /** The Istio namespace as the cache keeps it (its labels), when listed. */
+  istioNamespace(): NamespaceEntry | undefined {
+    return this.namespaces.items.get(`/${ISTIO_NAMESPACE}`);
   }
 
   /** The istiod pods of the Istio namespace (from the pods the cache keeps), as their shape has them. */
