@@ -65,16 +65,20 @@ export interface TrafficMatrixCell {
   errorRps: number;
 }
 
-/** GET /api/traffic: rates only, so they never wait for the latency histograms (GET /api/traffic/latency). */
-export interface TrafficResponse {
-  window: TrafficWindow;
+/** What every traffic route answers besides its data: each cluster's metrics source, and whether any is configured. */
+export interface PrometheusAnswer<C extends TrafficClusterStatus = TrafficClusterStatus> {
   /** False when no Prometheus is configured or found anywhere; `hint` then says what to configure. */
   configured: boolean;
   hint: string | null;
-  clusters: TrafficClusterStatus[];
+  clusters: C[];
+  generatedAt: string;
+}
+
+/** GET /api/traffic: rates only, so they never wait for the latency histograms (GET /api/traffic/latency). */
+export interface TrafficResponse extends PrometheusAnswer {
+  window: TrafficWindow;
   flows: TrafficFlow[];
   matrix: TrafficMatrixCell[];
-  generatedAt: string;
 }
 
 /** Latency percentiles in ms from istio_request_duration_milliseconds; null without data. */
@@ -85,14 +89,10 @@ export interface LatencyPercentiles {
 }
 
 /** GET /api/traffic/latency: what the callers waited, per flow and per cluster pair. */
-export interface TrafficLatencyResponse {
+export interface TrafficLatencyResponse extends PrometheusAnswer {
   window: TrafficWindow;
-  configured: boolean;
-  hint: string | null;
-  clusters: TrafficClusterStatus[];
   flows: Array<TrafficFlowKey & LatencyPercentiles>;
   matrix: Array<{ sourceCluster: string; destinationCluster: string; p99Ms: number | null }>;
-  generatedAt: string;
 }
 
 /** One chart line: [unix seconds, value] points. */
@@ -107,7 +107,7 @@ export interface TrafficSeries {
 
 export type HistoryScope = 'workload' | 'service' | 'pod';
 
-export interface TrafficHistoryResponse {
+export interface TrafficHistoryResponse extends PrometheusAnswer {
   scope: HistoryScope;
   cluster: string;
   namespace: string;
@@ -116,10 +116,6 @@ export interface TrafficHistoryResponse {
   range: HistoryRange;
   stepSeconds: number;
   series: TrafficSeries[];
-  clusters: TrafficClusterStatus[];
-  configured: boolean;
-  hint: string | null;
-  generatedAt: string;
 }
 
 /** One istiod chart line of one replica (or of the cluster, `pod` ""). */
@@ -135,12 +131,8 @@ export interface IstiodHistoryCluster extends TrafficClusterStatus {
   hasRemoteSyncMetric: boolean;
 }
 
-export interface IstiodHistoryResponse {
+export interface IstiodHistoryResponse extends PrometheusAnswer<IstiodHistoryCluster> {
   range: HistoryRange;
   window: TrafficWindow;
   stepSeconds: number;
-  clusters: IstiodHistoryCluster[];
-  configured: boolean;
-  hint: string | null;
-  generatedAt: string;
 }
