@@ -188,7 +188,9 @@ export function serveWatch(ctx: ListWatchContext, req: IncomingMessage, res: Ser
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders(); // clients (client-node's Watch) wait for the headers before they call back
-  const send = (type: string, object: unknown) => res.write(JSON.stringify({ type, object }) + '\n');
+  // Nothing once the watch was ended here (its timeout, a fault): a bookmark timer may fire before the
+  // request's close event clears it.
+  const send = (type: string, object: unknown) => void (res.writableEnded || res.write(JSON.stringify({ type, object }) + '\n'));
   const sendEvent = (type: string, o: KubeObject) =>
     send(type, table ? toTable(r.type, [o], { resourceVersion: o.metadata.resourceVersion }, includeObject(url)) : withKind(r.type, o));
 
