@@ -109,6 +109,30 @@ describe('watch-fed cache', () => {
     expect(sleepPods()).toHaveLength(2);
   });
 
+  it("keeps the Istio ConfigMaps current without telling listeners: they change every few seconds in a real mesh (istiod's leader-election locks), the pushed views never read them", async () => {
+    const cache = clusterCache(registry.get(CLUSTER2)!);
+    await until('synced', () => cache.watch().state === 'synced');
+    const heard: string[][] = [];
+    const unsubscribe = cache.subscribe((change) => heard.push(change.kinds));
+    const meshConfig = () => {
+      const cms = cache.configMaps();
+      return cms.ok ? (cms.items.find((c) => c.metadata?.name === 'istio')?.data?.mesh ?? '') : '';
+    };
+    try {
+      lab.applyFault({ type: 'trust-domain', cluster: 'cluster2', trustDomain: 'other.example' });
+      await until('the new mesh config', () => meshConfig().includes('other.example'));
+      scaleSleep(2);
+      await until('the new sleep pod', () => sleepPods().length === 2);
+      expect(heard.flat()).toContain('pods');
+      expect(heard.flat().filter((k) => k !== 'pods')).toEqual([]);
+    } finally {
+      unsubscribe();
+      lab.applyFault({ type: 'trust-domain', cluster: 'cluster2', trustDomain: null });
+      scaleSleep(1);
+    }
+    await until('the mesh config back', () => !meshConfig().includes('other.example'));
+  });
+
   it('pods forbidden (list and watch): the open watch ends, the relist is refused, no pod is served and reads say forbidden', async () => {
     const cache = clusterCache(registry.get(CLUSTER2)!);
     await until('synced', () => cache.watch().state === 'synced');

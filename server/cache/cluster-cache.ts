@@ -83,6 +83,8 @@ export class ClusterCache {
 
   /** Revision per kind at the last notification: tells object changes from state changes. */
   private readonly notified = new Map<string, number>();
+  /** The watch state at the last notification. */
+  private notifiedState: ClusterWatch['state'] | null = null;
 
   /** The cluster answered its namespaces list usably: listed, or refused for a reason of its own (forbidden). */
   private probePassed(): boolean {
@@ -95,7 +97,16 @@ export class ClusterCache {
     const moved = this.notified.get(kind) !== revision;
     this.notified.set(kind, revision);
     this.wakeWaiters();
-    const change = { cluster: this.cluster.name, kinds: moved ? [kind] : [] };
+    // Listeners (/api/events: pages refetch the topology, pods and clusters) hear of the graph's kinds'
+    // objects only. The Istio ConfigMaps change every few seconds in a real mesh (istiod renews its
+    // leader-election locks, ConfigMaps, every 7.5 s) and feed polled views alone (/api/mesh, the checks):
+    // their changes are heard of only as a change of the watch state (their first list can complete it).
+    const graphKind = this.graphInformers.some((i) => i.kind.name === kind);
+    const state = this.watch().state;
+    const stateMoved = state !== this.notifiedState;
+    this.notifiedState = state;
+    if (moved && !graphKind && !stateMoved) return;
+    const change = { cluster: this.cluster.name, kinds: moved && graphKind ? [kind] : [] };
     for (const l of this.listeners) l(change);
   }
 
