@@ -13,6 +13,7 @@
  */
 import fs from 'node:fs';
 import { startLab, type LabOptions } from './index';
+import { COUNTER_HISTORY_MS } from './traffic/metrics';
 
 function usage(message: string): never {
   console.error(`lab: ${message}`);
@@ -78,7 +79,9 @@ function parseArgs(argv: string[]): LabOptions {
       }
       case '--backfill': {
         const seconds = Number(value);
-        if (!Number.isInteger(seconds) || seconds < 0 || seconds > 6 * 3600) usage(`--backfill must be 0-21600 seconds, got "${value}"`);
+        // Further back than the proxies' counters go, their series would only be missing.
+        const most = COUNTER_HISTORY_MS / 1000;
+        if (!Number.isInteger(seconds) || seconds < 0 || seconds > most) usage(`--backfill must be 0-${most} seconds, got "${value}"`);
         if (options.prometheus) options.prometheus = { ...options.prometheus, backfillS: seconds };
         break;
       }
