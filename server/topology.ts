@@ -37,7 +37,7 @@ async function view(registry: Registry, query: TopologyQuery): Promise<View> {
   let sizes = graph.sizes.get(scopeKey);
   if (!sizes) graph.sizes.set(scopeKey, (sizes = levelSizes(graph.full, scope)));
   // No level asked: the most detailed that fits, the same view (and bytes) as asking for it by name.
-  const level = query.level ?? fittingLevel(graph.full, scope);
+  const level = query.level ?? fittingLevel(sizes);
   const key = JSON.stringify([level, scope.cluster, scope.namespace]);
   let entry = graph.views.get(key);
   if (!entry) {

@@ -7,7 +7,7 @@ describe('topology levels', () => {
   it('workloads without a scope is the workload graph itself; the seed fits and opens there', () => {
     const full = buildTopology(seedSnapshots());
     expect(topologyAtLevel(full, { level: 'workloads' })).toBe(full);
-    expect(fittingLevel(full, {})).toBe('workloads');
+    expect(fittingLevel(levelSizes(full, {}))).toBe('workloads');
   });
 
   it('clusters: cluster and gateway nodes, cross-cluster edges counted once per pair and kind', () => {
@@ -35,7 +35,7 @@ describe('topology levels', () => {
     const workloads = topologyAtLevel(full, { level: 'workloads' });
     expect(workloads.nodes.length).toBe(full.nodes.length);
     expect(workloads.edges.length).toBeLessThan(perServiceRemote / 4);
-    const level = fittingLevel(full, {});
+    const level = fittingLevel(levelSizes(full, {}));
     expect(topologyAtLevel(full, { level }).nodes.length).toBeLessThanOrEqual(2000);
     expect(level).not.toBe('workloads');
     // One cluster in detail: the others collapse to one node each, crossing edges per namespace.

@@ -165,8 +165,7 @@ export function topologyAtLevel(full: Topology, scope: TopologyScope): Topology 
   };
 }
 
-/** The most detailed level whose graph fits MAX_DRAWN_NODES (clusters always fits the page), chosen by node counts. */
-export function fittingLevel(full: Topology, scope: Omit<TopologyScope, 'level'>, max = MAX_DRAWN_NODES): TopologyLevel {
-  const sizes = levelSizes(full, scope);
+/** The most detailed level whose graph fits MAX_DRAWN_NODES (clusters always fits the page), chosen by its node counts (levelSizes). */
+export function fittingLevel(sizes: Record<TopologyLevel, number>, max = MAX_DRAWN_NODES): TopologyLevel {
   return TOPOLOGY_LEVELS.find((level) => sizes[level] <= max) ?? 'clusters';
 }
