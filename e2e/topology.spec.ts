@@ -155,3 +155,24 @@ test('the default layout draws the same picture on every load', async ({ page })
     expect(second[id].y, id).toBeCloseTo(p.y, 0);
   }
 });
+
+test('expanding a cluster keeps what was drawn where it was and lays out only the new nodes', async ({ page }) => {
+  await page.goto(`/topology?level=clusters&sel=${encodeURIComponent(`cluster:${CLUSTER1}`)}`);
+  const before = await graph(page);
+  expect(before.nodes).toContain(`cluster:${CLUSTER2}`);
+  expect(before.nodes.some((id) => id.startsWith('wl:'))).toBe(false);
+  const drawn = await page.evaluate(() => window.__isthmusTopology!.positions());
+  const runs = await page.evaluate(() => window.__isthmusTopology!.layoutRuns);
+
+  await page.getByTestId('expand-cluster').click();
+  await expect(page).toHaveURL(new RegExp(`in=${encodeURIComponent(CLUSTER1).replace(/%/g, '%')}`));
+  await page.waitForFunction((n) => window.__isthmusTopology!.layoutRuns > n && window.__isthmusTopology!.nodes().some((id) => id.startsWith('wl:')), runs);
+  const after = await page.evaluate(() => ({ positions: window.__isthmusTopology!.positions(), layout: window.__isthmusTopology!.layoutName }));
+  expect(after.layout).toBe('kept positions');
+  // cluster2 is now one node outside the scope: at the centre its box had.
+  expect(after.positions[`cluster:${CLUSTER2}`].x).toBeCloseTo(drawn[`cluster:${CLUSTER2}`].x, 0);
+  expect(after.positions[`cluster:${CLUSTER2}`].y).toBeCloseTo(drawn[`cluster:${CLUSTER2}`].y, 0);
+  // cluster1's workloads are new: laid out beside what was drawn, not on top of it.
+  const right = Math.max(...Object.values(drawn).map((p) => p.x));
+  expect(after.positions[PRODUCTPAGE_V1].x).toBeGreaterThan(right);
+});

@@ -9,6 +9,7 @@
 import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import type { Core, ElementDefinition } from 'cytoscape';
 import { diffElements } from '@/lib/graph/diff';
+import { keepPositions, type DrawnNode, type PlacedNode } from '@/lib/graph/placement';
 import type { GraphElement } from '@/lib/graph/elements';
 import { boundsOf, boxesPositions, fitViewport, flattenForBoxes, LARGE_GRAPH_EDGES, LARGE_GRAPH_NODES, layoutOptions, resolveLayout } from '@/lib/graph/layout';
 import type { LayoutName } from '@/lib/graph/view-state';
@@ -63,6 +64,18 @@ export interface GraphCanvasHandle {
 
 const KIND_ORDER: Record<string, number> = { cluster: 0, namespace: 1 };
 
+/** The layouts a changed graph keeps the drawn positions under (the defaults); the others are run again. */
+const keepsPositions = (layout: string) => layout === 'fcose' || layout === 'boxes';
+
+/** Every node's centre now, its box in the graph, and a flat box's size (its data w/h). */
+function drawnNodes(cy: Core, parents: ReadonlyMap<string, string | undefined>): Map<string, DrawnNode> {
+  return new Map(
+    cy.nodes().map((n) => [n.id(), { position: { ...n.position() }, parent: parents.get(n.id()), w: n.data('w') as number | undefined, h: n.data('h') as number | undefined }]),
+  );
+}
+
+const parentsOf = (elements: readonly GraphElement[]) => new Map(elements.flatMap((el) => (el.group === 'nodes' ? [[el.data.id, el.data.parent] as const] : [])));
+
 /** Parents before children, nodes before edges: cytoscape wants referenced ids to exist. */
 function insertionOrder(els: GraphElement[]): ElementDefinition[] {
   const rank = (e: GraphElement) => (e.group === 'edges' ? 3 : (KIND_ORDER[e.data.kind] ?? 2));
@@ -106,6 +119,8 @@ export function GraphCanvas({
   const cyRef = useRef<Core | null>(null);
   /** What the canvas holds, by id, to diff the next data against. */
   const shownRef = useRef(new Map<string, GraphElement>());
+  /** Each drawn node's box in the graph (the flat drawing's nodes have no parent of their own). */
+  const parentsRef = useRef(new Map<string, string | undefined>());
   const hookRef = useRef<TopologyTestHook | null>(null);
   const onSelectRef = useRef(onSelect);
   const onPaintedRef = useRef(onPainted);
@@ -162,6 +177,32 @@ export function GraphCanvas({
       hook.layoutDone = true;
     });
     run.run();
+  };
+
+  /**
+   * A changed graph (a cluster expanded, a filter lifted, a workload appearing): every node drawn before
+   * keeps its position and only the new ones are laid out, beside what was drawn (lib/graph/placement.ts).
+   * Compound boxes follow their children; the flat drawing's boxes are nodes of their own.
+   */
+  const placeKeepingPositions = (cy: Core, drawn: Map<string, DrawnNode>) => {
+    const hook = hookRef.current;
+    const els = [...shownRef.current.values()];
+    const parents = parentsRef.current;
+    let next: PlacedNode[];
+    if (flatRef.current) {
+      next = els.flatMap((el) => (el.group === 'nodes' && el.position ? [{ id: el.data.id, parent: parents.get(el.data.id), position: el.position, w: el.data.w, h: el.data.h }] : []));
+    } else {
+      next = Object.entries(boxesPositions(els)).map(([id, position]) => ({ id, parent: parents.get(id), position }));
+    }
+    const positions = keepPositions(next, drawn);
+    cy.batch(() => {
+      for (const [id, p] of Object.entries(positions)) cy.getElementById(id).position(p);
+    });
+    if (!hook) return;
+    hook.layoutName = 'kept positions';
+    hook.layoutRuns += 1;
+    hook.layoutDoneAt = Math.round(performance.now());
+    hook.layoutDone = true;
   };
 
   /**
@@ -286,11 +327,14 @@ export function GraphCanvas({
     }
     const firstLoad = shownRef.current.size === 0;
     if (firstLoad && flat) {
+      parentsRef.current = parentsOf(elements);
       paintBoxesFirst(cy);
       return;
     }
     const diff = diffElements(shownRef.current, shown);
     if (!firstLoad && !diff.structural && diff.updated.length === 0) return;
+    // Where everything is before the change: what stays drawn stays there (placeKeepingPositions).
+    const drawnBefore = diff.structural && !firstLoad ? drawnNodes(cy, parentsRef.current) : null;
     cy.batch(() => {
       for (const id of diff.removed) cy.getElementById(id).remove();
       for (const el of diff.updated) {
@@ -303,6 +347,7 @@ export function GraphCanvas({
       if (missing.length > 0) cy.add(insertionOrder(missing));
     });
     shownRef.current = new Map(shown.map((el) => [el.data.id, el]));
+    parentsRef.current = parentsOf(elements);
     if (firstLoad) {
       const hook = hookRef.current;
       cy.one('render', () => {
@@ -311,7 +356,9 @@ export function GraphCanvas({
         hook.fullPaintMs ??= hook.firstPaintMs;
       });
     }
-    if (firstLoad || diff.structural) runLayout(firstLoad);
+    if (firstLoad) runLayout(true);
+    else if (drawnBefore && keepsPositions(resolveLayout(layoutRef.current, cy.nodes().length, cy.edges().length))) placeKeepingPositions(cy, drawnBefore);
+    else if (diff.structural) runLayout(false);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- runLayout reads refs only; `flat` and `layout` come with `shown`
   }, [ready, shown]);
 

@@ -132,6 +132,9 @@ export function useTopology(level = 'auto', scope = '') {
     queryKey: queryKeys.topology(level, scope),
     queryFn: ({ signal }) => fetchJson<TopologyResponse>(apiUrls.topology(level, scope), signal),
     ...poll,
+    // Another level or scope (a cluster expanded) keeps the drawn graph until its data arrives, so the
+    // canvas stays and what it drew keeps its place.
+    placeholderData: (previous) => previous,
   });
 }
 
