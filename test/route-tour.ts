@@ -86,11 +86,14 @@ async function clusterTour(go: (path: string) => Promise<unknown>, context: stri
   const pod = (podsBody as PodsResponse | null)?.pods?.find((p) => p.hasSidecar && p.ready);
   if (!pod) return;
   const podPath = `/clusters/${c}/namespaces/${pod.namespace}/pods/${encodeURIComponent(pod.name)}`;
-  const stops = [podPath, `/api${podPath}/endpoints`, `/api${podPath}/endpoints?output=table`];
-  if (pod.workload) {
-    stops.push(`/api/trace?from=${c}/${pod.namespace}/${encodeURIComponent(pod.name)}&to=${encodeURIComponent(`${pod.workload.name}.${pod.namespace}`)}:9080`);
-    stops.push(`/api/traffic/history?scope=pod&cluster=${c}&namespace=${pod.namespace}&name=${encodeURIComponent(pod.name)}`);
-  }
+  const stops = [
+    podPath,
+    `/api${podPath}/endpoints`,
+    `/api${podPath}/endpoints?output=table`,
+    // Every pod has a workload (the server derives it): its name is the Service the trace asks for.
+    `/api/trace?from=${c}/${pod.namespace}/${encodeURIComponent(pod.name)}&to=${encodeURIComponent(`${pod.workload.name}.${pod.namespace}`)}:9080`,
+    `/api/traffic/history?scope=pod&cluster=${c}&namespace=${pod.namespace}&name=${encodeURIComponent(pod.name)}`,
+  ];
   await Promise.all(stops.map(go));
 }
 
