@@ -210,31 +210,43 @@ export function aggregateRemoteEdges(elements: readonly GraphElement[]): GraphEl
 
 /* ------------------------------------------------------------- viewport */
 
-/**
- * The rectangle around every positioned node (boxes by their data w/h, leaves by the boxes layout's
- * cell), or null when nothing is positioned. Lets the canvas set its viewport from the precomputed
- * geometry instead of a fit pass, which would make cytoscape measure every element and label first.
- */
-export function boundsOf(elements: readonly GraphElement[]): { x1: number; y1: number; x2: number; y2: number } | null {
+/** A rectangle of the graph's coordinates. */
+export interface Bounds {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/** The rectangle around positioned nodes (boxes by their w/h, leaves by the boxes layout's cell), or null for none. */
+export function nodeBounds(nodes: Iterable<{ position: Position; w?: number; h?: number }>): Bounds | null {
   let x1 = Infinity;
   let y1 = Infinity;
   let x2 = -Infinity;
   let y2 = -Infinity;
-  for (const el of elements) {
-    if (el.group !== 'nodes' || !el.position) continue;
-    const w = el.data.w ?? LEAF_W;
-    const h = el.data.h ?? LEAF_H;
-    x1 = Math.min(x1, el.position.x - w / 2);
-    x2 = Math.max(x2, el.position.x + w / 2);
-    y1 = Math.min(y1, el.position.y - h / 2);
-    y2 = Math.max(y2, el.position.y + h / 2);
+  for (const n of nodes) {
+    const w = n.w ?? LEAF_W;
+    const h = n.h ?? LEAF_H;
+    x1 = Math.min(x1, n.position.x - w / 2);
+    x2 = Math.max(x2, n.position.x + w / 2);
+    y1 = Math.min(y1, n.position.y - h / 2);
+    y2 = Math.max(y2, n.position.y + h / 2);
   }
   return x1 <= x2 ? { x1, y1, x2, y2 } : null;
 }
 
+/**
+ * The rectangle around every positioned node of the elements, or null when nothing is positioned. Lets
+ * the canvas set its viewport from the precomputed geometry instead of a fit pass, which would make
+ * cytoscape measure every element and label first.
+ */
+export function boundsOf(elements: readonly GraphElement[]): Bounds | null {
+  return nodeBounds(elements.flatMap((el) => (el.group === 'nodes' && el.position ? [{ position: el.position, w: el.data.w, h: el.data.h }] : [])));
+}
+
 /** Zoom and pan that show `bounds` centred in a width × height canvas with `padding` around (what cy.fit computes). */
 export function fitViewport(
-  bounds: { x1: number; y1: number; x2: number; y2: number },
+  bounds: Bounds,
   size: { width: number; height: number },
   opts: { padding: number; minZoom: number; maxZoom: number },
 ): { zoom: number; pan: Position } {

@@ -4,7 +4,7 @@
  * only the new ones are laid out. The new ones keep their arrangement from the layout of the whole next
  * graph (a coherent picture among themselves) and are moved, as one block, beside what was drawn.
  */
-import type { Position } from './layout';
+import { nodeBounds, type Position } from './layout';
 
 export interface PlacedNode {
   id: string;
@@ -27,26 +27,6 @@ export interface DrawnNode {
 /** Room between what was drawn and the block of new nodes. */
 export const PLACEMENT_GAP = 120;
 
-/** Node half-extent used for bounds when a node has no size of its own (a leaf). */
-const LEAF_HALF = { w: 85, h: 40 };
-
-function bounds(nodes: Array<{ position: Position; w?: number; h?: number }>): { x1: number; y1: number; x2: number; y2: number } | null {
-  if (nodes.length === 0) return null;
-  let x1 = Infinity;
-  let y1 = Infinity;
-  let x2 = -Infinity;
-  let y2 = -Infinity;
-  for (const n of nodes) {
-    const hw = n.w !== undefined ? n.w / 2 : LEAF_HALF.w;
-    const hh = n.h !== undefined ? n.h / 2 : LEAF_HALF.h;
-    x1 = Math.min(x1, n.position.x - hw);
-    x2 = Math.max(x2, n.position.x + hw);
-    y1 = Math.min(y1, n.position.y - hh);
-    y2 = Math.max(y2, n.position.y + hh);
-  }
-  return { x1, y1, x2, y2 };
-}
-
 /**
  * Positions for `next`: a node drawn before keeps its position (same id in the same box; a box only at
  * the same size, its content unchanged, while a box that collapsed into one node keeps its centre); the others are moved together so that their block starts PLACEMENT_GAP
@@ -64,8 +44,8 @@ export function keepPositions(next: readonly PlacedNode[], drawn: ReadonlyMap<st
   }
   const out: Record<string, Position> = {};
   for (const n of kept) out[n.id] = { ...n.position };
-  const keptBounds = bounds(kept);
-  const movedBounds = bounds(moved);
+  const keptBounds = nodeBounds(kept);
+  const movedBounds = nodeBounds(moved);
   const dx = keptBounds && movedBounds ? keptBounds.x2 + PLACEMENT_GAP - movedBounds.x1 : 0;
   const dy = keptBounds && movedBounds ? keptBounds.y1 - movedBounds.y1 : 0;
   for (const n of moved) out[n.id] = { x: n.position.x + dx, y: n.position.y + dy };
