@@ -21,9 +21,10 @@ export function json(data: unknown, status = 200): Response {
  */
 export const COMPRESS_MAX_CHARS = 1024 * 1024;
 
-/** A JSON response from an already serialized body. */
-export function jsonText(body: string, status = 200): Response {
-  const cacheControl = body.length > COMPRESS_MAX_CHARS ? 'no-store, no-transform' : NO_STORE['Cache-Control'];
+/** A JSON response from an already serialized body (text, or its UTF-8 bytes). */
+export function jsonText(body: string | Uint8Array<ArrayBuffer>, status = 200): Response {
+  const size = typeof body === 'string' ? body.length : body.byteLength;
+  const cacheControl = size > COMPRESS_MAX_CHARS ? 'no-store, no-transform' : NO_STORE['Cache-Control'];
   return new Response(body, { status, headers: { 'Cache-Control': cacheControl, 'Content-Type': 'application/json; charset=utf-8' } });
 }
 

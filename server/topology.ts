@@ -14,6 +14,8 @@ interface View {
   response: TopologyResponse;
   /** Serialized on first send. */
   json: string | null;
+  /** The JSON's UTF-8 bytes, encoded once: 13 MB at 50 clusters' workloads took 10 ms per request to encode. */
+  bytes: Uint8Array<ArrayBuffer> | null;
 }
 
 /**
@@ -42,7 +44,7 @@ async function view(registry: Registry, query: TopologyQuery): Promise<View> {
   let entry = graph.views.get(key);
   if (!entry) {
     const topology = topologyAtLevel(graph.full, { ...scope, level });
-    entry = { response: { level, levelSizes: sizes, ...topology, clusters: graph.clusters, generatedAt: graph.generatedAt }, json: null };
+    entry = { response: { level, levelSizes: sizes, ...topology, clusters: graph.clusters, generatedAt: graph.generatedAt }, json: null, bytes: null };
     graph.views.set(key, entry);
   }
   return entry;
@@ -58,4 +60,12 @@ export async function getTopologyJson(registry: Registry, query: TopologyQuery =
   const entry = await view(registry, query);
   entry.json ??= JSON.stringify(entry.response);
   return entry.json;
+}
+
+/** getTopologyJson as UTF-8 bytes (what the route sends), encoded once per graph and view. */
+export async function getTopologyBytes(registry: Registry, query: TopologyQuery = { level: 'workloads' }): Promise<Uint8Array<ArrayBuffer>> {
+  const entry = await view(registry, query);
+  entry.json ??= JSON.stringify(entry.response);
+  entry.bytes ??= new TextEncoder().encode(entry.json);
+  return entry.bytes;
 }

@@ -1,7 +1,7 @@
 import { TOPOLOGY_LEVELS } from '@/lib/topology/levels';
 import type { TopologyLevel } from '@/lib/types/api';
 import { BadRequest, configuredCluster, jsonText, validNamespace, withRegistry } from '@/server/http';
-import { getTopologyJson } from '@/server/topology';
+import { getTopologyBytes } from '@/server/topology';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -18,6 +18,6 @@ export function GET(request?: Request): Promise<Response> {
     if (level !== null && !(TOPOLOGY_LEVELS as readonly string[]).includes(level)) throw new BadRequest(`level must be one of ${TOPOLOGY_LEVELS.join(', ')}`);
     const cluster = p.get('cluster') ? (await configuredCluster(registry, p.get('cluster')!)).name : null;
     const namespace = p.get('namespace') ? validNamespace(p.get('namespace')!) : null;
-    return jsonText(await getTopologyJson(registry, { level: level as TopologyLevel | null, cluster, namespace }));
+    return jsonText(await getTopologyBytes(registry, { level: level as TopologyLevel | null, cluster, namespace }));
   });
 }
