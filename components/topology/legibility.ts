@@ -5,6 +5,7 @@
  * fit never blows a few boxes up to huge text.
  */
 import type { Core, NodeSingular } from 'cytoscape';
+import type { Bounds } from '@/lib/graph/layout';
 
 /** On-screen size (px) below which a label is not drawn (cytoscape's min-zoomed-font-size). */
 export const MIN_LABEL_PX = 10;
@@ -45,14 +46,7 @@ export function emphasize(node: NodeSingular, on: boolean): void {
   }
 }
 
-interface Box {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-}
-
-const overlaps = (a: Box, b: Box) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+const overlaps = (a: Bounds, b: Bounds) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
 
 /**
  * Moves cluster boxes apart when the layout left any two overlapping (force layouts do, with compound
@@ -61,7 +55,7 @@ const overlaps = (a: Box, b: Box) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 &
  */
 export function separateClusters(cy: Core): void {
   const clusters = cy.nodes('.cluster').filter((n) => n.isParent() || n.isChildless());
-  const boxes = clusters.map((c) => ({ c: c as NodeSingular, bb: c.boundingBox({ includeLabels: true }) as Box & { w: number; h: number } }));
+  const boxes = clusters.map((c) => ({ c: c as NodeSingular, bb: c.boundingBox({ includeLabels: true }) as Bounds & { w: number; h: number } }));
   const anyOverlap = boxes.some((a, i) => boxes.some((b, j) => j > i && overlaps(a.bb, b.bb)));
   if (!anyOverlap) return;
   boxes.sort((a, b) => a.bb.y1 - b.bb.y1 || a.bb.x1 - b.bb.x1);
