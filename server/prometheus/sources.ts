@@ -41,11 +41,12 @@ export function knownPrometheus(registry: Registry, cluster: ClusterHandle): Clu
 /**
  * The source, reading the cluster ID first when it matters (an ID-keyed flag, a global store, and the
  * mapping of source_cluster/destination_cluster back to contexts). A cluster whose ID cannot be read
- * still gets its source; flags keyed by ID then do not match it.
+ * (null: its cache does not hold it) still gets its source; flags keyed by ID then do not match it. The
+ * ID comes from memory (the watch-fed cache), so anything thrown is a bug: the fan-out says `internal`.
  */
 export async function resolvePrometheus(registry: Registry, cluster: ClusterHandle, deadline: Deadline): Promise<ClusterPrometheus> {
   let clusterId = knownClusterId(cluster);
-  if (!clusterId) clusterId = await resolveClusterId(cluster, deadline).catch(() => null);
+  if (!clusterId) clusterId = await resolveClusterId(cluster, deadline);
   return pick(registry, cluster, clusterId);
 }
 
