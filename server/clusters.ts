@@ -11,21 +11,45 @@ import { VersionShape } from './k8s/shapes';
 import { clusterSnapshot } from './snapshot';
 import { sourceReader } from './sources';
 
+/** How long a learnt Kubernetes version is served before /version is read again, in the background. */
+export const VERSION_MAX_AGE_MS = 60_000;
+
+/** /version now; a version read without error is kept on the cluster's state. */
 async function readVersion(cluster: ClusterHandle, deadline: Deadline) {
   const reader = sourceReader(cluster);
   const version = await reader.kube('version', readJson(cluster, '/version', deadline, VersionShape));
-  return { gitVersion: version?.gitVersion ?? null, error: reader.errors[0] ?? null };
+  const gitVersion = version?.gitVersion ?? null;
+  const error = reader.errors[0] ?? null;
+  if (!error) cluster.state.kubernetesVersion = { gitVersion, readAt: Date.now() };
+  return { gitVersion, error };
+}
+
+/**
+ * The Kubernetes version changes only on an upgrade: once known it is answered from the cluster's state
+ * (never waiting), and re-read in the background when older than VERSION_MAX_AGE_MS. Until known, it is
+ * read now, under the deadline. Reachability is not asked of /version: the watch-fed cache says it.
+ */
+function kubernetesVersion(registry: Registry) {
+  const { deadlineMs, cacheMs } = registry.config;
+  return async (cluster: ClusterHandle, deadline: Deadline) => {
+    const known = cluster.state.kubernetesVersion;
+    if (!known) return readVersion(cluster, deadline);
+    // Single-flight by the fan-out's result cache; its failure is only a version not renewed.
+    if (Date.now() - known.readAt > VERSION_MAX_AGE_MS) void fanOut([cluster], 'version-refresh', readVersion, { deadlineMs, cacheMs, source: 'the API server' });
+    return { gitVersion: known.gitVersion, error: null };
+  };
 }
 
 /**
  * Every configured cluster: reachability and Istio cluster ID from its watch-fed cache (the lists prove
- * the credentials work), the Kubernetes version from /version, and the cache's watch state.
+ * the credentials work), the Kubernetes version (read from /version until known, then kept), and the
+ * cache's watch state.
  */
 export async function getClusters(registry: Registry): Promise<ClustersResponse> {
   const { deadlineMs, cacheMs } = registry.config;
   const deadline = createDeadline(deadlineMs);
   const [versions, snapshots] = await Promise.all([
-    fanOut(registry.clusters, 'version', readVersion, { deadlineMs, cacheMs, source: 'the API server' }),
+    fanOut(registry.clusters, 'version', kubernetesVersion(registry), { deadlineMs, cacheMs, source: 'the API server' }),
     Promise.all(registry.clusters.map((c) => clusterSnapshot(c, deadline))),
   ]);
   return {

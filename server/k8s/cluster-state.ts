@@ -17,6 +17,12 @@ export interface CachedResult {
   expiresAt: number;
 }
 
+/** A learnt Kubernetes version: it changes only on an upgrade, so it is re-read now and then, not per request. */
+export interface KnownVersion {
+  gitVersion: string | null;
+  readAt: number;
+}
+
 /** Anything the state owns that holds sockets or timers. */
 export interface Closeable {
   close(): void;
@@ -29,6 +35,8 @@ export class ClusterState {
   forwards: Closeable | null = null;
   /** Istio cluster ID, once learnt (it changes only when Istio is reinstalled). */
   clusterId: string | null = null;
+  /** The Kubernetes version (/version's gitVersion) and when it was read, once read (server/clusters.ts). */
+  kubernetesVersion: KnownVersion | null = null;
   /** Where istiod ran at the last mesh read (a location hint, not a cached result). */
   lastIstiods: unknown[] = [];
   /** Where istiod and the sampled proxies were at the last mesh checks (server/checks.ts), a location hint. */
@@ -50,7 +58,7 @@ export class ClusterState {
     live.add(this);
   }
 
-  /** Forgets results and closes forwards; the learnt cluster ID stays (it is not a reading). */
+  /** Forgets results and closes forwards; the learnt cluster ID and Kubernetes version stay (they are not readings). */
   clearReadings(): void {
     this.results.clear();
     this.proxySample = null;
@@ -68,6 +76,7 @@ export class ClusterState {
     this.users.clear();
     this.cache = null;
     this.clusterId = null;
+    this.kubernetesVersion = null;
     this.lastIstiods = [];
     this.checkTargets = null;
     this.credentialFetch = null;
