@@ -35,7 +35,7 @@ test.describe('a cluster named by its Istio cluster ID', () => {
     expect(asked.length).toBeGreaterThan(0);
     expect(new Set(asked).size, asked.join(" ")).toBe(asked.length);
     // The browser logs each refused request itself: those are expected, nothing else.
-    expect(consoleErrors).toEqual(asked.map(() => 'Failed to load resource: the server responded with a status of 400 (Bad Request)'));
+    expect(consoleErrors).toEqual(asked.map((url) => `Failed to load resource: the server responded with a status of 400 (Bad Request) (${url})`));
     consoleErrors.length = 0;
   });
 });

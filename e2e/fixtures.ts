@@ -67,7 +67,9 @@ export const test = base.extend<Fixtures>({
     async ({ page }, provide) => {
       const errors: string[] = [];
       page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
+        // Chromium's "Failed to load resource" does not name the resource; its location does.
+        const url = m.location().url;
+        if (m.type() === 'error') errors.push(url ? `${m.text()} (${url.replace(/^https?:\/\/[^/]+/, '')})` : m.text());
       });
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
       await provide(errors);
