@@ -82,3 +82,9 @@ test('a dark-mode toggle overrides the OS setting and is remembered', async ({ p
   await expect(page.getByTestId('theme-toggle')).toHaveAttribute('data-theme', 'system');
   expect(await bg()).toBe(light);
 });
+
+test('/favicon.ico answers with the linked icon: Chromium asks for it when a route change briefly leaves no icon link', async ({ page }) => {
+  const res = await page.request.get('/favicon.ico');
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toContain('image/svg+xml');
+});
