@@ -5,6 +5,7 @@ import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { portOf } from '@/lib/format/kube';
 import { trafficLabel, type EdgeTraffic } from '@/lib/traffic/edges';
+import { edgeId } from '@/lib/topology/edge-id';
 import type { HistoryParams } from '@/lib/hooks/traffic';
 import type { TrafficWindow } from '@/lib/types/traffic';
 import { usePods } from '@/lib/hooks/queries';
@@ -84,14 +85,15 @@ function Paths({ edges, nodes, onSelect, traffic }: { edges: TopologyEdge[]; nod
     <ul className="space-y-0.5 text-xs">
       {edges.map((e) => {
         const other = nodes.get(e.target);
+        const id = edgeId(e);
         return (
-          <li key={e.id}>
+          <li key={id}>
             <span className="font-mono">{e.kind}</span> →{' '}
             <button type="button" className="underline decoration-dotted hover:text-sky-700 dark:hover:text-sky-300" onClick={() => onSelect(e.target)}>
               {other ? `${other.label} (${other.cluster})` : e.target}
             </button>
             {e.address && <span className="font-mono"> via {e.address}</span>}
-            {traffic?.get(e.id) && <span className="text-slate-500 dark:text-slate-400"> · {trafficLabel(traffic.get(e.id)!)}</span>}
+            {traffic?.get(id) && <span className="text-slate-500 dark:text-slate-400"> · {trafficLabel(traffic.get(id)!)}</span>}
           </li>
         );
       })}

@@ -5,6 +5,7 @@
  */
 import { trafficHealth, trafficLabel, type EdgeTraffic } from '../traffic/edges';
 import type { TopologyEdge, TopologyNode, TopologyResponse } from '../types/api';
+import { edgeId } from '../topology/edge-id';
 
 /** What the view shows; empty `clusters` / `namespaces` mean "all". */
 export interface GraphFilter {
@@ -152,13 +153,14 @@ export function toElements(
     };
   });
   for (const e of edges) {
-    const t = traffic?.byEdge.get(e.id);
+    const id = edgeId(e);
+    const t = traffic?.byEdge.get(id);
     const health = traffic ? trafficHealth(t) : null;
     if (health === 'idle' && traffic?.hideIdle) continue;
     const label = [e.address, t && t.rps > 0 ? trafficLabel(t) : null].filter(Boolean).join('\n');
     elements.push({
       group: 'edges',
-      data: { id: e.id, source: e.source, target: e.target, kind: e.kind, label },
+      data: { id, source: e.source, target: e.target, kind: e.kind, label },
       classes: health ? `${e.kind} traffic-${health}` : e.kind,
     });
   }

@@ -57,7 +57,7 @@ function gateway(c: string, name: string, role: 'eastwest' | 'ingress', addresse
   };
 }
 function edge(source: string, target: string, kind: TopologyEdge['kind'], address?: string): TopologyEdge {
-  return { id: `${source}->${target}`, source, target, kind, ...(address ? { address } : {}) };
+  return { source, target, kind, ...(address ? { address } : {}) };
 }
 
 /** The talk's mesh, reduced: cluster1 serves productpage, details, reviews v1/v2; cluster2 ratings and reviews v3. */

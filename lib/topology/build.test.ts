@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TopologyEdge } from '../types/api';
 import { buildTopology } from './build';
+import { edgeId } from './edge-id';
 import { C1, C2, largeSnapshots, seedSnapshots } from './seed-snapshots';
 
 const EW1 = `gw:${C1}:istio-system:istio-eastwestgateway`;
@@ -12,13 +13,9 @@ describe('buildTopology on the seed mesh', () => {
   const node = (id: string) => topology.nodes.find((n) => n.id === id);
 
   it('routes cluster2\'s productpage through cluster1\'s east-west gateway', () => {
-    expect(edgeOf(topology.edges, `svc:${C2}:default:productpage`, EW1)).toEqual({
-      id: `svc:${C2}:default:productpage->${EW1}`,
-      source: `svc:${C2}:default:productpage`,
-      target: EW1,
-      kind: 'east-west',
-      address: '172.40.143.182:15443',
-    });
+    const toGateway = edgeOf(topology.edges, `svc:${C2}:default:productpage`, EW1);
+    expect(toGateway).toEqual({ source: `svc:${C2}:default:productpage`, target: EW1, kind: 'east-west', address: '172.40.143.182:15443' });
+    expect(edgeId(toGateway!)).toBe(`svc:${C2}:default:productpage->${EW1}`);
     expect(edgeOf(topology.edges, EW1, `wl:${C1}:default:productpage:v1`)?.kind).toBe('east-west');
     expect(edgeOf(topology.edges, `svc:${C2}:default:productpage`, `wl:${C1}:default:productpage:v1`)).toBeUndefined();
   });
@@ -65,7 +62,7 @@ describe('buildTopology on the seed mesh', () => {
   it('is deterministic and free of duplicate ids', () => {
     const reversed = buildTopology(seedSnapshots().reverse());
     expect(reversed).toEqual(topology);
-    expect(new Set(topology.edges.map((e) => e.id)).size).toBe(topology.edges.length);
+    expect(new Set(topology.edges.map(edgeId)).size).toBe(topology.edges.length);
     expect(new Set(topology.nodes.map((n) => n.id)).size).toBe(topology.nodes.length);
     const ids = new Set(topology.nodes.map((n) => n.id));
     for (const e of topology.edges) expect(ids.has(e.source) && ids.has(e.target)).toBe(true);

@@ -14,6 +14,7 @@ import { EASTWEST_TLS_PORT } from '../format/kube';
 import type { ClusterSnapshot, PodSnapshot, ServiceSnapshot } from '../mesh/snapshot';
 import { workloadOf } from '../mesh/workload';
 import { compareStrings } from '../format/compare';
+import { edgeId } from './edge-id';
 
 /** The graph alone: the route adds each cluster's status (server/topology.ts). */
 export type Topology = Omit<TopologyResponse, 'generatedAt' | 'clusters'>;
@@ -28,7 +29,7 @@ function hasSelector(svc: ServiceSnapshot): svc is ServiceSnapshot & { selector:
 }
 
 function edge(source: string, target: string, kind: TopologyEdge['kind'], address?: string): TopologyEdge {
-  const e: TopologyEdge = { id: `${source}->${target}`, source, target, kind };
+  const e: TopologyEdge = { source, target, kind };
   if (address) e.address = address;
   return e;
 }
@@ -50,7 +51,7 @@ function gatewayAddresses(gw: GatewayService): string[] {
 
 /**
  * Builds nodes, edges and logical services from cluster snapshots. Ids are deterministic (see
- * TopologyNode.id; edges "<source>-><target>"), nodes are ordered cluster, namespace, gateway,
+ * TopologyNode.id; edges are named by what they join, lib/topology/edge-id.ts), nodes are ordered cluster, namespace, gateway,
  * service, workload then by id; services by hostname with their clusters by name; edges by hostname,
  * client cluster, serving cluster (the same for any input order). Unreachable clusters keep their
  * cluster node (reachable: false).
@@ -60,7 +61,7 @@ export function buildTopology(snapshots: ClusterSnapshot[]): Topology {
   // Service edges are unique by construction (one source per hostname and cluster, each serving
   // cluster visited once); only gateway → workload edges can repeat across hostnames.
   const edges: TopologyEdge[] = [];
-  const gatewayEdgeIds = new Set<string>();
+  const gatewayEdges = new Set<string>();
   const addNode = (node: TopologyNode) => {
     if (!nodes.has(node.id)) nodes.set(node.id, node);
   };
@@ -158,8 +159,9 @@ export function buildTopology(snapshots: ClusterSnapshot[]): Topology {
       if (!index.eastWest || !reachedThroughGateway.has(index)) continue;
       for (const wl of workloads) {
         const gatewayEdge = edge(index.eastWest.id, wl, 'east-west');
-        if (gatewayEdgeIds.has(gatewayEdge.id)) continue;
-        gatewayEdgeIds.add(gatewayEdge.id);
+        const id = edgeId(gatewayEdge);
+        if (gatewayEdges.has(id)) continue;
+        gatewayEdges.add(id);
         edges.push(gatewayEdge);
       }
     }

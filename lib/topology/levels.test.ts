@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTopology } from './build';
+import { edgeId } from './edge-id';
 import { fittingLevel, levelSizes, topologyAtLevel, TOPOLOGY_LEVELS } from './levels';
 import { largeSnapshots, seedSnapshots } from './seed-snapshots';
 
@@ -53,5 +54,15 @@ describe('topology levels', () => {
         for (const level of TOPOLOGY_LEVELS) expect(sizes[level], `${level} ${JSON.stringify(scope)}`).toBe(topologyAtLevel(full, { ...scope, level }).nodes.length);
       }
     }
+  });
+
+  it('every level and scope names each edge once by what it joins (the wire carries no edge id)', () => {
+    const full = buildTopology(largeSnapshots(20, 10, 5, 2));
+    const cluster = full.nodes[0].cluster;
+    for (const scope of [{}, { cluster }, { namespace: 'ns1' }])
+      for (const level of TOPOLOGY_LEVELS) {
+        const { edges } = topologyAtLevel(full, { ...scope, level });
+        expect(new Set(edges.map(edgeId)).size, `${level} ${JSON.stringify(scope)}`).toBe(edges.length);
+      }
   });
 });

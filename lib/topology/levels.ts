@@ -151,7 +151,7 @@ export function topologyAtLevel(full: Topology, scope: TopologyScope): Topology 
       if (known.address !== e.address) delete known.address;
       continue;
     }
-    const edge: TopologyEdge = { id: `${source}->${target}:${e.kind}`, source, target, kind: e.kind, count: 1 };
+    const edge: TopologyEdge = { source, target, kind: e.kind, count: 1 };
     if (e.address) edge.address = e.address;
     parallel.push(edge);
     edges.push(edge);

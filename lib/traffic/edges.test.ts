@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TopologyEdge, TopologyNode } from '../types/api';
 import type { TrafficFlow } from '../types/traffic';
+import { edgeId } from '../topology/edge-id';
 import { edgeTraffic, trafficHealth, trafficLabel } from './edges';
 
 const C1 = 'cluster1-admin@cluster1';
@@ -10,7 +11,7 @@ const nodes: TopologyNode[] = [
   { id: `cluster:${C2}`, kind: 'cluster', parent: null, label: 'cluster2', cluster: C2, clusterId: 'cluster2' },
   { id: `gw:${C1}:istio-system:istio-eastwestgateway`, kind: 'gateway', parent: null, label: 'ew', cluster: C1 },
 ];
-const e = (source: string, target: string, kind: TopologyEdge['kind']): TopologyEdge => ({ id: `${source}->${target}`, source, target, kind });
+const e = (source: string, target: string, kind: TopologyEdge['kind']): TopologyEdge => ({ source, target, kind });
 const edges = [
   e(`svc:${C1}:sample:helloworld`, `wl:${C1}:sample:helloworld:v1`, 'local'),
   e(`svc:${C2}:sample:helloworld`, `gw:${C1}:istio-system:istio-eastwestgateway`, 'east-west'),
@@ -39,13 +40,13 @@ describe('edgeTraffic', () => {
   it('puts local flows on the service → workload edge and crossing flows on both east-west hops', () => {
     const t = edgeTraffic({ nodes, edges }, [flow('cluster1', 'cluster1', 5), flow('cluster2', 'cluster1', 3, 1.5), flow('cluster2', 'unknown', 3, 3)]);
     expect(Object.fromEntries(t)).toEqual({
-      [edges[0].id]: { rps: 5, errorRps: 0 },
-      [edges[1].id]: { rps: 3, errorRps: 1.5 },
-      [edges[2].id]: { rps: 3, errorRps: 1.5 },
+      [edgeId(edges[0])]: { rps: 5, errorRps: 0 },
+      [edgeId(edges[1])]: { rps: 3, errorRps: 1.5 },
+      [edgeId(edges[2])]: { rps: 3, errorRps: 1.5 },
     });
-    expect(trafficHealth(t.get(edges[1].id))).toBe('fail');
-    expect(trafficHealth(t.get(edges[0].id))).toBe('ok');
+    expect(trafficHealth(t.get(edgeId(edges[1])))).toBe('fail');
+    expect(trafficHealth(t.get(edgeId(edges[0])))).toBe('ok');
     expect(trafficHealth(undefined)).toBe('idle');
-    expect(trafficLabel(t.get(edges[1].id)!)).toBe('3.00 rps · 50% err');
+    expect(trafficLabel(t.get(edgeId(edges[1]))!)).toBe('3.00 rps · 50% err');
   });
 });

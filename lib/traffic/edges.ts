@@ -8,6 +8,7 @@
  */
 import type { TopologyEdge, TopologyNode } from '../types/api';
 import type { TrafficFlow } from '../types/traffic';
+import { edgeId } from '../topology/edge-id';
 
 export interface EdgeTraffic {
   rps: number;
@@ -43,7 +44,7 @@ export function trafficLabel(t: EdgeTraffic): string {
 export function edgeTraffic(topology: { nodes: readonly TopologyNode[]; edges: readonly TopologyEdge[] }, flows: readonly TrafficFlow[]): Map<string, EdgeTraffic> {
   const contextOf = new Map<string, string>();
   for (const n of topology.nodes) if (n.kind === 'cluster') contextOf.set(n.clusterId ?? n.cluster, n.cluster);
-  const edgesById = new Map(topology.edges.map((e) => [e.id, e]));
+  const edgesById = new Map(topology.edges.map((e) => [edgeId(e), e]));
   // East-west edges out of a service, by the gateway's cluster.
   const eastWestOut = new Map<string, TopologyEdge[]>();
   for (const e of topology.edges) {
@@ -74,7 +75,7 @@ export function edgeTraffic(topology: { nodes: readonly TopologyNode[]; edges: r
     }
     const viaGateway = (eastWestOut.get(service) ?? []).find((e) => gatewayCluster(e.target) === to);
     if (!viaGateway) continue;
-    add(viaGateway.id, f);
+    add(edgeId(viaGateway), f);
     const inner = `${viaGateway.target}->${workload}`;
     if (edgesById.has(inner)) add(inner, f);
   }

@@ -236,8 +236,8 @@ export type TopologyEdgeKind =
   | 'east-west' // service -> remote east-west gateway, or gateway -> the workload it fronts
   | 'unroutable'; // remote network without a gateway address: clients get raw pod IPs
 
+/** An edge is named by what it joins: it carries no id (lib/topology/edge-id.ts derives one). */
 export interface TopologyEdge {
-  id: string;
   source: string;
   target: string;
   kind: TopologyEdgeKind;
