@@ -133,6 +133,21 @@ describe('watch-fed cache', () => {
     await until('the mesh config back', () => !meshConfig().includes('other.example'));
   });
 
+  it('a snapshot says the cluster unreadable while its Istio ConfigMaps watch fails for a cluster-wide reason, and readable once it recovers', async () => {
+    const cache = clusterCache(registry.get(CLUSTER2)!);
+    await until('synced', () => cache.watch().state === 'synced');
+    expect(cache.snapshot(null).reachable).toBe(true);
+    // As after an outage: the graph's kinds are back, the ConfigMaps watch still waits out its backoff.
+    const refused = { kind: 'unreachable' as const, source: cache.istioConfigMaps.kind.name, message: `${CLUSTER2}: API server refused the connection` };
+    cache.istioConfigMaps.error = refused;
+    try {
+      expect(cache.snapshot(null)).toMatchObject({ reachable: false, errors: [refused] });
+    } finally {
+      cache.istioConfigMaps.error = null;
+    }
+    expect(cache.snapshot(null)).toMatchObject({ reachable: true, errors: [] });
+  });
+
   it('pods forbidden (list and watch): the open watch ends, the relist is refused, no pod is served and reads say forbidden', async () => {
     const cache = clusterCache(registry.get(CLUSTER2)!);
     await until('synced', () => cache.watch().state === 'synced');

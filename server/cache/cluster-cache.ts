@@ -156,9 +156,13 @@ export class ClusterCache {
     };
   }
 
-  /** The cluster as plain data, from memory; the same object while nothing changed. */
+  /**
+   * The cluster as plain data, from memory; the same object while nothing changed: the graph's kinds'
+   * objects, and every kind's state (the Istio ConfigMaps' objects are not in it, but their watch failing
+   * for a cluster-wide reason makes the whole cluster unreadable, fatalError, and its end readable again).
+   */
   snapshot(clusterId: string | null): ClusterSnapshot {
-    const key = JSON.stringify([clusterId, this.graphInformers.map((i) => [i.revision, i.syncedAt, i.error?.message ?? null])]);
+    const key = JSON.stringify([clusterId, this.graphInformers.map((i) => i.revision), this.informers.map((i) => [i.syncedAt, i.error?.message ?? null])]);
     if (this.memo?.key === key) return this.memo.snapshot;
     const snapshot = this.build(clusterId);
     this.memo = { key, snapshot };
