@@ -27,15 +27,19 @@ async function postFault(controlUrl: string, fault: LabFault): Promise<void> {
 /**
  * Waits (up to 20 s) until every cluster's watch-fed cache is synced again after a fault was undone: a
  * cache relists with backoff once access is back, and the next test must not see the last one's fault.
+ * Still not synced then: the test that applied the fault fails, saying so, rather than the next one.
  */
 async function cachesSynced(baseURL: string): Promise<void> {
   const until = Date.now() + 20_000;
+  let states = 'no answer';
   while (Date.now() < until) {
     const res = await fetch(`${baseURL}/api/clusters`).catch(() => null);
-    const body = res?.ok ? ((await res.json()) as { clusters: Array<{ watch?: { state: string } }> }) : null;
+    const body = res?.ok ? ((await res.json()) as { clusters: Array<{ cluster: string; watch?: { state: string } }> }) : null;
     if (body?.clusters.every((c) => c.watch?.state === 'synced')) return;
+    if (body) states = body.clusters.map((c) => `${c.cluster}: ${c.watch?.state ?? 'no watch'}`).join(', ');
     await new Promise((r) => setTimeout(r, 200));
   }
+  throw new Error(`the clusters' caches did not sync again within 20 s of undoing the test's faults (${states})`);
 }
 
 interface Fixtures {
