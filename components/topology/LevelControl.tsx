@@ -2,6 +2,7 @@
 
 import type { TopologyNode, TopologyResponse } from '@/lib/types/api';
 import { VIEW_LEVELS, type ViewLevel } from '@/lib/graph/view-state';
+import { nodeName } from '@/lib/topology/node-name';
 
 const LABELS: Record<ViewLevel, string> = { auto: 'Most detailed that fits', clusters: 'Clusters', namespaces: 'Namespaces', workloads: 'Workloads' };
 
@@ -35,7 +36,7 @@ export function LevelControl(props: {
       </label>
       {expandable && (
         <button type="button" className={className} onClick={() => onChange({ scope: selectedNode.cluster, level: 'auto', selected: null })} data-testid="expand-cluster">
-          Expand {selectedNode.label}
+          Expand {nodeName(selectedNode)}
         </button>
       )}
       {scope && (

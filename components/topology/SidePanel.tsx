@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { portOf } from '@/lib/format/kube';
 import { trafficLabel, type EdgeTraffic } from '@/lib/traffic/edges';
 import { edgeId } from '@/lib/topology/edge-id';
+import { nodeName } from '@/lib/topology/node-name';
 import type { HistoryParams } from '@/lib/hooks/traffic';
 import type { TrafficWindow } from '@/lib/types/traffic';
 import { usePods } from '@/lib/hooks/queries';
@@ -18,8 +19,8 @@ const TrafficHistoryCharts = dynamic(() => import('@/components/traffic/TrafficH
 
 /** The chart query of a service or workload node (a workload is app + version, as the topology draws it). */
 function historyParams(node: TopologyNode, window: TrafficWindow): HistoryParams | null {
-  if (!node.namespace || !node.name) return null;
-  if (node.kind === 'service') return { scope: 'service', cluster: node.cluster, namespace: node.namespace, name: node.name, window, range: '1h' };
+  if (!node.namespace) return null;
+  if (node.kind === 'service' && node.name) return { scope: 'service', cluster: node.cluster, namespace: node.namespace, name: node.name, window, range: '1h' };
   if (node.kind === 'workload' && node.app) {
     return { scope: 'workload', cluster: node.cluster, namespace: node.namespace, name: node.app, version: node.version && node.version !== 'unversioned' ? node.version : undefined, window, range: '1h' };
   }
@@ -90,7 +91,7 @@ function Paths({ edges, nodes, onSelect, traffic }: { edges: TopologyEdge[]; nod
           <li key={id}>
             <span className="font-mono">{e.kind}</span> →{' '}
             <button type="button" className="underline decoration-dotted hover:text-sky-700 dark:hover:text-sky-300" onClick={() => onSelect(e.target)}>
-              {other ? `${other.label} (${other.cluster})` : e.target}
+              {other ? `${nodeName(other)} (${other.cluster})` : e.target}
             </button>
             {e.address && <span className="font-mono"> via {e.address}</span>}
             {traffic?.get(id) && <span className="text-slate-500 dark:text-slate-400"> · {trafficLabel(traffic.get(id)!)}</span>}
@@ -166,7 +167,7 @@ export function SidePanel({
       <div className="flex items-start justify-between gap-2">
         <div>
           <p className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">{node.kind}</p>
-          <h2 className="font-semibold break-all">{node.label}</h2>
+          <h2 className="font-semibold break-all">{nodeName(node)}</h2>
         </div>
         {close}
       </div>

@@ -6,6 +6,7 @@
 import { trafficHealth, trafficLabel, type EdgeTraffic } from '../traffic/edges';
 import type { TopologyEdge, TopologyNode, TopologyResponse } from '../types/api';
 import { edgeId } from '../topology/edge-id';
+import { nodeName } from '../topology/node-name';
 
 /** What the view shows; empty `clusters` / `namespaces` mean "all". */
 export interface GraphFilter {
@@ -102,16 +103,14 @@ export function nodeLabel(node: TopologyNode): string {
       const parts = [id, node.network ? `network ${node.network}` : null, node.reachable === false ? 'unreachable' : null];
       return parts.filter(Boolean).join(' · ');
     }
-    case 'workload': {
-      const name = node.version ? `${node.app ?? node.label} ${node.version}` : node.label;
-      return `${name}\n${node.readyPods ?? 0}/${node.pods ?? 0} ready`;
-    }
+    case 'workload':
+      return `${nodeName(node)}\n${node.readyPods ?? 0}/${node.pods ?? 0} ready`;
     case 'gateway': {
       const where = node.pending ? 'external IP pending' : (node.addresses ?? []).join(', ');
-      return `${node.label}\n${where}`;
+      return `${nodeName(node)}\n${where}`;
     }
     default:
-      return node.label;
+      return nodeName(node);
   }
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TopologyEdge } from '../types/api';
 import { buildTopology } from './build';
 import { edgeId } from './edge-id';
+import { nodeName } from './node-name';
 import { C1, C2, largeSnapshots, seedSnapshots } from './seed-snapshots';
 
 const EW1 = `gw:${C1}:istio-system:istio-eastwestgateway`;
@@ -33,7 +34,11 @@ describe('buildTopology on the seed mesh', () => {
   });
 
   it('groups pods into workloads by app and version, and leaves out gateway and finished pods', () => {
-    expect(node(`wl:${C1}:default:reviews:v1`)).toMatchObject({ kind: 'workload', parent: `ns:${C1}:default`, label: 'reviews v1', pods: 1, readyPods: 1 });
+    const reviews = node(`wl:${C1}:default:reviews:v1`);
+    expect(reviews).toMatchObject({ kind: 'workload', parent: `ns:${C1}:default`, app: 'reviews', version: 'v1', pods: 1, readyPods: 1 });
+    // The wire leaves out what a workload is called: its app and version say it.
+    expect(reviews).not.toHaveProperty('label');
+    expect(nodeName(reviews!)).toBe('reviews v1');
     expect(node(`wl:${C2}:default:loki:unversioned`)).toMatchObject({ pods: 1, readyPods: 0 });
     expect(node(`wl:${C1}:kube-system:coredns:unversioned`)).toBeDefined();
     expect(node(`wl:${C1}:default:db-migrate:unversioned`)).toBeUndefined();

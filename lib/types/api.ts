@@ -203,10 +203,12 @@ export interface TopologyNode {
   kind: TopologyNodeKind;
   /** Compound parent id (cluster for namespace, namespace for service/workload/gateway). */
   parent: string | null;
-  label: string;
+  /** What the node is called; absent on services and workloads, whose name says it (lib/topology/node-name.ts). */
+  label?: string;
   /** Context name of the cluster that holds the node. */
   cluster: string;
   namespace?: string;
+  /** Namespaces, services, gateways (a workload is its app and version). */
   name?: string;
   // cluster
   clusterId?: string | null;
