@@ -46,7 +46,8 @@ export async function getEndpoints(
   // under the deadline. Other clusters are never waited for: targets resolve against the inventories
   // their caches hold now; a cluster still syncing or down is not ok in the envelope (its targets unresolved).
   const addresses = new Map<string, string[]>();
-  const apiServerOptions = { deadlineMs, cacheMs: Math.max(cacheMs, 60_000), source: 'endpoints default/kubernetes' };
+  // Kept a minute (the addresses change only when the control plane does); a failure only as long as any read's.
+  const apiServerOptions = { deadlineMs, cacheMs: Math.max(cacheMs, 60_000), failureCacheMs: cacheMs, source: 'endpoints default/kubernetes' };
   // A failed read is said (a 403 names the missing permission), not dropped: unmarked API server addresses would read as pods.
   const apiServerErrors = new Map<ClusterHandle, SourceError>();
   const apiServerReads = registry.clusters.map((c) =>

@@ -72,6 +72,21 @@ describe('cached', () => {
     expect(calls).toBe(2); // ttl 0: single-flight only
   });
 
+  it('keeps a failed fan-out result only for failureCacheMs, a good one for cacheMs', async () => {
+    const [c] = ['flaky'].map(handle);
+    let calls = 0;
+    const read = async () => {
+      calls++;
+      if (calls === 1) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      return 'addresses';
+    };
+    const opts = { deadlineMs: 1000, cacheMs: 60_000, failureCacheMs: 0 };
+    expect((await fanOut([c], 'kept', read, opts))[0].ok).toBe(false);
+    expect((await fanOut([c], 'kept', read, opts))[0]).toMatchObject({ ok: true, data: 'addresses' });
+    await fanOut([c], 'kept', read, opts);
+    expect(calls).toBe(2);
+  });
+
   it('serves a settled result for the TTL, then reloads', async () => {
     let calls = 0;
     const load = async () => ++calls;

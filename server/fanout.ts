@@ -12,6 +12,8 @@ export interface FanOutOptions {
   deadlineMs: number;
   /** TTL of the per-cluster result cache; 0 = single-flight only. */
   cacheMs: number;
+  /** TTL of a failed result, when shorter than cacheMs: a read kept long must not keep its failure as long. */
+  failureCacheMs?: number;
   /** Names the thing being read in error messages, e.g. "the mesh state". */
   source?: string;
 }
@@ -20,19 +22,29 @@ export interface FanOutOptions {
 
 /**
  * Identical concurrent calls share one upstream call (single-flight); a settled result is served for
- * ttlMs more, so a page left open does not hammer API servers. Errors are cached for the same short time.
+ * ttlMs more (`ttlOf` may say otherwise for a value), so a page left open does not hammer API servers.
+ * Errors are cached for the same short time.
  */
-export function cached<T>(entries: Map<string, CachedResult>, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+export function cached<T>(entries: Map<string, CachedResult>, key: string, ttlMs: number, load: () => Promise<T>, ttlOf?: (value: T) => number): Promise<T> {
   const now = Date.now();
   const hit = entries.get(key);
   if (hit && (hit.expiresAt === Infinity || hit.expiresAt > now)) return hit.promise as Promise<T>;
   const entry: CachedResult = { promise: Promise.resolve(), expiresAt: Infinity };
-  const settle = () => {
+  const settle = (ttl: number) => {
     if (entries.get(key) !== entry) return;
-    if (ttlMs > 0) entry.expiresAt = Date.now() + ttlMs;
+    if (ttl > 0) entry.expiresAt = Date.now() + ttl;
     else entries.delete(key);
   };
-  entry.promise = load().finally(settle);
+  entry.promise = load().then(
+    (value) => {
+      settle(ttlOf ? ttlOf(value) : ttlMs);
+      return value;
+    },
+    (err: unknown) => {
+      settle(ttlMs);
+      throw err;
+    },
+  );
   entries.set(key, entry);
   // Evict expired entries now and then so the map does not grow with old keys.
   if (entries.size > 2000) for (const [k, e] of entries) if (e.expiresAt <= now) entries.delete(k);
@@ -52,7 +64,8 @@ export function fanOut<T>(
   fn: (cluster: ClusterHandle, deadline: Deadline) => Promise<T>,
   opts: FanOutOptions,
 ): Promise<ClusterResult<T>[]> {
-  return Promise.all(clusters.map((c) => cached(c.state.results, what, opts.cacheMs, () => runOne(c, fn, opts))));
+  const ttlOf = (r: ClusterResult<T>) => (r.ok ? opts.cacheMs : Math.min(opts.cacheMs, opts.failureCacheMs ?? opts.cacheMs));
+  return Promise.all(clusters.map((c) => cached(c.state.results, what, opts.cacheMs, () => runOne(c, fn, opts), ttlOf)));
 }
 
 /**
