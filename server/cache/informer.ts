@@ -145,6 +145,9 @@ export class Informer<T> {
         await this.before();
         if (this.closed) return;
         if (this.resourceVersion === null) await this.list();
+        // Closed while listing: a list that had already answered does not reject, and a watch started
+        // now would outlive the close (its abort listener is added to a signal that already fired).
+        if (this.closed) return;
         attempt = 0;
         await this.watch();
       } catch (err) {
