@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLab, type Lab } from '@/lab/index';
 import { startNextServer, type NextServer } from '@/e2e/next-server';
 import { buildState } from '@/scripts/build-state.mjs';
@@ -138,6 +138,13 @@ describe('in-cluster mode, in-process', () => {
   it('reads the rotated token file at once (the old token no longer works)', async () => {
     lab.setRbac('*', SHIPPED_RBAC);
     await clusters();
+    // Every cached kind listed, and the watch that follows each list accepted, before the rotation: a
+    // request sent just before it carries the old token and is rightly refused, which is not what this
+    // test is about (reads made after it). The lab logs a watch when it ends, so its acceptance is waited
+    // for, not observed.
+    const synced = async () => ((await (await clustersGET()).json()) as ClustersResponse).clusters.every((c) => c.watch.state === 'synced');
+    await vi.waitFor(async () => expect(await synced()).toBe(true), { timeout: 10_000, interval: 50 });
+    await new Promise((r) => setTimeout(r, 500));
     lab.inCluster!.rotateToken('cluster1');
     lab.inCluster!.rotateToken('cluster2');
     resetClusterState();
