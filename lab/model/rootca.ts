@@ -25,8 +25,12 @@ const utf8 = (s: string) => tlv(0x0c, Buffer.from(s, 'utf8'));
 const explicit = (n: number, inner: Buffer) => tlv(0xa0 | n, inner);
 const booleanTrue = () => tlv(0x01, Buffer.from([0xff]));
 
+/** A non-negative DER INTEGER, minimal as DER requires: OpenSSL refuses a redundant leading zero byte. */
 function integer(bytes: Buffer): Buffer {
-  return tlv(0x02, bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0 && !(bytes[start + 1] & 0x80)) start++;
+  const minimal = bytes.subarray(start);
+  return tlv(0x02, minimal[0] & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function oid(dotted: string): Buffer {
