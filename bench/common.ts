@@ -1,5 +1,8 @@
-/** What the server-side benchmarks share: re-running under react-server, numeric flags, percentiles. */
+/** What the benchmarks share: re-running under react-server, the standalone build, numeric flags, percentiles. */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { standaloneServer } from '../scripts/standalone.mjs';
 
 /**
  * server/ modules import 'server-only', which only resolves under the react-server condition (as in
@@ -33,4 +36,12 @@ export function runMain(main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+/** Builds the app (scripts/build.mjs) when the standalone server the browser benchmarks run is missing. */
+export function ensureStandaloneBuild(root: string): void {
+  if (existsSync(standaloneServer(root))) return;
+  console.log('building the app (no standalone server yet)...');
+  const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (build.status !== 0) throw new Error('the build failed');
 }

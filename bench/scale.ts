@@ -8,16 +8,14 @@
  * Goals: first complete ≤ 3 s, warm p50 ≤ 50 ms, propagation p95 ≤ 1 s, RSS ≤ 1 GiB, default
  * response ≤ 2 MB, first paint ≤ 1.5 s. The lab and the server run in child processes.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { startLabProcess, type LabProcess } from '../e2e/lab-process';
-import { arg, percentile, runMain } from './common';
+import { arg, ensureStandaloneBuild, percentile, runMain } from './common';
 import { startNextServer, type NextServer } from '../e2e/next-server';
 import type { ClustersResponse, TopologyResponse } from '../lib/types/api';
-import { standaloneServer } from '../scripts/standalone.mjs';
 
 const root = path.resolve(__dirname, '..');
 const GOALS = { firstCompleteMs: 3000, warmP50Ms: 50, propagationP95Ms: 1000, rssMiB: 1024, defaultBytes: 2 * 1024 * 1024, firstPaintMs: 1500 };
@@ -46,11 +44,7 @@ async function main() {
   const changes = arg('changes', 20);
   const churn = arg('churn', 0);
 
-  if (!existsSync(standaloneServer(root))) {
-    console.log('building the app (no standalone server yet)...');
-    const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-    if (build.status !== 0) throw new Error('the build failed');
-  }
+  ensureStandaloneBuild(root);
 
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'isthmus-bench-scale-'));
   let lab: LabProcess | null = null;

@@ -7,24 +7,18 @@
  * every cluster (bench:fanout measures that); the cold API time is printed on its own.
  * Builds the app first when .next/BUILD_ID is missing. Cleans up every process it started.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from '@playwright/test';
 import { startNextServer, type NextServer } from '../e2e/next-server';
-import { standaloneServer } from '../scripts/standalone.mjs';
+import { arg, ensureStandaloneBuild, runMain } from './common';
 import { startLab, type Lab } from '../lab/index';
 import type { TopologyResponse } from '../lib/types/api';
 
 const root = path.resolve(__dirname, '..');
 const GOALS = { firstPaintMs: 1500, layoutMs: 3000, overviewJsKb: 250 };
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 /** Sum of the gzip sizes of the /_next/static scripts a page's HTML loads. */
 async function firstLoadJs(baseURL: string, pagePath: string): Promise<{ kb: number; files: number; hasCytoscape: boolean }> {
@@ -54,15 +48,7 @@ async function main() {
   const scale = { clusters: arg('clusters', 10), namespaces: arg('namespaces', 22), pods: arg('pods', 4400) };
   const runs = arg('runs', 3);
 
-  if (!existsSync(standaloneServer(root))) {
-    console.log('building the app (no standalone server yet)...');
-    const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-    });
-    if (build.status !== 0) throw new Error('next build failed');
-  }
+  ensureStandaloneBuild(root);
 
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'isthmus-bench-ui-'));
   let lab: Lab | null = null;
@@ -144,7 +130,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);
