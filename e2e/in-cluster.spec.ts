@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startLabProcess, type LabProcess } from './lab-process';
+import { inClusterServerEnv, startLabProcess, type LabProcess } from './lab-process';
 import { startNextServer, type NextServer } from './next-server';
 
 const root = path.resolve(__dirname, '..');
@@ -42,11 +42,7 @@ test.beforeAll(async () => {
   writeFileSync(path.join(dir, 'session-key'), 'e2e-session-key-'.repeat(4));
   server = await startNextServer({
     env: {
-      ...ic.env,
-      ISTHMUS_IN_CLUSTER: 'cluster1',
-      ISTHMUS_IN_CLUSTER_ROOT: ic.root,
-      ISTHMUS_KUBECONFIG: ic.remotesKubeconfigPath,
-      ISTHMUS_CONTEXTS: '',
+      ...inClusterServerEnv(ic, 'cluster1'),
       ISTHMUS_DEMO: '',
       ISTHMUS_DEADLINE_MS: '3000',
       ISTHMUS_AUTH: 'token',

@@ -10,12 +10,27 @@ import { stopChild } from './stop-child';
 
 const root = path.resolve(__dirname, '..');
 
+/** What the lab presents to a pod of its in-cluster cluster (lab/kube/in-cluster.ts). */
+export interface LabInCluster {
+  root: string;
+  env: Record<string, string>;
+  remotesKubeconfigPath: string;
+}
+
+/**
+ * Isthmus's environment as deployed in the lab's `home` cluster (docs/deploy.md): the pod's service
+ * env and mounted token below `root`, the other clusters from the remote-secrets kubeconfig.
+ */
+export function inClusterServerEnv(ic: LabInCluster, home: string): Record<string, string> {
+  return { ...ic.env, ISTHMUS_IN_CLUSTER: home, ISTHMUS_IN_CLUSTER_ROOT: ic.root, ISTHMUS_KUBECONFIG: ic.remotesKubeconfigPath, ISTHMUS_CONTEXTS: '' };
+}
+
 export interface LabProcess {
   kubeconfigPath: string;
   controlUrl: string;
   contexts: string[];
-  /** With --in-cluster: what a pod of that cluster gets (lab/kube/in-cluster.ts). */
-  inCluster: { root: string; env: Record<string, string>; remotesKubeconfigPath: string } | null;
+  /** With --in-cluster: what a pod of that cluster gets. */
+  inCluster: LabInCluster | null;
   child: ChildProcess;
   stop(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inClusterServerEnv } from '@/e2e/lab-process';
 import { startLab, type Lab } from '@/lab/index';
 import { getClusters } from '@/server/clusters';
 import { getMesh } from '@/server/mesh';
@@ -38,11 +39,7 @@ beforeAll(async () => {
     },
     inCluster: { cluster: 'cluster1', serviceAccount: 'isthmus/isthmus', root: path.join(dir, 'pod') },
   });
-  Object.assign(process.env, lab.inCluster!.env, {
-    ISTHMUS_IN_CLUSTER: 'cluster1',
-    ISTHMUS_IN_CLUSTER_ROOT: lab.inCluster!.root,
-    ISTHMUS_KUBECONFIG: lab.inCluster!.remotesKubeconfigPath,
-    ISTHMUS_CONTEXTS: '',
+  Object.assign(process.env, inClusterServerEnv(lab.inCluster!, 'cluster1'), {
     ISTHMUS_DEADLINE_MS: '3000',
     // A long cache: a view served from someone else's cache would show here.
     ISTHMUS_CACHE_MS: '60000',

@@ -15,6 +15,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLab, type Lab } from '@/lab/index';
+import { inClusterServerEnv } from '@/e2e/lab-process';
 import { startNextServer, type NextServer } from '@/e2e/next-server';
 import { buildState } from '@/scripts/build-state.mjs';
 import type { ClustersResponse } from '@/lib/types/api';
@@ -65,11 +66,7 @@ beforeAll(async () => {
     inCluster: { cluster: 'cluster1', serviceAccount: 'isthmus/isthmus', root: path.join(dir, 'pod') },
   });
   podEnv = {
-    ...lab.inCluster!.env,
-    ISTHMUS_IN_CLUSTER: 'cluster1',
-    ISTHMUS_IN_CLUSTER_ROOT: lab.inCluster!.root,
-    ISTHMUS_KUBECONFIG: lab.inCluster!.remotesKubeconfigPath,
-    ISTHMUS_CONTEXTS: '',
+    ...inClusterServerEnv(lab.inCluster!, 'cluster1'),
     ISTHMUS_DEADLINE_MS: '10000',
     ISTHMUS_CACHE_MS: '0',
   };
