@@ -41,7 +41,7 @@ async function main() {
   const { loadConfig } = await import('../server/config');
   const { clearReadings, resetClusterState } = await import('../server/k8s/cluster-state');
   const { getMesh } = await import('../server/mesh');
-  const { getTopology, getTopologyJson } = await import('../server/topology');
+  const { getTopology, getTopologyBytes } = await import('../server/topology');
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-bench-'));
   const rows: string[][] = [];
@@ -64,7 +64,7 @@ async function main() {
     if (errorsOf(first)) console.warn(`warning: ${errorsOf(first)} clusters reported errors`);
     for (const [name, call] of [
       ['/api/mesh', () => getMesh(registry)],
-      ['/api/topology', () => getTopologyJson(registry)],
+      ['/api/topology', () => getTopologyBytes(registry)],
     ] as const) {
       const cold = await timeRuns(runs, clearResults, call);
       await call();
@@ -98,8 +98,8 @@ async function main() {
     let t = performance.now();
     const topo = await getTopology(registry);
     const coldMs = performance.now() - t;
-    await getTopologyJson(registry);
-    const warm = await timeRuns(Math.max(5, Math.floor(runs / 2)), () => {}, () => getTopologyJson(registry));
+    await getTopologyBytes(registry);
+    const warm = await timeRuns(Math.max(5, Math.floor(runs / 2)), () => {}, () => getTopologyBytes(registry));
     const p50 = percentile(warm, 50);
     rows.push([`/api/topology (${topo.nodes.length} nodes, ${topo.edges.length} edges)`, String(bigClusters), '0', 'cold', coldMs.toFixed(1), '-', '-', '-', String(mib())]);
     rows.push([`/api/topology ${bigPods} pods`, String(bigClusters), '0', 'warm', p50.toFixed(1), percentile(warm, 95).toFixed(1), '1000', p50 < 1000 ? 'ok' : 'MISSED', String(mib())]);
