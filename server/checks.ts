@@ -15,6 +15,7 @@ import { toSourceError } from './k8s/errors';
 import { listJson } from './k8s/list-json';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
+import type { KeepPolicy } from './k8s/kept-reading';
 import { DestinationRuleShape, IstioGatewayShape, NodeShape } from './k8s/shapes';
 import { ClusterFailure, isClusterFatal } from './sources';
 import { portOf } from '@/lib/format/kube';
@@ -130,42 +131,21 @@ function speculativeReads<T>(start: (target: T) => Promise<unknown>, key: (t: T)
 }
 
 /**
- * The sampled proxies' EDS, kept on the cluster (cluster.state.proxySample) for PROXY_SAMPLE_TTL_MS: a
- * full EDS dump per proxy is the costliest read of the catalogue for the cluster's Envoys, the API server
- * and us, and a page polls every few seconds. Within the TTL the kept sample is used; after it, the kept
- * one is still used while the next is read (the next request sees it); with none kept, the read is awaited.
- * A sample of other proxies, or read while istiod's gateways or remote clusters (`routing`) were
- * different, is never used: what changes the proxies' endpoints is read again at once.
+ * The sampled proxies' EDS, kept on the cluster (cluster.state.proxySample, server/k8s/kept-reading.ts):
+ * a full EDS dump per proxy is the costliest read of the catalogue for the cluster's Envoys, the API
+ * server and us, and a page polls every few seconds. Kept as read, failures included: a proxy that did
+ * not answer stays unknown until the next read. A sample of other proxies, or read while istiod's
+ * gateways or remote clusters (`routing`) were different, is never used: what changes the proxies'
+ * endpoints is read again at once.
  */
-const PROXY_SAMPLE_TTL_MS = 15_000;
+const PROXY_SAMPLE_KEPT: KeepPolicy<ProxyEndpointFacts[]> = { maxAgeMs: 15_000 };
 
-interface ProxySample {
-  key: string;
-  routing: string;
-  readAt: number;
-  facts: ProxyEndpointFacts[] | null;
-  next: Promise<ProxyEndpointFacts[]> | null;
+function proxySample(cluster: ClusterHandle, targets: PodTarget[], routing: string, readAll: (targets: PodTarget[]) => Promise<ProxyEndpointFacts[]>): Promise<ProxyEndpointFacts[]> {
+  const key = JSON.stringify([targets.map(targetKey), routing]);
+  return cluster.state.proxySample.get(PROXY_SAMPLE_KEPT, () => readAll(targets), key);
 }
 
-async function proxySample(cluster: ClusterHandle, targets: PodTarget[], routing: string, readAll: (targets: PodTarget[]) => Promise<ProxyEndpointFacts[]>): Promise<ProxyEndpointFacts[]> {
-  const key = targets.map(targetKey).join(',');
-  const kept = cluster.state.proxySample as ProxySample | null;
-  const usable = kept && kept.key === key && kept.routing === routing && kept.facts ? kept : null;
-  if (usable && Date.now() - usable.readAt < PROXY_SAMPLE_TTL_MS) return usable.facts!;
-  if (usable?.next) return usable.facts!;
-  const entry: ProxySample = usable ?? { key, routing, readAt: 0, facts: null, next: null };
-  const next = readAll(targets).then((facts) => {
-    // Kept as read, failures included: a proxy that did not answer stays unknown until the next read.
-    Object.assign(entry, { facts, readAt: Date.now() });
-    entry.next = null;
-    return facts;
-  });
-  entry.next = next;
-  cluster.state.proxySample = entry;
-  return usable ? usable.facts! : next;
-}
-
-interface NodesRead {
+export interface NodesRead {
   nodes: Read<NodeFacts[]>;
   error: SourceError | null;
 }
@@ -185,30 +165,11 @@ async function readNodes(cluster: ClusterHandle, deadline: Deadline): Promise<No
 }
 
 /**
- * The nodes' pod ranges change only when a node joins, and the list is a whole node object per node:
- * the reading is kept on the cluster (cluster.state.nodeRanges) for NODES_TTL_MS, then still used while
- * the next one is read (the next request sees it); with none kept, the read is awaited.
+ * The nodes' pod ranges change only when a node joins, and the list is a whole node object per node: the
+ * reading is kept on the cluster (cluster.state.nodeRanges, server/k8s/kept-reading.ts) for a minute; a
+ * failed one is said until the next read.
  */
-const NODES_TTL_MS = 60_000;
-
-interface KeptNodes {
-  readAt: number;
-  value: NodesRead;
-  next: Promise<NodesRead> | null;
-}
-
-function keptNodes(cluster: ClusterHandle, deadline: Deadline): Promise<NodesRead> {
-  const kept = cluster.state.nodeRanges as KeptNodes | null;
-  if (kept && (Date.now() - kept.readAt < NODES_TTL_MS || kept.next)) return Promise.resolve(kept.value);
-  const next = readNodes(cluster, deadline).then((value) => {
-    // Not over what replaced it meanwhile (readings cleared); a failed read is read again next time.
-    if (cluster.state.nodeRanges === kept) cluster.state.nodeRanges = { readAt: value.error ? 0 : Date.now(), value, next: null } satisfies KeptNodes;
-    return value;
-  });
-  if (!kept) return next;
-  kept.next = next;
-  return Promise.resolve(kept.value);
-}
+const NODES_KEPT: KeepPolicy<NodesRead> = { maxAgeMs: 60_000, failed: (v) => v.error !== null };
 
 /**
  * Everything the checks read of one cluster, every source in parallel under the cluster's deadline, and
@@ -220,9 +181,8 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const optional = optionalSourceDeadline(deadline);
   const hint = (cluster.state.checkTargets as CheckTargets | null) ?? { istiods: [], proxies: [] };
   const istiodRead = speculativeReads((i: IstiodTarget) => readIstiodAnswers(cluster, i, optional, read), targetKey, hint.istiods);
-  // The proxies' EDS is read only when no kept sample serves (see ProxySample).
-  const kept = cluster.state.proxySample as ProxySample | null;
-  const sampleDue = !kept?.facts || (Date.now() - kept.readAt >= PROXY_SAMPLE_TTL_MS && !kept.next);
+  // The proxies' EDS is read only when no kept sample serves (see PROXY_SAMPLE_KEPT).
+  const sampleDue = cluster.state.proxySample.due(PROXY_SAMPLE_KEPT);
   const proxyRead = speculativeReads((p: PodTarget) => readProxyEndpoints(cluster, p, optional, read), targetKey, sampleDue ? hint.proxies : []);
   // Namespaces, pods (istiod's too), Services and the Istio ConfigMaps come from the cluster's watch-fed
   // cache (server/cache); Istio's Gateways and DestinationRules are listed.
@@ -231,7 +191,7 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
     cache.ready(deadline),
     read('gateways.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/gateways', deadline, IstioGatewayShape), { notFound: { items: [] } }),
     read('destinationrules.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/destinationrules', deadline, DestinationRuleShape), { notFound: { items: [] } }),
-    keptNodes(cluster, optional),
+    cluster.state.nodeRanges.get(NODES_KEPT, () => readNodes(cluster, optional)),
   ]);
   const cached = cache.snapshot(knownClusterId(cluster));
   if (!cached.reachable) throw new ClusterFailure(cached.errors[0]);

@@ -5,38 +5,38 @@ import { knownClusterId } from './cluster-id';
 import { clusterStatus } from './cluster-status';
 import { fanOut } from './fanout';
 import { createDeadline, type Deadline } from './k8s/deadline';
+import type { KeepPolicy } from './k8s/kept-reading';
 import { readJson } from './k8s/list-json';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { VersionShape } from './k8s/shapes';
 import { clusterSnapshot } from './snapshot';
 import { sourceReader } from './sources';
 
-/** How long a learnt Kubernetes version is served before /version is read again, in the background. */
-export const VERSION_MAX_AGE_MS = 60_000;
+/** The Kubernetes version changes only on an upgrade: once read it is served a minute, then re-read in the background. */
+export const VERSION_KEPT: KeepPolicy<VersionRead> = { maxAgeMs: 60_000, failed: (v) => v.error !== null };
 
-/** /version now; a version read without error is kept on the cluster's state. */
-async function readVersion(cluster: ClusterHandle, deadline: Deadline) {
+export interface VersionRead {
+  gitVersion: string | null;
+  error: SourceError | null;
+}
+
+/** /version now. A failure keeps the version known before: it is the cluster's, and the failure is said. */
+async function readVersion(cluster: ClusterHandle, deadline: Deadline): Promise<VersionRead> {
   const reader = sourceReader(cluster);
   const version = await reader.kube('version', readJson(cluster, '/version', deadline, VersionShape));
-  const gitVersion = version?.gitVersion ?? null;
   const error = reader.errors[0] ?? null;
-  if (!error) cluster.state.kubernetesVersion = { gitVersion, readAt: Date.now() };
-  return { gitVersion, error };
+  return { gitVersion: version?.gitVersion ?? cluster.state.kubernetesVersion.peek()?.gitVersion ?? null, error };
 }
 
 /**
- * The Kubernetes version changes only on an upgrade: once known it is answered from the cluster's state
- * (never waiting), and re-read in the background when older than VERSION_MAX_AGE_MS. Until known, it is
- * read now, under the deadline. Reachability is not asked of /version: the watch-fed cache says it.
+ * The Kubernetes version from the cluster's state (server/k8s/kept-reading.ts); until known it is read
+ * now, under the request's deadline, and a background re-read gets a deadline of its own. Reachability
+ * is not asked of /version: the watch-fed cache says it.
  */
 function kubernetesVersion(registry: Registry) {
-  const { deadlineMs, cacheMs } = registry.config;
-  return async (cluster: ClusterHandle, deadline: Deadline) => {
-    const known = cluster.state.kubernetesVersion;
-    if (!known) return readVersion(cluster, deadline);
-    // Single-flight by the fan-out's result cache; its failure is only a version not renewed.
-    if (Date.now() - known.readAt > VERSION_MAX_AGE_MS) void fanOut([cluster], 'version-refresh', readVersion, { deadlineMs, cacheMs, source: 'the API server' });
-    return { gitVersion: known.gitVersion, error: null };
+  return (cluster: ClusterHandle, deadline: Deadline) => {
+    const known = cluster.state.kubernetesVersion.peek() !== null;
+    return cluster.state.kubernetesVersion.get(VERSION_KEPT, () => readVersion(cluster, known ? createDeadline(registry.config.deadlineMs) : deadline));
   };
 }
 

@@ -1,12 +1,12 @@
 /**
  * /api/clusters keeps each cluster's Kubernetes version on its handle state: /version is read until the
- * version is known, then again only in the background once it is older than VERSION_MAX_AGE_MS. Whether a
+ * version is known, then again only in the background once it is older than VERSION_KEPT. Whether a
  * cluster answers is the watch-fed cache's to say, so a cluster that goes down is still not ok.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { ClustersResponse } from '@/lib/types/api';
 import { GET as clustersGET } from '@/app/api/clusters/route';
-import { VERSION_MAX_AGE_MS } from '@/server/clusters';
+import { VERSION_KEPT } from '@/server/clusters';
 import { CLUSTER1, CLUSTER2, registry, seedLabWithFaults } from './api-helpers';
 
 const seed = seedLabWithFaults();
@@ -34,10 +34,10 @@ describe('GET /api/clusters: the Kubernetes version', () => {
     await clusters();
     const before = versionReads();
     const cluster1 = registry().get(CLUSTER1)!;
-    cluster1.state.kubernetesVersion = { gitVersion: 'v1.28.0', readAt: Date.now() - VERSION_MAX_AGE_MS - 1 };
+    cluster1.state.kubernetesVersion.keep({ gitVersion: 'v1.28.0', error: null }, Date.now() - VERSION_KEPT.maxAgeMs - 1);
     // The answer does not wait for the read: it says what was known.
     expect(summary(await clusters())[0]).toEqual([CLUSTER1, true, 'v1.28.0']);
-    await vi.waitFor(() => expect(cluster1.state.kubernetesVersion?.gitVersion).toBe('v1.29.4'), { timeout: 5_000 });
+    await vi.waitFor(() => expect(cluster1.state.kubernetesVersion.peek()?.gitVersion).toBe('v1.29.4'), { timeout: 5_000 });
     expect(versionReads()).toBe(before + 1);
     expect(summary(await clusters())[0]).toEqual([CLUSTER1, true, 'v1.29.4']);
   });

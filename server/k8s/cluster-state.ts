@@ -1,5 +1,9 @@
 import 'server-only';
+import type { ProxyEndpointFacts } from '@/lib/checks/types';
 import type { ClusterCache } from '../cache/cluster-cache';
+import type { NodesRead } from '../checks';
+import type { VersionRead } from '../clusters';
+import { KeptReading } from './kept-reading';
 import type { ClusterHandle } from './registry';
 
 /**
@@ -17,12 +21,6 @@ export interface CachedResult {
   expiresAt: number;
 }
 
-/** A learnt Kubernetes version: it changes only on an upgrade, so it is re-read now and then, not per request. */
-export interface KnownVersion {
-  gitVersion: string | null;
-  readAt: number;
-}
-
 /** Anything the state owns that holds sockets or timers. */
 export interface Closeable {
   close(): void;
@@ -35,16 +33,16 @@ export class ClusterState {
   forwards: Closeable | null = null;
   /** Istio cluster ID, once learnt (it changes only when Istio is reinstalled). */
   clusterId: string | null = null;
-  /** The Kubernetes version (/version's gitVersion) and when it was read, once read (server/clusters.ts). */
-  kubernetesVersion: KnownVersion | null = null;
+  /** The Kubernetes version (/version): it changes only on an upgrade, so it is re-read now and then (server/clusters.ts). */
+  readonly kubernetesVersion = new KeptReading<VersionRead>();
   /** Where istiod ran at the last mesh read (a location hint, not a cached result). */
   lastIstiods: unknown[] = [];
   /** Where istiod and the sampled proxies were at the last mesh checks (server/checks.ts), a location hint. */
   checkTargets: unknown = null;
-  /** The mesh checks' sample of proxies' EDS (server/checks.ts ProxySample): a reading, kept up to 15 s. */
-  proxySample: unknown = null;
-  /** The nodes' pod ranges (server/checks.ts KeptNodes): a reading, kept up to a minute. */
-  nodeRanges: unknown = null;
+  /** The mesh checks' sample of proxies' EDS (server/checks.ts), kept briefly. */
+  readonly proxySample = new KeptReading<ProxyEndpointFacts[]>();
+  /** The nodes' pod ranges (server/checks.ts), kept a minute. */
+  readonly nodeRanges = new KeptReading<NodesRead>();
   /** The exec/auth-provider credential fetch in flight, shared by every call. */
   credentialFetch: Promise<void> | null = null;
   /** The watch-fed cache, once started (server/cache). */
@@ -61,8 +59,8 @@ export class ClusterState {
   /** Forgets results and closes forwards; the learnt cluster ID and Kubernetes version stay (they are not readings). */
   clearReadings(): void {
     this.results.clear();
-    this.proxySample = null;
-    this.nodeRanges = null;
+    this.proxySample.clear();
+    this.nodeRanges.clear();
     this.forwards?.close();
     this.forwards = null;
   }
@@ -76,7 +74,7 @@ export class ClusterState {
     this.users.clear();
     this.cache = null;
     this.clusterId = null;
-    this.kubernetesVersion = null;
+    this.kubernetesVersion.clear();
     this.lastIstiods = [];
     this.checkTargets = null;
     this.credentialFetch = null;
