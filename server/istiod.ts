@@ -4,7 +4,7 @@ import { parseNetworkz, type NetworkGateway } from '@/lib/istio/networkz';
 import { parseSyncz } from '@/lib/istio/syncz';
 import type { IstiodReplica, ProxyStatusRow, RemoteClusterRow } from '@/lib/types/api';
 import type { Deadline } from './k8s/deadline';
-import { ISTIO_NAMESPACE, istiodReplica, runningIstiods } from './k8s/convert';
+import { istiodReplica, runningIstiods } from './k8s/convert';
 import { podGet, type IstiodPath } from './k8s/portforward';
 import type { ClusterHandle } from './k8s/registry';
 import { ClusterFailure, type SourceReader } from './sources';
@@ -58,12 +58,20 @@ export async function readIstiods(cluster: ClusterHandle, istiods: IstiodTarget[
  * IPs, a NodePort gateway's node address and node port).
  */
 export async function readNetworkGateways(cluster: ClusterHandle, deadline: Deadline): Promise<NetworkGateway[]> {
+  const istiod = oneIstiod(await cachedIstiods(cluster, deadline));
+  if (!istiod) return [];
+  return parseNetworkz(await fetchIstiod(cluster, istiod, '/debug/networkz', deadline), istiod.pod);
+}
+
+/**
+ * The running istiod replicas, ready or not, from the cluster's watch-fed cache once it can answer (or at
+ * the deadline). The cache's error when it has none to give (fanOut passes it on); replicas kept from
+ * before a failure still serve.
+ */
+export async function cachedIstiods(cluster: ClusterHandle, deadline: Deadline): Promise<IstiodTarget[]> {
   const cache = clusterCache(cluster);
   await cache.ready(deadline);
   const pods = cache.istiodPods();
-  // Its error as the cache says it (fanOut passes it on); istiod pods kept from before a failure still serve.
   if (!pods.ok || (pods.error && pods.items.length === 0)) throw new ClusterFailure(pods.error!);
-  const istiod = oneIstiod(runningIstiods(pods.items).map(istiodReplica));
-  if (!istiod) return [];
-  return parseNetworkz(await fetchIstiod(cluster, istiod, '/debug/networkz', deadline), istiod.pod);
+  return runningIstiods(pods.items).map(istiodReplica);
 }

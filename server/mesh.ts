@@ -10,27 +10,8 @@ import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
 import { clusterCache, type CachedKind } from './cache/cluster-cache';
 import { clusterIdFromIstiods, clusterNetwork, istiodReplica, meshFacts, rootCertFingerprints, runningIstiods } from './k8s/convert';
 import type { ClusterHandle, Registry } from './k8s/registry';
-import { readIstiods, type IstiodTarget } from './istiod';
+import { readIstiods } from './istiod';
 import { ClusterFailure, isClusterFatal, sourceReader, type SourceReader } from './sources';
-
-/**
- * Where istiod ran at the last read (cluster.state.lastIstiods, a location hint, not a cached result).
- * Asking those replicas for clusterz/syncz while the pod list is in flight saves one sequential round
- * trip; the answers are used only if the fresh pod list leads to the same replicas being asked.
- */
-export function sameReplicas(a: IstiodTarget[], b: IstiodTarget[]): boolean {
-  const key = (list: IstiodTarget[]) => list.map((i) => `${i.namespace}/${i.pod}:${i.port}:${i.revision}`).join(',');
-  return key(a) === key(b);
-}
-
-function speculativeIstiodRead(cluster: ClusterHandle, deadline: Deadline) {
-  const asked = cluster.state.lastIstiods as IstiodTarget[];
-  if (!asked.length) return null;
-  const reader = sourceReader(cluster);
-  const result = readIstiods(cluster, asked, optionalSourceDeadline(deadline), reader).then((data) => ({ data, errors: reader.errors }));
-  result.catch(() => {}); // unused speculative reads must not become unhandled rejections
-  return { asked, result };
-}
 
 /** A kind of the watch-fed cache: its items (null when never listed), its error said (a cluster-level failure throws ClusterFailure). */
 function cachedItems<T>(reader: SourceReader, kind: CachedKind<T>): T[] | null {
@@ -46,7 +27,6 @@ function cachedItems<T>(reader: SourceReader, kind: CachedKind<T>): T[] | null {
  */
 export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline): Promise<ClusterMesh> {
   const reader = sourceReader(cluster);
-  const speculative = speculativeIstiodRead(cluster, deadline);
   const cache = clusterCache(cluster);
   await cache.ready(deadline);
   const istiodPods = runningIstiods(cachedItems(reader, cache.istiodPods()) ?? []);
@@ -57,12 +37,7 @@ export async function readClusterMesh(cluster: ClusterHandle, deadline: Deadline
   const revision = istiods[0]?.revision ?? '';
   const facts = meshFacts(configMaps, revision);
 
-  // The speculative read is used only if the replicas it asked are exactly the ones the fresh pod list leads to asking.
-  const istiodData =
-    speculative && sameReplicas(speculative.asked, istiods)
-      ? await speculative.result.then(({ data, errors }) => (reader.errors.push(...errors), data))
-      : await readIstiods(cluster, istiods, optionalSourceDeadline(deadline), reader);
-  cluster.state.lastIstiods = istiods;
+  const istiodData = await readIstiods(cluster, istiods, optionalSourceDeadline(deadline), reader);
   const clusterId = clusterIdFromIstiods(istiodPods) ?? istiodData.remoteClusters.find((r) => r.secret === '')?.name ?? facts.clusterId;
   if (clusterId) rememberClusterId(cluster, clusterId);
 

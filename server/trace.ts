@@ -12,16 +12,14 @@ import { knownClusterId } from './cluster-id';
 import { clusterStatus } from './cluster-status';
 import { fanOut } from './fanout';
 import { BadRequest } from './http';
-import { fetchIstiod, type IstiodTarget } from './istiod';
-import { sameReplicas } from './mesh';
+import { cachedIstiods, fetchIstiod, type IstiodTarget } from './istiod';
 import type { NetworkGateway } from '@/lib/istio/networkz';
-import { ISTIO_NAMESPACE, istiodReplica, runningIstiods } from './k8s/convert';
+import { ISTIO_NAMESPACE } from './k8s/convert';
 import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
 import { toSourceError } from './k8s/errors';
 import { listJson } from './k8s/list-json';
 import { ENVOY_ADMIN_PORT, podGet, type IstiodPath } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
-import { PodShape } from './k8s/shapes';
 import { EndpointSliceShape, IstioConfigShape, ServicePortsShape } from './k8s/trace-shapes';
 import { getSnapshots } from './snapshot';
 import { sourceReader, type SourceReader } from './sources';
@@ -49,7 +47,7 @@ export async function getTrace(registry: Registry, req: TraceRequest): Promise<T
   // Fresh reads every time (single-flight only): a trace is asked for when something just broke.
   const opts = { deadlineMs: registry.config.deadlineMs, cacheMs: 0 };
   const [service, namespace] = req.host.split('.');
-  // The source's istiod and Envoy first: theirs is the longest chain (list istiod, then forward).
+  // The source's istiod and Envoy first: theirs is the longest chain (a forward per replica and path).
   const [[controlPlane], [envoy], snapshots, destinations] = await Promise.all([
     fanOut([req.cluster], `trace-istiod\u0000${req.namespace}\u0000${req.pod}\u0000${req.host}`, (c, d) => readControlPlane(c, req, d), { ...opts, source: 'istiod' }),
     fanOut([req.cluster], `trace-envoy\u0000${req.namespace}\u0000${req.pod}\u0000${req.host}\u0000${req.port}`, (c, d) => readEnvoy(c, req, d), { ...opts, source: `Envoy admin of ${req.namespace}/${req.pod}` }),
@@ -136,18 +134,10 @@ async function readDestination(cluster: ClusterHandle, namespace: string, servic
 }
 
 async function readControlPlane(cluster: ClusterHandle, req: TraceRequest, deadline: Deadline): Promise<ControlPlaneReading> {
-  const optional = optionalSourceDeadline(deadline);
-  const readAll = (istiods: IstiodTarget[]) => Promise.all(istiods.map((istiod, i) => readReplica(cluster, istiod, req, optional, i === 0)));
-  // Where istiod ran at the last read (a location hint, as /api/mesh uses it): asked while the pod list
-  // is in flight, its answers count only if the fresh list names the same replicas.
-  const hinted = cluster.state.lastIstiods as IstiodTarget[];
-  const speculative = hinted.length > 0 ? readAll(hinted) : null;
-  speculative?.catch(() => {});
-  const pods = await listJson(cluster, `/api/v1/namespaces/${ISTIO_NAMESPACE}/pods`, deadline, PodShape, { labelSelector: 'app=istiod' });
   // Every running replica: the trace is about replicas that disagree, a not-ready one included.
-  const istiods = runningIstiods(pods.items).map(istiodReplica);
-  cluster.state.lastIstiods = istiods;
-  const replicas = await (speculative && sameReplicas(hinted, istiods) ? speculative : readAll(istiods));
+  const istiods = await cachedIstiods(cluster, deadline);
+  const optional = optionalSourceDeadline(deadline);
+  const replicas = await Promise.all(istiods.map((istiod, i) => readReplica(cluster, istiod, req, optional, i === 0)));
   return { cluster: cluster.name, replicas: replicas.map((r) => r.reading), networkGateways: replicas[0]?.networkGateways ?? [], error: null };
 }
 

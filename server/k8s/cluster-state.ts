@@ -35,8 +35,6 @@ export class ClusterState {
   clusterId: string | null = null;
   /** The Kubernetes version (/version): it changes only on an upgrade, so it is re-read now and then (server/clusters.ts). */
   readonly kubernetesVersion = new KeptReading<VersionRead>();
-  /** Where istiod ran at the last mesh read (a location hint, not a cached result). */
-  lastIstiods: unknown[] = [];
   /** Where istiod and the sampled proxies were at the last mesh checks (server/checks.ts), a location hint. */
   checkTargets: unknown = null;
   /** The mesh checks' sample of proxies' EDS (server/checks.ts), kept briefly. */
@@ -75,7 +73,6 @@ export class ClusterState {
     this.cache = null;
     this.clusterId = null;
     this.kubernetesVersion.clear();
-    this.lastIstiods = [];
     this.checkTargets = null;
     this.credentialFetch = null;
   }
