@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createWorld, loadScenario } from '../model';
+import { createWorld, loadScenario, scaleScenario } from '../model';
 import { backfillText, EOF, parseSample, scrapeTimes } from './backfill';
+import { recordedSeries, workloadRuleGroups } from './rules';
 import { scrapeTargets, targetLabels } from './targets';
 
 const SEED = path.resolve(__dirname, '../scenarios/seed.yaml');
@@ -80,5 +81,36 @@ describe('backfillText', () => {
     expect(text).not.toContain('cluster="cluster1"'); // the per-cluster Prometheus adds no cluster label
     const young = backfillText(world, targets, (t) => targetLabels(t, false), scrapeTimes({ fromMs: NOW - 400 * 86_400_000, toMs: NOW - 399 * 86_400_000, stepMs: 3600_000, recentMs: 0, recentStepMs: 1000 }));
     expect(young).toBe(EOF);
+  });
+});
+
+describe('backfillText with the recording rules', () => {
+  it('writes each workload: series as the sum of its pods’ series at every step, without the pod labels', () => {
+    // Five replicas per app: app-1 calls app-2 in both clusters.
+    const world = createWorld(scaleScenario({ clusters: 2, namespaces: 1, pods: 26, traffic: true }), { nowMs: NOW, clock: () => NOW });
+    const callers = scrapeTargets(world, 'cluster1').filter((t) => t.pod.startsWith('app-1-'));
+    expect(callers).toHaveLength(5);
+    const times = scrapeTimes({ fromMs: NOW - 600_000, toMs: NOW, stepMs: 60_000, recentMs: 0, recentStepMs: 1000 });
+    const text = backfillText(world, callers, (t) => targetLabels(t, false), times, recordedSeries);
+    const parts = ['reporter="source"', 'destination_cluster="cluster2"', 'response_code="200"'];
+    const perPod = callers.map((t) => samplesOf(text, ['istio_requests_total{', `pod="${t.pod}"`, ...parts]));
+    const recorded = samplesOf(text, ['workload:istio_requests_total{', ...parts]);
+    expect(recorded).toHaveLength(times.length);
+    recorded.forEach(([value, at], i) => {
+      expect(at).toBe(times[i] / 1000);
+      expect(value).toBe(perPod.reduce((sum, samples) => sum + samples[i][0], 0));
+    });
+    const line = text.split('\n').find((l) => l.startsWith('workload:istio_request_duration_milliseconds_bucket{'))!;
+    expect(line).not.toMatch(/\b(pod|instance|namespace)=/);
+    expect(line).toContain('pod_template_hash='); // the Deployment's, the same on every pod
+    // Without the rules, no recorded series.
+    expect(backfillText(world, callers, (t) => targetLabels(t, false), times)).not.toContain('workload:');
+  });
+
+  it('the rule file sums the addon’s pod labels away, every metric Istio’s doc lists', () => {
+    const { groups } = workloadRuleGroups(5);
+    expect(groups[0].interval).toBe('5s');
+    expect(groups[0].rules).toContainEqual({ record: 'workload:istio_request_duration_milliseconds_bucket', expr: 'sum without(instance, namespace, pod) (istio_request_duration_milliseconds_bucket)' });
+    expect(groups[0].rules).toHaveLength(14);
   });
 });

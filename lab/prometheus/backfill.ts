@@ -54,27 +54,41 @@ export function parseSample(line: string): { name: string; labels: Array<[string
 }
 
 /**
- * The series a scrape of `target` stores: its own labels, then the target's (a clash renames the
- * scraped label `exported_<name>`, Prometheus's honor_labels: false).
+ * The labels of the series a scrape of `target` stores, sorted: its own labels, then the target's (a clash
+ * renames the scraped label `exported_<name>`, Prometheus's honor_labels: false).
  */
-function seriesName(name: string, scraped: Array<[string, string]>, targetLabels: Record<string, string>): string {
+function storedLabels(scraped: Array<[string, string]>, targetLabels: Record<string, string>): Array<[string, string]> {
   const labels = new Map<string, string>();
   for (const [k, v] of scraped) labels.set(k in targetLabels ? `exported_${k}` : k, v);
   for (const [k, v] of Object.entries(targetLabels)) labels.set(k, v.replace(/\\/g, '\\\\').replace(/"/g, '\\"'));
-  const body = [...labels].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}="${v}"`);
-  return `${name}{${body.join(',')}}`;
+  return [...labels].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+/** A stored series and, with the recording rules loaded, the rule's series it is summed into. */
+interface Named {
+  key: string;
+  recorded: string | null;
 }
 
 /**
  * OpenMetrics text of every target's series at `times` (ascending), series after series (each in time order, as
- * promtool's appender wants them). `labelsOf` gives a target's labels as the scrape config sets them.
+ * promtool's appender wants them). `labelsOf` gives a target's labels as the scrape config sets them. With
+ * `recorded` (rules.ts recordedSeries), the recording rules' series too, as their evaluations at the same
+ * times would have written them: each the sum of its pods' samples.
  */
-export function backfillText(world: World, targets: ScrapeTarget[], labelsOf: (t: ScrapeTarget) => Record<string, string>, times: readonly number[]): string {
+export function backfillText(
+  world: World,
+  targets: ScrapeTarget[],
+  labelsOf: (t: ScrapeTarget) => Record<string, string>,
+  times: readonly number[],
+  recorded?: (name: string, labels: Array<[string, string]>) => string | null,
+): string {
   const series = new Map<string, string[]>();
+  const sums = new Map<string, Map<number, number>>();
   for (const t of targets) {
     const targetLabels = { ...labelsOf(t), job: SCRAPE_JOB };
     // A target serves the same series at every step: name each once ("name{labels}" → stored series).
-    const named = new Map<string, string | null>();
+    const named = new Map<string, Named | null>();
     for (const at of times) {
       const body = world.metricsAt?.(t.cluster, t.namespace, t.pod, t.port, t.path, at);
       if (!body) continue;
@@ -83,19 +97,32 @@ export function backfillText(world: World, targets: ScrapeTarget[], labelsOf: (t
         const space = line.lastIndexOf(' ');
         if (line.startsWith('#') || space < 0) continue;
         const raw = line.slice(0, space);
-        let key = named.get(raw);
-        if (key === undefined) {
+        let name = named.get(raw);
+        if (name === undefined) {
           const s = parseSample(line);
-          named.set(raw, (key = s ? seriesName(s.name, s.labels, targetLabels) : null));
+          const labels = s ? storedLabels(s.labels, targetLabels) : [];
+          named.set(raw, (name = s ? { key: `${s.name}{${labels.map(([k, v]) => `${k}="${v}"`).join(',')}}`, recorded: recorded?.(s.name, labels) ?? null } : null));
         }
-        if (key === null) continue;
-        let samples = series.get(key);
-        if (!samples) series.set(key, (samples = []));
-        samples.push(`${key} ${line.slice(space + 1)} ${ts}`);
+        if (name === null) continue;
+        const value = line.slice(space + 1);
+        let samples = series.get(name.key);
+        if (!samples) series.set(name.key, (samples = []));
+        samples.push(`${name.key} ${value} ${ts}`);
+        if (name.recorded) {
+          let sum = sums.get(name.recorded);
+          if (!sum) sums.set(name.recorded, (sum = new Map()));
+          sum.set(at, (sum.get(at) ?? 0) + Number(value));
+        }
       }
     }
   }
-  return [...series.values()].map((samples) => `${samples.join('\n')}\n`).join('') + EOF;
+  const recordedText = [...sums].map(([key, sum]) =>
+    [...sum]
+      .sort(([a], [b]) => a - b)
+      .map(([at, value]) => `${key} ${value} ${(at / 1000).toFixed(3)}\n`)
+      .join(''),
+  );
+  return [...series.values()].map((samples) => `${samples.join('\n')}\n`).join('') + recordedText.join('') + EOF;
 }
 
 /** Writes the blocks into `dataDir` (Prometheus's --storage.tsdb.path, before it starts). */

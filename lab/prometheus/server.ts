@@ -63,6 +63,8 @@ export interface PrometheusOptions {
   backfill?: (dataDir: string) => Promise<void>;
   /** file_sd groups to scrape from the start (discovered at once, not at the next file refresh). */
   targets?: unknown[];
+  /** A rule file's content (rules.ts), loaded with rule_files. */
+  ruleGroups?: unknown;
 }
 
 export async function startPrometheus(opts: PrometheusOptions): Promise<PrometheusServer> {
@@ -80,7 +82,9 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
   const config = {
     global: { scrape_interval: interval, scrape_timeout: `${Math.max(1, Math.min(10, opts.scrapeIntervalS))}s`, evaluation_interval: interval, external_labels: opts.externalLabels },
     scrape_configs: [{ job_name: SCRAPE_JOB, file_sd_configs: [{ files: [targetsFile], refresh_interval: '5s' }] }],
+    ...(opts.ruleGroups ? { rule_files: [path.join(dir, 'rules.yml')] } : {}),
   };
+  if (opts.ruleGroups) writeFileSync(path.join(dir, 'rules.yml'), stringify(opts.ruleGroups));
   writeFileSync(path.join(dir, 'prometheus.yml'), stringify(config));
   try {
     await opts.backfill?.(dataDir);
