@@ -1,6 +1,6 @@
 import 'server-only';
 import { buildFlowLatency, buildFlows, buildMatrix, latencyMatrix, mergeFlows, mergeOnce } from '@/lib/traffic/flows';
-import { flowQueries, historyQueries, istiodQueries, PART_LABEL, stepSeconds, windowSeconds, type HistoryTarget } from '@/lib/traffic/promql';
+import { flowQueries, historyQueries, istiodQueries, NONE_RECORDED, PART_LABEL, stepSeconds, windowSeconds, type HistoryTarget } from '@/lib/traffic/promql';
 import type {
   HistoryRange,
   IstiodHistoryCluster,
@@ -18,6 +18,7 @@ import { createDeadline, type Deadline } from './k8s/deadline';
 import { toSourceError } from './k8s/errors';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { describeTarget, promQuery, promRange } from './prometheus/client';
+import { recordingsFor } from './prometheus/recordings';
 import { trafficStatus, explicitlyConfigured, knownPrometheus, missingHint, resolvePrometheus, type ClusterPrometheus } from './prometheus/sources';
 
 /**
@@ -56,7 +57,8 @@ function configuration(registry: Registry, statuses: TrafficClusterStatus[]) {
 
 /** One round trip: requests and TCP bytes, told apart by PART_LABEL. */
 async function readRates(source: ClusterPrometheus, deadline: Deadline, window: TrafficWindow) {
-  const rates = await promQuery(source.target, flowQueries(source.target.scope, window).rates, deadline);
+  const recorded = await recordingsFor(source, window, deadline);
+  const rates = await promQuery(source.target, flowQueries(source.target.scope, window, recorded).rates, deadline);
   const part = (name: string) => rates.filter((s) => s.metric[PART_LABEL] === name);
   return buildFlows({ requests: part('requests'), tcpSent: part('sent'), tcpReceived: part('received') });
 }
@@ -70,7 +72,10 @@ export async function getTraffic(registry: Registry, window: TrafficWindow): Pro
 
 /** The latency histograms: many times the series of the rates, so a request of their own (see promql.ts). */
 export async function getTrafficLatency(registry: Registry, window: TrafficWindow): Promise<TrafficLatencyResponse> {
-  const outcomes = await eachCluster(registry, registry.clusters, `traffic-latency:${window}`, (s, d) => promQuery(s.target, flowQueries(s.target.scope, window).latency, d));
+  const outcomes = await eachCluster(registry, registry.clusters, `traffic-latency:${window}`, async (s, d) => {
+    const recorded = await recordingsFor(s, window, d);
+    return promQuery(s.target, flowQueries(s.target.scope, window, recorded).latency, d);
+  });
   const statuses = outcomes.map((o) => o.status);
   const buckets = outcomes.flatMap((o) => (o.data ? [o.data] : []));
   return {
@@ -103,7 +108,8 @@ export async function getTrafficHistory(
   const span = rangeOf(range);
   const what = `traffic-history:${target.scope}:${target.cluster.name}:${target.namespace}:${target.name}:${target.version ?? ''}:${window}:${range}`;
   const outcomes = await eachCluster(registry, clusters, what, async (source, deadline) => {
-    const queries = historyQueries({ scope: target.scope, namespace: target.namespace, name: target.name, version: target.version, clusterId }, source.target.scope, window);
+    const recorded = target.scope === 'pod' ? NONE_RECORDED : await recordingsFor(source, range, deadline);
+    const queries = historyQueries({ scope: target.scope, namespace: target.namespace, name: target.name, version: target.version, clusterId }, source.target.scope, window, recorded);
     const answers = await Promise.all(queries.map((q) => promRange(source.target, q.query, span, deadline)));
     return queries.flatMap((q, i) =>
       answers[i].map((s): TrafficSeries => ({ direction: q.direction, metric: q.metric, peerCluster: s.metric.source_cluster ?? s.metric.destination_cluster ?? 'unknown', points: s.points })),

@@ -18,6 +18,7 @@ import { GET as latencyGET } from '@/app/api/traffic/latency/route';
 import { GET as historyGET } from '@/app/api/traffic/history/route';
 import { GET as istiodGET } from '@/app/api/traffic/istiod/route';
 import { clearReadings, resetClusterState } from '@/server/k8s/cluster-state';
+import { getRegistry } from '@/server/k8s/registry';
 import { apiRequest, CLUSTER1, CLUSTER2 } from './api-helpers';
 
 const DEADLINE_MS = 2500;
@@ -53,9 +54,9 @@ function measured(flows: TrafficFlow[]): Map<Key, { rps: number; errorRps: numbe
   return out;
 }
 
-function expected(): Map<Key, { rps: number; errorRps: number }> {
+function expected(of: LabWorld = world): Map<Key, { rps: number; errorRps: number }> {
   const out = new Map<Key, { rps: number; errorRps: number }>();
-  for (const f of computeFlows(world.mesh, Date.now())) {
+  for (const f of computeFlows(of.mesh, Date.now())) {
     const k = keyOf(f.source.cluster, `${f.service.name}.${f.service.namespace}`, f.destination?.cluster ?? 'unknown', f.destination?.owner ?? 'unknown');
     const v = out.get(k) ?? { rps: 0, errorRps: 0 };
     out.set(k, { rps: v.rps + f.rps, errorRps: v.errorRps + (f.responseCode >= 500 ? f.rps : 0) });
@@ -68,15 +69,27 @@ function setEnv(extra: Record<string, string> = {}) {
   Object.assign(process.env, { ISTHMUS_KUBECONFIG: lab.kubeconfigPath, ISTHMUS_CONTEXTS: '', ISTHMUS_DEADLINE_MS: String(DEADLINE_MS), ISTHMUS_CACHE_MS: '0' }, extra);
 }
 
-beforeAll(async () => {
-  // The seed, with cluster1's east-west gateway lacking its address: cluster2's calls to helloworld-v1
-  // then fail before reaching a peer, which Istio reports with destination_cluster="unknown".
+/**
+ * The seed, with cluster1's east-west gateway lacking its address: cluster2's calls to helloworld-v1
+ * then fail before reaching a peer, which Istio reports with destination_cluster="unknown". Its
+ * Prometheus servers load Istio's workload-level recording rules unless `recordingRules` is false.
+ */
+async function startTrafficLab(of: LabWorld, options: { global: boolean; recordingRules: boolean }): Promise<Lab> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-traffic-'));
+  const started = await startLab({ world: of, kubeconfigOut: path.join(dir, 'kubeconfig'), prometheus: { scrapeIntervalS: 1, waitForScrapes: true, ...options } });
+  if (!started.prometheus || started.prometheusNotice) throw new Error(`the lab's Prometheus is missing or has no history: ${started.prometheusNotice}`);
+  return started;
+}
+
+function seedWorld(): LabWorld {
   const scenario = loadScenario(defaultScenarioPath);
   scenario.faults.push({ type: 'eastwest-pending', cluster: 'cluster1', pending: true });
-  world = createWorld(scenario);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-traffic-'));
-  lab = await startLab({ world, kubeconfigOut: path.join(dir, 'kubeconfig'), prometheus: { scrapeIntervalS: 1, global: true, waitForScrapes: true } });
-  if (!lab.prometheus || lab.prometheusNotice) throw new Error(`the lab's Prometheus is missing or has no history: ${lab.prometheusNotice}`);
+  return createWorld(scenario);
+}
+
+beforeAll(async () => {
+  world = seedWorld();
+  lab = await startTrafficLab(world, { global: true, recordingRules: true });
   setEnv();
 }, 120_000);
 
@@ -87,8 +100,8 @@ afterAll(async () => {
 });
 
 /** Every flow's rate and error ratio within ±20 % of the scenario's. */
-function expectScenarioRates(flows: TrafficFlow[]) {
-  const want = expected();
+function expectScenarioRates(flows: TrafficFlow[], of: LabWorld = world) {
+  const want = expected(of);
   const got = measured(flows);
   expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
   for (const [k, w] of want) {
@@ -101,6 +114,68 @@ function expectScenarioRates(flows: TrafficFlow[]) {
     expect(gotRatio, k).toBeLessThanOrEqual(wantRatio * 1.2 + 1e-9);
   }
 }
+
+/** Per cluster, the workload-level recordings Isthmus learnt its Prometheus holds for a 1 m window. */
+function recordingsRead(): string[][] {
+  return getRegistry().clusters.map((c) => [...(c.state.prometheusRecordings.peek()?.get('1m') ?? [])].sort());
+}
+
+// First: the fault drills below leave errors in the last minute's window.
+describe('with and without Istio’s workload-level recording rules', () => {
+  let rawLab: Lab;
+  let rawWorld: LabWorld;
+  beforeAll(async () => {
+    rawWorld = seedWorld();
+    rawLab = await startTrafficLab(rawWorld, { global: false, recordingRules: false });
+  }, 120_000);
+  afterAll(async () => {
+    setEnv();
+    resetClusterState();
+    await rawLab?.stop();
+  });
+
+  it('the same flows’ rates, errors and p99 from the recordings as from the raw series', async () => {
+    resetClusterState();
+    setEnv();
+    const recorded = { rates: await traffic(), latency: await latency() };
+    // Rules loaded, and what a 1 m window reads learnt from each Prometheus (the seed has no TCP flows).
+    expect(recordingsRead()).toEqual([
+      ['istio_request_duration_milliseconds_bucket', 'istio_requests_total'],
+      ['istio_request_duration_milliseconds_bucket', 'istio_requests_total'],
+    ]);
+    resetClusterState();
+    setEnv({ ISTHMUS_KUBECONFIG: rawLab.kubeconfigPath });
+    try {
+      const raw = { rates: await traffic(), latency: await latency() };
+      expect(recordingsRead()).toEqual([[], []]);
+      expectScenarioRates(recorded.rates.flows);
+      expectScenarioRates(raw.rates.flows, rawWorld);
+      const cells = (l: TrafficLatencyResponse) => new Map(l.matrix.map((c) => [`${c.sourceCluster} → ${c.destinationCluster}`, c.p99Ms]));
+      const [withRules, without] = [cells(recorded.latency), cells(raw.latency)];
+      expect([...withRules.keys()].sort()).toEqual([...without.keys()].sort());
+      for (const [cell, p99] of without) {
+        expect(p99, cell).toBeGreaterThan(0);
+        expect(withRules.get(cell), cell).toBeGreaterThan(p99! * 0.8);
+        expect(withRules.get(cell), cell).toBeLessThan(p99! * 1.2);
+      }
+    } finally {
+      resetClusterState();
+      setEnv();
+    }
+  });
+
+  it('recordings younger than a window are not read for it: they would under-report its rate', async () => {
+    resetClusterState();
+    setEnv();
+    await traffic('1h');
+    // Backfilled an hour and running since: they cover every window, and charts over an hour, not 6 h.
+    const spans = getRegistry().clusters.map((c) => [...(c.state.prometheusRecordings.peek()?.keys() ?? [])].sort());
+    expect(spans).toEqual([
+      ['15m', '1h', '1m', '5m'],
+      ['15m', '1h', '1m', '5m'],
+    ]);
+  });
+});
 
 describe('traffic from one Prometheus per cluster', () => {
   it('right after the lab starts, a 5 m window already has the scenario’s rates (the history is backfilled)', async () => {

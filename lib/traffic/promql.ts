@@ -14,6 +14,37 @@ import type { HistoryRange, HistoryScope, TrafficWindow } from '../types/traffic
 /** A label matcher added to every selector (the global store's cluster label), or "". */
 export type Scope = string;
 
+/**
+ * The metrics a source also holds as Istio's workload-level recording rules record them
+ * (`workload:<metric>` = `sum without(instance, namespace, pod) (<metric>)`, istio.io's Observability Best
+ * Practices): every label of a flow is kept, the pods are summed, so a query reads about pods-per-workload
+ * times fewer series. Flow and workload/service queries read them where they cover the span asked;
+ * pod queries need the `pod` label and read the raw metrics.
+ */
+export type Recorded = ReadonlySet<RecordableMetric>;
+
+export const RECORDABLE_METRICS = ['istio_requests_total', 'istio_request_duration_milliseconds_bucket', 'istio_tcp_sent_bytes_total', 'istio_tcp_received_bytes_total'] as const;
+export type RecordableMetric = (typeof RECORDABLE_METRICS)[number];
+
+/** Nothing recorded: every query reads the raw metrics. */
+export const NONE_RECORDED: Recorded = new Set();
+
+/** The series to read for `metric`: its workload-level recording when the source has one. */
+function series(metric: RecordableMetric, recorded: Recorded): string {
+  return recorded.has(metric) ? `workload:${metric}` : metric;
+}
+
+/**
+ * Which recordings exist now and reached back `span` ago, for each span: samples named
+ * `workload:<metric>`, PART_LABEL the span. Recordings younger than a window would under-report its rate
+ * (rate divides by the whole window), so a span is read from them only once they cover it. Two index
+ * lookups and a count per span, over the recorded series only.
+ */
+export function recordedProbe(scope: Scope, spans: readonly (TrafficWindow | HistoryRange)[]): string {
+  const selector = `{__name__=~"workload:(${RECORDABLE_METRICS.join('|')})"${scope}}`;
+  return spans.map((span) => tagged(`count by (__name__) (${selector}) and count by (__name__) (${selector} offset ${span})`, PART_LABEL, span)).join(' or ');
+}
+
 /** A PromQL string literal. */
 export function promString(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
@@ -83,27 +114,23 @@ export const PART_LABEL = 'isthmus_part';
  * per flow, pod and answer), which costs Prometheus many times more; it has a route of its own
  * (/api/traffic/latency), so the rates never wait for it.
  */
-export const flowQueries = (scope: Scope, window: TrafficWindow) => ({
+export const flowQueries = (scope: Scope, window: TrafficWindow, recorded: Recorded = NONE_RECORDED) => ({
   /**
    * Requests/s per flow and answer (response code, gRPC status), PART_LABEL "requests"; TCP bytes/s per
    * flow, each way, PART_LABEL "sent" / "received".
    */
   rates: [
-    tagged(sumOnce(`${flowBy}, response_code, grpc_response_status`, 'istio_requests_total', scope, window), PART_LABEL, 'requests'),
-    tagged(sumOnce(flowBy, 'istio_tcp_sent_bytes_total', scope, window), PART_LABEL, 'sent'),
-    tagged(sumOnce(flowBy, 'istio_tcp_received_bytes_total', scope, window), PART_LABEL, 'received'),
+    tagged(sumOnce(`${flowBy}, response_code, grpc_response_status`, series('istio_requests_total', recorded), scope, window), PART_LABEL, 'requests'),
+    tagged(sumOnce(flowBy, series('istio_tcp_sent_bytes_total', recorded), scope, window), PART_LABEL, 'sent'),
+    tagged(sumOnce(flowBy, series('istio_tcp_received_bytes_total', recorded), scope, window), PART_LABEL, 'received'),
   ].join(' or '),
   /**
    * Latency buckets per flow (rates by `le`): the server computes p50/p95/p99 per flow and p99 per
    * cluster pair from them (lib/traffic/quantile.ts, Prometheus's histogram_quantile), one aggregation
    * instead of one per percentile.
    */
-  latency: sumOnce(`le, ${flowBy}`, 'istio_request_duration_milliseconds_bucket', scope, window),
+  latency: sumOnce(`le, ${flowBy}`, series('istio_request_duration_milliseconds_bucket', recorded), scope, window),
 });
-
-function latency(q: number, by: string, extra: string, scope: Scope, window: string): string {
-  return `histogram_quantile(${q}, sum by (le, ${by}) (${requestsOnce('istio_request_duration_milliseconds_bucket', extra, scope, window)}))`;
-}
 
 export interface HistoryTarget {
   scope: HistoryScope;
@@ -116,38 +143,42 @@ export interface HistoryTarget {
   clusterId: string;
 }
 
+/** The rate of requests, and of errors, of some metric (raw or recorded) in a chart's selection. */
+interface ChartReader {
+  requests(metric: string): string;
+  errors(metric: string): string;
+}
+
 /**
  * Chart queries of a workload, service or pod. Workload and service lines read reporter="source" (from
- * every cluster: the callers' clusters hold the inbound reports) split by the peer cluster; a pod's lines
- * read what its own proxy reported (the `pod` label the scrape adds): inbound as destination, outbound
- * as source.
+ * every cluster: the callers' clusters hold the inbound reports) split by the peer cluster, from the
+ * recordings in `recorded`; a pod's lines read what its own proxy reported (the `pod` label the scrape
+ * adds, which the recordings sum away): inbound as destination, outbound as source.
  */
-export function historyQueries(t: HistoryTarget, scope: Scope, window: TrafficWindow) {
+export function historyQueries(t: HistoryTarget, scope: Scope, window: TrafficWindow, recorded: Recorded = NONE_RECORDED) {
   const ns = promString(t.namespace);
   const name = promString(t.name);
   const id = promString(t.clusterId);
   const out: Array<{ direction: 'inbound' | 'outbound'; metric: 'rps' | 'errors' | 'p99'; query: string }> = [];
-  const add = (direction: 'inbound' | 'outbound', selector: (metric: string) => string, peer: string) => {
-    out.push({ direction, metric: 'rps', query: `sum by (${peer}) (${selector('istio_requests_total')})` });
-    out.push({ direction, metric: 'errors', query: `sum by (${peer}) (${selector('istio_requests_total:errors')})` });
-    out.push({ direction, metric: 'p99', query: `histogram_quantile(0.99, sum by (le, ${peer}) (${selector('istio_request_duration_milliseconds_bucket')}))` });
+  const add = (direction: 'inbound' | 'outbound', read: ChartReader, from: Recorded, peer: string) => {
+    out.push({ direction, metric: 'rps', query: `sum by (${peer}) (${read.requests(series('istio_requests_total', from))})` });
+    out.push({ direction, metric: 'errors', query: `sum by (${peer}) (${read.errors(series('istio_requests_total', from))})` });
+    out.push({ direction, metric: 'p99', query: `histogram_quantile(0.99, sum by (le, ${peer}) (${read.requests(series('istio_request_duration_milliseconds_bucket', from))}))` });
   };
-  const build = (reporterOnce: boolean, reporter: string, extra: string) => (metric: string) => {
-    const errors = metric.endsWith(':errors');
-    const m = errors ? metric.slice(0, -':errors'.length) : metric;
-    if (reporterOnce) return errors ? errorsOnce(m, extra, scope, window) : requestsOnce(m, extra, scope, window);
-    const sel = (more: string) => `rate(${m}{reporter=${promString(reporter)}${extra}${more}${scope}}[${window}])`;
-    return errors ? `${sel(',response_code=~"5.."')} or ${sel(',response_code!~"5..",grpc_response_status=~"[1-9]|1[0-6]"')}` : sel('');
+  const once = (extra: string): ChartReader => ({ requests: (m) => requestsOnce(m, extra, scope, window), errors: (m) => errorsOnce(m, extra, scope, window) });
+  const reportedBy = (reporter: string, extra: string): ChartReader => {
+    const rate = (m: string, more: string) => `rate(${m}{reporter=${promString(reporter)}${extra}${more}${scope}}[${window}])`;
+    return { requests: (m) => rate(m, ''), errors: (m) => `${rate(m, ',response_code=~"5.."')} or ${rate(m, ',response_code!~"5..",grpc_response_status=~"[1-9]|1[0-6]"')}` };
   };
   if (t.scope === 'service') {
-    add('inbound', build(true, '', `,destination_service_namespace=${ns},destination_service_name=${name}`), 'source_cluster');
+    add('inbound', once(`,destination_service_namespace=${ns},destination_service_name=${name}`), recorded, 'source_cluster');
   } else if (t.scope === 'workload') {
     const version = promString(t.version ?? 'unknown');
-    add('inbound', build(true, '', `,destination_workload_namespace=${ns},destination_app=${name},destination_version=${version},destination_cluster=${id}`), 'source_cluster');
-    add('outbound', build(true, '', `,source_workload_namespace=${ns},source_app=${name},source_version=${version},source_cluster=${id}`), 'destination_cluster');
+    add('inbound', once(`,destination_workload_namespace=${ns},destination_app=${name},destination_version=${version},destination_cluster=${id}`), recorded, 'source_cluster');
+    add('outbound', once(`,source_workload_namespace=${ns},source_app=${name},source_version=${version},source_cluster=${id}`), recorded, 'destination_cluster');
   } else {
-    add('inbound', build(false, 'destination', `,namespace=${ns},pod=${name}`), 'source_cluster');
-    add('outbound', build(false, 'source', `,namespace=${ns},pod=${name}`), 'destination_cluster');
+    add('inbound', reportedBy('destination', `,namespace=${ns},pod=${name}`), NONE_RECORDED, 'source_cluster');
+    add('outbound', reportedBy('source', `,namespace=${ns},pod=${name}`), NONE_RECORDED, 'destination_cluster');
   }
   return out;
 }

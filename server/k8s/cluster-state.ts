@@ -3,6 +3,7 @@ import type { ProxyEndpointFacts } from '@/lib/checks/types';
 import type { ClusterCache } from '../cache/cluster-cache';
 import type { NodesRead } from '../checks';
 import type { VersionRead } from '../clusters';
+import type { Recordings } from '../prometheus/recordings';
 import { KeptReading } from './kept-reading';
 import type { ClusterHandle } from './registry';
 
@@ -35,6 +36,8 @@ export class ClusterState {
   clusterId: string | null = null;
   /** The Kubernetes version (/version): it changes only on an upgrade, so it is re-read now and then (server/clusters.ts). */
   readonly kubernetesVersion = new KeptReading<VersionRead>();
+  /** Which of Istio's workload-level recordings the cluster's Prometheus holds (server/prometheus/recordings.ts), re-read now and then. */
+  readonly prometheusRecordings = new KeptReading<Recordings>();
   /** Where istiod and the sampled proxies were at the last mesh checks (server/checks.ts), a location hint. */
   checkTargets: unknown = null;
   /** The mesh checks' sample of proxies' EDS (server/checks.ts), kept briefly. */
@@ -54,7 +57,7 @@ export class ClusterState {
     live.add(this);
   }
 
-  /** Forgets results and closes forwards; the learnt cluster ID and Kubernetes version stay (they are not readings). */
+  /** Forgets results and closes forwards; the learnt cluster ID, Kubernetes version and Prometheus recordings stay (they are not readings). */
   clearReadings(): void {
     this.results.clear();
     this.proxySample.clear();
@@ -73,6 +76,7 @@ export class ClusterState {
     this.cache = null;
     this.clusterId = null;
     this.kubernetesVersion.clear();
+    this.prometheusRecordings.clear();
     this.checkTargets = null;
     this.credentialFetch = null;
   }

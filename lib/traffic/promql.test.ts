@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { flowQueries, historyQueries, NONE_RECORDED, recordedProbe, type Recorded } from './promql';
+
+const ALL: Recorded = new Set(['istio_requests_total', 'istio_request_duration_milliseconds_bucket', 'istio_tcp_sent_bytes_total', 'istio_tcp_received_bytes_total']);
+
+/** The metric names a query reads (selectors' names, before their `{`). */
+function metricsOf(query: string): string[] {
+  return [...new Set([...query.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{/g)].map((m) => m[1]))].sort();
+}
+
+describe('flowQueries', () => {
+  it('reads the raw metrics when nothing is recorded', () => {
+    const q = flowQueries('', '5m', NONE_RECORDED);
+    expect(metricsOf(q.rates)).toEqual(['istio_requests_total', 'istio_tcp_received_bytes_total', 'istio_tcp_sent_bytes_total']);
+    expect(metricsOf(q.latency)).toEqual(['istio_request_duration_milliseconds_bucket']);
+    expect(q.latency).toBe(
+      'sum by (le, source_cluster, source_workload_namespace, source_workload, source_app, destination_service_namespace, destination_service_name, destination_cluster, destination_workload_namespace, destination_workload, destination_app, destination_version, request_protocol) (rate(istio_request_duration_milliseconds_bucket{reporter="source"}[5m])) or ' +
+        'sum by (le, source_cluster, source_workload_namespace, source_workload, source_app, destination_service_namespace, destination_service_name, destination_cluster, destination_workload_namespace, destination_workload, destination_app, destination_version, request_protocol) (rate(istio_request_duration_milliseconds_bucket{reporter="destination",source_workload="unknown"}[5m]))',
+    );
+  });
+
+  it('reads the workload-level recordings the source has, the same selectors and aggregation, and the raw metrics of the others', () => {
+    const recorded = flowQueries(',cluster=~"c1"', '1m', ALL);
+    const raw = flowQueries(',cluster=~"c1"', '1m', NONE_RECORDED);
+    expect(metricsOf(recorded.rates)).toEqual(['workload:istio_requests_total', 'workload:istio_tcp_received_bytes_total', 'workload:istio_tcp_sent_bytes_total']);
+    expect(recorded.latency).toBe(raw.latency.replaceAll('istio_request_duration_milliseconds_bucket{', 'workload:istio_request_duration_milliseconds_bucket{'));
+    const some = flowQueries('', '1m', new Set(['istio_requests_total']));
+    expect(metricsOf(some.rates)).toEqual(['istio_tcp_received_bytes_total', 'istio_tcp_sent_bytes_total', 'workload:istio_requests_total']);
+    expect(metricsOf(some.latency)).toEqual(['istio_request_duration_milliseconds_bucket']);
+  });
+});
+
+describe('historyQueries', () => {
+  const target = { namespace: 'sample', name: 'helloworld', version: 'v2', clusterId: 'cluster2' };
+
+  it('workload and service lines read the recordings when there are some', () => {
+    for (const scope of ['workload', 'service'] as const) {
+      const raw = historyQueries({ ...target, scope }, '', '5m');
+      const recorded = historyQueries({ ...target, scope }, '', '5m', ALL);
+      expect(recorded.map((q) => [q.direction, q.metric])).toEqual(raw.map((q) => [q.direction, q.metric]));
+      for (const [i, q] of recorded.entries()) {
+        expect(metricsOf(q.query).every((m) => m.startsWith('workload:')), q.query).toBe(true);
+        expect(q.query).toBe(raw[i].query.replace(/(istio_[a-z_]+)\{/g, 'workload:$1{'));
+      }
+    }
+  });
+
+  it('pod lines read the raw metrics: the recordings have no pod label', () => {
+    const pod = historyQueries({ ...target, scope: 'pod', name: 'helloworld-v2-abc' }, '', '5m', ALL);
+    expect(pod).toHaveLength(6);
+    for (const q of pod) {
+      expect(metricsOf(q.query).some((m) => m.startsWith('workload:')), q.query).toBe(false);
+      expect(q.query).toContain('pod="helloworld-v2-abc"');
+    }
+  });
+});
+
+describe('recordedProbe', () => {
+  it('asks, per span, which recordings exist now and that long ago, within the scope', () => {
+    const q = recordedProbe(',cluster=~"c1"', ['1m', '6h']);
+    const selector = '{__name__=~"workload:(istio_requests_total|istio_request_duration_milliseconds_bucket|istio_tcp_sent_bytes_total|istio_tcp_received_bytes_total)",cluster=~"c1"}';
+    expect(q).toBe(
+      `label_replace(count by (__name__) (${selector}) and count by (__name__) (${selector} offset 1m), "isthmus_part", "1m", "", "") or ` +
+        `label_replace(count by (__name__) (${selector}) and count by (__name__) (${selector} offset 6h), "isthmus_part", "6h", "", "")`,
+    );
+  });
+});

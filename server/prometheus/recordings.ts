@@ -1,0 +1,47 @@
+import 'server-only';
+import { NONE_RECORDED, PART_LABEL, RECORDABLE_METRICS, recordedProbe, type RecordableMetric, type Recorded } from '@/lib/traffic/promql';
+import { HISTORY_RANGES, TRAFFIC_WINDOWS, type HistoryRange, type TrafficWindow } from '@/lib/types/traffic';
+import { createDeadline, type Deadline } from '../k8s/deadline';
+import type { KeepPolicy } from '../k8s/kept-reading';
+import { describeTarget, promQuery } from './client';
+import type { ClusterPrometheus } from './sources';
+
+/**
+ * Whether a cluster's Prometheus (or the global store, for that cluster) holds Istio's workload-level
+ * recordings (`workload:istio_requests_total`…, lib/traffic/promql.ts Recorded), and since when: flow
+ * and workload/service queries read them instead of the raw per-pod series when they cover the window
+ * or chart range asked. Rules are added or removed rarely, so this is learnt once per source (awaited
+ * the first time) and kept on the cluster's state, re-read in the background every few minutes.
+ */
+
+/** A window of the flows, or a chart's range. */
+export type Span = TrafficWindow | HistoryRange;
+
+/** Per span, the recordings that exist now and already did that long ago. */
+export type Recordings = ReadonlyMap<Span, Recorded>;
+
+const SPANS: readonly Span[] = [...new Set<Span>([...TRAFFIC_WINDOWS, ...HISTORY_RANGES])];
+
+export const RECORDINGS_KEPT: KeepPolicy<Recordings> = { maxAgeMs: 5 * 60_000 };
+
+async function readRecordings(source: ClusterPrometheus, deadline: Deadline): Promise<Recordings> {
+  const samples = await promQuery(source.target, recordedProbe(source.target.scope, SPANS), deadline);
+  const out = new Map<Span, Set<RecordableMetric>>();
+  for (const s of samples) {
+    const span = SPANS.find((x) => x === s.metric[PART_LABEL]);
+    const metric = RECORDABLE_METRICS.find((m) => `workload:${m}` === s.metric.__name__);
+    if (!span || !metric) continue;
+    const covered = out.get(span) ?? new Set<RecordableMetric>();
+    out.set(span, covered.add(metric));
+  }
+  return out;
+}
+
+/** The recordings of `source` that cover `span` (none: read the raw metrics). */
+export async function recordingsFor(source: ClusterPrometheus, span: Span, deadline: Deadline): Promise<Recorded> {
+  const kept = source.cluster.state.prometheusRecordings;
+  // Until known, read under the request's deadline; a background re-read gets a deadline of its own.
+  const known = kept.peek() !== null;
+  const recordings = await kept.get(RECORDINGS_KEPT, () => readRecordings(source, known ? createDeadline(deadline.ms) : deadline), `${describeTarget(source.target)}${source.target.scope}`);
+  return recordings.get(span) ?? NONE_RECORDED;
+}
