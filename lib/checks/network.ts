@@ -1,7 +1,7 @@
 /** Checks of cross-network routing: network labels, east-west gateways, their Gateways, endpoints, pod address ranges. */
 import { isRemoteCluster } from './control-plane';
 import { type Check, clusterNetwork, CONTROL_PLANE_CLUSTERS, eastwestServices, ISTIO_NAMESPACE, istiodsOf, kubectl, listed, NETWORK_LABEL, needAll, selectedPods } from './engine';
-import { overlaps, parseRange, type Range } from '../net/cidr';
+import { overlaps, parseRange, sortRanges, type Range, type SortedRanges } from '../net/cidr';
 import type { ClusterSnapshot, IstioGatewayFacts, MeshSnapshot, PodFacts, ServiceFacts, Subject } from './types';
 
 const MULTI_NETWORK = 'https://istio.io/latest/docs/setup/install/multicluster/multi-primary_multi-network/';
@@ -347,11 +347,13 @@ export const podCidrOverlap: Check = {
   title: 'Pod address ranges of two clusters overlap',
   docs: 'https://istio.io/latest/docs/ops/deployment/deployment-models/#multiple-networks',
   run(snapshot, out) {
-    const earlier: Array<{ cluster: ClusterSnapshot; ranges: PodRange[]; source: string }> = [];
+    const earlier: Array<{ cluster: ClusterSnapshot; ranges: SortedRanges<PodRange>; source: string }> = [];
     for (const c of snapshot.clusters) {
       const pods = out.need(c.cluster, c.pods);
       if (!pods) continue;
-      const mine = podRanges(c, pods);
+      const found = podRanges(c, pods);
+      // Sorted once: compared with every cluster before and after it.
+      const mine = { ...found, ranges: sortRanges(found.ranges) };
       for (const other of earlier) {
         const pairs = overlaps(other.ranges, mine.ranges, 3);
         if (pairs.length === 0) continue;

@@ -36,18 +36,42 @@ export function parseRange(text: string): Range | null {
 }
 
 /**
- * Pairs of overlapping ranges, one from each list (each sorted here by first address; a sweep, so
- * thousands of pod IPs cost no more than their sort), at most `limit`.
+ * Ranges sorted by first address, once, with their addresses side by side in typed arrays: a list
+ * compared with many others (50 clusters of 1,000 pod IPs: 1,225 pairs) is neither sorted again per
+ * pair nor walked object by object (that took the checks 2 s at fleet size).
  */
-export function overlaps<A extends Range, B extends Range>(as: readonly A[], bs: readonly B[], limit = Infinity): Array<[A, B]> {
-  const a = [...as].sort((x, y) => x.first - y.first);
-  const b = [...bs].sort((x, y) => x.first - y.first);
+export interface SortedRanges<R extends Range> {
+  ranges: R[];
+  first: Float64Array;
+  last: Float64Array;
+  /** The highest last address (a wide range may end after ranges that start later). */
+  maxLast: number;
+}
+
+export function sortRanges<R extends Range>(ranges: readonly R[]): SortedRanges<R> {
+  const sorted = [...ranges].sort((x, y) => x.first - y.first);
+  const first = Float64Array.from(sorted, (r) => r.first);
+  const last = Float64Array.from(sorted, (r) => r.last);
+  return { ranges: sorted, first, last, maxLast: last.reduce((m, v) => Math.max(m, v), -Infinity) };
+}
+
+/**
+ * Pairs of overlapping ranges, one from each list (sorted by first address: a sweep, so thousands of
+ * pod IPs cost no more than their sort; lists that do not reach each other cost nothing), at most `limit`.
+ */
+export function overlaps<A extends Range, B extends Range>(as: readonly A[] | SortedRanges<A>, bs: readonly B[] | SortedRanges<B>, limit = Infinity): Array<[A, B]> {
+  const a = 'maxLast' in as ? as : sortRanges(as);
+  const b = 'maxLast' in bs ? bs : sortRanges(bs);
   const out: Array<[A, B]> = [];
+  const n = a.first.length;
+  const m = b.first.length;
+  if (n === 0 || m === 0 || a.maxLast < b.first[0] || b.maxLast < a.first[0]) return out;
   let j = 0;
-  for (const x of a) {
-    while (j < b.length && b[j].last < x.first) j++;
-    for (let k = j; k < b.length && b[k].first <= x.last && out.length < limit; k++) if (b[k].last >= x.first) out.push([x, b[k]]);
-    if (out.length >= limit) break;
+  for (let i = 0; i < n && out.length < limit; i++) {
+    const xFirst = a.first[i];
+    const xLast = a.last[i];
+    while (j < m && b.last[j] < xFirst) j++;
+    for (let k = j; k < m && b.first[k] <= xLast && out.length < limit; k++) if (b.last[k] >= xFirst) out.push([a.ranges[i], b.ranges[k]]);
   }
   return out;
 }
