@@ -169,7 +169,7 @@ export function serveList(ctx: ListWatchContext, req: IncomingMessage, res: Serv
     parts.push(ctx.rendered.json(r.type, o));
   });
   parts.push(CLOSE_LIST);
-  st.sendJsonText(res, 200, Buffer.concat(parts));
+  st.sendJsonParts(res, 200, parts);
 }
 
 export function serveWatch(ctx: ListWatchContext, req: IncomingMessage, res: ServerResponse, url: URL, r: ResourceRequest): void {
