@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { SourceError } from '@/lib/types/api';
 import { deadlineUntil } from '../k8s/deadline';
 import { toSourceError, UpstreamStatusError } from '../k8s/errors';
-import { listJson } from '../k8s/list-json';
+import { listPages } from '../k8s/list-json';
 import { shaped } from '../k8s/shapes';
 import type { ClusterHandle } from '../k8s/registry';
 import { watchEvents, type WatchEventJson } from '../k8s/watch';
@@ -94,7 +94,11 @@ const keyOf = (o: WatchEventJson['object']) => `${o.metadata?.namespace ?? ''}/$
  * itself (403/401/404: what we kept can no longer be trusted).
  */
 export class Informer<T> {
-  readonly items = new Map<string, T>();
+  /** The kept objects by namespace/name; replaced whole by each complete list. */
+  get items(): ReadonlyMap<string, T> {
+    return this.kept;
+  }
+  private kept = new Map<string, T>();
   /** Bumped on every change of items (memoization key for readers). */
   revision = 0;
   resourceVersion: string | null = null;
@@ -183,28 +187,32 @@ export class Informer<T> {
   }
 
   private async list(): Promise<void> {
-    let list;
+    // Filled page by page (each page's objects dropped once their kept fields are taken), swapped in
+    // whole: a list that fails halfway leaves the last complete one in place.
+    const listed = new Map<string, T>();
+    let metadata;
     const release = await listSlot();
     try {
       if (this.closed) return;
-      list = await listJson(this.cluster, this.kind.path, deadlineUntil(this.timing.listMs, this.lifetime.signal), this.kind.shape, { labelSelector: this.kind.labelSelector });
+      const onPage = (objects: unknown[]) => {
+        for (const object of objects) {
+          const kept = this.kind.keep(object);
+          if (kept !== null) listed.set(keyOf(object as WatchEventJson['object']), kept);
+        }
+      };
+      metadata = await listPages(this.cluster, this.kind.path, deadlineUntil(this.timing.listMs, this.lifetime.signal), this.kind.shape, onPage, { labelSelector: this.kind.labelSelector });
     } catch (err) {
       // The kind cannot be listed (forbidden, gone...): nothing kept is shown as current.
-      if (err instanceof UpstreamStatusError && this.items.size) {
-        this.items.clear();
+      if (err instanceof UpstreamStatusError && this.kept.size) {
+        this.kept.clear();
         this.revision++;
       }
       throw err;
     } finally {
       release();
     }
-    if (!list) return;
-    this.items.clear();
-    for (const object of list.items) {
-      const kept = this.kind.keep(object);
-      if (kept !== null) this.items.set(keyOf(object as WatchEventJson['object']), kept);
-    }
-    this.resourceVersion = list.metadata?.resourceVersion ?? null;
+    this.kept = listed;
+    this.resourceVersion = metadata?.resourceVersion ?? null;
     this.revision++;
     this.syncedAt ??= Date.now();
     this.lastEventAt = Date.now();
@@ -263,8 +271,8 @@ export class Informer<T> {
     const key = keyOf(object);
     const kept = event.type === 'DELETED' ? null : this.kind.ingest(object);
     if (kept === null) {
-      if (!this.items.delete(key)) return;
-    } else this.items.set(key, kept);
+      if (!this.kept.delete(key)) return;
+    } else this.kept.set(key, kept);
     this.revision++;
     this.notify();
   }
