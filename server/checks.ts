@@ -10,7 +10,7 @@ import { knownClusterId, rememberClusterId } from './cluster-id';
 import { fanOut } from './fanout';
 import { clusterStatus, fanOutStatus } from './cluster-status';
 import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
-import { clusterIdFromIstiods, istiodReplica, ISTIO_NAMESPACE, meshFacts, rootCerts, runningIstiods } from './k8s/convert';
+import { clusterIdFromIstiods, istioConfigPath, istiodReplica, ISTIO_NAMESPACE, meshFacts, rootCerts, runningIstiods } from './k8s/convert';
 import { toSourceError } from './k8s/errors';
 import { listJson } from './k8s/list-json';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
@@ -189,8 +189,8 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const cache = clusterCache(cluster);
   const [, gateways, destinationRules, nodes] = await Promise.all([
     cache.ready(deadline),
-    read('gateways.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/gateways', deadline, IstioGatewayShape), { notFound: { items: [] } }),
-    read('destinationrules.networking.istio.io', listJson(cluster, '/apis/networking.istio.io/v1/destinationrules', deadline, DestinationRuleShape), { notFound: { items: [] } }),
+    read('gateways.networking.istio.io', listJson(cluster, istioConfigPath('networking.istio.io', 'gateways'), deadline, IstioGatewayShape), { notFound: { items: [] } }),
+    read('destinationrules.networking.istio.io', listJson(cluster, istioConfigPath('networking.istio.io', 'destinationrules'), deadline, DestinationRuleShape), { notFound: { items: [] } }),
     cluster.state.nodeRanges.get(NODES_KEPT, () => readNodes(cluster, optional)),
   ]);
   const cached = cache.snapshot(knownClusterId(cluster));

@@ -14,7 +14,7 @@ import { fanOut } from './fanout';
 import { BadRequest } from './http';
 import { cachedIstiods, fetchIstiod, type IstiodTarget } from './istiod';
 import type { NetworkGateway } from '@/lib/istio/networkz';
-import { ISTIO_NAMESPACE } from './k8s/convert';
+import { istioConfigPath, ISTIO_NAMESPACE } from './k8s/convert';
 import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
 import { toSourceError } from './k8s/errors';
 import { listJson } from './k8s/list-json';
@@ -98,8 +98,8 @@ const configObjects = (items: Array<{ metadata?: { name?: string; namespace?: st
  */
 async function readDestination(cluster: ClusterHandle, namespace: string, service: string, clientCluster: boolean, deadline: Deadline): Promise<Destination> {
   const reader = sourceReader(cluster);
-  const istio = (group: string, resource: string, ns?: string) =>
-    reader.optional(resource, listJson(cluster, `/apis/${group}/v1${ns ? `/namespaces/${ns}` : ''}/${resource}`, deadline, IstioConfigShape).then((l) => configObjects(l.items)));
+  const istio = (group: 'networking.istio.io' | 'security.istio.io', resource: string, ns?: string) =>
+    reader.optional(resource, listJson(cluster, istioConfigPath(group, resource, ns), deadline, IstioConfigShape).then((l) => configObjects(l.items)));
   const [services, slices, virtualServices, destinationRules, peerAuthentications, gateways] = await Promise.all([
     reader.kube('services', listJson(cluster, `/api/v1/namespaces/${namespace}/services`, deadline, ServicePortsShape)),
     reader.kube('endpointslices', listJson(cluster, `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`, deadline, EndpointSliceShape, { labelSelector: `kubernetes.io/service-name=${service}` })),

@@ -64,6 +64,16 @@ describe.skipIf(!hasKubectl)('kubectl on the seed mesh', () => {
     expect(JSON.parse(version.stdout).gitVersion).toMatch(/^v1\.\d+\.\d+/);
   });
 
+  it("serves Istio's CRDs in the versions Istio 1.21 serves: v1beta1 preferred, no v1", async () => {
+    const gw = await kubectl(lab.kubeconfigPath, ['--context', ctx1, 'get', 'gateways.networking.istio.io', '-n', 'istio-system', '-o', 'jsonpath={.items[*].apiVersion}']);
+    expect(gw.stderr).toBe('');
+    expect(gw.stdout.split(' ')[0]).toBe('networking.istio.io/v1beta1');
+    const v1alpha3 = await kubectl(lab.kubeconfigPath, ['--context', ctx1, 'get', '--raw', '/apis/networking.istio.io/v1alpha3/namespaces/istio-system/gateways']);
+    expect(JSON.parse(v1alpha3.stdout).items[0].apiVersion).toBe('networking.istio.io/v1alpha3');
+    const v1 = await kubectl(lab.kubeconfigPath, ['--context', ctx1, 'get', '--raw', '/apis/networking.istio.io/v1/gateways']);
+    expect(v1.stderr).toMatch(/NotFound|not found/i);
+  });
+
   it('prints the 403 wording for a forbidden resource', async () => {
     const user = lab.world.clusters()[1].users[0].name;
     lab.applyFault({ type: 'forbid', cluster: 'cluster2', user, verb: 'list', resource: 'services', on: true });

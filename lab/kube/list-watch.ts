@@ -31,13 +31,15 @@ export interface ListWatchContext {
   bookmarkMs: number;
 }
 
+/** The object as served in `type`'s version (a CRD's stored apiVersion is the one it was written in). */
 export function withKind(type: ResourceType, o: KubeObject): KubeObject {
-  return { kind: type.kind, apiVersion: groupVersion(type), ...o };
+  const { kind: _kind, apiVersion: _apiVersion, ...rest } = o;
+  return { kind: type.kind, apiVersion: groupVersion(type), ...rest };
 }
 
 const COMMA = Buffer.from(',');
 const CLOSE_LIST = Buffer.from(']}');
-const typeKey = (type: ResourceType) => `${type.group}/${type.resource}`;
+const typeKey = (type: ResourceType) => `${type.group}/${type.version}/${type.resource}`;
 const objectName = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 /**
@@ -61,7 +63,8 @@ export class RenderedObjects {
     const name = objectName(o);
     const known = entries.get(name);
     if (known?.resourceVersion === o.metadata.resourceVersion) return known.json;
-    const json = Buffer.from(JSON.stringify(o));
+    // List items of built-in kinds carry no kind/apiVersion; a CRD's do, in the version listed.
+    const json = Buffer.from(JSON.stringify(o.apiVersion ? withKind(type, o) : o));
     entries.set(name, { resourceVersion: o.metadata.resourceVersion, json });
     return json;
   }

@@ -10,7 +10,7 @@ import { istiodAnswer, type HttpAnswer } from './istiod';
 import { defaultContext, defaultUser, isPathFault, Mesh, type MeshPod } from './mesh';
 import { applyPathFault, pathFaultChangesObjects } from './path-faults';
 import { ObjectStore, WATCH_HISTORY } from './object-store';
-import { type RenderContext, RESOURCE_TYPES } from './objects';
+import { type RenderContext, servedResourceTypes } from './objects';
 import { createRootCA, type RootCA } from './rootca';
 import type { Scenario } from './scenario';
 import { TrafficMeter } from '../traffic/metrics';
@@ -97,7 +97,7 @@ export function createWorld(scenario: Scenario, options: WorldOptions = {}): Lab
     },
 
     resourceTypes(): ResourceType[] {
-      return RESOURCE_TYPES.map((t) => ({ ...t, ...(t.shortNames ? { shortNames: [...t.shortNames] } : {}) }));
+      return servedResourceTypes(scenario.istio.version);
     },
 
     list: (cluster, type, namespace) => store.list(cluster, type, namespace),

@@ -5,6 +5,7 @@
  */
 import type { KubeObject, ResourceType } from '../world';
 import { hexOf, kubeSuffix, nodePodCIDR, uuidOf } from './determinism';
+import { istioAtLeast } from './scenario';
 import { ISTIO_NAMESPACE, type Mesh, type MeshCluster, type MeshPod, type MeshService, type MeshWorkload, serviceHostname } from './mesh';
 import type { RootCA } from './rootca';
 
@@ -25,6 +26,23 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { group: 'networking.istio.io', version: 'v1', resource: 'serviceentries', kind: 'ServiceEntry', namespaced: true, shortNames: ['se'] },
   { group: 'security.istio.io', version: 'v1', resource: 'peerauthentications', kind: 'PeerAuthentication', namespaced: true, shortNames: ['pa'] },
 ];
+
+/**
+ * The versions of Istio's CRDs a release serves, preferred first (manifests/charts/base crd-all.gen.yaml
+ * of each release): v1 came with 1.22, v1beta1 is served by every release since 1.21 (1.21 has no v1).
+ * The store keeps one object per name, as etcd does; the API server answers in the version asked for.
+ */
+function istioCrdVersions(group: string, istioVersion: string): string[] {
+  const v1 = istioAtLeast(istioVersion, '1.22') ? ['v1'] : [];
+  return group === 'networking.istio.io' ? [...v1, 'v1beta1', 'v1alpha3'] : [...v1, 'v1beta1'];
+}
+
+/** The types the API server serves when the scenario runs `istioVersion`: Istio's CRDs in each version it serves. */
+export function servedResourceTypes(istioVersion: string): ResourceType[] {
+  return RESOURCE_TYPES.flatMap((t) =>
+    (t.group.endsWith('.istio.io') ? istioCrdVersions(t.group, istioVersion) : [t.version]).map((version) => ({ ...t, version, ...(t.shortNames ? { shortNames: [...t.shortNames] } : {}) })),
+  );
+}
 
 /** "<group>/<resource>" identifies a type in the store. */
 export function typeKey(t: Pick<ResourceType, 'group' | 'resource'>): string {

@@ -39,6 +39,15 @@ describe('the version knob', () => {
 });
 
 describe('clusterz by version', () => {
+  it("serves Istio's CRDs in the versions each release serves (v1 from 1.22 on, v1beta1 always)", () => {
+    const versions = (v: string, resource: string) => world(v).resourceTypes().filter((t) => t.resource === resource).map((t) => t.version);
+    expect(versions('1.21.2', 'gateways')).toEqual(['v1beta1', 'v1alpha3']);
+    expect(versions('1.21.2', 'peerauthentications')).toEqual(['v1beta1']);
+    expect(versions('1.22.0', 'destinationrules')).toEqual(['v1', 'v1beta1', 'v1alpha3']);
+    expect(versions('1.28.0', 'peerauthentications')).toEqual(['v1', 'v1beta1']);
+    expect(versions('1.28.0', 'pods')).toEqual(['v1']);
+  });
+
   it('1.21: remote secrets only; null without any', async () => {
     expect(await clusterz(world('1.21.2'), 'cluster1', ISTIOD1)).toEqual([{ id: 'cluster2', secretName: 'istio-system/istio-remote-secret-cluster2', syncStatus: 'synced' }]);
     const alone = world('1.21.2', (s) => ({ ...s, clusters: s.clusters.map((c) => ({ ...c, remoteSecrets: [] })) }));

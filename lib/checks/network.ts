@@ -176,7 +176,8 @@ function selects(gateway: IstioGatewayFacts, labels: Array<Record<string, string
   return labels.some((l) => entries.every(([k, v]) => l[k] === v));
 }
 
-const EXPOSE_SERVICES = `apiVersion: networking.istio.io/v1
+// v1beta1: the version every Istio release from 1.21 accepts (v1 only from 1.22).
+const EXPOSE_SERVICES = `apiVersion: networking.istio.io/v1beta1
 kind: Gateway
 metadata:
   name: cross-network-gateway

@@ -13,6 +13,15 @@ import type { KubeConfigMap as V1ConfigMap, KubePod as V1Pod, KubeService as V1S
 
 export const ISTIO_NAMESPACE = 'istio-system';
 
+/**
+ * Istio's config (Gateways, VirtualServices, DestinationRules, PeerAuthentications) is read in v1beta1:
+ * every release from 1.21 to today's serves it with the same schema, while v1 exists only from 1.22 on,
+ * and a version not served answers 404, which would read as "none configured".
+ */
+export function istioConfigPath(group: 'networking.istio.io' | 'security.istio.io', resource: string, namespace?: string): string {
+  return `/apis/${group}/v1beta1${namespace ? `/namespaces/${namespace}` : ''}/${resource}`;
+}
+
 export function podReady(pod: V1Pod): boolean {
   return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
