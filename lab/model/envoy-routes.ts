@@ -7,6 +7,7 @@
 import type { OutboundCluster } from './eds';
 import type { Mesh, MeshPod } from './mesh';
 import { virtualServiceRoute } from './objects';
+import { istioAtLeast } from './scenario';
 
 const HCM = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 const TCP_PROXY = 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
@@ -47,7 +48,8 @@ function virtualHost(mesh: Mesh, caller: MeshPod, s: PortService) {
       ? {
           match: { prefix: '/' },
           route: { weighted_clusters: { clusters: virtualServiceRoute(c.hostname, subsets).map((r) => ({ name: `outbound|${c.port}|${r.destination.subset}|${c.hostname}`, weight: r.weight })) }, timeout: '0s' },
-          metadata: { filter_metadata: { istio: { config: `/apis/networking.istio.io/v1/namespaces/${c.namespace}/virtual-service/${c.service}` } } },
+          // istiod names the config in its own schema's version of the kind (VirtualService: v1alpha3 until 1.24).
+          metadata: { filter_metadata: { istio: { config: `/apis/networking.istio.io/${istioAtLeast(mesh.istiodVersion(caller.cluster), '1.24') ? 'v1' : 'v1alpha3'}/namespaces/${c.namespace}/virtual-service/${c.service}` } } },
           decorator: { operation: `${c.service}:${c.port}/*` },
         }
       : { name: 'default', match: { prefix: '/' }, route: { cluster: c.name, timeout: '0s' }, decorator: { operation: `${c.hostname}:${c.port}/*` } };

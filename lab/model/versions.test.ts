@@ -48,6 +48,17 @@ describe('clusterz by version', () => {
     expect(versions('1.28.0', 'pods')).toEqual(['v1']);
   });
 
+  it("names the VirtualService of a route in the version istiod's schema has (v1alpha3 until 1.24)", async () => {
+    const routeConfig = async (v: string) => {
+      const dump = (await get(world(v).podHandler('cluster2', 'default', RATINGS, 15000), '/config_dump')).body;
+      return [...new Set(dump.match(/\/apis\/networking\.istio\.io\/[a-z0-9]+\/namespaces\/[^"]+\/virtual-service\/[^"]+/g) ?? [])];
+    };
+    const at121 = await routeConfig('1.21.2');
+    expect(at121.length).toBeGreaterThan(0);
+    expect(at121.every((c) => c.startsWith('/apis/networking.istio.io/v1alpha3/'))).toBe(true);
+    expect((await routeConfig('1.24.0')).every((c) => c.startsWith('/apis/networking.istio.io/v1/'))).toBe(true);
+  });
+
   it('1.21: remote secrets only; null without any', async () => {
     expect(await clusterz(world('1.21.2'), 'cluster1', ISTIOD1)).toEqual([{ id: 'cluster2', secretName: 'istio-system/istio-remote-secret-cluster2', syncStatus: 'synced' }]);
     const alone = world('1.21.2', (s) => ({ ...s, clusters: s.clusters.map((c) => ({ ...c, remoteSecrets: [] })) }));
