@@ -8,6 +8,18 @@ async function edge(page: import('@playwright/test').Page, id: string) {
   return page.evaluate((edgeId) => window.__isthmusTopology?.edgeData().find((e) => e.id === edgeId) ?? null, id);
 }
 
+/**
+ * The README's picture of the crossing edge: the sample namespace (sleep → helloworld in both clusters,
+ * through the east-west gateways) with its idle edges hidden, where every edge's label is large enough to
+ * be drawn, once the crossing edge's classes match `classes`.
+ */
+async function snapSample(page: import('@playwright/test').Page, name: string, classes: RegExp) {
+  await page.goto('/topology?w=1m&ns=sample&idle=hide');
+  await page.waitForFunction(() => window.__isthmusTopology?.layoutDone === true);
+  await expect.poll(async () => (await edge(page, CROSSING))?.classes ?? '', { timeout: 30_000 }).toMatch(classes);
+  await snap(page, name);
+}
+
 test.describe('traffic', () => {
   test('topology: the edge from cluster2 to cluster1’s east-west gateway carries a rate; a 503 fault turns it red and shows in the matrix', async ({ page, fault }) => {
     await page.goto('/topology?w=1m');
@@ -15,7 +27,7 @@ test.describe('traffic', () => {
     await expect.poll(async () => (await edge(page, CROSSING))?.label ?? '', { timeout: 30_000 }).toMatch(/\d rps/);
     expect((await edge(page, CROSSING))?.classes).toMatch(/traffic-ok/);
     await expect(page.getByTestId('traffic-legend')).toContainText('errors ≥ 10%');
-    await snap(page, 'topology-traffic');
+    await snapSample(page, 'topology-traffic', /traffic-ok/);
 
     await fault(
       { type: 'service-errors', cluster: 'cluster1', namespace: 'sample', service: 'helloworld', ratio: 0.5 },
@@ -23,7 +35,7 @@ test.describe('traffic', () => {
     );
     await expect.poll(async () => (await edge(page, CROSSING))?.classes ?? '', { timeout: 60_000 }).toMatch(/traffic-fail/);
     expect((await edge(page, CROSSING))?.label).toMatch(/% err/);
-    await snap(page, 'topology-traffic-503');
+    await snapSample(page, 'topology-traffic-503', /traffic-fail/);
 
     await page.goto('/');
     await page.getByTestId('matrix-window').selectOption('1m');
