@@ -81,14 +81,16 @@ const millis = (fallback: number) =>
       return n;
     });
 
+/** An on/off environment variable: on when "1" or "true". */
+export function envFlag(value: string | undefined): boolean {
+  return value === '1' || value === 'true';
+}
+
 const EnvSchema = z.object({
   ISTHMUS_KUBECONFIG: list(path.delimiter),
   KUBECONFIG: list(path.delimiter),
   ISTHMUS_CONTEXTS: list(','),
-  ISTHMUS_DEMO: z
-    .string()
-    .optional()
-    .transform((v) => v === '1' || v === 'true'),
+  ISTHMUS_DEMO: z.string().optional().transform(envFlag),
   ISTHMUS_DEADLINE_MS: millis(5000),
   ISTHMUS_CACHE_MS: millis(2000),
   ISTHMUS_PROMETHEUS: z

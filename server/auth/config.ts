@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { isIP } from 'node:net';
+import { envFlag } from '../config';
 
 export type AuthMode = 'none' | 'token' | 'proxy';
 
@@ -76,8 +77,8 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
   if (!['none', 'token', 'proxy'].includes(mode)) throw new AuthConfigError(`ISTHMUS_AUTH must be none, token or proxy, got "${mode.slice(0, 40)}"`);
   const config: AuthConfig = {
     mode,
-    impersonate: env.ISTHMUS_IMPERSONATE === '1' || env.ISTHMUS_IMPERSONATE === 'true',
-    insecureNoAuth: env.ISTHMUS_INSECURE_NO_AUTH === '1' || env.ISTHMUS_INSECURE_NO_AUTH === 'true',
+    impersonate: envFlag(env.ISTHMUS_IMPERSONATE),
+    insecureNoAuth: envFlag(env.ISTHMUS_INSECURE_NO_AUTH),
     tokens: new Map(),
     sessionKey: null,
     proxySecret: null,
