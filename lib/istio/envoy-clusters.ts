@@ -3,7 +3,7 @@
  * omitted, uint64 as strings) and the rows of `istioctl proxy-config endpoints`, computed as
  * istioctl/pkg/writer/envoy/clusters/clusters.go does (reference: istio.md §3.2-§3.3).
  */
-import type { EndpointHealth, EndpointRow } from '../types/api';
+import { ENDPOINT_HEALTH, type EndpointHealth, type EndpointRow } from '../types/api';
 import { arrayAt, flagAt, isObject, numberAt, objectAt, parseJsonObject, stringAt } from './json';
 import { BadResponseError } from './errors';
 import { compareStrings } from '../format/compare';
@@ -47,9 +47,7 @@ export interface EndpointFilter {
 
 export type EndpointRowData = Omit<EndpointRow, 'target'>;
 
-const HEALTH_NAMES: ReadonlySet<string> = new Set(['UNKNOWN', 'HEALTHY', 'UNHEALTHY', 'DRAINING', 'TIMEOUT', 'DEGRADED']);
-/** Enum numbers, for encoders that write enums as integers (core.v3.HealthStatus). */
-const HEALTH_BY_NUMBER: readonly EndpointHealth[] = ['UNKNOWN', 'HEALTHY', 'UNHEALTHY', 'DRAINING', 'TIMEOUT', 'DEGRADED'];
+const HEALTH_NAMES: ReadonlySet<string> = new Set(ENDPOINT_HEALTH);
 
 /**
  * Parses an Envoy `/clusters?format=json` body. Unknown fields are ignored; stats may be strings,
@@ -125,7 +123,8 @@ export function hostAddress(address: Record<string, unknown>): { address: string
 /** An envoy.config.core.v3.HealthStatus as istioctl names it; "UNKNOWN" when absent or unreadable. */
 export function healthName(value: unknown): EndpointHealth {
   if (typeof value === 'string' && HEALTH_NAMES.has(value)) return value as EndpointHealth;
-  if (typeof value === 'number') return HEALTH_BY_NUMBER[value] ?? 'UNKNOWN';
+  // Encoders that write enums as integers (config.core.v3.HealthStatus).
+  if (typeof value === 'number') return ENDPOINT_HEALTH[value] ?? 'UNKNOWN';
   return 'UNKNOWN';
 }
 

@@ -277,7 +277,10 @@ export interface TopologyResponse {
 
 /* ----------------------------------------------------------------- endpoints */
 
-export type EndpointHealth = 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'TIMEOUT' | 'DEGRADED' | 'UNKNOWN';
+/** Envoy's health statuses (config.core.v3.HealthStatus), in the enum's number order. */
+export const ENDPOINT_HEALTH = ['UNKNOWN', 'HEALTHY', 'UNHEALTHY', 'DRAINING', 'TIMEOUT', 'DEGRADED'] as const;
+
+export type EndpointHealth = (typeof ENDPOINT_HEALTH)[number];
 
 export type EndpointTarget =
   | {

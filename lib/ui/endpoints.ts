@@ -1,4 +1,4 @@
-import type { EndpointHealth, EndpointRow, EndpointTarget } from '@/lib/types/api';
+import { ENDPOINT_HEALTH, type EndpointHealth, type EndpointRow, type EndpointTarget } from '@/lib/types/api';
 
 /** The drill-down's filters, named as `istioctl proxy-config endpoints` flags and the API's query. */
 export interface EndpointFilters {
@@ -10,7 +10,8 @@ export interface EndpointFilters {
 
 export const FILTER_KEYS = ['cluster', 'port', 'status', 'address'] as const;
 
-export const ENDPOINT_STATUSES: EndpointHealth[] = ['HEALTHY', 'UNHEALTHY', 'DRAINING', 'TIMEOUT', 'DEGRADED', 'UNKNOWN'];
+/** The status filter's choices: UNKNOWN (what the proxy cannot tell) last. */
+export const ENDPOINT_STATUSES: EndpointHealth[] = [...ENDPOINT_HEALTH.filter((h) => h !== 'UNKNOWN'), 'UNKNOWN'];
 
 export function readEndpointFilters(params: { get(name: string): string | null }): EndpointFilters {
   return {
