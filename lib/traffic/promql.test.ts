@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flowQueries, historyQueries, NONE_RECORDED, recordedProbe, type Recorded } from './promql';
+import { flowQueries, historyQueries, NONE_RECORDED, recordedBySpan, recordedProbe, type Recorded } from './promql';
 
 const ALL: Recorded = new Set(['istio_requests_total', 'istio_request_duration_milliseconds_bucket', 'istio_tcp_sent_bytes_total', 'istio_tcp_received_bytes_total']);
 
@@ -55,13 +55,29 @@ describe('historyQueries', () => {
   });
 });
 
-describe('recordedProbe', () => {
-  it('asks, per span, which recordings exist now and that long ago, within the scope', () => {
+describe('recordedProbe and recordedBySpan', () => {
+  it('asks which recordings are held now (the counters and the +Inf bucket only) and how far back the counters go', () => {
     const q = recordedProbe(',cluster=~"c1"', ['1m', '6h']);
-    const selector = '{__name__=~"workload:(istio_requests_total|istio_request_duration_milliseconds_bucket|istio_tcp_sent_bytes_total|istio_tcp_received_bytes_total)",cluster=~"c1"}';
+    const held = '{__name__=~"workload:(istio_requests_total|istio_request_duration_milliseconds_bucket|istio_tcp_sent_bytes_total|istio_tcp_received_bytes_total)",le=~"|[+]Inf",cluster=~"c1"}';
+    const counters = '{__name__=~"workload:(istio_requests_total|istio_tcp_sent_bytes_total|istio_tcp_received_bytes_total)",cluster=~"c1"}';
     expect(q).toBe(
-      `label_replace(count by (__name__) (${selector}) and count by (__name__) (${selector} offset 1m), "isthmus_part", "1m", "", "") or ` +
-        `label_replace(count by (__name__) (${selector}) and count by (__name__) (${selector} offset 6h), "isthmus_part", "6h", "", "")`,
+      `label_replace(count by (__name__) (${held}), "isthmus_part", "now", "", "") or ` +
+        `label_replace(count by (__name__) (${counters} offset 1m), "isthmus_part", "1m", "", "") or ` +
+        `label_replace(count by (__name__) (${counters} offset 6h), "isthmus_part", "6h", "", "")`,
     );
+  });
+
+  it('reads the counters’ recordings for a span only once they reach back that far, the buckets whenever held', () => {
+    const sample = (name: string, part: string) => ({ metric: { __name__: `workload:${name}`, isthmus_part: part } });
+    const probe = [
+      sample('istio_requests_total', 'now'),
+      sample('istio_request_duration_milliseconds_bucket', 'now'),
+      sample('istio_requests_total', '1m'),
+      sample('istio_tcp_sent_bytes_total', '1m'), // gone since: not held now
+    ];
+    const by = recordedBySpan(probe, ['1m', '1h']);
+    expect([...by.get('1m')!].sort()).toEqual(['istio_request_duration_milliseconds_bucket', 'istio_requests_total']);
+    expect([...by.get('1h')!]).toEqual(['istio_request_duration_milliseconds_bucket']);
+    expect([...recordedBySpan([], ['1m']).get('1m')!]).toEqual([]);
   });
 });

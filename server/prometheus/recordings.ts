@@ -1,6 +1,6 @@
 import 'server-only';
-import { NONE_RECORDED, PART_LABEL, RECORDABLE_METRICS, recordedProbe, type RecordableMetric, type Recorded } from '@/lib/traffic/promql';
-import { HISTORY_RANGES, TRAFFIC_WINDOWS, type HistoryRange, type TrafficWindow } from '@/lib/types/traffic';
+import { NONE_RECORDED, recordedBySpan, recordedProbe, type Recorded, type Span } from '@/lib/traffic/promql';
+import { HISTORY_RANGES, TRAFFIC_WINDOWS } from '@/lib/types/traffic';
 import { createDeadline, type Deadline } from '../k8s/deadline';
 import type { KeepPolicy } from '../k8s/kept-reading';
 import { describeTarget, promQuery } from './client';
@@ -14,10 +14,7 @@ import type { ClusterPrometheus } from './sources';
  * the first time) and kept on the cluster's state, re-read in the background every few minutes.
  */
 
-/** A window of the flows, or a chart's range. */
-export type Span = TrafficWindow | HistoryRange;
-
-/** Per span, the recordings that exist now and already did that long ago. */
+/** Per span, the recordings to read (lib/traffic/promql.ts recordedBySpan). */
 export type Recordings = ReadonlyMap<Span, Recorded>;
 
 const SPANS: readonly Span[] = [...new Set<Span>([...TRAFFIC_WINDOWS, ...HISTORY_RANGES])];
@@ -25,16 +22,7 @@ const SPANS: readonly Span[] = [...new Set<Span>([...TRAFFIC_WINDOWS, ...HISTORY
 export const RECORDINGS_KEPT: KeepPolicy<Recordings> = { maxAgeMs: 5 * 60_000 };
 
 async function readRecordings(source: ClusterPrometheus, deadline: Deadline): Promise<Recordings> {
-  const samples = await promQuery(source.target, recordedProbe(source.target.scope, SPANS), deadline);
-  const out = new Map<Span, Set<RecordableMetric>>();
-  for (const s of samples) {
-    const span = SPANS.find((x) => x === s.metric[PART_LABEL]);
-    const metric = RECORDABLE_METRICS.find((m) => `workload:${m}` === s.metric.__name__);
-    if (!span || !metric) continue;
-    const covered = out.get(span) ?? new Set<RecordableMetric>();
-    out.set(span, covered.add(metric));
-  }
-  return out;
+  return recordedBySpan(await promQuery(source.target, recordedProbe(source.target.scope, SPANS), deadline), SPANS);
 }
 
 /** The recordings of `source` that cover `span` (none: read the raw metrics). */
