@@ -145,6 +145,16 @@ function proxySample(cluster: ClusterHandle, targets: PodTarget[], routing: stri
   return cluster.state.proxySample.get(PROXY_SAMPLE_KEPT, () => readAll(targets), key);
 }
 
+/**
+ * What istiod routes by (its gateways and remote clusters): a kept sample read under others is not used.
+ * An answer that failed is only unknown: its reason names the deadline's milliseconds, different on
+ * every request, so a replica timing out would otherwise make every request read the sample again,
+ * after the replica's timeout, when the optional deadline has passed (every proxy then a timeout).
+ */
+export function routingOf(answers: Array<Pick<IstiodAnswers, 'clusterz' | 'networkz'>>): string {
+  return JSON.stringify(answers.map((a) => [a.networkz.ok ? a.networkz.value : null, a.clusterz.ok ? a.clusterz.value.map((r) => [r.name, r.status]) : null]));
+}
+
 export interface NodesRead {
   nodes: Read<NodeFacts[]>;
   error: SourceError | null;
@@ -206,8 +216,7 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const targets: CheckTargets = { istiods: replicas, proxies: pods.ok ? sampledProxies(pods.value) : [] };
   cluster.state.checkTargets = targets;
   const answers = await Promise.all(replicas.map((i) => istiodRead(i) as Promise<IstiodAnswers>));
-  // What istiod routes by: a kept sample read under other gateways or remote clusters is not used.
-  const routing = JSON.stringify(answers.map((a) => [a.networkz.ok ? a.networkz.value : a.networkz.reason, a.clusterz.ok ? a.clusterz.value.map((r) => [r.name, r.status]) : a.clusterz.reason]));
+  const routing = routingOf(answers);
   const sample = await proxySample(cluster, targets.proxies, routing, (targets) =>
     Promise.all(targets.map((p) => (proxyRead(p) as Promise<Read<string[]>>).then((addresses) => ({ ...p, addresses })))),
   );
