@@ -2,10 +2,16 @@
  * Plain (non-aggregated) discovery documents. kubectl first asks for the aggregated
  * APIGroupDiscoveryList but accepts these application/json answers and walks each group version.
  */
-import type { ResourceType } from '../world';
+import type { KubeObject, ResourceType } from '../world';
 
 export function groupVersion(type: Pick<ResourceType, 'group' | 'version'>): string {
   return type.group ? `${type.group}/${type.version}` : type.version;
+}
+
+/** The object as served in `type`'s version (a CRD's stored apiVersion is the one it was written in). */
+export function withKind(type: ResourceType, o: KubeObject): KubeObject {
+  const { kind: _kind, apiVersion: _apiVersion, ...rest } = o;
+  return { kind: type.kind, apiVersion: groupVersion(type), ...rest };
 }
 
 export function apiVersions() {

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, ResourceType, WatchEvent, World } from '../world';
-import { groupVersion } from './discovery';
+import { groupVersion, withKind } from './discovery';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import * as st from './status';
 import { toTable, type IncludeObject } from './table';
@@ -29,12 +29,6 @@ export interface ListWatchContext {
   /** Every open watch's end (as if its timeout had passed): clients then watch again, through RBAC. */
   openWatches: Set<() => void>;
   bookmarkMs: number;
-}
-
-/** The object as served in `type`'s version (a CRD's stored apiVersion is the one it was written in). */
-export function withKind(type: ResourceType, o: KubeObject): KubeObject {
-  const { kind: _kind, apiVersion: _apiVersion, ...rest } = o;
-  return { kind: type.kind, apiVersion: groupVersion(type), ...rest };
 }
 
 const COMMA = Buffer.from(',');

@@ -61,3 +61,14 @@ describe('toTable for pods and endpoints', () => {
     expect(cells[1]).toBe('10.0.0.1:9080,10.0.0.2:9080,10.0.0.1:15020 + 1 more...');
   });
 });
+
+describe('toTable with includeObject=Object', () => {
+  it('embeds each object as served: its kind, and the version asked for (a CRD is stored in the one it was written in)', () => {
+    const v1beta1: ResourceType = { group: 'networking.istio.io', version: 'v1beta1', resource: 'gateways', kind: 'Gateway', namespaced: true };
+    const stored = { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: meta('cross-network-gateway'), spec: {} } as KubeObject;
+    const gateway = (toTable(v1beta1, [stored], {}, 'Object') as any).rows[0].object;
+    expect(gateway).toMatchObject({ apiVersion: 'networking.istio.io/v1beta1', kind: 'Gateway', metadata: { name: 'cross-network-gateway' } });
+    const service = { metadata: meta('istiod'), spec: { type: 'ClusterIP', clusterIP: '10.0.0.2', ports: [] } } as KubeObject;
+    expect((toTable(serviceType, [service], {}, 'Object') as any).rows[0].object).toMatchObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'istiod' } });
+  });
+});

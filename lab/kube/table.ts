@@ -3,6 +3,7 @@
  * Cells are what kubectl's own printers (pkg/printers/internalversion) compute.
  */
 import type { KubeObject, ResourceType } from '../world';
+import { withKind } from './discovery';
 
 interface Column {
   name: string;
@@ -250,7 +251,7 @@ export function toTable(
         includeObject === 'None'
           ? undefined
           : includeObject === 'Object'
-            ? o
+            ? withKind(type, o)
             : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
     })),
   };
