@@ -9,8 +9,9 @@ export interface KeepPolicy<T> {
  * of proxies' EDS), kept on the cluster's state (ClusterState):
  *  - younger than the policy's max age, it is served as kept;
  *  - older, it is still served while the next one is read in the background (the next request sees it);
- *  - with nothing kept under the asked key (what the reading is of), the read is awaited; one read per
- *    key is in flight at a time.
+ *  - with nothing kept under the asked key (what the reading is of), the read is awaited.
+ * The last read started is shared by every caller asking its key; asking another key starts that key's
+ * read at once (the earlier read still lands, and the later landing wins).
  * The latest reading wins, failures included (a failure says why until the next read), but a failed
  * reading is never fresh. A reading that lands after clear() is dropped.
  */
@@ -19,7 +20,7 @@ export class KeptReading<T> {
   #next: { key: string; promise: Promise<T> } | null = null;
   #generation = 0;
 
-  /** Whether get() would read: nothing kept, or the kept reading is old and none is in flight. */
+  /** Whether get() would read for the kept key: nothing kept, or the kept reading is old and none is in flight (any key's). */
   due(policy: KeepPolicy<T>): boolean {
     return !this.#kept || (this.#old(this.#kept.readAt, policy) && !this.#next);
   }
