@@ -6,7 +6,6 @@ import { NETWORK_LABEL, toGatewayService, type ServiceJson } from '@/lib/format/
 import { istioVersionFromImage } from '@/lib/istio/version';
 import type { PodSnapshot, ServiceSnapshot } from '@/lib/mesh/snapshot';
 import type { GatewayService, IstiodReplica } from '@/lib/types/api';
-import { istiodMonitoringPort } from './portforward';
 import type { KubeConfigMap as V1ConfigMap, KubePod as V1Pod, KubeService as V1Service } from './shapes';
 
 /** client-node model objects reduced to what the dashboard reads (plain JSON, no Dates). */
@@ -40,6 +39,14 @@ export function runningIstiods(pods: V1Pod[]): V1Pod[] {
 function discoveryContainer(pod: V1Pod) {
   const containers = pod.spec?.containers ?? [];
   return containers.find((c) => c.name === 'discovery') ?? containers[0];
+}
+
+const ISTIOD_MONITORING_PORT = 15014;
+
+/** istiod's monitoring port: pod annotation prometheus.io/port (as istioctl's FindIstiodMonitoringPort), else 15014. */
+export function istiodMonitoringPort(annotations: Record<string, string> | undefined): number {
+  const n = Number(annotations?.['prometheus.io/port']);
+  return Number.isInteger(n) && n > 0 && n < 65536 ? n : ISTIOD_MONITORING_PORT;
 }
 
 export function istiodReplica(pod: V1Pod): IstiodReplica & { port: number } {

@@ -20,7 +20,6 @@ export type EnvoyPath = (typeof ENVOY_PATHS)[number];
 export type PodPath = IstiodPath | EnvoyPath;
 
 export { ENVOY_ADMIN_PORT } from '@/lib/format/kube';
-export const ISTIOD_MONITORING_PORT = 15014;
 
 const ALLOWED = new Set<string>([...ISTIOD_PATHS, ...ENVOY_PATHS]);
 /** One answer (an Envoy config dump with EDS of a large mesh is tens of MB). */
@@ -30,12 +29,6 @@ export interface PodPort {
   namespace: string;
   pod: string;
   port: number;
-}
-
-/** istiod's monitoring port: pod annotation prometheus.io/port (as istioctl's FindIstiodMonitoringPort), else 15014. */
-export function istiodMonitoringPort(annotations: Record<string, string> | undefined): number {
-  const n = Number(annotations?.['prometheus.io/port']);
-  return Number.isInteger(n) && n > 0 && n < 65536 ? n : ISTIOD_MONITORING_PORT;
 }
 
 /**
