@@ -1,42 +1,12 @@
 import 'server-only';
-import type { z } from 'zod';
 import type { SourceError } from '@/lib/types/api';
 import { deadlineUntil } from '../k8s/deadline';
 import { toSourceError, UpstreamStatusError } from '../k8s/errors';
-import { listPages } from '../k8s/list-json';
-import { shaped } from '../k8s/shapes';
+import { forEachPage, LIST_PAGE_MAX_BYTES, readBody } from '../k8s/list-json';
 import type { ClusterHandle } from '../k8s/registry';
 import { watchEvents, type WatchEventJson } from '../k8s/watch';
-
-/**
- * One kind Isthmus reads, declared once (declareKind): where it is listed and watched, and what is kept
- * of each object: its shape is checked (an API server is untrusted input), then only the fields Isthmus
- * uses are kept, so memory grows with what is shown, not with what the API server sends.
- */
-export interface KindDeclaration<T> {
-  /** Names the kind in errors and watch state ("pods"); the SourceError source when it fails. */
-  name: string;
-  /** Cluster-wide (or one-namespace) list path, e.g. "/api/v1/pods". */
-  path: string;
-  labelSelector?: string;
-  /** The object's shape, checked on every list (its items) and watch event. */
-  shape: z.ZodType;
-  /** The kept fields of one object of the shape, or null when the object is of no interest. */
-  keep(object: unknown): T | null;
-  /** shape then keep, for one object of a watch event; throws on a bad shape. */
-  ingest(object: unknown): T | null;
-}
-
-export function declareKind<S extends z.ZodType, T>(kind: {
-  name: string;
-  path: string;
-  labelSelector?: string;
-  shape: S;
-  keep(object: z.output<S>): T | null;
-}): KindDeclaration<T> {
-  const keep = (object: unknown) => kind.keep(object as z.output<S>);
-  return { ...kind, keep, ingest: (object) => keep(shaped(kind.shape, object, kind.name)) };
-}
+import { keyOf, type KindDeclaration } from './kind';
+import { parseListPage } from './list-parsers';
 
 export interface InformerTiming {
   /** Deadline of one list (all its pages). */
@@ -84,8 +54,6 @@ class Gone extends Error {}
 function statusOf(object: WatchEventJson['object']): { code: number; body: string } {
   return { code: typeof object.code === 'number' ? object.code : 500, body: JSON.stringify(object) };
 }
-
-const keyOf = (o: WatchEventJson['object']) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /**
  * List then watch one kind of one cluster, as client-go's reflector does: watch from the list's
@@ -194,13 +162,13 @@ export class Informer<T> {
     const release = await listSlot();
     try {
       if (this.closed) return;
-      const onPage = (objects: unknown[]) => {
-        for (const object of objects) {
-          const kept = this.kind.keep(object);
-          if (kept !== null) listed.set(keyOf(object as WatchEventJson['object']), kept);
-        }
-      };
-      metadata = await listPages(this.cluster, this.kind.path, deadlineUntil(this.timing.listMs, this.lifetime.signal), this.kind.shape, onPage, { labelSelector: this.kind.labelSelector });
+      const deadline = deadlineUntil(this.timing.listMs, this.lifetime.signal);
+      metadata = await forEachPage(this.kind.path, { labelSelector: this.kind.labelSelector }, async (pathAndQuery) => {
+        // Parsed, checked and cut to the kept fields off the main thread (list-parsers.ts).
+        const page = await readBody(this.cluster, pathAndQuery, deadline, LIST_PAGE_MAX_BYTES, (body, what) => parseListPage(this.kind, body, what));
+        for (const [key, kept] of page.kept) listed.set(key, kept);
+        return page.metadata;
+      });
     } catch (err) {
       // The kind cannot be listed (forbidden, gone...): nothing kept is shown as current.
       if (err instanceof UpstreamStatusError && this.kept.size) {

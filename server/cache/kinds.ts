@@ -3,11 +3,11 @@ import type { PodSnapshot, ServiceSnapshot } from '@/lib/mesh/snapshot';
 import type { GatewayService } from '@/lib/types/api';
 import { clusterIdFromIstiods, gatewayService, ISTIO_NAMESPACE, isIstiodPod, podSnapshot, serviceSnapshot } from '../k8s/convert';
 import { ConfigMapShape, NamespaceShape, PodShape, ServiceShape, type KubeConfigMap, type KubePod } from '../k8s/shapes';
-import { declareKind } from './informer';
+import { declareKind, type KindDeclaration } from './kind';
 
 /**
  * The kinds the watch-fed cache keeps, one declaration each: list/watch path and the fields kept.
- * A new kind plugs in here and in ClusterCache's kind list.
+ * A new kind plugs in here (and CACHED_KINDS below) and in ClusterCache's kind list.
  */
 
 export interface NamespaceEntry {
@@ -65,3 +65,6 @@ export const ISTIO_CONFIGMAPS = declareKind({
   shape: ConfigMapShape,
   keep: (cm): KubeConfigMap => ({ metadata: { name: cm.metadata?.name, namespace: cm.metadata?.namespace }, data: { ...(cm.data ?? {}) } }),
 });
+
+/** Every kind the cache keeps, by name: how a list parser in a worker thread (list-parsers.ts) finds the declaration it is told of. */
+export const CACHED_KINDS = new Map<string, KindDeclaration<unknown>>([NAMESPACES, PODS, SERVICES, ISTIO_CONFIGMAPS].map((k) => [k.name, k]));

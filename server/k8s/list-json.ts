@@ -13,7 +13,12 @@ import { listShape, shaped } from './shapes';
 /** A Kubernetes List as we keep it: items of the shape asked for (shapes.ts) and the paging fields. */
 export interface KubeList<T> {
   items: T[];
-  metadata?: { resourceVersion?: string; continue?: string };
+  metadata?: ListMetadata;
+}
+
+export interface ListMetadata {
+  resourceVersion?: string;
+  continue?: string;
 }
 
 /** One page of a list: 5,000 pods of a real cluster are ~25 MB; a page past this is not an answer we can use. */
@@ -27,7 +32,7 @@ export const OBJECT_MAX_BYTES = 1024 * 1024;
  * its model tables, several times slower than parsing and the largest CPU cost of a cold topology
  * (20 clusters: ~60% of the time; 50,000 pods: tens of seconds). Authentication still comes from the
  * cluster's own KubeConfig (client certificates, tokens, exec plugins), TLS from its CA, the request
- * runs under the cluster's deadline, and large lists are read in pages of 500 as kubectl does.
+ * runs under the cluster's deadline, and large lists are read in pages (forEachPage).
  */
 export async function listJson<T extends z.ZodType>(
   cluster: ClusterHandle,
@@ -36,38 +41,34 @@ export async function listJson<T extends z.ZodType>(
   item: T,
   options: { labelSelector?: string; pageSize?: number } = {},
 ): Promise<KubeList<z.output<T>>> {
+  const shape = listShape(item);
   const items: z.output<T>[] = [];
-  const metadata = await listPages(cluster, apiPath, deadline, item, (page) => {
-    for (const it of page) items.push(it);
-  }, options);
+  const metadata = await forEachPage(apiPath, options, async (pathAndQuery) => {
+    const page = await readJson(cluster, pathAndQuery, deadline, shape, LIST_PAGE_MAX_BYTES);
+    for (const it of page.items ?? []) items.push(it);
+    return page.metadata;
+  });
   return { items, metadata };
 }
 
 /**
- * listJson handing each page's items to `onPage` as it is parsed, instead of holding them all: a reader
- * that keeps a few fields of each object (the watch cache) drops the page's objects before the next page
- * is parsed, so at 50,000 pods the parsed objects die young instead of filling the old generation.
- * Resolves with the list's metadata (resourceVersion) once the last page is in.
+ * A list read in pages of `pageSize` (500, as kubectl), one GET each: `readPage` reads the page at the
+ * path and query it is given and returns the page's list metadata, whose continue token asks for the
+ * next. Resolves with the last page's metadata (its resourceVersion is the list's).
  */
-export async function listPages<T extends z.ZodType>(
-  cluster: ClusterHandle,
+export async function forEachPage(
   apiPath: string,
-  deadline: Deadline,
-  item: T,
-  onPage: (items: z.output<T>[]) => void,
-  { labelSelector, pageSize = 500 }: { labelSelector?: string; pageSize?: number } = {},
-): Promise<KubeList<z.output<T>>['metadata']> {
-  const shape = listShape(item);
+  { labelSelector, pageSize = 500 }: { labelSelector?: string; pageSize?: number },
+  readPage: (pathAndQuery: string) => Promise<ListMetadata | undefined>,
+): Promise<ListMetadata | undefined> {
   let token: string | undefined;
-  let metadata: KubeList<z.output<T>>['metadata'];
+  let metadata: ListMetadata | undefined;
   do {
     const query = new URLSearchParams({ limit: String(pageSize) });
     if (labelSelector) query.set('labelSelector', labelSelector);
     if (token) query.set('continue', token);
-    const page = await readJson(cluster, `${apiPath}?${query}`, deadline, shape, LIST_PAGE_MAX_BYTES);
-    onPage(page.items ?? []);
-    metadata = page.metadata;
-    token = page.metadata?.continue || undefined;
+    metadata = await readPage(`${apiPath}?${query}`);
+    token = metadata?.continue || undefined;
   } while (token);
   return metadata;
 }
@@ -78,11 +79,13 @@ export async function listPages<T extends z.ZodType>(
  * that is not JSON of the shape is a BadResponseError naming the field.
  */
 export function readJson<T extends z.ZodType>(cluster: ClusterHandle, pathAndQuery: string, deadline: Deadline, shape: T, maxBytes = OBJECT_MAX_BYTES): Promise<z.output<T>> {
+  return readBody(cluster, pathAndQuery, deadline, maxBytes, (body, what) => shaped(shape, JSON.parse(body.toString('utf8')), what));
+}
+
+/** GET one API path (as readJson) and hand its body to `parse`, under the same deadline; `what` names the request in errors. */
+export function readBody<T>(cluster: ClusterHandle, pathAndQuery: string, deadline: Deadline, maxBytes: number, parse: (body: Buffer, what: string) => T | Promise<T>): Promise<T> {
   const what = `GET ${pathAndQuery.split('?')[0]}`;
-  return withDeadline(deadline, async (signal) => {
-    const body = await readCappedBody(await openGet(cluster, pathAndQuery, signal, deadline.bytes), what, maxBytes, deadline.bytes);
-    return shaped(shape, JSON.parse(body.toString('utf8')), what);
-  });
+  return withDeadline(deadline, async (signal) => parse(await readCappedBody(await openGet(cluster, pathAndQuery, signal, deadline.bytes), what, maxBytes, deadline.bytes), what));
 }
 
 /**

@@ -1,0 +1,36 @@
+import 'server-only';
+import type { z } from 'zod';
+import { shaped } from '../k8s/shapes';
+
+/**
+ * One kind Isthmus reads, declared once (declareKind): where it is listed and watched, and what is kept
+ * of each object: its shape is checked (an API server is untrusted input), then only the fields Isthmus
+ * uses are kept, so memory grows with what is shown, not with what the API server sends.
+ */
+export interface KindDeclaration<T> {
+  /** Names the kind in errors and watch state ("pods"); the SourceError source when it fails. */
+  name: string;
+  /** Cluster-wide (or one-namespace) list path, e.g. "/api/v1/pods". */
+  path: string;
+  labelSelector?: string;
+  /** The object's shape, checked on every list (its items) and watch event. */
+  shape: z.ZodType;
+  /** The kept fields of one object of the shape, or null when the object is of no interest. */
+  keep(object: unknown): T | null;
+  /** shape then keep, for one object of a watch event; throws on a bad shape. */
+  ingest(object: unknown): T | null;
+}
+
+export function declareKind<S extends z.ZodType, T>(kind: {
+  name: string;
+  path: string;
+  labelSelector?: string;
+  shape: S;
+  keep(object: z.output<S>): T | null;
+}): KindDeclaration<T> {
+  const keep = (object: unknown) => kind.keep(object as z.output<S>);
+  return { ...kind, keep, ingest: (object) => keep(shaped(kind.shape, object, kind.name)) };
+}
+
+/** An object's key in a kind's kept map: namespace/name (cluster-scoped objects: /name). */
+export const keyOf = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
