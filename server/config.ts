@@ -61,6 +61,9 @@ const promUrl = (text: string): string | null => {
   return u.toString().replace(/\/+$/, '');
 };
 
+/** A refused value as an error message may show it: without a URL's user, password, query and fragment (where credentials go), at most 120 characters. */
+const shown = (text: string): string => text.replace(/\/\/[^/?#]*@/, '//…@').replace(/[?#].*/, '?…').slice(0, 120);
+
 const list = (sep: string | RegExp) =>
   z
     .string()
@@ -102,7 +105,7 @@ const EnvSchema = z.object({
         const at = item.indexOf('=');
         const url = at > 0 ? promUrl(item.slice(at + 1)) : null;
         if (!url) {
-          ctx.addIssue({ code: 'custom', message: `must be CLUSTER=URL pairs with http(s) URLs without credentials, got "${item.slice(0, 120)}"` });
+          ctx.addIssue({ code: 'custom', message: `must be CLUSTER=URL pairs with http(s) URLs without credentials, got "${shown(item)}"` });
           return z.NEVER;
         }
         pairs.push({ cluster: item.slice(0, at), url });
@@ -116,7 +119,7 @@ const EnvSchema = z.object({
       if (!v?.trim()) return null;
       const url = promUrl(v.trim());
       if (!url) {
-        ctx.addIssue({ code: 'custom', message: `must be an http(s) URL without credentials, got "${v.slice(0, 120)}"` });
+        ctx.addIssue({ code: 'custom', message: `must be an http(s) URL without credentials, got "${shown(v)}"` });
         return z.NEVER;
       }
       return url;
