@@ -135,9 +135,10 @@ export const PART_LABEL = 'isthmus_part';
 /**
  * Two queries per source, sent side by side. `rates` is one round trip (through a cluster's API server
  * each costs its latency) with everything the topology's edges and the matrix's rates need, and is
- * cheap: one series per flow and answer. `latency` reads every histogram bucket series (about twenty
- * per flow, pod and answer), which costs Prometheus many times more; it has a route of its own
- * (/api/traffic/latency), so the rates never wait for it.
+ * cheap: one series per flow, answer and pod. `latency` reads every histogram bucket series (about twenty
+ * per flow, answer and pod), which costs Prometheus many times more; it has a route of its own
+ * (/api/traffic/latency), so the rates never wait for it. `recorded` names the workload-level recordings
+ * to read instead (the pods summed: pods-per-workload times fewer series).
  */
 export const flowQueries = (scope: Scope, window: TrafficWindow, recorded: Recorded = NONE_RECORDED) => ({
   /**
