@@ -18,7 +18,7 @@ import { createDeadline, type Deadline } from './k8s/deadline';
 import { toSourceError } from './k8s/errors';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import { describeTarget, promQuery, promRange } from './prometheus/client';
-import { recordingsFor } from './prometheus/recordings';
+import { recordingsFor, recordingsForChart } from './prometheus/recordings';
 import { trafficStatus, explicitlyConfigured, knownPrometheus, missingHint, resolvePrometheus, type ClusterPrometheus } from './prometheus/sources';
 
 /**
@@ -108,7 +108,7 @@ export async function getTrafficHistory(
   const span = rangeOf(range);
   const what = `traffic-history:${target.scope}:${target.cluster.name}:${target.namespace}:${target.name}:${target.version ?? ''}:${window}:${range}`;
   const outcomes = await eachCluster(registry, clusters, what, async (source, deadline) => {
-    const recorded = target.scope === 'pod' ? NONE_RECORDED : await recordingsFor(source, range, deadline);
+    const recorded = target.scope === 'pod' ? NONE_RECORDED : await recordingsForChart(source, range, window, deadline);
     const queries = historyQueries({ scope: target.scope, namespace: target.namespace, name: target.name, version: target.version, clusterId }, source.target.scope, window, recorded);
     const answers = await Promise.all(queries.map((q) => promRange(source.target, q.query, span, deadline)));
     return queries.flatMap((q, i) =>

@@ -1,6 +1,6 @@
 import 'server-only';
-import { NONE_RECORDED, recordedBySpan, recordedProbe, type Recorded, type Span } from '@/lib/traffic/promql';
-import { HISTORY_RANGES, TRAFFIC_WINDOWS } from '@/lib/types/traffic';
+import { NONE_RECORDED, recordedBySpan, recordedProbe, windowSeconds, type Recorded, type Span } from '@/lib/traffic/promql';
+import { HISTORY_RANGES, TRAFFIC_WINDOWS, type HistoryRange, type TrafficWindow } from '@/lib/types/traffic';
 import { createDeadline, type Deadline } from '../k8s/deadline';
 import type { KeepPolicy } from '../k8s/kept-reading';
 import { describeTarget, promQuery } from './client';
@@ -19,10 +19,18 @@ export type Recordings = ReadonlyMap<Span, Recorded>;
 
 const SPANS: readonly Span[] = [...new Set<Span>([...TRAFFIC_WINDOWS, ...HISTORY_RANGES])];
 
-export const RECORDINGS_KEPT: KeepPolicy<Recordings> = { maxAgeMs: 5 * 60_000 };
+/** What a failed probe leaves: nothing recorded (the raw metrics answer, or say why they cannot), read again next time. */
+const PROBE_FAILED: Recordings = new Map();
 
+export const RECORDINGS_KEPT: KeepPolicy<Recordings> = { maxAgeMs: 5 * 60_000, failed: (r) => r === PROBE_FAILED };
+
+/** A probe that fails (Prometheus down, slow, refusing) is no reason to fail the traffic itself. */
 async function readRecordings(source: ClusterPrometheus, deadline: Deadline): Promise<Recordings> {
-  return recordedBySpan(await promQuery(source.target, recordedProbe(source.target.scope, SPANS), deadline), SPANS);
+  try {
+    return recordedBySpan(await promQuery(source.target, recordedProbe(source.target.scope, SPANS), deadline), SPANS);
+  } catch {
+    return PROBE_FAILED;
+  }
 }
 
 /** The recordings of `source` that cover `span` (none: read the raw metrics). */
@@ -32,4 +40,15 @@ export async function recordingsFor(source: ClusterPrometheus, span: Span, deadl
   const known = kept.peek() !== null;
   const recordings = await kept.get(RECORDINGS_KEPT, () => readRecordings(source, known ? createDeadline(deadline.ms) : deadline), `${describeTarget(source.target)}${source.target.scope}`);
   return recordings.get(span) ?? NONE_RECORDED;
+}
+
+/**
+ * The recordings for a chart over `range`: its first point's rate reads `window` before the range starts,
+ * so the counters' recordings must reach back over both; the shortest probed span that does (the longest
+ * one when none does: a recording between 6 and 7 hours old is the one case read a little short).
+ */
+export function recordingsForChart(source: ClusterPrometheus, range: HistoryRange, window: TrafficWindow, deadline: Deadline): Promise<Recorded> {
+  const needed = windowSeconds(range) + windowSeconds(window);
+  const bySeconds = [...SPANS].sort((a, b) => windowSeconds(a) - windowSeconds(b));
+  return recordingsFor(source, bySeconds.find((s) => windowSeconds(s) >= needed) ?? bySeconds[bySeconds.length - 1], deadline);
 }
