@@ -22,6 +22,8 @@ async function snapSample(page: import('@playwright/test').Page, name: string, c
 
 test.describe('traffic', () => {
   test('topology: the edge from cluster2 to cluster1’s east-west gateway carries a rate; a 503 fault turns it red and shows in the matrix', async ({ page, fault }) => {
+    // Four page loads and two waits for scrapes after a fault: more than one test's budget on a loaded 2-core machine.
+    test.slow();
     await page.goto('/topology?w=1m');
     await page.waitForFunction(() => window.__isthmusTopology?.layoutDone === true);
     await expect.poll(async () => (await edge(page, CROSSING))?.label ?? '', { timeout: 30_000 }).toMatch(/\d rps/);
