@@ -41,9 +41,15 @@ const IN_PLACE_BYTES = 64 * 1024;
 interface Parser {
   worker: Worker;
   pending: Map<number, { resolve(page: KeptPage<unknown>): void; reject(err: unknown): void }>;
+  /** Whether it ever answered: one that fails before is a thread that cannot run here, not a bad page. */
+  answered: boolean;
 }
 
-/** The parser threads, started on first use; one that fails is dropped (its pages fail, their lists are retried) and replaced on next use. */
+/**
+ * The parser threads, started on first use; one that fails is dropped (its pages fail, their lists are
+ * retried) and replaced on next use. One that fails before it ever answered (its entry did not load: a
+ * bundling or packaging problem) would fail every page again: threads are then given up for the process.
+ */
 const parsers: Parser[] = [];
 let nextId = 0;
 let unavailable = false;
@@ -63,11 +69,12 @@ function startParser(): Parser {
       })
     : new Worker(new URL('./list-worker.ts', import.meta.url), { resourceLimits: PARSER_LIMITS });
   worker.unref();
-  const parser: Parser = { worker, pending: new Map() };
+  const parser: Parser = { worker, pending: new Map(), answered: false };
   worker.on('message', (answer: PageAnswer) => {
     const waiting = parser.pending.get(answer.id);
     if (!waiting) return;
     parser.pending.delete(answer.id);
+    parser.answered = true;
     if ('page' in answer) waiting.resolve(answer.page);
     else waiting.reject(revive(answer.error));
   });
@@ -76,6 +83,10 @@ function startParser(): Parser {
     if (i >= 0) parsers.splice(i, 1);
     for (const waiting of parser.pending.values()) waiting.reject(err);
     parser.pending.clear();
+    if (!parser.answered && !unavailable) {
+      unavailable = true;
+      console.error('isthmus: list pages are parsed on the main thread (a parser thread failed before parsing any page)');
+    }
   };
   // Our failure, not the cluster's: the pages in flight fail as `internal` (their lists are retried).
   worker.on('error', (err) => {
