@@ -6,6 +6,7 @@ import type {
   IstiodHistoryCluster,
   IstiodHistoryResponse,
   IstiodSeries,
+  LatencyBy,
   TrafficClusterStatus,
   TrafficHistoryResponse,
   TrafficLatencyResponse,
@@ -70,19 +71,23 @@ export async function getTraffic(registry: Registry, window: TrafficWindow): Pro
   return { window, ...configuration(registry, statuses), clusters: statuses, flows, matrix: buildMatrix(flows), generatedAt: new Date().toISOString() };
 }
 
-/** The latency histograms: many times the series of the rates, so a request of their own (see promql.ts). */
-export async function getTrafficLatency(registry: Registry, window: TrafficWindow): Promise<TrafficLatencyResponse> {
-  const outcomes = await eachCluster(registry, registry.clusters, `traffic-latency:${window}`, async (s, d) => {
-    const recorded = await recordingsFor(s, window, d);
-    return promQuery(s.target, flowQueries(s.target.scope, window, recorded).latency, d);
+/**
+ * The latency histograms: many times the series of the rates, so a request of their own (see promql.ts).
+ * by=pair asks only what the matrix's p99 needs.
+ */
+export async function getTrafficLatency(registry: Registry, window: TrafficWindow, by: LatencyBy = 'flow'): Promise<TrafficLatencyResponse> {
+  const outcomes = await eachCluster(registry, registry.clusters, `traffic-latency:${window}:${by}`, async (s, d) => {
+    const queries = flowQueries(s.target.scope, window, await recordingsFor(s, window, d));
+    return promQuery(s.target, by === 'pair' ? queries.pairLatency : queries.latency, d);
   });
   const statuses = outcomes.map((o) => o.status);
   const buckets = outcomes.flatMap((o) => (o.data ? [o.data] : []));
   return {
     window,
+    by,
     ...configuration(registry, statuses),
     clusters: statuses,
-    flows: mergeOnce(buckets.map(buildFlowLatency)),
+    flows: by === 'flow' ? mergeOnce(buckets.map(buildFlowLatency)) : [],
     matrix: latencyMatrix(buckets),
     generatedAt: new Date().toISOString(),
   };

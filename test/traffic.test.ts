@@ -33,9 +33,9 @@ async function traffic(window = '1m'): Promise<TrafficResponse> {
   return (await res.json()) as TrafficResponse;
 }
 
-async function latency(window = '1m'): Promise<TrafficLatencyResponse> {
+async function latency(window = '1m', by = 'flow'): Promise<TrafficLatencyResponse> {
   clearReadings();
-  const res = await latencyGET(apiRequest(`/api/traffic/latency?window=${window}`));
+  const res = await latencyGET(apiRequest(`/api/traffic/latency?window=${window}&by=${by}`));
   expect(res.status).toBe(200);
   return (await res.json()) as TrafficLatencyResponse;
 }
@@ -221,6 +221,17 @@ describe('traffic from one Prometheus per cluster', () => {
     expect(l.matrix.some((c) => c.sourceCluster === 'cluster2' && c.destinationCluster === 'unknown')).toBe(true);
   });
 
+  it('by=pair answers the matrix’s p99 alone, the same as from the flows’ buckets', async () => {
+    const [byFlow, byPair] = [await latency('5m'), await latency('5m', 'pair')];
+    expect(byPair.by).toBe('pair');
+    expect(byPair.flows).toEqual([]);
+    expect(byPair.matrix.map((c) => `${c.sourceCluster} → ${c.destinationCluster}`)).toEqual(byFlow.matrix.map((c) => `${c.sourceCluster} → ${c.destinationCluster}`));
+    for (const [i, cell] of byPair.matrix.entries()) {
+      expect(cell.p99Ms, cell.destinationCluster).toBeGreaterThan(byFlow.matrix[i].p99Ms! * 0.9);
+      expect(cell.p99Ms, cell.destinationCluster).toBeLessThan(byFlow.matrix[i].p99Ms! * 1.1);
+    }
+  });
+
   it('the global store (one Prometheus, `cluster` label) gives the same numbers', async () => {
     const perCluster = measured((await traffic()).flows);
     setEnv({ ISTHMUS_PROMETHEUS_URL: lab.prometheus!.globalUrl! });
@@ -313,6 +324,7 @@ describe('traffic from one Prometheus per cluster', () => {
     for (const [GET, url] of [[trafficGET, '/api/traffic'], [latencyGET, '/api/traffic/latency']] as const) {
       for (const q of ['window=2m', 'window=5m%22%7D']) expect((await GET(apiRequest(`${url}?${q}`))).status, `${url}?${q}`).toBe(400);
     }
+    expect((await latencyGET(apiRequest('/api/traffic/latency?by=workload'))).status).toBe(400);
   });
 
   it('istiod lines per replica: connected proxies and pushes', async () => {

@@ -11,7 +11,8 @@ const enc = encodeURIComponent;
 
 export const trafficUrls = {
   traffic: (window: TrafficWindow) => `/api/traffic?window=${window}`,
-  latency: (window: TrafficWindow) => `/api/traffic/latency?window=${window}`,
+  /** The matrix's p99 only (by=pair): the page shows no per-flow percentiles. */
+  latency: (window: TrafficWindow) => `/api/traffic/latency?window=${window}&by=pair`,
   history: (p: HistoryParams) =>
     `/api/traffic/history?scope=${p.scope}&cluster=${enc(p.cluster)}&namespace=${enc(p.namespace)}&name=${enc(p.name)}${p.version ? `&version=${enc(p.version)}` : ''}&window=${p.window}&range=${p.range}`,
   istiod: (window: TrafficWindow, range: HistoryRange) => `/api/traffic/istiod?window=${window}&range=${range}`,

@@ -24,6 +24,10 @@ describe('flowQueries', () => {
     const raw = flowQueries(',cluster=~"c1"', '1m', NONE_RECORDED);
     expect(metricsOf(recorded.rates)).toEqual(['workload:istio_requests_total', 'workload:istio_tcp_received_bytes_total', 'workload:istio_tcp_sent_bytes_total']);
     expect(recorded.latency).toBe(raw.latency.replaceAll('istio_request_duration_milliseconds_bucket{', 'workload:istio_request_duration_milliseconds_bucket{'));
+    expect(recorded.pairLatency).toBe(
+      'sum by (le, source_cluster, source_workload, destination_cluster) (rate(workload:istio_request_duration_milliseconds_bucket{reporter="source",cluster=~"c1"}[1m])) or ' +
+        'sum by (le, source_cluster, source_workload, destination_cluster) (rate(workload:istio_request_duration_milliseconds_bucket{reporter="destination",source_workload="unknown",cluster=~"c1"}[1m]))',
+    );
     const some = flowQueries('', '1m', new Set(['istio_requests_total']));
     expect(metricsOf(some.rates)).toEqual(['istio_tcp_received_bytes_total', 'istio_tcp_sent_bytes_total', 'workload:istio_requests_total']);
     expect(metricsOf(some.latency)).toEqual(['istio_request_duration_milliseconds_bucket']);

@@ -88,9 +88,15 @@ export interface LatencyPercentiles {
   p99Ms: number | null;
 }
 
+/** What /api/traffic/latency computes: percentiles per flow and the matrix's p99, or the matrix's p99 alone. */
+export const LATENCY_BY = ['flow', 'pair'] as const;
+export type LatencyBy = (typeof LATENCY_BY)[number];
+
 /** GET /api/traffic/latency: what the callers waited, per flow and per cluster pair. */
 export interface TrafficLatencyResponse extends PrometheusAnswer {
   window: TrafficWindow;
+  by: LatencyBy;
+  /** by=pair: empty. */
   flows: Array<TrafficFlowKey & LatencyPercentiles>;
   matrix: Array<{ sourceCluster: string; destinationCluster: string; p99Ms: number | null }>;
 }
