@@ -1,7 +1,7 @@
 import 'server-only';
 import type { ClusterSnapshot } from '@/lib/mesh/snapshot';
-import { buildTopology, type Topology } from '@/lib/topology/build';
-import { fittingLevel, levelSizes, topologyAtLevel, type TopologyScope } from '@/lib/topology/levels';
+import { edgesOf, prepareTopology, type PreparedTopology, type Topology } from '@/lib/topology/build';
+import { clustersLevel, fittingLevel, levelSizes, topologyAtLevel, type TopologyScope } from '@/lib/topology/levels';
 import type { ClusterStatus, TopologyLevel, TopologyResponse } from '@/lib/types/api';
 import { snapshotStatus } from './cluster-status';
 import type { Registry } from './k8s/registry';
@@ -20,31 +20,49 @@ interface View {
 }
 
 /**
- * The last workload graph built, with the snapshot objects it came from, and every view of it asked
- * since (level and scope): while the caches hold the same snapshots (nothing changed), nothing is
- * rebuilt or serialized again. At 50,000 pods building takes hundreds of ms.
+ * The last graph prepared (nodes and services; its edges built on first need: the clusters level counts
+ * them without building them), with the snapshot objects it came from, and every view of it asked since
+ * (level and scope): while the caches hold the same snapshots (nothing changed), nothing is rebuilt or
+ * serialized again. At 50,000 pods building every edge takes hundreds of ms.
  */
-let last: { snapshots: ClusterSnapshot[]; full: Topology; clusters: ClusterStatus[]; generatedAt: string; views: Map<string, View>; sizes: Map<string, Record<TopologyLevel, number>> } | null = null;
+interface Graph {
+  snapshots: ClusterSnapshot[];
+  prepared: PreparedTopology;
+  full: Topology | null;
+  clusters: ClusterStatus[];
+  generatedAt: string;
+  views: Map<string, View>;
+  sizes: Map<string, Record<TopologyLevel, number>>;
+}
+
+let last: Graph | null = null;
 
 const sameSnapshots = (a: ClusterSnapshot[], b: ClusterSnapshot[]) => a.length === b.length && a.every((s, i) => s === b[i]);
+
+/** The graph with every edge (buildTopology's), built once per graph. */
+function fullGraph(graph: Graph): Topology {
+  graph.full ??= { nodes: graph.prepared.nodes, edges: edgesOf(graph.prepared), services: graph.prepared.services };
+  return graph.full;
+}
 
 async function view(registry: Registry, query: TopologyQuery): Promise<View> {
   const snapshots = await getSnapshots(registry);
   if (!last || !sameSnapshots(last.snapshots, snapshots)) {
     const clusters = registry.clusters.map((c, i) => snapshotStatus(c, snapshots[i]));
-    last = { snapshots, full: buildTopology(snapshots), clusters, generatedAt: new Date().toISOString(), views: new Map(), sizes: new Map() };
+    last = { snapshots, prepared: prepareTopology(snapshots), full: null, clusters, generatedAt: new Date().toISOString(), views: new Map(), sizes: new Map() };
   }
   const graph = last;
   const scope = { cluster: query.cluster ?? null, namespace: query.namespace ?? null };
   const scopeKey = JSON.stringify([scope.cluster, scope.namespace]);
   let sizes = graph.sizes.get(scopeKey);
-  if (!sizes) graph.sizes.set(scopeKey, (sizes = levelSizes(graph.full, scope)));
+  if (!sizes) graph.sizes.set(scopeKey, (sizes = levelSizes(graph.prepared, scope)));
   // No level asked: the most detailed that fits, the same view (and bytes) as asking for it by name.
   const level = query.level ?? fittingLevel(sizes);
   const key = JSON.stringify([level, scope.cluster, scope.namespace]);
   let entry = graph.views.get(key);
   if (!entry) {
-    const topology = topologyAtLevel(graph.full, { ...scope, level });
+    const whole = level === 'clusters' && !scope.cluster && !scope.namespace;
+    const topology = whole ? clustersLevel(graph.prepared) : topologyAtLevel(fullGraph(graph), { ...scope, level });
     entry = { response: { level, levelSizes: sizes, ...topology, clusters: graph.clusters, generatedAt: graph.generatedAt }, bytes: null };
     graph.views.set(key, entry);
   }

@@ -28,7 +28,7 @@ function hasSelector(svc: ServiceSnapshot): svc is ServiceSnapshot & { selector:
   return svc.selector !== null && Object.keys(svc.selector).length > 0;
 }
 
-function edge(source: string, target: string, kind: TopologyEdge['kind'], address?: string): TopologyEdge {
+function edge(source: string, target: string, kind: TopologyEdge['kind'], address: string | undefined): TopologyEdge {
   const e: TopologyEdge = { source, target, kind };
   if (address) e.address = address;
   return e;
@@ -39,6 +39,8 @@ const KIND_ORDER: Record<TopologyNode['kind'], number> = { cluster: 0, namespace
 /** Per-cluster working state. */
 interface ClusterIndex {
   snapshot: ClusterSnapshot;
+  /** The cluster's node id (cluster:<name>): what its services and workloads stand for at the clusters level. */
+  clusterNodeId: string;
   /** Pods that serve traffic (not Succeeded/Failed), by namespace, each with its workload id. */
   podsByNamespace: Map<string, Array<{ pod: PodSnapshot; workload: string }>>;
   /** The east-west gateway remote clients dial ("<address>:15443"), or null. */
@@ -50,6 +52,27 @@ function gatewayAddresses(gw: GatewayService): string[] {
 }
 
 /**
+ * One edge as the edge pass finds it (EdgeVisitor): its ends, kind and dialled address, the clusters of
+ * its ends, and which end is a gateway (the other is a service or a workload). Positional arguments: the
+ * pass calls it half a million times at fleet size, and a visitor that aggregates allocates nothing.
+ */
+export type EdgeVisitor = (
+  source: string,
+  target: string,
+  kind: TopologyEdge['kind'],
+  address: string | undefined,
+  from: { clusterNodeId: string },
+  to: { clusterNodeId: string },
+  gatewayEnd: 'source' | 'target' | null,
+) => void;
+
+/** The graph before its edges: nodes and logical services, and the edge pass to run when edges are wanted. */
+export interface PreparedTopology extends Omit<Topology, 'edges'> {
+  /** Visits every edge in buildTopology's order, without building it. */
+  forEachEdge(visit: EdgeVisitor): void;
+}
+
+/**
  * Builds nodes, edges and logical services from cluster snapshots. Ids are deterministic (see
  * TopologyNode.id; edges are named by what they join, lib/topology/edge-id.ts), nodes are ordered cluster, namespace, gateway,
  * service, workload then by id; services by hostname with their clusters by name; edges by hostname,
@@ -57,11 +80,24 @@ function gatewayAddresses(gw: GatewayService): string[] {
  * cluster node (reachable: false).
  */
 export function buildTopology(snapshots: ClusterSnapshot[]): Topology {
-  const nodes = new Map<string, TopologyNode>();
-  // Service edges are unique by construction (one source per hostname and cluster, each serving
-  // cluster visited once); only gateway → workload edges can repeat across hostnames.
+  const prepared = prepareTopology(snapshots);
+  return { nodes: prepared.nodes, edges: edgesOf(prepared), services: prepared.services };
+}
+
+/** Every edge of a prepared graph, built: buildTopology's edges. */
+export function edgesOf(prepared: PreparedTopology): TopologyEdge[] {
   const edges: TopologyEdge[] = [];
-  const gatewayEdges = new Set<string>();
+  prepared.forEachEdge((source, target, kind, address) => edges.push(edge(source, target, kind, address)));
+  return edges;
+}
+
+/**
+ * buildTopology's nodes and services, with its edge pass left to the caller: at fleet size the edges
+ * (one per service × remote cluster: half a million at 50 clusters) cost most of the build, and a level
+ * that only counts them (lib/topology/levels.ts clustersLevel) need not build them.
+ */
+export function prepareTopology(snapshots: ClusterSnapshot[]): PreparedTopology {
+  const nodes = new Map<string, TopologyNode>();
   const addNode = (node: TopologyNode) => {
     if (!nodes.has(node.id)) nodes.set(node.id, node);
   };
@@ -102,6 +138,7 @@ export function buildTopology(snapshots: ClusterSnapshot[]): Topology {
   }
 
   const services: LogicalService[] = [];
+  const hostnames: Array<{ namespace: string; name: string; definitions: Array<{ index: ClusterIndex }>; served: Array<{ index: ClusterIndex; workloads: string[] }> }> = [];
   for (const hostname of [...byHostname.keys()].sort()) {
     const definitions = byHostname.get(hostname)!;
     const { namespace, name } = definitions[0].svc;
@@ -133,44 +170,52 @@ export function buildTopology(snapshots: ClusterSnapshot[]): Topology {
       logical.clusters.push({ cluster: c, clusterIP: svc.clusterIP, ports: svc.ports, readyEndpoints: ready, notReadyEndpoints: notReady });
       return { index, workloads: [...workloads].sort() };
     });
-
-    const reachedThroughGateway = new Set<ClusterIndex>();
-    for (const client of definitions) {
-      const from = client.index.snapshot;
-      const source = `svc:${from.cluster}:${namespace}:${name}`;
-      for (const { index, workloads } of served) {
-        const to = index.snapshot;
-        if (workloads.length === 0) continue;
-        if (to === from) {
-          for (const wl of workloads) edges.push(edge(source, wl, 'local'));
-        } else if (to.network === from.network) {
-          for (const wl of workloads) edges.push(edge(source, wl, 'cross-cluster'));
-        } else if (index.eastWest) {
-          edges.push(edge(source, index.eastWest.id, 'east-west', index.eastWest.dial));
-          reachedThroughGateway.add(index);
-        } else {
-          for (const wl of workloads) edges.push(edge(source, wl, 'unroutable'));
-        }
-      }
-    }
-    // Several services may select one workload: its gateway edge is drawn once.
-    for (const { index, workloads } of served) {
-      if (!index.eastWest || !reachedThroughGateway.has(index)) continue;
-      for (const wl of workloads) {
-        const gatewayEdge = edge(index.eastWest.id, wl, 'east-west');
-        const id = edgeId(gatewayEdge);
-        if (gatewayEdges.has(id)) continue;
-        gatewayEdges.add(id);
-        edges.push(gatewayEdge);
-      }
-    }
+    hostnames.push({ namespace, name, definitions, served });
     services.push(logical);
   }
 
+  const forEachEdge = (visit: EdgeVisitor) => {
+    // Service edges are unique by construction (one source per hostname and cluster, each serving
+    // cluster visited once); only gateway → workload edges can repeat across hostnames.
+    const gatewayEdges = new Set<string>();
+    for (const { namespace, name, definitions, served } of hostnames) {
+      const reachedThroughGateway = new Set<ClusterIndex>();
+      for (const client of definitions) {
+        const fromIndex = client.index;
+        const from = fromIndex.snapshot;
+        const source = `svc:${from.cluster}:${namespace}:${name}`;
+        for (const { index, workloads } of served) {
+          const to = index.snapshot;
+          if (workloads.length === 0) continue;
+          if (to === from) {
+            for (const wl of workloads) visit(source, wl, 'local', undefined, fromIndex, index, null);
+          } else if (to.network === from.network) {
+            for (const wl of workloads) visit(source, wl, 'cross-cluster', undefined, fromIndex, index, null);
+          } else if (index.eastWest) {
+            visit(source, index.eastWest.id, 'east-west', index.eastWest.dial, fromIndex, index, 'target');
+            reachedThroughGateway.add(index);
+          } else {
+            for (const wl of workloads) visit(source, wl, 'unroutable', undefined, fromIndex, index, null);
+          }
+        }
+      }
+      // Several services may select one workload: its gateway edge is drawn once.
+      for (const { index, workloads } of served) {
+        if (!index.eastWest || !reachedThroughGateway.has(index)) continue;
+        for (const wl of workloads) {
+          const id = edgeId({ source: index.eastWest.id, target: wl, kind: 'east-west' });
+          if (gatewayEdges.has(id)) continue;
+          gatewayEdges.add(id);
+          visit(index.eastWest.id, wl, 'east-west', undefined, index, index, 'source');
+        }
+      }
+    }
+  };
+
   return {
     nodes: [...nodes.values()].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareStrings(a.id, b.id)),
-    edges,
     services,
+    forEachEdge,
   };
 }
 
@@ -239,5 +284,5 @@ function indexCluster(
     if (list) list.push(entry);
     else podsByNamespace.set(pod.namespace, [entry]);
   }
-  return { snapshot, podsByNamespace, eastWest };
+  return { snapshot, clusterNodeId: `cluster:${c}`, podsByNamespace, eastWest };
 }

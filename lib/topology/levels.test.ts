@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildTopology } from './build';
+import { buildTopology, prepareTopology } from './build';
 import { edgeId } from './edge-id';
-import { fittingLevel, levelSizes, topologyAtLevel, TOPOLOGY_LEVELS } from './levels';
+import { clustersLevel, fittingLevel, levelSizes, topologyAtLevel, TOPOLOGY_LEVELS } from './levels';
 import { largeSnapshots, seedSnapshots } from './seed-snapshots';
 
 describe('topology levels', () => {
@@ -22,6 +22,24 @@ describe('topology levels', () => {
     const workloads = full.nodes.filter((n) => n.kind === 'workload' && n.cluster === c1.cluster);
     expect(c1.counts).toMatchObject({ workloads: workloads.length, pods: workloads.reduce((a, w) => a + (w.pods ?? 0), 0) });
     expect(t.edges.reduce((a, e) => a + (e.count ?? 1), 0)).toBeLessThanOrEqual(full.edges.length);
+  });
+
+  it('clustersLevel (counted from the edge pass, no edge built) is the clusters level of the built graph', () => {
+    const [c1, c2] = seedSnapshots();
+    const sameNetwork = [c1, { ...c2, network: c1.network, gateways: c2.gateways.map((g) => ({ ...g, network: c1.network })) }];
+    const cases = {
+      seed: seedSnapshots(),
+      'east-west gateway pending (unroutable)': seedSnapshots({ cluster1EastWestPending: true }),
+      'one network (cross-cluster)': sameNetwork,
+      'a cluster down': [c1, { ...c2, reachable: false, namespaces: [], services: [], pods: [], gateways: [] }],
+      fleet: largeSnapshots(12, 4, 3, 2),
+      none: [],
+    };
+    for (const [name, snapshots] of Object.entries(cases)) {
+      const expected = topologyAtLevel(buildTopology(snapshots), { level: 'clusters' });
+      expect(clustersLevel(prepareTopology(snapshots)), name).toEqual(expected);
+      if (name !== 'none' && name !== 'a cluster down') expect(expected.edges.length, name).toBeGreaterThan(0);
+    }
   });
 
   it('at fleet size no level carries an edge per service × remote cluster, and the default level fits 2,000 nodes', () => {
