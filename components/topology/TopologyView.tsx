@@ -12,11 +12,11 @@ import { FreshnessBadge } from '@/components/FreshnessBadge';
 import { Skeleton } from '@/components/Skeleton';
 import { clusterNames, namespaceNames, toElements } from '@/lib/graph/elements';
 import { findNodes } from '@/lib/graph/search';
-import { DEFAULT_VIEW, LAYOUT_NAMES, parseViewState, toggle, viewStateQuery, type ViewState } from '@/lib/graph/view-state';
+import { DEFAULT_VIEW, LAYOUT_NAMES, parseViewState, viewStateQuery, type ViewState } from '@/lib/graph/view-state';
 import { useChecks, useTopology } from '@/lib/hooks/queries';
 import { topologyMarks } from '@/lib/checks/view';
 import { useTraffic } from '@/lib/hooks/traffic';
-import { edgeTraffic, ERROR_THRESHOLDS } from '@/lib/traffic/edges';
+import { edgeTraffic } from '@/lib/traffic/edges';
 import { TRAFFIC_WINDOWS, type TrafficWindow } from '@/lib/types/traffic';
 import { TrafficStatus } from '@/components/traffic/TrafficStatus';
 import { useDraft } from '@/lib/hooks/use-draft';
@@ -24,6 +24,7 @@ import { useEarlyTopology } from './early-topology';
 import { GraphCanvas, type GraphCanvasHandle } from './GraphCanvas';
 import { LevelControl } from './LevelControl';
 import { SidePanel } from './SidePanel';
+import { FiltersPanel } from './FiltersPanel';
 // The canvas and cytoscape are imported statically: they are then among the route's first scripts,
 // downloaded beside the topology request instead of after hydration (a dynamic import started only once
 // this module ran, ~1.5 s into a fleet's page load, and their 600 KB then queued behind the page's other
@@ -43,45 +44,6 @@ const LAYOUT_LABELS: Record<(typeof LAYOUT_NAMES)[number], string> = {
 const control =
   'rounded border border-slate-300 bg-white px-1.5 py-0.5 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:border-slate-600 dark:bg-slate-900';
 const button = `${control} hover:bg-slate-100 dark:hover:bg-slate-800`;
-
-function TrafficLegend() {
-  const items = [
-    { label: `errors < ${ERROR_THRESHOLDS.warn * 100}%`, style: 'border-green-600' },
-    { label: `errors ≥ ${ERROR_THRESHOLDS.warn * 100}%`, style: 'border-amber-600' },
-    { label: `errors ≥ ${ERROR_THRESHOLDS.fail * 100}%`, style: 'border-red-600' },
-    { label: 'no traffic in the window', style: 'border-slate-300' },
-  ];
-  return (
-    <ul className="space-y-0.5 text-xs" aria-label="Traffic legend" data-testid="traffic-legend">
-      {items.map((i) => (
-        <li key={i.label} className="flex items-center gap-2">
-          <span aria-hidden="true" className={`inline-block w-6 border-t-4 ${i.style}`} />
-          {i.label}
-        </li>
-      ))}
-      <li className="text-slate-500 dark:text-slate-400">Labels: requests/s and error % over the window, counted once at the caller.</li>
-    </ul>
-  );
-}
-
-function Legend() {
-  const items = [
-    { label: 'local', style: 'border-slate-400 border-solid' },
-    { label: 'cross-cluster (same network)', style: 'border-blue-600 border-dashed' },
-    { label: 'east-west gateway', style: 'border-violet-600 border-dashed' },
-    { label: 'unroutable (raw remote pod IPs)', style: 'border-red-600 border-dotted' },
-  ];
-  return (
-    <ul className="space-y-0.5 text-xs" aria-label="Edge legend">
-      {items.map((i) => (
-        <li key={i.label} className="flex items-center gap-2">
-          <span aria-hidden="true" className={`inline-block w-6 border-t-2 ${i.style}`} />
-          {i.label}
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 export function TopologyView() {
   const params = useSearchParams();
@@ -160,11 +122,6 @@ export function TopologyView() {
   const nodeCount = elements.filter((e) => e.group === 'nodes').length;
   const edgeCount = elements.length - nodeCount;
 
-  const toggleCluster = (c: string) => {
-    const shown = view.clusters.length === 0 ? allClusters : view.clusters;
-    const next = toggle(shown, c);
-    setView({ clusters: next.length === allClusters.length ? [] : next });
-  };
 
   return (
     <main className="flex h-[calc(100vh-4rem)] min-h-[480px] flex-col gap-2 py-1">
@@ -215,63 +172,14 @@ export function TopologyView() {
             <SidePanel topology={topology.data} selected={selected} onSelect={onSelect} window={view.window} traffic={byEdge} />
           </div>
         )}
-        <aside className="w-56 shrink-0 space-y-3 overflow-y-auto rounded-lg border border-slate-200 bg-white p-2.5 text-sm dark:border-slate-800 dark:bg-slate-900" aria-label="Filters">
-          <label className="flex items-start gap-1.5" title="Only the services with endpoints in several clusters, and the paths between clusters">
-            <input type="checkbox" className="mt-1" checked={view.crossOnly} onChange={(e) => setView({ crossOnly: e.target.checked })} data-testid="topology-cross-only" />
-            <span>Cross-cluster only</span>
-          </label>
-          <fieldset>
-            <legend className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Clusters</legend>
-            {allClusters.map((c) => (
-              <label key={c} className="flex items-center gap-1.5 break-all">
-                <input type="checkbox" checked={view.clusters.length === 0 || view.clusters.includes(c)} onChange={() => toggleCluster(c)} />
-                {c}
-              </label>
-            ))}
-          </fieldset>
-          <label className="block">
-            <span className="mb-1 block text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Namespace</span>
-            <select
-              value={view.namespaces.length === 1 ? view.namespaces[0] : ''}
-              onChange={(e) => setView({ namespaces: e.target.value ? [e.target.value] : [] })}
-              className={`${control} w-full`}
-              data-testid="topology-namespace"
-            >
-              <option value="">All namespaces</option>
-              {allNamespaces.map((ns) => (
-                <option key={ns} value={ns}>
-                  {ns}
-                </option>
-              ))}
-            </select>
-          </label>
-          <fieldset>
-            <legend className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Hide namespaces</legend>
-            {allNamespaces.map((ns) => (
-              <label key={ns} className="flex items-center gap-1.5">
-                <input type="checkbox" checked={view.hiddenNamespaces.includes(ns)} onChange={() => setView({ hiddenNamespaces: toggle(view.hiddenNamespaces, ns) })} />
-                {ns}
-              </label>
-            ))}
-            {allNamespaces.includes('istio-system') && (
-              <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Gateways stay visible when istio-system is hidden.</p>
-            )}
-          </fieldset>
-          <section>
-            <h2 className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Paths</h2>
-            <Legend />
-          </section>
-          <section>
-            <h2 className="mb-1 text-xs font-semibold uppercase text-slate-500 dark:text-slate-400">Traffic (last {view.window})</h2>
-            {traffic.data && !traffic.data.configured ? (
-              <p className="text-xs text-slate-500 dark:text-slate-400" data-testid="traffic-not-configured">
-                {traffic.data.hint}
-              </p>
-            ) : (
-              <TrafficLegend />
-            )}
-          </section>
-        </aside>
+        <FiltersPanel
+          view={view}
+          setView={setView}
+          allClusters={allClusters}
+          allNamespaces={allNamespaces}
+          traffic={traffic.data}
+          controlClass={control}
+        />
 
         <section className="flex min-w-0 flex-1 flex-col overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950" aria-label="Graph">
           {/* The graph's own controls, above it (after the side panel in Tab order). */}
