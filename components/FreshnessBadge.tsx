@@ -1,6 +1,7 @@
 'use client';
 
 import { useFreshness, useNow } from '@/lib/hooks/use-freshness';
+import { useLiveState } from '@/lib/hooks/live-updates';
 import type { ClusterWatch } from '@/lib/types/api';
 import { formatAge } from '@/lib/ui/format';
 import { StatusPill } from './StatusPill';
@@ -9,9 +10,14 @@ import { StatusPill } from './StatusPill';
  * "updated 4 s ago", plus a stale badge when the data is older than three polling intervals.
  * `failed`: the answer carried only errors, so nothing was updated: "read failed 4 s ago".
  * `watch`: the cluster's watch-fed cache (Kubernetes state): watching, syncing, or reconnecting and why.
+ * `pushed`: Kubernetes state, refetched when the server's watches report a change rather than polled:
+ * while /api/events is live, an old answer means a quiet mesh, not stale data.
  */
-export function FreshnessBadge({ fetchedAt, failed = false, className = '', watch }: { fetchedAt: string | null | undefined; failed?: boolean; className?: string; watch?: ClusterWatch }) {
-  const { label, stale, ageMs } = useFreshness(fetchedAt);
+export function FreshnessBadge({ fetchedAt, failed = false, className = '', watch, pushed = false }: { fetchedAt: string | null | undefined; failed?: boolean; className?: string; watch?: ClusterWatch; pushed?: boolean }) {
+  const freshness = useFreshness(fetchedAt);
+  const live = useLiveState() === 'live';
+  const { label, ageMs } = freshness;
+  const stale = freshness.stale && !(pushed && live);
   return (
     <span className={`inline-flex items-center gap-1 text-xs text-slate-500 dark:text-slate-400 ${className}`} data-testid="freshness">
       <span suppressHydrationWarning>{failed && fetchedAt ? `read failed ${formatAge(ageMs)}` : label}</span>

@@ -31,6 +31,29 @@ test.describe('pushed updates (/api/events)', () => {
     expect(navigations).toEqual([]);
   });
 
+  test('a quiet mesh is never called stale: pushed while live, and each poll says when it was answered', async ({ page, consoleErrors }) => {
+    // Polling every 2 s: "stale" would show after 6 s of an answer not renewed.
+    await page.addInitScript(() => {
+      if (location.protocol.startsWith('http')) window.localStorage.setItem('isthmus.polling', JSON.stringify({ intervalMs: 2000, paused: false }));
+    });
+    const badge = page.getByTestId('freshness').first();
+    await page.goto('/topology');
+    await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'live');
+    await expect(badge).toContainText('updated');
+    await page.waitForTimeout(7000);
+    await expect(badge).not.toContainText('stale');
+
+    // Without the stream the topology is polled: the kept graph is answered with each answer's own time.
+    await page.route('**/api/events', (route) => route.abort());
+    await page.goto('/topology');
+    await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'dropped');
+    await page.waitForTimeout(7000);
+    await expect(badge).not.toContainText('stale');
+    await page.goto('about:blank');
+    const others = consoleErrors.filter((e) => !/ERR_FAILED|api\/events/.test(e));
+    consoleErrors.splice(0, consoleErrors.length, ...others);
+  });
+
   test('when the stream drops, the page says so and polls instead', async ({ page, fault, consoleErrors }) => {
     await page.route('**/api/events', (route) => route.abort());
     await page.goto('/topology');

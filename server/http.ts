@@ -22,10 +22,21 @@ export function json(data: unknown, status = 200): Response {
 export const COMPRESS_MAX_CHARS = 1024 * 1024;
 
 /** A JSON response from an already serialized body (text, or its UTF-8 bytes). */
-export function jsonText(body: string | Uint8Array<ArrayBuffer>, status = 200): Response {
-  const size = typeof body === 'string' ? body.length : body.byteLength;
+/** JSON already serialized: a string, its UTF-8 bytes, or those in parts (sent one after the other, never copied together). */
+export function jsonText(body: string | Uint8Array<ArrayBuffer> | Uint8Array<ArrayBuffer>[], status = 200): Response {
+  const size = typeof body === 'string' ? body.length : Array.isArray(body) ? body.reduce((n, part) => n + part.byteLength, 0) : body.byteLength;
   const cacheControl = size > COMPRESS_MAX_CHARS ? 'no-store, no-transform' : NO_STORE['Cache-Control'];
-  return new Response(body, { status, headers: { 'Cache-Control': cacheControl, 'Content-Type': 'application/json; charset=utf-8' } });
+  const headers = { 'Cache-Control': cacheControl, 'Content-Type': 'application/json; charset=utf-8' };
+  if (!Array.isArray(body)) return new Response(body, { status, headers });
+  const parts = [...body];
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const part = parts.shift();
+      if (part) controller.enqueue(part);
+      else controller.close();
+    },
+  });
+  return new Response(stream, { status, headers });
 }
 
 export function text(body: string, status = 200): Response {

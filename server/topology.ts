@@ -11,10 +11,11 @@ import { getSnapshots } from './snapshot';
 export type TopologyQuery = Omit<TopologyScope, 'level'> & { level: TopologyLevel | null };
 
 interface View {
-  response: TopologyResponse;
+  response: Omit<TopologyResponse, 'generatedAt'>;
   /**
-   * The JSON's UTF-8 bytes, serialized and encoded on first send and only kept so (13 MB at 50 clusters'
-   * workloads took 10 ms per request to encode; the string is not kept beside them).
+   * The JSON's UTF-8 bytes up to its closing brace, serialized and encoded on first send and only kept so
+   * (13 MB at 50 clusters' workloads took 10 ms per request to encode; the string is not kept beside
+   * them). Each answer ends them with its own generatedAt.
    */
   bytes: Uint8Array<ArrayBuffer> | null;
 }
@@ -30,7 +31,6 @@ interface Graph {
   prepared: PreparedTopology;
   full: Topology | null;
   clusters: ClusterStatus[];
-  generatedAt: string;
   views: Map<string, View>;
   sizes: Map<string, Record<TopologyLevel, number>>;
 }
@@ -49,7 +49,7 @@ async function view(registry: Registry, query: TopologyQuery): Promise<View> {
   const snapshots = await getSnapshots(registry);
   if (!last || !sameSnapshots(last.snapshots, snapshots)) {
     const clusters = registry.clusters.map((c, i) => snapshotStatus(c, snapshots[i]));
-    last = { snapshots, prepared: prepareTopology(snapshots), full: null, clusters, generatedAt: new Date().toISOString(), views: new Map(), sizes: new Map() };
+    last = { snapshots, prepared: prepareTopology(snapshots), full: null, clusters, views: new Map(), sizes: new Map() };
   }
   const graph = last;
   const scope = { cluster: query.cluster ?? null, namespace: query.namespace ?? null };
@@ -63,20 +63,29 @@ async function view(registry: Registry, query: TopologyQuery): Promise<View> {
   if (!entry) {
     const whole = level === 'clusters' && !scope.cluster && !scope.namespace;
     const topology = whole ? clustersLevel(graph.prepared) : topologyAtLevel(fullGraph(graph), { ...scope, level });
-    entry = { response: { level, levelSizes: sizes, ...topology, clusters: graph.clusters, generatedAt: graph.generatedAt }, bytes: null };
+    entry = { response: { level, levelSizes: sizes, ...topology, clusters: graph.clusters }, bytes: null };
     graph.views.set(key, entry);
   }
   return entry;
 }
 
+/*
+ * generatedAt is the answer's own time, not the graph's: a graph kept because the watch-fed caches hold
+ * the same snapshots is the clusters' state now, and a page told it was built minutes ago would call a
+ * quiet mesh stale.
+ */
+
 /** The cross-cluster graph at a level: every cluster's snapshot through the pure builders in lib/topology. */
 export async function getTopology(registry: Registry, query: TopologyQuery = { level: 'workloads' }): Promise<TopologyResponse> {
-  return (await view(registry, query)).response;
+  return { ...(await view(registry, query)).response, generatedAt: new Date().toISOString() };
 }
 
-/** getTopology as JSON in UTF-8 bytes (what the route sends), serialized once per graph and view. */
-export async function getTopologyBytes(registry: Registry, query: TopologyQuery = { level: 'workloads' }): Promise<Uint8Array<ArrayBuffer>> {
+/** getTopology as JSON in UTF-8 bytes (what the route sends): the view's kept bytes, then this answer's generatedAt. */
+export async function getTopologyBytes(registry: Registry, query: TopologyQuery = { level: 'workloads' }): Promise<Uint8Array<ArrayBuffer>[]> {
   const entry = await view(registry, query);
-  entry.bytes ??= new TextEncoder().encode(JSON.stringify(entry.response));
-  return entry.bytes;
+  if (!entry.bytes) {
+    const json = new TextEncoder().encode(JSON.stringify(entry.response));
+    entry.bytes = json.slice(0, json.byteLength - 1); // without the closing brace
+  }
+  return [entry.bytes, new TextEncoder().encode(`,"generatedAt":${JSON.stringify(new Date().toISOString())}}`)];
 }

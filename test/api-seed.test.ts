@@ -195,6 +195,16 @@ describe('GET /api/clusters/{cluster}/pods and /api/topology', () => {
     expect(body.services.map((s) => s.hostname)).toContain('reviews.default.svc.cluster.local');
     expect(body.edges.some((e) => e.kind === 'east-west' && e.address === '172.40.143.182:15443')).toBe(true);
   });
+
+  it('answers a graph kept since nothing changed with the time of the answer: the state is current, not as old as the build', async () => {
+    const first = (await (await topologyGET()).json()) as TopologyResponse;
+    await new Promise((r) => setTimeout(r, 1100));
+    const res = await topologyGET();
+    const again = (await res.json()) as TopologyResponse;
+    expect(again.nodes).toEqual(first.nodes); // the same kept view
+    expect(Date.parse(again.generatedAt) - Date.parse(first.generatedAt)).toBeGreaterThanOrEqual(1000);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  });
 });
 
 describe('read-only', () => {

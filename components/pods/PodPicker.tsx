@@ -77,7 +77,7 @@ export function PodPicker() {
           Search
           <input type="search" className={`${controlClass} w-64`} placeholder="e.g. reviews, v2 or 10.244.1.7" value={searchDraft} onChange={(e) => setSearchDraft(e.target.value)} onBlur={flushSearch} data-testid="picker-search" />
         </label>
-        {pods.data && cluster && <FreshnessBadge fetchedAt={pods.data.fetchedAt} failed={!ownOk} className="mb-1.5" />}
+        {pods.data && cluster && <FreshnessBadge fetchedAt={pods.data.fetchedAt} failed={!ownOk} className="mb-1.5" pushed />}
       </div>
 
       {!cluster && !search ? (

@@ -155,7 +155,7 @@ export function TopologyView() {
           <span data-testid="topology-counts" data-nodes={nodeCount} data-edges={edgeCount}>
             {nodeCount} nodes · {edgeCount} edges
           </span>
-          <FreshnessBadge fetchedAt={topology.data?.generatedAt} />
+          <FreshnessBadge fetchedAt={topology.data?.generatedAt} pushed />
         </span>
       </div>
 
