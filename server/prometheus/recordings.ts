@@ -2,6 +2,7 @@ import 'server-only';
 import { NONE_RECORDED, recordedBySpan, recordedProbe, windowSeconds, type Recorded, type Span } from '@/lib/traffic/promql';
 import { HISTORY_RANGES, TRAFFIC_WINDOWS, type HistoryRange, type TrafficWindow } from '@/lib/types/traffic';
 import { createDeadline, type Deadline } from '../k8s/deadline';
+import { toSourceError } from '../k8s/errors';
 import type { KeepPolicy } from '../k8s/kept-reading';
 import { describeTarget, promQuery } from './client';
 import type { ClusterPrometheus } from './sources';
@@ -24,11 +25,15 @@ const PROBE_FAILED: Recordings = new Map();
 
 export const RECORDINGS_KEPT: KeepPolicy<Recordings> = { maxAgeMs: 5 * 60_000, failed: (r) => r === PROBE_FAILED };
 
-/** A probe that fails (Prometheus down, slow, refusing) is no reason to fail the traffic itself. */
+/**
+ * A probe that fails (Prometheus down, slow, refusing) is no reason to fail the traffic itself: the raw
+ * queries answer or say why. A programming error is still logged (toSourceError logs `internal` ones).
+ */
 async function readRecordings(source: ClusterPrometheus, deadline: Deadline): Promise<Recordings> {
   try {
     return recordedBySpan(await promQuery(source.target, recordedProbe(source.target.scope, SPANS), deadline), SPANS);
-  } catch {
+  } catch (err) {
+    toSourceError(err, { cluster: source.cluster.name, source: `the recording rules in ${describeTarget(source.target)}` });
     return PROBE_FAILED;
   }
 }
