@@ -99,6 +99,7 @@ describe('watch-fed cache', () => {
     const cache = clusterCache(registry.get(CLUSTER2)!);
     await until('synced', () => cache.watch().state === 'synced');
     const from = lab.requestLog().length;
+    const servicesRevision = cache.services.revision;
     lab.applyFault({ type: 'api-down', cluster: 'cluster2', down: true });
     await until('reconnecting', () => cache.watch().state === 'reconnecting');
     for (let i = 0; i < 40; i++) scaleSleep(i % 2 === 0 ? 3 : 1); // far more events than the 60 kept
@@ -107,6 +108,12 @@ describe('watch-fed cache', () => {
     await until('relisted', () => cache.watch().state === 'synced' && podRequests(from).lists.length > 0);
     await until('pods as the lab has them', () => JSON.stringify(sleepPods()) === JSON.stringify(labSleepPods()));
     expect(sleepPods()).toHaveLength(2);
+    // The history is the cluster's: the services watch was gone too, and its relist found what was kept.
+    // Relisted and applied: from the 410 until its list is applied the informer has no resourceVersion
+    // (the lab logs a request once answered).
+    const servicesListed = () => lab.requestLog().slice(from).some((r) => r.cluster === 'cluster2' && r.path.startsWith('/api/v1/services?') && !r.path.includes('watch='));
+    await until('services relisted', () => servicesListed() && cache.services.resourceVersion !== null);
+    expect(cache.services.revision).toBe(servicesRevision);
   });
 
   it("keeps the Istio ConfigMaps current without telling listeners: they change every few seconds in a real mesh (istiod's leader-election locks), the pushed views never read them", async () => {

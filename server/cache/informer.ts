@@ -1,4 +1,5 @@
 import 'server-only';
+import { isDeepStrictEqual } from 'node:util';
 import type { SourceError } from '@/lib/types/api';
 import { deadlineUntil } from '../k8s/deadline';
 import { toSourceError, UpstreamStatusError } from '../k8s/errors';
@@ -45,6 +46,13 @@ function listSlot(): Promise<() => void> {
       resolve(release);
     }),
   );
+}
+
+/** Whether two lists kept the same objects (plain data: compared field by field). */
+function sameEntries<T>(kept: ReadonlyMap<string, T>, listed: ReadonlyMap<string, T>): boolean {
+  if (kept.size !== listed.size) return false;
+  for (const [key, value] of listed) if (!kept.has(key) || !isDeepStrictEqual(kept.get(key), value)) return false;
+  return true;
 }
 
 /** The API server no longer has the history the watch asked for (410 Gone): list again. */
@@ -179,9 +187,14 @@ export class Informer<T> {
     } finally {
       release();
     }
-    this.kept = listed;
+    // A relist that finds what was kept (after 410 Gone or a refused watch, the usual case) changes
+    // nothing: the same map and revision, so the snapshot stays the same object, the topology is not
+    // rebuilt and pages are not told to refetch.
+    if (!sameEntries(this.kept, listed)) {
+      this.kept = listed;
+      this.revision++;
+    }
     this.resourceVersion = metadata?.resourceVersion ?? null;
-    this.revision++;
     this.syncedAt ??= Date.now();
     this.lastEventAt = Date.now();
     this.error = null;
