@@ -10,13 +10,13 @@ import { knownClusterId, rememberClusterId } from './cluster-id';
 import { fanOut } from './fanout';
 import { clusterStatus, fanOutStatus } from './cluster-status';
 import { optionalSourceDeadline, type Deadline } from './k8s/deadline';
-import { clusterIdFromIstiods, istioConfigPath, istiodReplica, ISTIO_NAMESPACE, meshFacts, rootCerts, runningIstiods } from './k8s/convert';
+import { clusterIdFromIstiods, istiodReplica, ISTIO_NAMESPACE, meshFacts, rootCerts, runningIstiods } from './k8s/convert';
 import { toSourceError } from './k8s/errors';
 import { listJson } from './k8s/list-json';
 import { ENVOY_ADMIN_PORT, podGet } from './k8s/portforward';
 import type { ClusterHandle, Registry } from './k8s/registry';
 import type { KeepPolicy } from './k8s/kept-reading';
-import { DestinationRuleShape, IstioGatewayShape, NodeShape } from './k8s/shapes';
+import { NodeShape } from './k8s/shapes';
 import { ClusterFailure, isClusterFatal } from './sources';
 import { portOf } from '@/lib/format/kube';
 import { clusterCache, type CachedKind } from './cache/cluster-cache';
@@ -26,12 +26,12 @@ import type { IstiodTarget } from './istiod';
 /** Sidecars sampled per cluster for endpoints-unroutable (besides the gateways): bounded work under the deadline. */
 const SAMPLED_SIDECARS = 1;
 
-type Reader = <T>(source: string, work: Promise<T>, opts?: { optional?: boolean; notFound?: T }) => Promise<Read<T>>;
+type Reader = <T>(source: string, work: Promise<T>, opts?: { optional?: boolean }) => Promise<Read<T>>;
 
 /**
  * Every source as a Read: its value or why not. A failure that means the cluster cannot be read at all
  * (down, timeout, TLS, credentials) throws ClusterFailure for Kubernetes sources; optional sources
- * (istiod, Envoy) never fail the cluster. `notFound` is the value of a 404 (no istio-system, no Istio CRDs).
+ * (istiod, Envoy) never fail the cluster.
  */
 function reader(cluster: ClusterHandle): Reader {
   return async (source, work, opts = {}) => {
@@ -39,7 +39,6 @@ function reader(cluster: ClusterHandle): Reader {
       return { ok: true, value: await work };
     } catch (err) {
       const e = toSourceError(err, { cluster: cluster.name, server: cluster.server, source });
-      if (e.kind === 'not-found' && 'notFound' in opts) return { ok: true, value: opts.notFound as never };
       if (!opts.optional && isClusterFatal(e)) throw new ClusterFailure(e);
       return { ok: false, reason: e.message };
     }
@@ -194,15 +193,10 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   // The proxies' EDS is read only when no kept sample serves (see PROXY_SAMPLE_KEPT).
   const sampleDue = cluster.state.proxySample.due(PROXY_SAMPLE_KEPT);
   const proxyRead = speculativeReads((p: PodTarget) => readProxyEndpoints(cluster, p, optional, read), targetKey, sampleDue ? hint.proxies : []);
-  // Namespaces, pods (istiod's too), Services and the Istio ConfigMaps come from the cluster's watch-fed
-  // cache (server/cache); Istio's Gateways and DestinationRules are listed.
+  // Namespaces, pods (istiod's too), Services, the Istio ConfigMaps, Gateways and DestinationRules come
+  // from the cluster's watch-fed cache (server/cache); the nodes are read now and then.
   const cache = clusterCache(cluster);
-  const [, gateways, destinationRules, nodes] = await Promise.all([
-    cache.ready(deadline),
-    read('gateways.networking.istio.io', listJson(cluster, istioConfigPath('networking.istio.io', 'gateways'), deadline, IstioGatewayShape), { notFound: { items: [] } }),
-    read('destinationrules.networking.istio.io', listJson(cluster, istioConfigPath('networking.istio.io', 'destinationrules'), deadline, DestinationRuleShape), { notFound: { items: [] } }),
-    cluster.state.nodeRanges.get(NODES_KEPT, () => readNodes(cluster, optional)),
-  ]);
+  const [, nodes] = await Promise.all([cache.ready(deadline), cluster.state.nodeRanges.get(NODES_KEPT, () => readNodes(cluster, optional))]);
   const cached = cache.snapshot(knownClusterId(cluster));
   if (!cached.reachable) throw new ClusterFailure(cached.errors[0]);
   const namespace = fromCache(cache.read(cache.namespaces), (items) => items.find((n) => n.name === ns) ?? null);
@@ -239,23 +233,8 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
           ? { ok: false, reason: `${cluster.name}: ${ns}/istio has no mesh config` }
           : configMaps,
     rootCerts: map(configMaps, rootCerts),
-    gateways: map(gateways, (l) =>
-      l.items.map((g) => ({
-        namespace: g.metadata?.namespace ?? '',
-        name: g.metadata?.name ?? '',
-        selector: { ...(g.spec?.selector ?? {}) },
-        servers: (g.spec?.servers ?? []).map((s) => ({ port: s.port?.number ?? 0, protocol: s.port?.protocol ?? '', tlsMode: s.tls?.mode ?? null, hosts: s.hosts ?? [] })),
-      })),
-    ),
-    destinationRules: map(destinationRules, (l) =>
-      l.items.map((d) => ({
-        namespace: d.metadata?.namespace ?? '',
-        name: d.metadata?.name ?? '',
-        host: d.spec?.host ?? '',
-        localityLb: !!d.spec?.trafficPolicy?.loadBalancer?.localityLbSetting && d.spec.trafficPolicy.loadBalancer.localityLbSetting.enabled !== false,
-        outlierDetection: !!d.spec?.trafficPolicy?.outlierDetection,
-      })),
-    ),
+    gateways: fromCache(cache.read(cache.istioGateways), (items) => items),
+    destinationRules: fromCache(cache.read(cache.destinationRules), (items) => items),
     istiods: map(istiodList, () => istiods),
     proxySample: map(pods, () => sample),
   };

@@ -9,6 +9,8 @@ import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '@/lab/index';
 import { clusterCache } from '@/server/cache/cluster-cache';
+import { DEFAULT_TIMING, Informer } from '@/server/cache/informer';
+import { ISTIO_GATEWAYS } from '@/server/cache/kinds';
 import { loadConfig } from '@/server/config';
 import { resetClusterState } from '@/server/k8s/cluster-state';
 import { buildRegistry, getRegistry, type Registry } from '@/server/k8s/registry';
@@ -93,6 +95,25 @@ describe('watch-fed cache', () => {
     expect(lists).toEqual([]);
     expect(watches.length).toBeGreaterThan(0);
     expect(watches.every((w) => /resourceVersion=\d+.*allowWatchBookmarks=true/.test(w.path))).toBe(true);
+  });
+
+  it("an optional kind whose API is not served is synced and empty, not an error (Istio 1.21 serves no networking.istio.io/v1)", async () => {
+    const cluster = registry.get(CLUSTER2)!;
+    const v1 = new Informer(cluster, { ...ISTIO_GATEWAYS, path: '/apis/networking.istio.io/v1/gateways' }, { ...DEFAULT_TIMING, absentRelistMs: 100 }, () => {}).start();
+    try {
+      await until('listed', () => v1.syncedAt !== null);
+      expect([v1.error, v1.absent, v1.items.size]).toEqual([null, true, 0]);
+      const from = lab.requestLog().length;
+      await until('looked for again', () => lab.requestLog().slice(from).some((r) => r.path.startsWith('/apis/networking.istio.io/v1/gateways?')));
+      expect(v1.error).toBeNull();
+    } finally {
+      v1.close();
+    }
+    // The version the cache reads is served: the cross-network Gateway is kept, and the cluster is synced.
+    const cache = clusterCache(cluster);
+    await until('synced', () => cache.watch().state === 'synced');
+    expect(cache.istioGateways.absent).toBe(false);
+    expect([...cache.istioGateways.items.values()].map((g) => g.name)).toContain('cross-network-gateway');
   });
 
   it('lists again when the watch answers 410 Gone (history moved past it while disconnected)', async () => {

@@ -8,7 +8,8 @@ import type { ClusterHandle } from '../k8s/registry';
 import { CLUSTER_FATAL } from '../sources';
 import { DEFAULT_TIMING, Informer, type InformerTiming } from './informer';
 import type { KubeConfigMap, KubePod } from '../k8s/shapes';
-import { ISTIO_CONFIGMAPS, NAMESPACES, PODS, SERVICES, type NamespaceEntry, type PodEntry, type ServiceEntry } from './kinds';
+import type { DestinationRuleFacts, IstioGatewayFacts } from '@/lib/checks/types';
+import { DESTINATION_RULES, ISTIO_CONFIGMAPS, ISTIO_GATEWAYS, NAMESPACES, PODS, SERVICES, type NamespaceEntry, type PodEntry, type ServiceEntry } from './kinds';
 
 /**
  * A kind as readers outside the cache get it: its items once listed (with the error of a list or watch
@@ -38,6 +39,9 @@ export class ClusterCache {
   readonly services: Informer<ServiceEntry>;
   /** The Istio namespace's ConfigMaps (mesh config, root certificate): /api/mesh and the checks. */
   readonly istioConfigMaps: Informer<KubeConfigMap>;
+  /** Istio Gateways and DestinationRules (the mesh checks); none where Istio's CRDs are not installed. */
+  readonly istioGateways: Informer<IstioGatewayFacts>;
+  readonly destinationRules: Informer<DestinationRuleFacts>;
   private readonly informers: Informer<unknown>[];
   /** The kinds the topology snapshot is built from (namespaces, pods, services). */
   private readonly graphInformers: Informer<unknown>[];
@@ -62,9 +66,11 @@ export class ClusterCache {
     this.pods = new Informer(cluster, PODS, timing, changed, probed);
     this.services = new Informer(cluster, SERVICES, timing, changed, probed);
     this.istioConfigMaps = new Informer(cluster, ISTIO_CONFIGMAPS, timing, changed, probed);
+    this.istioGateways = new Informer(cluster, ISTIO_GATEWAYS, timing, changed, probed);
+    this.destinationRules = new Informer(cluster, DESTINATION_RULES, timing, changed, probed);
     // An unusable kubeconfig entry watches nothing: its configError is the answer (fatalError).
     this.graphInformers = cluster.configError ? [] : [this.namespaces, this.pods, this.services];
-    this.informers = cluster.configError ? [] : [...this.graphInformers, this.istioConfigMaps];
+    this.informers = cluster.configError ? [] : [...this.graphInformers, this.istioConfigMaps, this.istioGateways, this.destinationRules];
     for (const i of this.informers) i.start();
   }
 

@@ -19,6 +19,8 @@ export interface InformerTiming {
   /** Reconnect backoff: first delay and cap (each delay has jitter: 50-100% of the exponential value). */
   backoffMs: number;
   maxBackoffMs: number;
+  /** An optional kind found absent (its API answered 404) is looked for again this often (default a minute). */
+  absentRelistMs?: number;
 }
 
 export const DEFAULT_TIMING: InformerTiming = { listMs: 30_000, watchSeconds: 300, idleMs: 150_000, backoffMs: 250, maxBackoffMs: 5_000 };
@@ -84,6 +86,8 @@ export class Informer<T> {
   lastEventAt: number | null = null;
   /** Why the last list or watch failed; null while healthy. */
   error: SourceError | null = null;
+  /** An optional kind whose API answered 404 at the last list (KindDeclaration.optional): kept empty. */
+  absent = false;
   private closed = false;
   private readonly lifetime = new AbortController();
   private current: AbortController | null = null;
@@ -129,7 +133,9 @@ export class Informer<T> {
         // now would outlive the close (its abort listener is added to a signal that already fired).
         if (this.closed) return;
         attempt = 0;
-        await this.watch();
+        // An optional kind whose API is not there has nothing to watch: look for it again later.
+        if (this.absent) await this.sleep(this.timing.absentRelistMs ?? 60_000);
+        else await this.watch();
       } catch (err) {
         if (this.closed) return;
         if (err instanceof Gone) {
@@ -177,13 +183,19 @@ export class Informer<T> {
         for (const [key, kept] of page.kept) listed.set(key, kept);
         return page.metadata;
       });
+      this.absent = false;
     } catch (err) {
-      // The kind cannot be listed (forbidden, gone...): nothing kept is shown as current.
-      if (err instanceof UpstreamStatusError && this.kept.size) {
-        this.kept.clear();
-        this.revision++;
+      if (this.kind.optional && err instanceof UpstreamStatusError && err.status === 404) {
+        // Not installed in this cluster: none of it, synced (listed below as an empty list).
+        this.absent = true;
+      } else {
+        // The kind cannot be listed (forbidden, gone...): nothing kept is shown as current.
+        if (err instanceof UpstreamStatusError && this.kept.size) {
+          this.kept.clear();
+          this.revision++;
+        }
+        throw err;
       }
-      throw err;
     } finally {
       release();
     }

@@ -13,6 +13,11 @@ export interface KindDeclaration<T> {
   /** Cluster-wide (or one-namespace) list path, e.g. "/api/v1/pods". */
   path: string;
   labelSelector?: string;
+  /**
+   * A kind whose API may not exist in a cluster (a CRD not installed): its list answering 404 means none
+   * of it, synced and empty, looked for again now and then, not an error of the cluster's watch state.
+   */
+  optional?: boolean;
   /** The object's shape, checked on every list (its items) and watch event. */
   shape: z.ZodType;
   /** The kept fields of one object of the shape, or null when the object is of no interest. */
@@ -25,6 +30,7 @@ export function declareKind<S extends z.ZodType, T>(kind: {
   name: string;
   path: string;
   labelSelector?: string;
+  optional?: boolean;
   shape: S;
   keep(object: z.output<S>): T | null;
 }): KindDeclaration<T> {

@@ -1,8 +1,9 @@
 import 'server-only';
 import type { PodSnapshot, ServiceSnapshot } from '@/lib/mesh/snapshot';
 import type { GatewayService } from '@/lib/types/api';
-import { clusterIdFromIstiods, gatewayService, ISTIO_NAMESPACE, isIstiodPod, podSnapshot, serviceSnapshot } from '../k8s/convert';
-import { ConfigMapShape, NamespaceShape, PodShape, ServiceShape, type KubeConfigMap, type KubePod } from '../k8s/shapes';
+import type { DestinationRuleFacts, IstioGatewayFacts } from '@/lib/checks/types';
+import { clusterIdFromIstiods, gatewayService, istioConfigPath, ISTIO_NAMESPACE, isIstiodPod, podSnapshot, serviceSnapshot } from '../k8s/convert';
+import { ConfigMapShape, DestinationRuleShape, IstioGatewayShape, NamespaceShape, PodShape, ServiceShape, type KubeConfigMap, type KubePod } from '../k8s/shapes';
 import { declareKind, type KindDeclaration } from './kind';
 
 /**
@@ -67,4 +68,33 @@ export const ISTIO_CONFIGMAPS = declareKind({
 });
 
 /** Every kind the cache keeps, by name: how a list parser in a worker thread (list-parsers.ts) finds the declaration it is told of. */
-export const CACHED_KINDS = new Map<string, KindDeclaration<unknown>>([NAMESPACES, PODS, SERVICES, ISTIO_CONFIGMAPS].map((k) => [k.name, k]));
+/** Istio Gateways (the mesh checks: which ports the east-west gateway opens, istiod exposed). Optional: a cluster without Istio's CRDs has none. */
+export const ISTIO_GATEWAYS = declareKind({
+  name: 'gateways.networking.istio.io',
+  path: istioConfigPath('networking.istio.io', 'gateways'),
+  optional: true,
+  shape: IstioGatewayShape,
+  keep: (g): IstioGatewayFacts => ({
+    namespace: g.metadata?.namespace ?? '',
+    name: g.metadata?.name ?? '',
+    selector: { ...(g.spec?.selector ?? {}) },
+    servers: (g.spec?.servers ?? []).map((s) => ({ port: s.port?.number ?? 0, protocol: s.port?.protocol ?? '', tlsMode: s.tls?.mode ?? null, hosts: s.hosts ?? [] })),
+  }),
+});
+
+/** DestinationRules (the mesh checks: locality failover without outlier detection). Optional, as Gateways. */
+export const DESTINATION_RULES = declareKind({
+  name: 'destinationrules.networking.istio.io',
+  path: istioConfigPath('networking.istio.io', 'destinationrules'),
+  optional: true,
+  shape: DestinationRuleShape,
+  keep: (d): DestinationRuleFacts => ({
+    namespace: d.metadata?.namespace ?? '',
+    name: d.metadata?.name ?? '',
+    host: d.spec?.host ?? '',
+    localityLb: !!d.spec?.trafficPolicy?.loadBalancer?.localityLbSetting && d.spec.trafficPolicy.loadBalancer.localityLbSetting.enabled !== false,
+    outlierDetection: !!d.spec?.trafficPolicy?.outlierDetection,
+  }),
+});
+
+export const CACHED_KINDS = new Map<string, KindDeclaration<unknown>>([NAMESPACES, PODS, SERVICES, ISTIO_CONFIGMAPS, ISTIO_GATEWAYS, DESTINATION_RULES].map((k) => [k.name, k]));
