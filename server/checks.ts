@@ -90,12 +90,6 @@ interface PodTarget {
   pod: string;
 }
 
-/** Where istiod and the sampled proxies were at the last read (cluster.state.checkTargets): a location hint. */
-interface CheckTargets {
-  istiods: IstiodTarget[];
-  proxies: PodTarget[];
-}
-
 const targetKey = (t: PodTarget & { port?: number }) => `${t.namespace}/${t.pod}:${t.port ?? ENVOY_ADMIN_PORT}`;
 
 type IstiodAnswers = Pick<IstiodFacts, 'clusterz' | 'syncz' | 'networkz'>;
@@ -116,17 +110,6 @@ function readProxyEndpoints(cluster: ClusterHandle, { namespace, pod }: PodTarge
     podGet(cluster, { namespace, pod, port: ENVOY_ADMIN_PORT }, '/clusters?format=json', deadline).then(outboundHostAddresses),
     { optional: true },
   );
-}
-
-/**
- * Reads of pods (istiod replicas, sampled proxies) started from the last read's locations while the pod
- * list is in flight, saving a sequential round trip; `take` gives a started read when the fresh list
- * names the same target, else starts one.
- */
-function speculativeReads<T>(start: (target: T) => Promise<unknown>, key: (t: T) => string, hinted: T[]) {
-  const started = new Map(hinted.map((t) => [key(t), start(t)]));
-  for (const p of started.values()) p.catch(() => {}); // an unused read must not become an unhandled rejection
-  return (target: T) => started.get(key(target)) ?? start(target);
 }
 
 /**
@@ -188,11 +171,6 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const read = reader(cluster);
   const ns = ISTIO_NAMESPACE;
   const optional = optionalSourceDeadline(deadline);
-  const hint = (cluster.state.checkTargets as CheckTargets | null) ?? { istiods: [], proxies: [] };
-  const istiodRead = speculativeReads((i: IstiodTarget) => readIstiodAnswers(cluster, i, optional, read), targetKey, hint.istiods);
-  // The proxies' EDS is read only when no kept sample serves (see PROXY_SAMPLE_KEPT).
-  const sampleDue = cluster.state.proxySample.due(PROXY_SAMPLE_KEPT);
-  const proxyRead = speculativeReads((p: PodTarget) => readProxyEndpoints(cluster, p, optional, read), targetKey, sampleDue ? hint.proxies : []);
   // Namespaces, pods (istiod's too), Services, the Istio ConfigMaps, Gateways and DestinationRules come
   // from the cluster's watch-fed cache (server/cache); the nodes are read now and then.
   const cache = clusterCache(cluster);
@@ -207,12 +185,13 @@ export async function readClusterSnapshot(cluster: ClusterHandle, deadline: Dead
   const configMaps = fromCache(cache.configMaps(), (items) => items, { strict: true });
   const istiodPods = istiodList.ok ? istiodList.value : [];
   const replicas = istiodPods.map(istiodReplica);
-  const targets: CheckTargets = { istiods: replicas, proxies: pods.ok ? sampledProxies(pods.value) : [] };
-  cluster.state.checkTargets = targets;
-  const answers = await Promise.all(replicas.map((i) => istiodRead(i) as Promise<IstiodAnswers>));
-  const routing = routingOf(answers);
-  const sample = await proxySample(cluster, targets.proxies, routing, (targets) =>
-    Promise.all(targets.map((p) => (proxyRead(p) as Promise<Read<string[]>>).then((addresses) => ({ ...p, addresses })))),
+  const proxies = pods.ok ? sampledProxies(pods.value) : [];
+  // When no kept sample serves (see PROXY_SAMPLE_KEPT), the proxies' EDS is read beside istiod's answers
+  // rather than after them; the routing they are kept under is only known once istiod has answered.
+  const early = cluster.state.proxySample.due(PROXY_SAMPLE_KEPT) ? new Map(proxies.map((p) => [targetKey(p), readProxyEndpoints(cluster, p, optional, read)])) : new Map<string, Promise<Read<string[]>>>();
+  const answers = await Promise.all(replicas.map((i) => readIstiodAnswers(cluster, i, optional, read)));
+  const sample = await proxySample(cluster, proxies, routingOf(answers), (targets) =>
+    Promise.all(targets.map((p) => (early.get(targetKey(p)) ?? readProxyEndpoints(cluster, p, optional, read)).then((addresses) => ({ ...p, addresses })))),
   );
   const istiods: IstiodFacts[] = replicas.map((i, n) => ({ pod: i.pod, ready: i.ready, version: i.version, ...answers[n] }));
   const revision = istiodPods.length ? istiodReplica(istiodPods[0]).revision : 'default';

@@ -9,7 +9,7 @@ import type { ClusterHandle } from './registry';
 
 /**
  * Everything the server process keeps for one cluster (one kubeconfig generation of one context):
- * short result cache, kept-open port-forwards, the learnt Istio cluster ID, where istiod ran, the
+ * short result cache, kept-open port-forwards, the learnt Istio cluster ID, kept readings, the
  * in-flight credential fetch, the watch-fed cache. It hangs off the cluster's handle, so a cluster
  * removed from (or changed in) the kubeconfig takes all of it along when its handle is dropped, and
  * tests have one reset (resetClusterState).
@@ -38,8 +38,6 @@ export class ClusterState {
   readonly kubernetesVersion = new KeptReading<VersionRead>();
   /** Which of Istio's workload-level recordings the cluster's Prometheus holds (server/prometheus/recordings.ts), re-read now and then. */
   readonly prometheusRecordings = new KeptReading<Recordings>();
-  /** Where istiod and the sampled proxies were at the last mesh checks (server/checks.ts), a location hint. */
-  checkTargets: unknown = null;
   /** The mesh checks' sample of proxies' EDS (server/checks.ts), kept briefly. */
   readonly proxySample = new KeptReading<ProxyEndpointFacts[]>();
   /** The nodes' pod ranges (server/checks.ts), kept a minute. */
@@ -77,7 +75,6 @@ export class ClusterState {
     this.clusterId = null;
     this.kubernetesVersion.clear();
     this.prometheusRecordings.clear();
-    this.checkTargets = null;
     this.credentialFetch = null;
   }
 
