@@ -34,10 +34,8 @@ async function readVersion(cluster: ClusterHandle, deadline: Deadline): Promise<
  * is not asked of /version: the watch-fed cache says it.
  */
 function kubernetesVersion(registry: Registry) {
-  return (cluster: ClusterHandle, deadline: Deadline) => {
-    const known = cluster.state.kubernetesVersion.peek() !== null;
-    return cluster.state.kubernetesVersion.get(VERSION_KEPT, () => readVersion(cluster, known ? createDeadline(registry.config.deadlineMs) : deadline));
-  };
+  return (cluster: ClusterHandle, deadline: Deadline) =>
+    cluster.state.kubernetesVersion.get(VERSION_KEPT, (background) => readVersion(cluster, background ? createDeadline(registry.config.deadlineMs) : deadline));
 }
 
 /**

@@ -30,11 +30,15 @@ export class KeptReading<T> {
     return this.#kept?.value ?? null;
   }
 
-  get(policy: KeepPolicy<T>, read: () => Promise<T>, key = ''): Promise<T> {
+  /**
+   * `read` is told whether it runs in the background (a reading is kept and served meanwhile): an awaited
+   * read belongs to the caller's request, and takes its deadline; a background one outlives it.
+   */
+  get(policy: KeepPolicy<T>, read: (background: boolean) => Promise<T>, key = ''): Promise<T> {
     const kept = this.#kept?.key === key ? this.#kept : null;
     const inFlight = this.#next?.key === key ? this.#next.promise : null;
     if (kept && (!this.#old(kept.readAt, policy) || inFlight)) return Promise.resolve(kept.value);
-    const next = inFlight ?? this.#start(policy, read, key);
+    const next = inFlight ?? this.#start(policy, () => read(kept !== null), key);
     if (!kept) return next;
     next.catch(() => {}); // a background read's failure leaves the kept reading old: read again next time
     return Promise.resolve(kept.value);

@@ -42,8 +42,7 @@ async function readRecordings(source: ClusterPrometheus, deadline: Deadline): Pr
 export async function recordingsFor(source: ClusterPrometheus, span: Span, deadline: Deadline): Promise<Recorded> {
   const kept = source.cluster.state.prometheusRecordings;
   // Until known, read under the request's deadline; a background re-read gets a deadline of its own.
-  const known = kept.peek() !== null;
-  const recordings = await kept.get(RECORDINGS_KEPT, () => readRecordings(source, known ? createDeadline(deadline.ms) : deadline), `${describeTarget(source.target)}${source.target.scope}`);
+  const recordings = await kept.get(RECORDINGS_KEPT, (background) => readRecordings(source, background ? createDeadline(deadline.ms) : deadline), `${describeTarget(source.target)}${source.target.scope}`);
   return recordings.get(span) ?? NONE_RECORDED;
 }
 
