@@ -19,11 +19,7 @@ import { CopyTableButton } from '../CopyTableButton';
 import { EmptyState } from '../EmptyState';
 import { Panel } from '../Panel';
 import { Skeleton, SkeletonRows } from '../Skeleton';
-import { ClusterCard } from './ClusterCard';
-import { ClusterTable } from './ClusterTable';
-
-/** Above this many clusters the cards become a table, so the overview still fits one screen. */
-const MAX_CARDS = 4;
+import { ClusterSummaries } from './ClusterSummaries';
 import { GatewaysTable } from './GatewaysTable';
 import { ProxySyncPanel } from './ProxySyncPanel';
 import { SyncMatrixTable } from './SyncMatrixTable';
@@ -62,30 +58,8 @@ export function Overview() {
   // No cluster has answered yet and one still may: the panels keep their skeletons.
   const meshPending = !mesh.data && ((names.length === 0 && (contexts.isPending || clusters.isPending)) || mesh.pending.length > 0);
 
-  if (clusters.isError && !clusters.data && isConfigurationError(clusters.error)) {
-    // The header's alert already says why; the page says what to do.
-    return (
-      <EmptyState title="Nothing to show: no usable cluster">
-        Fix the kubeconfig entries named above (or start with other <code>--kubeconfig</code> / <code>--context</code> options); it is re-read on every request, no restart
-        needed.
-      </EmptyState>
-    );
-  }
-  if (clusters.isError && !clusters.data) {
-    return (
-      <EmptyState title="The Isthmus API is not answering">
-        {clusters.error.message}. Is the server running? It serves this page and /api/* from the same process.
-      </EmptyState>
-    );
-  }
-  if (clusters.data && clusters.data.clusters.length === 0) {
-    return (
-      <EmptyState title="No clusters configured">
-        Point Isthmus at a kubeconfig: set <code>ISTHMUS_KUBECONFIG</code> (or <code>KUBECONFIG</code>) and optionally <code>ISTHMUS_CONTEXTS</code>, then restart. The README shows how to
-        start the lab&apos;s demo mesh instead.
-      </EmptyState>
-    );
-  }
+  const unavailable = nothingToShow(clusters);
+  if (unavailable) return unavailable;
 
   const meshByName = new Map((mesh.data?.clusters ?? []).map((c) => [c.cluster, c]));
   const infoByName = new Map((clusters.data?.clusters ?? []).map((c) => [c.cluster, c]));
@@ -99,26 +73,7 @@ export function Overview() {
         failed={mesh.failed.map((f) => ({ cluster: f.cluster, error: { kind: 'bad-response', message: f.message, source: '/api/mesh' } }))}
       />
 
-      {names.length > MAX_CARDS ? (
-        <ClusterTable names={names} infoByName={infoByName} meshByName={meshByName} pending={mesh.pending} rootMismatch={!rootShared} />
-      ) : (
-        <div className="grid grid-cols-[repeat(auto-fit,minmax(360px,1fr))] gap-2" aria-busy={names.length === 0}>
-          {names.length === 0 ? (
-            <>
-              <Skeleton className="h-40" label="loading clusters" />
-              <Skeleton className="h-40" label="loading clusters" />
-            </>
-          ) : (
-            names.map((n) =>
-              mesh.pending.includes(n) ? (
-                <Skeleton key={n} className="h-40" label={`loading ${n}`} />
-              ) : (
-                <ClusterCard key={n} name={n} info={infoByName.get(n)} mesh={meshByName.get(n)} rootMismatch={!rootShared} />
-              ),
-            )
-          )}
-        </div>
-      )}
+      <ClusterSummaries names={names} infoByName={infoByName} meshByName={meshByName} pending={mesh.pending} rootMismatch={!rootShared} />
 
       <div className="grid grid-cols-1 gap-2 xl:grid-cols-[minmax(0,1.1fr)_minmax(0,1fr)_minmax(0,1.2fr)]">
         <Panel id="remote-sync" title="Remote cluster sync" actions={<CopyTableButton url={apiUrls.remoteClustersTable()} label="copy as istioctl" />}>
@@ -155,20 +110,7 @@ export function Overview() {
           <StillLoading clusters={mesh.pending} />
         </Panel>
         {prometheus ? (
-          <Panel
-            id="traffic"
-            title="Cluster-to-cluster traffic"
-            actions={
-              <label className="flex items-center gap-1 text-xs">
-                last
-                <select value={trafficWindow} onChange={(e) => setTrafficWindow(e.target.value as TrafficWindow)} className="rounded border border-slate-300 bg-white px-1 dark:border-slate-600 dark:bg-slate-900" aria-label="Traffic window" data-testid="matrix-window">
-                  {TRAFFIC_WINDOWS.map((w) => (
-                    <option key={w}>{w}</option>
-                  ))}
-                </select>
-              </label>
-            }
-          >
+          <Panel id="traffic" title="Cluster-to-cluster traffic" actions={<TrafficWindowSelect value={trafficWindow} onChange={setTrafficWindow} />}>
             <TrafficStatus configured hint={null} clusters={traffic.data!.clusters} />
             <TrafficMatrix traffic={traffic.data!} latency={latency.data?.window === trafficWindow ? latency.data : undefined} />
           </Panel>
@@ -225,4 +167,47 @@ function StillLoading({ clusters }: { clusters: string[] }) {
       waiting for {clusters.join(', ')}…
     </p>
   );
+}
+
+/** The window the matrix and its rates are read over. */
+function TrafficWindowSelect({ value, onChange }: { value: TrafficWindow; onChange(window: TrafficWindow): void }) {
+  return (
+    <label className="flex items-center gap-1 text-xs">
+      last
+      <select value={value} onChange={(e) => onChange(e.target.value as TrafficWindow)} className="rounded border border-slate-300 bg-white px-1 dark:border-slate-600 dark:bg-slate-900" aria-label="Traffic window" data-testid="matrix-window">
+        {TRAFFIC_WINDOWS.map((w) => (
+          <option key={w}>{w}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** What the page says instead of the overview when there is nothing to show, or null. */
+function nothingToShow(clusters: ReturnType<typeof useClusters>) {
+  if (clusters.isError && !clusters.data && isConfigurationError(clusters.error)) {
+    // The header's alert already says why; the page says what to do.
+    return (
+      <EmptyState title="Nothing to show: no usable cluster">
+        Fix the kubeconfig entries named above (or start with other <code>--kubeconfig</code> / <code>--context</code> options); it is re-read on every request, no restart
+        needed.
+      </EmptyState>
+    );
+  }
+  if (clusters.isError && !clusters.data) {
+    return (
+      <EmptyState title="The Isthmus API is not answering">
+        {clusters.error.message}. Is the server running? It serves this page and /api/* from the same process.
+      </EmptyState>
+    );
+  }
+  if (clusters.data && clusters.data.clusters.length === 0) {
+    return (
+      <EmptyState title="No clusters configured">
+        Point Isthmus at a kubeconfig: set <code>ISTHMUS_KUBECONFIG</code> (or <code>KUBECONFIG</code>) and optionally <code>ISTHMUS_CONTEXTS</code>, then restart. The README shows how to
+        start the lab&apos;s demo mesh instead.
+      </EmptyState>
+    );
+  }
+  return null;
 }
