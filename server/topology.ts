@@ -1,11 +1,12 @@
 import 'server-only';
 import type { ClusterSnapshot } from '@/lib/mesh/snapshot';
-import { edgesOf, prepareTopology, type PreparedTopology, type Topology } from '@/lib/topology/build';
-import { clustersLevel, fittingLevel, levelSizes, topologyAtLevel, type TopologyScope } from '@/lib/topology/levels';
+import { buildFromParts, type Topology } from '@/lib/topology/build';
+import { fittingLevel, levelSizes, topologyAtLevel, type TopologyScope } from '@/lib/topology/levels';
 import type { ClusterStatus, TopologyLevel, TopologyResponse } from '@/lib/types/api';
 import { snapshotStatus } from './cluster-status';
 import type { Registry } from './k8s/registry';
 import { getSnapshots } from './snapshot';
+import { clusterTopology, keptClustersLevel, keptLevelSizes, type KeptPart } from './topology-part';
 
 /** What /api/topology is asked: a level (none: the most detailed that fits) and an optional scope. */
 export type TopologyQuery = Omit<TopologyScope, 'level'> & { level: TopologyLevel | null };
@@ -21,14 +22,15 @@ interface View {
 }
 
 /**
- * The last graph prepared (nodes and services; its edges built on first need: the clusters level counts
- * them without building them), with the snapshot objects it came from, and every view of it asked since
- * (level and scope): while the caches hold the same snapshots (nothing changed), nothing is rebuilt or
- * serialized again. At 50,000 pods building every edge takes hundreds of ms.
+ * The last graph answered: every cluster's kept part (server/topology-part.ts) for the snapshots it came
+ * from, the graph with every edge (built on first need: the default view of a fleet, the clusters level,
+ * is counted from the parts without it), and every view of it asked since (level and scope): while the
+ * caches hold the same snapshots (nothing changed), nothing is rebuilt or serialized again. At 50,000
+ * pods building every edge takes hundreds of ms.
  */
 interface Graph {
   snapshots: ClusterSnapshot[];
-  prepared: PreparedTopology;
+  kept: KeptPart[];
   full: Topology | null;
   clusters: ClusterStatus[];
   views: Map<string, View>;
@@ -38,31 +40,43 @@ interface Graph {
 let last: Graph | null = null;
 
 const sameSnapshots = (a: ClusterSnapshot[], b: ClusterSnapshot[]) => a.length === b.length && a.every((s, i) => s === b[i]);
+const sameParts = (a: KeptPart[], b: KeptPart[]) => a.length === b.length && a.every((k, i) => k === b[i]);
 
-/** The graph with every edge (buildTopology's), built once per graph. */
+/** The graph with every edge (buildTopology's), built once per set of parts. */
 function fullGraph(graph: Graph): Topology {
-  graph.full ??= { nodes: graph.prepared.nodes, edges: edgesOf(graph.prepared), services: graph.prepared.services };
+  graph.full ??= buildFromParts(graph.kept.map((k) => k.part));
   return graph.full;
+}
+
+/** Nodes drawn at each level: summed over the clusters' parts (kept for the whole graph, counted for a scope). */
+function sizesOf(graph: Graph, scope: { cluster: string | null; namespace: string | null }): Record<TopologyLevel, number> {
+  if (!scope.cluster && !scope.namespace) return keptLevelSizes(graph.kept);
+  const sizes = { workloads: 0, namespaces: 0, clusters: 0 };
+  for (const { part } of graph.kept) for (const [level, n] of Object.entries(levelSizes(part, scope)) as Array<[TopologyLevel, number]>) sizes[level] += n;
+  return sizes;
 }
 
 async function view(registry: Registry, query: TopologyQuery): Promise<View> {
   const snapshots = await getSnapshots(registry);
   if (!last || !sameSnapshots(last.snapshots, snapshots)) {
+    const kept = registry.clusters.map((c, i) => clusterTopology(c, registry).of(snapshots[i]));
     const clusters = registry.clusters.map((c, i) => snapshotStatus(c, snapshots[i]));
-    last = { snapshots, prepared: prepareTopology(snapshots), full: null, clusters, views: new Map(), sizes: new Map() };
+    // Only a cluster's state moved (its watch reconnected, an Istio kind synced): the graph is the same.
+    const full = last && sameParts(last.kept, kept) ? last.full : null;
+    last = { snapshots, kept, full, clusters, views: new Map(), sizes: new Map() };
   }
   const graph = last;
   const scope = { cluster: query.cluster ?? null, namespace: query.namespace ?? null };
   const scopeKey = JSON.stringify([scope.cluster, scope.namespace]);
   let sizes = graph.sizes.get(scopeKey);
-  if (!sizes) graph.sizes.set(scopeKey, (sizes = levelSizes(graph.prepared, scope)));
+  if (!sizes) graph.sizes.set(scopeKey, (sizes = sizesOf(graph, scope)));
   // No level asked: the most detailed that fits, the same view (and bytes) as asking for it by name.
   const level = query.level ?? fittingLevel(sizes);
   const key = JSON.stringify([level, scope.cluster, scope.namespace]);
   let entry = graph.views.get(key);
   if (!entry) {
     const whole = level === 'clusters' && !scope.cluster && !scope.namespace;
-    const topology = whole ? clustersLevel(graph.prepared) : topologyAtLevel(fullGraph(graph), { ...scope, level });
+    const topology = whole ? keptClustersLevel(graph.kept) : topologyAtLevel(fullGraph(graph), { ...scope, level });
     entry = { response: { level, levelSizes: sizes, ...topology, clusters: graph.clusters }, bytes: null };
     graph.views.set(key, entry);
   }

@@ -36,40 +36,35 @@ function edge(source: string, target: string, kind: TopologyEdge['kind'], addres
 
 const KIND_ORDER: Record<TopologyNode['kind'], number> = { cluster: 0, namespace: 1, gateway: 2, service: 3, workload: 4 };
 
-/** Per-cluster working state. */
-interface ClusterIndex {
-  snapshot: ClusterSnapshot;
-  /** The cluster's node id (cluster:<name>): what its services and workloads stand for at the clusters level. */
-  clusterNodeId: string;
-  /** Pods that serve traffic (not Succeeded/Failed), by namespace, each with its workload id. */
-  podsByNamespace: Map<string, Array<{ pod: PodSnapshot; workload: string }>>;
-  /** The east-west gateway remote clients dial ("<address>:15443"), or null. */
-  eastWest: { id: string; dial: string } | null;
-}
+/** The graph's node order: cluster, namespace, gateway, service, workload, then by id. */
+export const nodeOrder = (a: TopologyNode, b: TopologyNode) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareStrings(a.id, b.id);
 
-function gatewayAddresses(gw: GatewayService): string[] {
-  return [...gw.externalIPs, ...(gw.hostname ? [gw.hostname] : [])];
+/** One Service of a cluster as the graph sees it: what it selects there. */
+export interface ServiceHere {
+  svc: ServiceSnapshot;
+  /** The workload ids it selects in its cluster, sorted. */
+  workloads: string[];
+  /** Its entry in the logical service's clusters. */
+  logical: LogicalService['clusters'][number];
 }
 
 /**
- * One edge as the edge pass finds it (EdgeVisitor): its ends, kind and dialled address, the clusters of
- * its ends, and which end is a gateway (the other is a service or a workload). Positional arguments: the
- * pass calls it half a million times at fleet size, and a visitor that aggregates allocates nothing.
+ * One cluster's share of the graph, from its snapshot alone: its nodes, its Services with the workloads
+ * each selects there, and its east-west gateway. The graph is these recombined (buildFromParts): what a
+ * cluster's Services reach in the others is the only part that needs more than one cluster, so a
+ * server that keeps each cluster's part redoes one cluster's work when one cluster changes.
  */
-export type EdgeVisitor = (
-  source: string,
-  target: string,
-  kind: TopologyEdge['kind'],
-  address: string | undefined,
-  from: { clusterNodeId: string },
-  to: { clusterNodeId: string },
-  gatewayEnd: 'source' | 'target' | null,
-) => void;
-
-/** The graph before its edges: nodes and logical services, and the edge pass to run when edges are wanted. */
-export interface PreparedTopology extends Omit<Topology, 'edges'> {
-  /** Visits every edge in buildTopology's order, without building it. */
-  forEachEdge(visit: EdgeVisitor): void;
+export interface ClusterPart {
+  cluster: string;
+  network: string | null;
+  /** The cluster's node id (cluster:<name>): what its services and workloads stand for at the clusters level. */
+  clusterNodeId: string;
+  /** Its nodes (cluster, namespaces, gateways, services, workloads) in the graph's order. */
+  nodes: TopologyNode[];
+  /** Its Services by hostname, gateways' aside (they are drawn as gateway nodes). */
+  services: Map<string, ServiceHere>;
+  /** The east-west gateway remote clients dial ("<address>:15443"), or null. */
+  eastWest: { id: string; dial: string } | null;
 }
 
 /**
@@ -80,158 +75,132 @@ export interface PreparedTopology extends Omit<Topology, 'edges'> {
  * cluster node (reachable: false).
  */
 export function buildTopology(snapshots: ClusterSnapshot[]): Topology {
-  const prepared = prepareTopology(snapshots);
-  return { nodes: prepared.nodes, edges: edgesOf(prepared), services: prepared.services };
+  return buildFromParts(snapshots.map(clusterPart));
 }
 
-/** Every edge of a prepared graph, built: buildTopology's edges. */
-export function edgesOf(prepared: PreparedTopology): TopologyEdge[] {
+/** Parts in cluster-name order: input order must not matter. */
+export const byCluster = (parts: ClusterPart[]) => [...parts].sort((a, b) => compareStrings(a.cluster, b.cluster));
+
+/** buildTopology from the clusters' parts (clusterPart). */
+export function buildFromParts(parts: ClusterPart[]): Topology {
+  const ordered = byCluster(parts);
+  // One entry per namespace/name: every cluster that defines the Service. Walked by hostname, so edges
+  // come out in a deterministic order without sorting 100,000s of edge ids at the end.
+  const byHostname = new Map<string, Array<{ part: ClusterPart; here: ServiceHere }>>();
+  for (const part of ordered) {
+    for (const [hostname, here] of part.services) {
+      const list = byHostname.get(hostname);
+      if (list) list.push({ part, here });
+      else byHostname.set(hostname, [{ part, here }]);
+    }
+  }
+  const services: LogicalService[] = [];
   const edges: TopologyEdge[] = [];
-  prepared.forEachEdge((source, target, kind, address) => edges.push(edge(source, target, kind, address)));
-  return edges;
+  // Service edges are unique by construction (one source per hostname and cluster, each serving
+  // cluster visited once); only gateway → workload edges can repeat across hostnames.
+  const gatewayEdges = new Set<string>();
+  for (const hostname of [...byHostname.keys()].sort()) {
+    const definitions = byHostname.get(hostname)!;
+    const { namespace, name } = definitions[0].here.svc;
+    services.push({ hostname, namespace, name, clusters: definitions.map((d) => d.here.logical) });
+    const reachedThroughGateway = new Set<ClusterPart>();
+    for (const { part: from } of definitions) {
+      const source = `svc:${from.cluster}:${namespace}:${name}`;
+      for (const { part: to, here } of definitions) {
+        const { workloads } = here;
+        if (workloads.length === 0) continue;
+        if (to === from) {
+          for (const wl of workloads) edges.push(edge(source, wl, 'local', undefined));
+        } else if (to.network === from.network) {
+          for (const wl of workloads) edges.push(edge(source, wl, 'cross-cluster', undefined));
+        } else if (to.eastWest) {
+          edges.push(edge(source, to.eastWest.id, 'east-west', to.eastWest.dial));
+          reachedThroughGateway.add(to);
+        } else {
+          for (const wl of workloads) edges.push(edge(source, wl, 'unroutable', undefined));
+        }
+      }
+    }
+    // Several services may select one workload: its gateway edge is drawn once.
+    for (const { part, here } of definitions) {
+      if (!part.eastWest || !reachedThroughGateway.has(part)) continue;
+      for (const wl of here.workloads) {
+        const id = edgeId({ source: part.eastWest.id, target: wl, kind: 'east-west' });
+        if (gatewayEdges.has(id)) continue;
+        gatewayEdges.add(id);
+        edges.push(edge(part.eastWest.id, wl, 'east-west', undefined));
+      }
+    }
+  }
+  // Each part's nodes are in order already: the sort merges 5 runs per cluster.
+  return { nodes: ordered.flatMap((p) => p.nodes).sort(nodeOrder), edges, services };
 }
 
-/**
- * buildTopology's nodes and services, with its edge pass left to the caller: at fleet size the edges
- * (one per service × remote cluster: half a million at 50 clusters) cost most of the build, and a level
- * that only counts them (lib/topology/levels.ts clustersLevel) need not build them.
- */
-export function prepareTopology(snapshots: ClusterSnapshot[]): PreparedTopology {
+/** A cluster's part of the graph (ClusterPart): its nodes, and what each of its Services selects there. */
+export function clusterPart(snapshot: ClusterSnapshot): ClusterPart {
+  const c = snapshot.cluster;
   const nodes = new Map<string, TopologyNode>();
   const addNode = (node: TopologyNode) => {
     if (!nodes.has(node.id)) nodes.set(node.id, node);
   };
-  const addNamespace = (c: string, ns: string) =>
-    addNode({ id: `ns:${c}:${ns}`, kind: 'namespace', parent: `cluster:${c}`, label: ns, cluster: c, namespace: ns, name: ns });
+  const addNamespace = (ns: string) => addNode({ id: `ns:${c}:${ns}`, kind: 'namespace', parent: `cluster:${c}`, label: ns, cluster: c, namespace: ns, name: ns });
+  addNode({
+    id: `cluster:${c}`,
+    kind: 'cluster',
+    parent: null,
+    label: snapshot.clusterId ?? c,
+    cluster: c,
+    clusterId: snapshot.clusterId,
+    network: snapshot.network,
+    reachable: snapshot.reachable,
+  });
+  for (const ns of snapshot.namespaces) addNamespace(ns);
+  const { podsByNamespace, eastWest } = indexCluster(snapshot, addNode, addNamespace);
 
-  // Input order must not matter: walk clusters by name, hostnames sorted, so edges come out in a
-  // deterministic order without sorting 100,000s of edge ids at the end.
-  const ordered = [...snapshots].sort((a, b) => compareStrings(a.cluster, b.cluster));
-  const indexes: ClusterIndex[] = [];
-  for (const snapshot of ordered) {
-    const c = snapshot.cluster;
-    addNode({
-      id: `cluster:${c}`,
-      kind: 'cluster',
-      parent: null,
-      label: snapshot.clusterId ?? c,
-      cluster: c,
-      clusterId: snapshot.clusterId,
-      network: snapshot.network,
-      reachable: snapshot.reachable,
-    });
-    for (const ns of snapshot.namespaces) addNamespace(c, ns);
-    indexes.push(indexCluster(snapshot, addNode, addNamespace));
-  }
-
-  // One entry per namespace/name: every cluster that defines the Service.
-  const byHostname = new Map<string, Array<{ index: ClusterIndex; svc: ServiceSnapshot }>>();
-  for (const index of indexes) {
-    const gatewayNames = new Set(index.snapshot.gateways.filter((g) => g.role !== 'other').map((g) => `${g.namespace}/${g.name}`));
-    for (const svc of index.snapshot.services) {
-      if (gatewayNames.has(`${svc.namespace}/${svc.name}`)) continue; // drawn as a gateway node
-      const key = `${svc.name}.${svc.namespace}.svc.cluster.local`;
-      const list = byHostname.get(key);
-      if (list) list.push({ index, svc });
-      else byHostname.set(key, [{ index, svc }]);
-    }
-  }
-
-  const services: LogicalService[] = [];
-  const hostnames: Array<{ namespace: string; name: string; definitions: Array<{ index: ClusterIndex }>; served: Array<{ index: ClusterIndex; workloads: string[] }> }> = [];
-  for (const hostname of [...byHostname.keys()].sort()) {
-    const definitions = byHostname.get(hostname)!;
-    const { namespace, name } = definitions[0].svc;
-    const logical: LogicalService = { hostname, namespace, name, clusters: [] };
-    // Workloads each defining cluster serves for this hostname: matched once per (service, cluster).
-    const served = definitions.map(({ index, svc }) => {
-      const c = index.snapshot.cluster;
-      const workloads = new Set<string>();
-      let ready = 0;
-      let notReady = 0;
-      if (hasSelector(svc)) {
-        for (const { pod, workload } of index.podsByNamespace.get(svc.namespace) ?? []) {
-          if (!selects(svc.selector, pod.labels)) continue;
-          workloads.add(workload);
-          if (pod.ip) pod.ready ? ready++ : notReady++;
-        }
-      }
-      addNamespace(c, svc.namespace);
-      addNode({
-        id: `svc:${c}:${svc.namespace}:${svc.name}`,
-        kind: 'service',
-        parent: `ns:${c}:${svc.namespace}`,
-        cluster: c,
-        namespace: svc.namespace,
-        name: svc.name,
-        hostname,
-        ports: svc.ports,
-      });
-      logical.clusters.push({ cluster: c, clusterIP: svc.clusterIP, ports: svc.ports, readyEndpoints: ready, notReadyEndpoints: notReady });
-      return { index, workloads: [...workloads].sort() };
-    });
-    hostnames.push({ namespace, name, definitions, served });
-    services.push(logical);
-  }
-
-  const forEachEdge = (visit: EdgeVisitor) => {
-    // Service edges are unique by construction (one source per hostname and cluster, each serving
-    // cluster visited once); only gateway → workload edges can repeat across hostnames.
-    const gatewayEdges = new Set<string>();
-    for (const { namespace, name, definitions, served } of hostnames) {
-      const reachedThroughGateway = new Set<ClusterIndex>();
-      for (const client of definitions) {
-        const fromIndex = client.index;
-        const from = fromIndex.snapshot;
-        const source = `svc:${from.cluster}:${namespace}:${name}`;
-        for (const { index, workloads } of served) {
-          const to = index.snapshot;
-          if (workloads.length === 0) continue;
-          if (to === from) {
-            for (const wl of workloads) visit(source, wl, 'local', undefined, fromIndex, index, null);
-          } else if (to.network === from.network) {
-            for (const wl of workloads) visit(source, wl, 'cross-cluster', undefined, fromIndex, index, null);
-          } else if (index.eastWest) {
-            visit(source, index.eastWest.id, 'east-west', index.eastWest.dial, fromIndex, index, 'target');
-            reachedThroughGateway.add(index);
-          } else {
-            for (const wl of workloads) visit(source, wl, 'unroutable', undefined, fromIndex, index, null);
-          }
-        }
-      }
-      // Several services may select one workload: its gateway edge is drawn once.
-      for (const { index, workloads } of served) {
-        if (!index.eastWest || !reachedThroughGateway.has(index)) continue;
-        for (const wl of workloads) {
-          const id = edgeId({ source: index.eastWest.id, target: wl, kind: 'east-west' });
-          if (gatewayEdges.has(id)) continue;
-          gatewayEdges.add(id);
-          visit(index.eastWest.id, wl, 'east-west', undefined, index, index, 'source');
-        }
+  const services = new Map<string, ServiceHere>();
+  const gatewayNames = new Set(snapshot.gateways.filter((g) => g.role !== 'other').map((g) => `${g.namespace}/${g.name}`));
+  for (const svc of snapshot.services) {
+    if (gatewayNames.has(`${svc.namespace}/${svc.name}`)) continue; // drawn as a gateway node
+    const hostname = `${svc.name}.${svc.namespace}.svc.cluster.local`;
+    // The workloads it serves here: matched once per (service, cluster).
+    const workloads = new Set<string>();
+    let ready = 0;
+    let notReady = 0;
+    if (hasSelector(svc)) {
+      for (const { pod, workload } of podsByNamespace.get(svc.namespace) ?? []) {
+        if (!selects(svc.selector, pod.labels)) continue;
+        workloads.add(workload);
+        if (pod.ip) pod.ready ? ready++ : notReady++;
       }
     }
-  };
-
-  return {
-    nodes: [...nodes.values()].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareStrings(a.id, b.id)),
-    services,
-    forEachEdge,
-  };
+    addNamespace(svc.namespace);
+    addNode({ id: `svc:${c}:${svc.namespace}:${svc.name}`, kind: 'service', parent: `ns:${c}:${svc.namespace}`, cluster: c, namespace: svc.namespace, name: svc.name, hostname, ports: svc.ports });
+    const logical = { cluster: c, clusterIP: svc.clusterIP, ports: svc.ports, readyEndpoints: ready, notReadyEndpoints: notReady };
+    services.set(hostname, { svc, workloads: [...workloads].sort(), logical });
+  }
+  return { cluster: c, network: snapshot.network, clusterNodeId: `cluster:${c}`, nodes: [...nodes.values()].sort(nodeOrder), services, eastWest };
 }
 
-/** Gateway and workload nodes of one cluster, and the indexes the edge pass needs. */
+function gatewayAddresses(gw: GatewayService): string[] {
+  return [...gw.externalIPs, ...(gw.hostname ? [gw.hostname] : [])];
+}
+
+/** What clusterPart matches Services against: pods that serve traffic (not Succeeded/Failed), by namespace, each with its workload id. */
+type PodsByNamespace = Map<string, Array<{ pod: PodSnapshot; workload: string }>>;
+
+/** Gateway and workload nodes of one cluster, its pods by namespace, and its east-west gateway. */
 function indexCluster(
   snapshot: ClusterSnapshot,
   addNode: (node: TopologyNode) => void,
-  addNamespace: (c: string, ns: string) => void,
-): ClusterIndex {
+  addNamespace: (ns: string) => void,
+): { podsByNamespace: PodsByNamespace; eastWest: ClusterPart['eastWest'] } {
   const c = snapshot.cluster;
-  let eastWest: ClusterIndex['eastWest'] = null;
+  let eastWest: ClusterPart['eastWest'] = null;
   const gateways = snapshot.gateways.filter((g) => g.role !== 'other').sort((a, b) => compareStrings(a.name, b.name));
   for (const gw of gateways) {
     const id = `gw:${c}:${gw.namespace}:${gw.name}`;
     const addresses = gatewayAddresses(gw);
-    addNamespace(c, gw.namespace);
+    addNamespace(gw.namespace);
     addNode({
       id,
       kind: 'gateway',
@@ -254,7 +223,7 @@ function indexCluster(
     .filter((svc) => hasSelector(svc) && gateways.some((g) => g.namespace === svc.namespace && g.name === svc.name))
     .map((svc) => ({ namespace: svc.namespace, selector: svc.selector as Record<string, string> }));
 
-  const podsByNamespace: ClusterIndex['podsByNamespace'] = new Map();
+  const podsByNamespace: PodsByNamespace = new Map();
   const workloads = new Map<string, TopologyNode>();
   for (const pod of snapshot.pods) {
     if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
@@ -274,7 +243,7 @@ function indexCluster(
         readyPods: 0,
       };
       workloads.set(id, workload);
-      addNamespace(c, pod.namespace);
+      addNamespace(pod.namespace);
       addNode(workload);
     }
     workload.pods = (workload.pods ?? 0) + 1;
@@ -284,5 +253,5 @@ function indexCluster(
     if (list) list.push(entry);
     else podsByNamespace.set(pod.namespace, [entry]);
   }
-  return { snapshot, clusterNodeId: `cluster:${c}`, podsByNamespace, eastWest };
+  return { podsByNamespace, eastWest };
 }

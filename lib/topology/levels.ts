@@ -10,7 +10,7 @@
  * Pure: tests and the server call it alike.
  */
 import type { TopologyEdge, TopologyLevel, TopologyNode } from '../types/api';
-import type { PreparedTopology, Topology } from './build';
+import { byCluster, nodeOrder, type ClusterPart, type Topology } from './build';
 
 export interface TopologyScope {
   level: TopologyLevel;
@@ -150,22 +150,91 @@ function countLifted(lifted: Map<string, Map<string, TopologyEdge[]>>, edges: To
   return edge;
 }
 
+/** One cluster's nodes at the clusters level: its node, with the counts of what it stands for, and its gateways. */
+export function clusterLevelNodes(part: ClusterPart): TopologyNode[] {
+  const shown: TopologyNode[] = [];
+  const counts = { services: 0, workloads: 0, pods: 0, readyPods: 0 };
+  for (const n of part.nodes) {
+    if (n.kind === 'cluster') shown.push({ ...n });
+    else if (n.kind === 'gateway') shown.push({ ...n, parent: part.clusterNodeId });
+    else if (n.kind === 'service') counts.services++;
+    else if (n.kind === 'workload') {
+      counts.workloads++;
+      counts.pods += n.pods ?? 0;
+      counts.readyPods += n.readyPods ?? 0;
+    }
+  }
+  const node = shown.find((n) => n.kind === 'cluster');
+  if (node && counts.services + counts.workloads > 0) node.counts = counts;
+  return shown;
+}
+
 /**
- * The clusters level of the whole graph straight from the edge pass (PreparedTopology.forEachEdge):
- * each edge counted into its cluster (or gateway) pair as it is found, none built. The same answer as
- * topologyAtLevel(buildTopology(...), { level: 'clusters' }) (levels.test.ts), at a fraction of the
- * cost: at 50 clusters the default view no longer builds and walks half a million edges.
+ * The clusters level's edge from one cluster to another, or null: every edge of the workload graph from
+ * `from`'s Services to what they reach in `to`, counted. The kind follows from the two clusters alone
+ * (a shared network, else `to`'s east-west gateway, else unroutable), so a pair has one edge at most.
  */
-export function clustersLevel(prepared: PreparedTopology): Topology {
-  const { nodes } = levelNodes(prepared, { level: 'clusters' });
+export function clusterPairEdge(from: ClusterPart, to: ClusterPart): TopologyEdge | null {
+  const kind: TopologyEdge['kind'] = to.network === from.network ? 'cross-cluster' : to.eastWest ? 'east-west' : 'unroutable';
+  let count = 0;
+  for (const [hostname, here] of to.services) {
+    if (here.workloads.length === 0 || !from.services.has(hostname)) continue;
+    // Through the gateway, each Service dials the gateway once; otherwise each workload.
+    count += kind === 'east-west' ? 1 : here.workloads.length;
+  }
+  if (count === 0) return null;
+  if (kind === 'east-west') return { source: from.clusterNodeId, target: to.eastWest!.id, kind, count, address: to.eastWest!.dial };
+  return { source: from.clusterNodeId, target: to.clusterNodeId, kind, count };
+}
+
+/**
+ * Each east-west gateway's edge into its own cluster: the workloads it forwards to, counted once each
+ * (a workload some Service of another network reaches through it).
+ */
+function gatewayEdges(ordered: ClusterPart[]): TopologyEdge[] {
+  // Per hostname, the network of the clusters that define it, or null for several.
+  const networks = new Map<string, { network: string | null } | null>();
+  for (const part of ordered) {
+    for (const hostname of part.services.keys()) {
+      const known = networks.get(hostname);
+      if (known === undefined) networks.set(hostname, { network: part.network });
+      else if (known && known.network !== part.network) networks.set(hostname, null);
+    }
+  }
   const edges: TopologyEdge[] = [];
-  const lifted = new Map<string, Map<string, TopologyEdge[]>>();
-  prepared.forEachEdge((source, target, kind, address, from, to, gatewayEnd) => {
-    const s = gatewayEnd === 'source' ? source : from.clusterNodeId;
-    const t = gatewayEnd === 'target' ? target : to.clusterNodeId;
-    if (s !== t) countLifted(lifted, edges, s, t, kind, address);
-  });
-  return { nodes: [...nodes.values()], edges, services: [] };
+  for (const part of ordered) {
+    if (!part.eastWest) continue;
+    const reached = new Set<string>();
+    for (const [hostname, here] of part.services) {
+      const defined = networks.get(hostname);
+      if (defined && defined.network === part.network) continue; // no client on another network
+      for (const wl of here.workloads) reached.add(wl);
+    }
+    if (reached.size) edges.push({ source: part.eastWest.id, target: part.clusterNodeId, kind: 'east-west', count: reached.size });
+  }
+  return edges;
+}
+
+/**
+ * The clusters level of the whole graph from the clusters' parts (lib/topology/build.ts clusterPart),
+ * without building or visiting the workload graph's edges (half a million at 50 clusters): each pair of
+ * clusters counted at once (pairEdge), each gateway's workloads, each cluster's nodes (nodesOf). The
+ * same answer as topologyAtLevel(buildTopology(...), { level: 'clusters' }) but for the order of its
+ * edges (levels.test.ts). pairEdge and nodesOf see one or two clusters, so a caller may keep their
+ * answers between builds: then a change in one cluster costs its own pairs and nodes.
+ */
+export function clustersLevel(parts: ClusterPart[], pairEdge = clusterPairEdge, nodesOf = clusterLevelNodes): Topology {
+  const ordered = byCluster(parts);
+  const nodes = ordered.flatMap(nodesOf).sort(nodeOrder);
+  const edges: TopologyEdge[] = [];
+  for (const from of ordered) {
+    for (const to of ordered) {
+      const e = to === from ? null : pairEdge(from, to);
+      if (e) edges.push(e);
+    }
+  }
+  edges.push(...gatewayEdges(ordered));
+  return { nodes, edges, services: [] };
 }
 
 export function topologyAtLevel(full: Topology, scope: TopologyScope): Topology {

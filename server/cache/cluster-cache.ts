@@ -1,5 +1,5 @@
 import 'server-only';
-import type { ClusterSnapshot } from '@/lib/mesh/snapshot';
+import type { ClusterSnapshot, ServiceSnapshot } from '@/lib/mesh/snapshot';
 import type { ClusterWatch, GatewayService, SourceError } from '@/lib/types/api';
 import { credentialsReady } from '../fanout';
 import { remainingMs, type Deadline } from '../k8s/deadline';
@@ -185,23 +185,32 @@ export class ClusterCache {
     // Kinds never listed first: nothing of them is shown, a bigger loss than a synced kind's failing watch.
     const failing = this.graphInformers.filter((i) => i.error !== null);
     const errors = [...failing.filter((i) => i.syncedAt === null), ...failing.filter((i) => i.syncedAt !== null)].map((i) => i.error!);
-    const namespaces = [...this.namespaces.items.values()];
-    const services = [...this.services.items.values()];
-    const pods = [...this.pods.items.values()];
-    const gateways = gatewaysOf(services);
-    const istioNamespace = this.istioNamespace();
+    const { namespaces, services, pods, gateways } = this.graphLists();
     const clusterId = pods.find((p) => p.istiodClusterId)?.istiodClusterId ?? knownClusterId;
-    return {
-      ...base,
-      clusterId,
-      network: clusterNetwork(istioNamespace?.labels, gateways),
-      reachable: true,
-      namespaces: namespaces.map((n) => n.name).sort(),
-      services: services.map((s) => s.service),
-      pods,
-      gateways,
-      errors,
-    };
+    return { ...base, clusterId, network: clusterNetwork(this.istioNamespace()?.labels, gateways), reachable: true, namespaces, services, pods, gateways, errors };
+  }
+
+  /** The graph's kinds as the snapshot lists them: the same arrays while their objects are unchanged. */
+  private lists: { revisions: string; namespaces: string[]; services: ServiceSnapshot[]; pods: PodEntry[]; gateways: GatewayService[] } | null = null;
+
+  /**
+   * The same arrays while the objects are unchanged: a snapshot rebuilt because only a watch state moved
+   * (an Istio kind synced, a watch reconnected) keeps its lists, so the cluster's part of the topology is
+   * not computed again (server/topology.ts).
+   */
+  private graphLists() {
+    const revisions = this.graphInformers.map((i) => i.revision).join();
+    if (this.lists?.revisions !== revisions) {
+      const services = [...this.services.items.values()];
+      this.lists = {
+        revisions,
+        namespaces: [...this.namespaces.items.values()].map((n) => n.name).sort(),
+        services: services.map((s) => s.service),
+        pods: [...this.pods.items.values()],
+        gateways: gatewaysOf(services),
+      };
+    }
+    return this.lists;
   }
 
   /** A kind's items, or why they cannot be given: the cluster's failure, the kind's, or its first list still pending. */

@@ -4,6 +4,7 @@ import type { ClusterCache } from '../cache/cluster-cache';
 import type { NodesRead } from '../checks';
 import type { VersionRead } from '../clusters';
 import type { Recordings } from '../prometheus/recordings';
+import type { ClusterTopology } from '../topology-part';
 import { KeptReading } from './kept-reading';
 import type { ClusterHandle } from './registry';
 
@@ -46,6 +47,8 @@ export class ClusterState {
   credentialFetch: Promise<void> | null = null;
   /** The watch-fed cache, once started (server/cache). */
   cache: ClusterCache | null = null;
+  /** The cluster's part of the topology, kept as its cache changes (server/topology-part.ts). */
+  topology: ClusterTopology | null = null;
   /** Under --impersonate, the cluster as each signed-in person sees it (server/auth/impersonation.ts). */
   readonly users = new Map<string, ClusterHandle>();
   /** Long-lived things started for the cluster (the watch-fed cache), closed with it. */
@@ -72,6 +75,7 @@ export class ClusterState {
     for (const u of this.users.values()) u.state.close();
     this.users.clear();
     this.cache = null;
+    this.topology = null;
     this.clusterId = null;
     this.kubernetesVersion.clear();
     this.prometheusRecordings.clear();
