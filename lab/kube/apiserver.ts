@@ -25,6 +25,8 @@ export interface RequestLogEntry {
   path: string;
   user: string;
   status: number;
+  /** The answer's Content-Type (a pod list asked in protobuf is answered in it). */
+  contentType?: string;
 }
 
 /** What the kubeconfig needs to reach one user of this cluster. */
@@ -208,7 +210,9 @@ async function serveResource(ctx: ApiServerContext, req: IncomingMessage, res: S
 
 async function handle(ctx: ApiServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let user = '';
-  res.on('close', () => ctx.onRequest({ cluster: ctx.clusterName, method: req.method ?? '', path: req.url ?? '', user, status: res.statusCode }));
+  res.on('close', () =>
+    ctx.onRequest({ cluster: ctx.clusterName, method: req.method ?? '', path: req.url ?? '', user, status: res.statusCode, contentType: String(res.getHeader('content-type') ?? '') }),
+  );
   const latency = ctx.world.faults(ctx.clusterName).latencyMs;
   if (latency > 0) await sleep(latency);
 

@@ -69,9 +69,16 @@ export function sendJsonText(res: ServerResponse, code: number, text: string | B
  * outside-the-heap churn made the lab's large heap collect again and again.
  */
 export function sendJsonParts(res: ServerResponse, code: number, parts: Buffer[]): void {
+  sendParts(res, code, 'application/json', parts);
+}
+
+/** A body of the given type already serialized in parts (sendJsonParts; a protobuf list). */
+export function sendParts(res: ServerResponse, code: number, contentType: string, parts: Buffer[]): void {
   let length = 0;
   for (const part of parts) length += part.length;
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': length, 'Cache-Control': 'no-cache, private' });
+  // Set (not passed to writeHead) so the request log can read the type back.
+  res.setHeader('Content-Type', contentType);
+  res.writeHead(code, { 'Content-Length': length, 'Cache-Control': 'no-cache, private' });
   res.cork();
   for (const part of parts) res.write(part);
   res.end();
