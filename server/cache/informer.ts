@@ -4,6 +4,7 @@ import type { SourceError } from '@/lib/types/api';
 import { deadlineUntil } from '../k8s/deadline';
 import { toSourceError, UpstreamStatusError } from '../k8s/errors';
 import { forEachPage, LIST_PAGE_MAX_BYTES, readBody } from '../k8s/list-json';
+import { PROTOBUF_OR_JSON } from '../k8s/protobuf';
 import type { ClusterHandle } from '../k8s/registry';
 import { watchEvents, type WatchEventJson } from '../k8s/watch';
 import { keyOf, type KindDeclaration } from './kind';
@@ -177,9 +178,10 @@ export class Informer<T> {
     try {
       if (this.closed) return;
       const deadline = deadlineUntil(this.timing.listMs, this.lifetime.signal);
+      const accept = this.kind.protobuf ? PROTOBUF_OR_JSON : 'application/json';
       metadata = await forEachPage(this.kind.path, { labelSelector: this.kind.labelSelector }, async (pathAndQuery) => {
-        // Parsed, checked and cut to the kept fields off the main thread (list-parsers.ts).
-        const page = await readBody(this.cluster, pathAndQuery, deadline, LIST_PAGE_MAX_BYTES, (body, what) => parseListPage(this.kind, body, what));
+        // Parsed, checked and cut to the kept fields: JSON off the main thread, protobuf in place (list-parsers.ts).
+        const page = await readBody(this.cluster, pathAndQuery, deadline, LIST_PAGE_MAX_BYTES, (body, what, type) => parseListPage(this.kind, body, what, type), accept);
         for (const [key, kept] of page.kept) listed.set(key, kept);
         return page.metadata;
       });

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
+import type { ListMetadata } from '../k8s/list-json';
 import { shaped } from '../k8s/shapes';
 
 /**
@@ -20,11 +21,19 @@ export interface KindDeclaration<T> {
   optional?: boolean;
   /** The object's shape, checked on every list (its items) and watch event. */
   shape: z.ZodType;
+  /**
+   * Reads a list page in Kubernetes' protobuf (its objects as the shape would give them, each handed to
+   * `each`; returns the list metadata): the kind's lists are then asked for in protobuf, JSON accepted.
+   */
+  protobuf?: ProtobufListReader<unknown>;
   /** The kept fields of one object of the shape, or null when the object is of no interest. */
   keep(object: unknown): T | null;
   /** shape then keep, for one object of a watch event; throws on a bad shape. */
   ingest(object: unknown): T | null;
 }
+
+/** A decoder of a kind's protobuf list pages (server/k8s/pod-protobuf.ts). Malformed input throws BadResponseError. */
+export type ProtobufListReader<O> = (body: Buffer, what: string, each: (object: O) => void) => ListMetadata | undefined;
 
 export function declareKind<S extends z.ZodType, T>(kind: {
   name: string;
@@ -32,10 +41,11 @@ export function declareKind<S extends z.ZodType, T>(kind: {
   labelSelector?: string;
   optional?: boolean;
   shape: S;
+  protobuf?: ProtobufListReader<z.output<S>>;
   keep(object: z.output<S>): T | null;
 }): KindDeclaration<T> {
   const keep = (object: unknown) => kind.keep(object as z.output<S>);
-  return { ...kind, keep, ingest: (object) => keep(shaped(kind.shape, object, kind.name)) };
+  return { ...kind, protobuf: kind.protobuf as ProtobufListReader<unknown> | undefined, keep, ingest: (object) => keep(shaped(kind.shape, object, kind.name)) };
 }
 
 /** An object's key in a kind's kept map: namespace/name (cluster-scoped objects: /name). */

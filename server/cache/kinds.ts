@@ -4,6 +4,7 @@ import type { GatewayService } from '@/lib/types/api';
 import type { DestinationRuleFacts, IstioGatewayFacts } from '@/lib/checks/types';
 import { clusterIdFromIstiods, gatewayService, istioConfigPath, ISTIO_NAMESPACE, isIstiodPod, podSnapshot, serviceSnapshot } from '../k8s/convert';
 import { ConfigMapShape, DestinationRuleShape, IstioGatewayShape, NamespaceShape, PodShape, ServiceShape, type KubeConfigMap, type KubePod } from '../k8s/shapes';
+import { decodePodList } from '../k8s/pod-protobuf';
 import { declareKind, type KindDeclaration } from './kind';
 
 /**
@@ -38,13 +39,19 @@ export const NAMESPACES = declareKind({
   keep: (ns): NamespaceEntry | null => (ns.metadata?.name ? { name: ns.metadata.name, labels: { ...(ns.metadata.labels ?? {}) }, annotations: { ...(ns.metadata.annotations ?? {}) } } : null),
 });
 
+/** An istiod pod of the Istio namespace: the cache keeps all of its shape (image, env, annotations). */
+const isIstioIstiod = (pod: KubePod) => (pod.metadata?.namespace ?? '') === ISTIO_NAMESPACE && isIstiodPod(pod);
+
 export const PODS = declareKind({
   name: 'pods',
   path: '/api/v1/pods',
   shape: PodShape,
+  // 95 % of a cluster's bytes: read as client-go does, in protobuf (a page costs a fraction of its JSON),
+  // whole only for istiod's pods; of the others, what podSnapshot reads.
+  protobuf: (body, what, each) => decodePodList(body, what, each, isIstioIstiod),
   keep: (pod): PodEntry => {
     const entry: PodEntry = podSnapshot(pod);
-    if (entry.namespace === ISTIO_NAMESPACE && isIstiodPod(pod)) {
+    if (isIstioIstiod(pod)) {
       entry.istiodClusterId = clusterIdFromIstiods([pod]);
       entry.istiod = pod;
     }

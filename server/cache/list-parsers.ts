@@ -6,7 +6,8 @@ import { Worker } from 'node:worker_threads';
 import { BadResponseError } from '@/lib/istio/errors';
 import { DescribedError } from '../k8s/errors';
 import type { KindDeclaration } from './kind';
-import { keepPage, type KeptPage } from './list-page';
+import { isProtobuf } from '../k8s/protobuf';
+import { keepPage, keepProtobufPage, type KeptPage } from './list-page';
 
 /**
  * List pages parsed in worker threads. At 50 clusters × 1,000 pods a server start reads 220 MB of JSON:
@@ -120,8 +121,12 @@ function parser(): Parser | null {
   return parsers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
 }
 
-/** A list page of a cached kind, parsed and cut to its kept fields (keepPage), in a parser thread when it is worth one. */
-export function parseListPage<T>(kind: KindDeclaration<T>, body: Buffer, what: string): Promise<KeptPage<T>> {
+/**
+ * A list page of a cached kind, parsed and cut to its kept fields (keepPage), in a parser thread when it
+ * is worth one. A protobuf page is read in place: ~1 ms for 500 pods, less than handing it to a thread.
+ */
+export function parseListPage<T>(kind: KindDeclaration<T>, body: Buffer, what: string, contentType?: string): Promise<KeptPage<T>> {
+  if (isProtobuf(contentType)) return Promise.resolve().then(() => keepProtobufPage(kind, body, what));
   const p = body.byteLength >= IN_PLACE_BYTES ? parser() : null;
   if (!p) return Promise.resolve().then(() => keepPage(kind, body, what));
   // The bytes are handed over when the body owns its memory (a large concatenated body does), else copied.

@@ -82,10 +82,23 @@ export function readJson<T extends z.ZodType>(cluster: ClusterHandle, pathAndQue
   return readBody(cluster, pathAndQuery, deadline, maxBytes, (body, what) => shaped(shape, JSON.parse(body.toString('utf8')), what));
 }
 
-/** GET one API path (as readJson) and hand its body to `parse`, under the same deadline; `what` names the request in errors. */
-export function readBody<T>(cluster: ClusterHandle, pathAndQuery: string, deadline: Deadline, maxBytes: number, parse: (body: Buffer, what: string) => T | Promise<T>): Promise<T> {
+/**
+ * GET one API path (as readJson) and hand its body and Content-Type to `parse`, under the same deadline;
+ * `what` names the request in errors. `accept` is the Accept header (a list of pods asks for protobuf).
+ */
+export function readBody<T>(
+  cluster: ClusterHandle,
+  pathAndQuery: string,
+  deadline: Deadline,
+  maxBytes: number,
+  parse: (body: Buffer, what: string, contentType: string | undefined) => T | Promise<T>,
+  accept = 'application/json',
+): Promise<T> {
   const what = `GET ${pathAndQuery.split('?')[0]}`;
-  return withDeadline(deadline, async (signal) => parse(await readCappedBody(await openGet(cluster, pathAndQuery, signal, deadline.bytes), what, maxBytes, deadline.bytes), what));
+  return withDeadline(deadline, async (signal) => {
+    const res = await openGet(cluster, pathAndQuery, signal, deadline.bytes, accept);
+    return parse(await readCappedBody(res, what, maxBytes, deadline.bytes), what, res.headers['content-type']);
+  });
 }
 
 /**
@@ -93,7 +106,7 @@ export function readBody<T>(cluster: ClusterHandle, pathAndQuery: string, deadli
  * the response once a 2xx status arrived (the body is the caller's to read: whole, or as a watch stream).
  * Another status rejects with UpstreamStatusError (body capped); redirects are never followed.
  */
-export async function openGet(cluster: ClusterHandle, pathAndQuery: string, signal: AbortSignal, bytes: ByteBudget): Promise<http.IncomingMessage> {
+export async function openGet(cluster: ClusterHandle, pathAndQuery: string, signal: AbortSignal, bytes: ByteBudget, accept = 'application/json'): Promise<http.IncomingMessage> {
   const what = `GET ${pathAndQuery.split('?')[0]}`;
   const options: https.RequestOptions = {};
   await cluster.kc.applyToHTTPSOptions(options);
@@ -106,7 +119,7 @@ export async function openGet(cluster: ClusterHandle, pathAndQuery: string, sign
         ...options,
         method: 'GET',
         agent: keepAliveAgent(options.agent),
-        headers: { ...options.headers, Accept: 'application/json' },
+        headers: { ...options.headers, Accept: accept },
         signal,
       },
       (res) => {

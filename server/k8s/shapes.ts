@@ -130,8 +130,8 @@ export function listShape<T extends z.ZodType>(item: T) {
   });
 }
 
-/** "items[3].spec.containers[0].image" for a zod issue path. */
-function fieldPath(path: readonly PropertyKey[]): string {
+/** "items[3].spec.containers[0].image" for a zod issue path (and the protobuf reader's, protobuf.ts). */
+export function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key).slice(0, 60)}`;
   return out || 'the body';
