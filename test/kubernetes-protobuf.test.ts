@@ -10,12 +10,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BadResponseError } from '@/lib/istio/errors';
 import { createWorld, loadScenario, scaleScenario } from '@/lab/model/index';
-import { encodePod, MESSAGES, podListBody, RUNTIME_TYPE_META_FIELDS, UNKNOWN_FIELDS, type FieldSpec } from '@/lab/kube/protobuf';
+import { encodePod, MESSAGES, podListBody, RUNTIME_TYPE_META_FIELDS, statusBody, UNKNOWN_FIELDS, type FieldSpec } from '@/lab/kube/protobuf';
+import { expired } from '@/lab/kube/status';
 import type { KubeObject } from '@/lab/world';
 import { PODS } from '@/server/cache/kinds';
 import { keepPage, keepProtobufPage } from '@/server/cache/list-page';
 import { decodePodList, POD_FIELDS } from '@/server/k8s/pod-protobuf';
-import { LIST, LIST_META, RUNTIME_TYPE_META, UNKNOWN } from '@/server/k8s/protobuf';
+import { LIST, LIST_META, RUNTIME_TYPE_META, STATUS, statusJsonFromProtobuf, UNKNOWN } from '@/server/k8s/protobuf';
 import { PodShape } from '@/server/k8s/shapes';
 
 /* ------------------------------------------------------------------ Kubernetes' .proto files */
@@ -116,6 +117,8 @@ describe("Kubernetes' protobuf field numbers", () => {
     expect(protoField(`${RUNTIME}.Unknown`, 'raw').type).toBe('bytes');
     expect(LIST).toEqual({ metadata: protoField(`${CORE}.PodList`, 'metadata').number, items: protoField(`${CORE}.PodList`, 'items').number });
     expect(protoField(`${CORE}.PodList`, 'items')).toMatchObject({ label: 'repeated', type: `${CORE}.Pod` });
+    expect(STATUS).toEqual(Object.fromEntries(Object.keys(STATUS).map((f) => [f, protoField(`${META}.Status`, f).number])));
+    expect(protoField(`${META}.Status`, 'code').type).toBe('int32');
     expect(LIST_META).toEqual({ resourceVersion: protoField(`${META}.ListMeta`, 'resourceVersion').number, continue: protoField(`${META}.ListMeta`, 'continue').number });
   });
 });
@@ -161,6 +164,13 @@ describe('pods in protobuf: the decoder reads what the JSON path keeps', () => {
       expect(istiods).toBeGreaterThan(0); // read whole: their containers' env kept
     });
   }
+
+  it("an error's Status, as the JSON text it would have been", () => {
+    const status = expired('too old resource version: 1 (5)');
+    expect(JSON.parse(statusJsonFromProtobuf(Buffer.concat(statusBody({ ...status })))!)).toEqual({ kind: 'Status', message: status.message, reason: 'Expired', code: 410 });
+    expect(statusJsonFromProtobuf(protobufList([]))).toBeNull(); // a PodList is not a Status
+    expect(statusJsonFromProtobuf(Buffer.from('{"kind":"Status"}'))).toBeNull();
+  });
 
   it('carries the list metadata (resourceVersion, continue) and an empty list', () => {
     const meta = keepProtobufPage(PODS, protobufList([], { resourceVersion: '7', continue: 'abc', remainingItemCount: 3 }), WHAT);

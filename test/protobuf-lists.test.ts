@@ -14,6 +14,7 @@ import { DEFAULT_TIMING, Informer } from '@/server/cache/informer';
 import { PODS, SERVICES } from '@/server/cache/kinds';
 import { loadConfig } from '@/server/config';
 import { resetClusterState } from '@/server/k8s/cluster-state';
+import { statusMessage, UpstreamStatusError } from '@/server/k8s/errors';
 import { deadlineUntil } from '@/server/k8s/deadline';
 import { keepProtobufPage } from '@/server/cache/list-page';
 import { forEachPage, readBody } from '@/server/k8s/list-json';
@@ -104,6 +105,21 @@ describe('pod lists in protobuf', () => {
     expect(await typeOf('/api/v1/pods', 'application/vnd.kubernetes.protobuf')).toBe('application/vnd.kubernetes.protobuf');
     const services = await synced(new Informer(cluster, SERVICES, DEFAULT_TIMING, () => {}));
     expect(services.items.size).toBeGreaterThan(0);
+  });
+
+  it("a refused list's Status comes in protobuf too, and its message is read from it", async () => {
+    const cluster = registry.get(CLUSTER1)!;
+    const from = lab.requestLog().length;
+    lab.applyFault({ type: 'forbid', cluster: 'cluster1', user: '*', verb: 'list', resource: 'pods', on: true });
+    try {
+      const err = await readBody(cluster, '/api/v1/pods?limit=500', deadlineUntil(5000, new AbortController().signal), 1 << 20, () => null, PROTOBUF_OR_JSON).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UpstreamStatusError);
+      expect((err as UpstreamStatusError).status).toBe(403);
+      expect(statusMessage((err as UpstreamStatusError).body)).toMatch(/^pods is forbidden: User ".*" cannot list resource "pods" in API group "" at the cluster scope$/);
+      expect(podLists(from).map((r) => [r.status, r.contentType])).toEqual([[403, PROTOBUF_CONTENT_TYPE]]);
+    } finally {
+      lab.applyFault({ type: 'forbid', cluster: 'cluster1', user: '*', verb: 'list', resource: 'pods', on: false });
+    }
   });
 
   it('a server that answers JSON to the protobuf Accept is read as before', async () => {

@@ -12,7 +12,7 @@ import type { KubeObject, LabCluster, World } from '../world';
 import { ClusterAccess, type Identity } from './access';
 import { createClusterCa, type ClusterCa } from './certs';
 import { apiGroupList, apiResourceList, apiVersions } from './discovery';
-import { DEFAULT_BOOKMARK_MS, RenderedObjects, sendObject, serveList, serveWatch, type ListWatchContext, type ResourceRequest } from './list-watch';
+import { DEFAULT_BOOKMARK_MS, RenderedObjects, sendListStatus, sendObject, serveList, serveWatch, type ListWatchContext, type ResourceRequest } from './list-watch';
 import { portForwardProtocols, servePortForward } from './portforward';
 import type { RbacPolicy } from './rbac';
 import { SelectorError } from './selectors';
@@ -200,7 +200,7 @@ async function serveResource(ctx: ApiServerContext, req: IncomingMessage, res: S
   const isWatch = watch === 'true' || watch === '1';
   const verb = isWatch ? 'watch' : r.name ? 'get' : 'list';
   const denied = ctx.access.denial(identity, { verb, type: r.type, subresource: r.subresource, name: r.name, namespace: r.namespace });
-  if (denied) return st.sendStatus(res, denied);
+  if (denied) return verb === 'list' ? sendListStatus(req, res, r.type, denied) : st.sendStatus(res, denied);
   if (isWatch) return serveWatch(ctx, req, res, url, r);
   if (!r.name) return serveList(ctx, req, res, url, r);
   const o = findObject(ctx, r, r.name);

@@ -8,7 +8,7 @@ import type { KubeObject, ResourceType, WatchEvent, World } from '../world';
 import { groupVersion, withKind } from './discovery';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import * as st from './status';
-import { encodePod, EncodeError, podListBody, PROTOBUF_CONTENT_TYPE } from './protobuf';
+import { encodePod, EncodeError, podListBody, PROTOBUF_CONTENT_TYPE, statusBody } from './protobuf';
 import { toTable, type IncludeObject } from './table';
 
 /** How often a watch that allows bookmarks gets one (the real API server: about a minute). */
@@ -205,9 +205,19 @@ function listPage(ctx: ListWatchContext, url: URL, r: ResourceRequest): { items:
   return { items, listMeta };
 }
 
+/**
+ * A list's error (refused by RBAC, a bad or expired continue token) in what its answer would have been:
+ * protobuf for a client that prefers it for a kind the lab encodes (the API server negotiates a
+ * Status as any other object), else JSON.
+ */
+export function sendListStatus(req: IncomingMessage, res: ServerResponse, type: ResourceType, status: st.StatusBody): void {
+  if (hasProtobuf(type) && !wantsTable(req) && prefersProtobuf(req)) return st.sendParts(res, status.code, PROTOBUF_CONTENT_TYPE, statusBody({ ...status }));
+  st.sendStatus(res, status);
+}
+
 export function serveList(ctx: ListWatchContext, req: IncomingMessage, res: ServerResponse, url: URL, r: ResourceRequest): void {
   const page = listPage(ctx, url, r);
-  if ('kind' in page) return st.sendStatus(res, page);
+  if ('kind' in page) return sendListStatus(req, res, r.type, page);
   const { items, listMeta } = page;
   if (wantsTable(req)) return st.sendJson(res, 200, toTable(r.type, items, listMeta, includeObject(url)));
   if (hasProtobuf(r.type) && prefersProtobuf(req)) {

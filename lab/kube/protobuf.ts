@@ -184,6 +184,11 @@ export const MESSAGES: Record<string, MessageSpec> = {
   },
   ContainerStateWaiting: { proto: `${CORE}.ContainerStateWaiting`, fields: { reason: str(1), message: str(2) } },
   ContainerStateRunning: { proto: `${CORE}.ContainerStateRunning`, fields: { startedAt: msg(1, 'Time') } },
+  Status: {
+    proto: `${META}.Status`,
+    fields: { metadata: msg(1, 'ListMeta'), status: str(2), message: str(3), reason: str(4), details: msg(5, 'StatusDetails'), code: int32(6) },
+  },
+  StatusDetails: { proto: `${META}.StatusDetails`, fields: { name: str(1), group: str(2), kind: str(3), retryAfterSeconds: int32(5), uid: str(6) } },
   ContainerStateTerminated: {
     proto: `${CORE}.ContainerStateTerminated`,
     fields: { exitCode: int32(1), signal: int32(2), reason: str(3), message: str(4), startedAt: msg(5, 'Time'), finishedAt: msg(6, 'Time'), containerID: str(7) },
@@ -446,30 +451,35 @@ export function podListBody(listMeta: Record<string, unknown>, items: Buffer[]):
   const metaStart = list.beginNested(MESSAGES.PodList.fields.metadata.n);
   writeMessage(list, 'ListMeta', listMeta, 'metadata');
   list.endNested(metaStart);
-  const head = list.take();
-  let itemsLength = 0;
-  const itemTags: Buffer[] = items.map((item) => {
+  const raw: Buffer[] = [list.take()];
+  for (const item of items) {
     const tag = new Writer(16);
     tag.tag(MESSAGES.PodList.fields.items.n, WIRE_LEN);
     tag.varint(item.length);
-    const bytes = tag.take();
-    itemsLength += bytes.length + item.length;
-    return bytes;
-  });
+    raw.push(tag.take(), item);
+  }
+  return unknownBody('PodList', raw);
+}
 
+/** A Status (an error's body) in protobuf, as the API server answers a client that prefers it. */
+export function statusBody(status: Record<string, unknown>): Buffer[] {
+  const { kind: _kind, apiVersion: _apiVersion, ...rest } = status;
+  const w = new Writer(512);
+  writeMessage(w, 'Status', rest, 'status');
+  return unknownBody('Status', [w.take()]);
+}
+
+/** The magic and a runtime.Unknown of a core/v1 `kind` whose raw bytes are `raw` (in parts, not joined). */
+function unknownBody(kind: string, raw: Buffer[]): Buffer[] {
   const envelope = new Writer(64);
   const typeMeta = envelope.beginNested(UNKNOWN_FIELDS.typeMeta);
   envelope.string(RUNTIME_TYPE_META_FIELDS.apiVersion, 'v1');
-  envelope.string(RUNTIME_TYPE_META_FIELDS.kind, 'PodList');
+  envelope.string(RUNTIME_TYPE_META_FIELDS.kind, kind);
   envelope.endNested(typeMeta);
   envelope.tag(UNKNOWN_FIELDS.raw, WIRE_LEN);
-  envelope.varint(head.length + itemsLength);
+  envelope.varint(raw.reduce((n, part) => n + part.length, 0));
   const tail = new Writer(16);
   tail.string(UNKNOWN_FIELDS.contentEncoding, '');
   tail.string(UNKNOWN_FIELDS.contentType, '');
-
-  const parts: Buffer[] = [PROTOBUF_MAGIC, envelope.take(), head];
-  items.forEach((item, i) => parts.push(itemTags[i], item));
-  parts.push(tail.take());
-  return parts;
+  return [PROTOBUF_MAGIC, envelope.take(), ...raw, tail.take()];
 }

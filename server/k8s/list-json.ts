@@ -8,6 +8,7 @@ import { keepAliveAgent } from './agents';
 import { readCappedBody } from './capped-body';
 import { UpstreamStatusError } from './errors';
 import type { ClusterHandle } from './registry';
+import { isProtobuf, statusJsonFromProtobuf } from './protobuf';
 import { listShape, shaped } from './shapes';
 
 /** A Kubernetes List as we keep it: items of the shape asked for (shapes.ts) and the paging fields. */
@@ -125,12 +126,17 @@ export async function openGet(cluster: ClusterHandle, pathAndQuery: string, sign
       (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) return resolve(res);
-        readCappedBody(res, what, OBJECT_MAX_BYTES, bytes).then((body) => reject(new UpstreamStatusError(status, body.toString('utf8', 0, 64 * 1024))), reject);
+        readCappedBody(res, what, OBJECT_MAX_BYTES, bytes).then((body) => reject(new UpstreamStatusError(status, errorBodyText(body, res.headers['content-type']))), reject);
       },
     );
     req.on('error', reject);
     req.end();
   });
+}
+
+/** An error's body as text: a Status in protobuf (asked for with a list of pods) as its JSON. */
+function errorBodyText(body: Buffer, contentType: string | undefined): string {
+  return (isProtobuf(contentType) ? statusJsonFromProtobuf(body) : null) ?? body.toString('utf8', 0, 64 * 1024);
 }
 
 /** The request URL: the kubeconfig's server (with any user:password, which Node sends as Basic auth) and the API path. */

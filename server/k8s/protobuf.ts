@@ -236,37 +236,67 @@ export function isProtobuf(contentType: string | undefined): boolean {
  */
 export function decodeList<T>(body: Buffer, what: string, apiVersion: string, listKind: string, readItem: (r: ProtoReader) => T, each: (item: T) => void): ListMetadata | undefined {
   try {
-    for (let i = 0; i < MAGIC.length; i++) if (body[i] !== MAGIC[i]) throw new Malformed('the body: not Kubernetes protobuf (no k8s\\0 magic)');
-    const r = new ProtoReader(body, MAGIC.length, body.length);
-    let raw: { start: number; end: number } | null = null;
-    let typeMeta = { apiVersion: '', kind: '' };
-    let encoding = '';
-    for (let t = r.tag(); t !== 0; t = r.tag()) {
-      switch (t >>> 3) {
-        case UNKNOWN.typeMeta:
-          typeMeta = r.message(t, 'typeMeta', readRuntimeTypeMeta);
-          break;
-        case UNKNOWN.raw:
-          r.expect(t, WIRE_LEN, 'raw', 'bytes');
-          raw = { start: 0, end: r.lengthEnd('raw') };
-          raw.start = r.pos;
-          r.pos = raw.end;
-          break;
-        case UNKNOWN.contentEncoding:
-          encoding = r.stringField(t, 'contentEncoding');
-          break;
-        default:
-          r.skip(t);
-      }
-    }
-    if (typeMeta.apiVersion !== apiVersion || typeMeta.kind !== listKind) {
-      throw new Malformed(`typeMeta: expected ${apiVersion} ${listKind}, got ${typeMeta.apiVersion.slice(0, 60) || '""'} ${typeMeta.kind.slice(0, 60) || '""'}`);
-    }
-    if (encoding) throw new Malformed(`contentEncoding: unsupported "${encoding.slice(0, 20)}"`);
-    if (!raw) throw new Malformed('raw: missing');
-    return readList(new ProtoReader(body, raw.start, raw.end), readItem, each);
+    return readList(readEnvelope(body, apiVersion, listKind), readItem, each);
   } catch (err) {
     if (err instanceof Malformed) throw new BadResponseError(what, err.message);
+    throw err;
+  }
+}
+
+/** A reader over the raw bytes of the runtime.Unknown that a protobuf body is, once its type and encoding are checked. */
+function readEnvelope(body: Buffer, apiVersion: string, kind: string): ProtoReader {
+  for (let i = 0; i < MAGIC.length; i++) if (body[i] !== MAGIC[i]) throw new Malformed('the body: not Kubernetes protobuf (no k8s\\0 magic)');
+  const r = new ProtoReader(body, MAGIC.length, body.length);
+  let raw: { start: number; end: number } | null = null;
+  let typeMeta = { apiVersion: '', kind: '' };
+  let encoding = '';
+  for (let t = r.tag(); t !== 0; t = r.tag()) {
+    switch (t >>> 3) {
+      case UNKNOWN.typeMeta:
+        typeMeta = r.message(t, 'typeMeta', readRuntimeTypeMeta);
+        break;
+      case UNKNOWN.raw:
+        r.expect(t, WIRE_LEN, 'raw', 'bytes');
+        raw = { start: 0, end: r.lengthEnd('raw') };
+        raw.start = r.pos;
+        r.pos = raw.end;
+        break;
+      case UNKNOWN.contentEncoding:
+        encoding = r.stringField(t, 'contentEncoding');
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  if (typeMeta.apiVersion !== apiVersion || typeMeta.kind !== kind) {
+    throw new Malformed(`typeMeta: expected ${apiVersion} ${kind}, got ${typeMeta.apiVersion.slice(0, 60) || '""'} ${typeMeta.kind.slice(0, 60) || '""'}`);
+  }
+  if (encoding) throw new Malformed(`contentEncoding: unsupported "${encoding.slice(0, 20)}"`);
+  if (!raw) throw new Malformed('raw: missing');
+  return new ProtoReader(body, raw.start, raw.end);
+}
+
+/** meta/v1 Status fields read of an error's body. */
+export const STATUS = { message: 3, reason: 4, code: 6 } as const;
+
+/**
+ * An error's Status in protobuf (the API server negotiates errors as any answer: a request that prefers
+ * protobuf gets its 403 in it) as the JSON text a Status would have been, so its message is shown as
+ * ever (errors.ts statusMessage); null when the body is not one.
+ */
+export function statusJsonFromProtobuf(body: Buffer): string | null {
+  try {
+    const r = readEnvelope(body, 'v1', 'Status');
+    const status: { kind: 'Status'; message?: string; reason?: string; code?: number } = { kind: 'Status' };
+    for (let t = r.tag(); t !== 0; t = r.tag()) {
+      if (t >>> 3 === STATUS.message) setText(status, 'message', r.stringField(t, 'message'));
+      else if (t >>> 3 === STATUS.reason) setText(status, 'reason', r.stringField(t, 'reason'));
+      else if (t >>> 3 === STATUS.code && (t & 7) === WIRE_VARINT) status.code = r.varint('code');
+      else r.skip(t);
+    }
+    return JSON.stringify(status);
+  } catch (err) {
+    if (err instanceof Malformed) return null;
     throw err;
   }
 }
