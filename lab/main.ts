@@ -3,7 +3,8 @@
  * Options: --scale clusters=N,namespaces=M,pods=P[,traffic=1]  --control-port N  --latency MS
  *          --istio-version 1.26.3: the scenario's mesh as that Istio release (istiod and proxy shapes)
  *          --scrape-interval S (the lab's Prometheus, default 5)  --global-prometheus  --no-prometheus
- *          --no-recording-rules: the lab's Prometheus without Istio's workload-level recording rules
+ *          --no-recording-rules: the lab's Prometheus without recording rules (Istio's workload-level ones
+ *          and Isthmus's pair rule); --istio-recording-rules-only: without the pair rule
  *          --backfill S: seconds of history the lab's Prometheus starts with (default 3600, 0: none)
  *          --churn N: pods created/deleted per second in every cluster  --bookmark-ms MS: watch bookmark interval
  *          --stop-with-stdin: stop when standard input closes (a launcher that dies, even by SIGKILL,
@@ -19,7 +20,7 @@ import { COUNTER_HISTORY_MS } from './traffic/metrics';
 function usage(message: string): never {
   console.error(`lab: ${message}`);
   console.error(
-    'usage: npm run lab -- [--scenario <file> | --scale clusters=N,namespaces=M,pods=P] [--istio-version <x.y.z>] [--kubeconfig-out <path>] [--control-port <n>] [--latency <ms>] [--scrape-interval <s>] [--backfill <s>] [--global-prometheus] [--no-prometheus] [--no-recording-rules] [--churn <pods/s>] [--bookmark-ms <ms>]',
+    'usage: npm run lab -- [--scenario <file> | --scale clusters=N,namespaces=M,pods=P] [--istio-version <x.y.z>] [--kubeconfig-out <path>] [--control-port <n>] [--latency <ms>] [--scrape-interval <s>] [--backfill <s>] [--global-prometheus] [--no-prometheus] [--no-recording-rules | --istio-recording-rules-only] [--churn <pods/s>] [--bookmark-ms <ms>]',
   );
   process.exit(2);
 }
@@ -47,8 +48,8 @@ function parseArgs(argv: string[]): LabOptions {
       options.prometheus = false;
       continue;
     }
-    if (flag === '--no-recording-rules') {
-      if (options.prometheus) options.prometheus = { ...options.prometheus, recordingRules: false };
+    if (flag === '--no-recording-rules' || flag === '--istio-recording-rules-only') {
+      if (options.prometheus) options.prometheus = { ...options.prometheus, recordingRules: flag === '--no-recording-rules' ? false : 'istio' };
       continue;
     }
     if (flag === '--global-prometheus') {

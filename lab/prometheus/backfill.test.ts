@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createWorld, loadScenario, scaleScenario } from '../model';
 import { backfillText, EOF, parseSample, scrapeTimes } from './backfill';
-import { recordedSeries, workloadRuleGroups } from './rules';
+import { recordedSeries, recordingRuleGroups } from './rules';
 import { scrapeTargets, targetLabels } from './targets';
 
 const SEED = path.resolve(__dirname, '../scenarios/seed.yaml');
@@ -85,13 +85,13 @@ describe('backfillText', () => {
 });
 
 describe('backfillText with the recording rules', () => {
-  it('writes each workload: series as the sum of its pods’ series at every step, without the pod labels', () => {
+  it('writes each workload: and cluster_pair: series as the sum of what it sums at every step', () => {
     // Five replicas per app: app-1 calls app-2 in both clusters.
     const world = createWorld(scaleScenario({ clusters: 2, namespaces: 1, pods: 26, traffic: true }), { nowMs: NOW, clock: () => NOW });
     const callers = scrapeTargets(world, 'cluster1').filter((t) => t.pod.startsWith('app-1-'));
     expect(callers).toHaveLength(5);
     const times = scrapeTimes({ fromMs: NOW - 600_000, toMs: NOW, stepMs: 60_000, recentMs: 0, recentStepMs: 1000 });
-    const text = backfillText(world, callers, (t) => targetLabels(t, false), times, recordedSeries);
+    const text = backfillText(world, callers, (t) => targetLabels(t, false), times, recordedSeries(true, false));
     const parts = ['reporter="source"', 'destination_cluster="cluster2"', 'response_code="200"'];
     const perPod = callers.map((t) => samplesOf(text, ['istio_requests_total{', `pod="${t.pod}"`, ...parts]));
     const recorded = samplesOf(text, ['workload:istio_requests_total{', ...parts]);
@@ -103,14 +103,41 @@ describe('backfillText with the recording rules', () => {
     const line = text.split('\n').find((l) => l.startsWith('workload:istio_request_duration_milliseconds_bucket{'))!;
     expect(line).not.toMatch(/\b(pod|instance|namespace)=/);
     expect(line).toContain('pod_template_hash='); // the Deployment's, the same on every pod
-    // Without the rules, no recorded series.
-    expect(backfillText(world, callers, (t) => targetLabels(t, false), times)).not.toContain('workload:');
+    // The pair recording: per reporter, cluster pair and le, every response code and pod summed.
+    const le = ['reporter="source"', 'destination_cluster="cluster2"', 'le="50"'];
+    const pair = samplesOf(text, ['cluster_pair:istio_request_duration_milliseconds_bucket{', ...le]);
+    const buckets = callers.flatMap((t) => samplesOf(text, ['istio_request_duration_milliseconds_bucket{', `pod="${t.pod}"`, ...le]));
+    expect(buckets.length).toBeGreaterThanOrEqual(callers.length * times.length);
+    expect(pair).toHaveLength(times.length);
+    pair.forEach(([value, at]) => expect(value).toBe(buckets.filter(([, t]) => t === at).reduce((sum, [v]) => sum + v, 0)));
+    expect(text.split('\n').find((l) => l.startsWith('cluster_pair:'))).toMatch(/^cluster_pair:istio_request_duration_milliseconds_bucket\{destination_cluster="[^"]+",le="[^"]+",reporter="[^"]+",source_cluster="[^"]+"\} /);
+    // Istio's rules only: no pair recording; without the rules, no recorded series.
+    expect(backfillText(world, callers, (t) => targetLabels(t, false), times, recordedSeries('istio', false))).not.toContain('cluster_pair:');
+    expect(backfillText(world, callers, (t) => targetLabels(t, false), times)).not.toMatch(/workload:|cluster_pair:/);
   });
 
-  it('the rule file sums the addon’s pod labels away, every metric Istio’s doc lists', () => {
-    const { groups } = workloadRuleGroups(5);
-    expect(groups[0].interval).toBe('5s');
-    expect(groups[0].rules).toContainEqual({ record: 'workload:istio_request_duration_milliseconds_bucket', expr: 'sum without(instance, namespace, pod) (istio_request_duration_milliseconds_bucket)' });
-    expect(groups[0].rules).toHaveLength(14);
+  it('the global Prometheus’s pair recording keeps the cluster label', () => {
+    const world = createWorld(scaleScenario({ clusters: 2, namespaces: 1, pods: 26, traffic: true }), { nowMs: NOW, clock: () => NOW });
+    const callers = scrapeTargets(world, 'cluster1').filter((t) => t.pod.startsWith('app-1-'));
+    const text = backfillText(world, callers, (t) => targetLabels(t, true), [NOW - 1000], recordedSeries(true, true));
+    expect(text.split('\n').find((l) => l.startsWith('cluster_pair:'))).toMatch(/^cluster_pair:[a-z_]+\{cluster="cluster1",destination_cluster=/);
+    expect(recordingRuleGroups(5, true, true).groups[0].rules.at(-1)).toEqual({
+      record: 'cluster_pair:istio_request_duration_milliseconds_bucket',
+      expr: 'sum by (cluster, reporter, source_cluster, destination_cluster, le) (workload:istio_request_duration_milliseconds_bucket)',
+    });
+  });
+
+  it('the rule file sums the addon’s pod labels away, every metric Istio’s doc lists, then Isthmus’s pair rule sums the buckets’ recording', () => {
+    const { groups } = recordingRuleGroups(5, true, false);
+    expect(groups.map((g) => [g.name, g.interval])).toEqual([['istio.recording-rules', '5s']]);
+    const rules = groups[0].rules;
+    expect(rules).toContainEqual({ record: 'workload:istio_request_duration_milliseconds_bucket', expr: 'sum without(instance, namespace, pod) (istio_request_duration_milliseconds_bucket)' });
+    expect(rules).toHaveLength(15);
+    // Last: a group's rules run in order, so it reads this evaluation's workload: buckets.
+    expect(rules.at(-1)).toEqual({
+      record: 'cluster_pair:istio_request_duration_milliseconds_bucket',
+      expr: 'sum by (reporter, source_cluster, destination_cluster, le) (workload:istio_request_duration_milliseconds_bucket)',
+    });
+    expect(recordingRuleGroups(5, 'istio', false).groups[0].rules).toHaveLength(14);
   });
 });

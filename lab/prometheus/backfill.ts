@@ -64,10 +64,10 @@ function storedLabels(scraped: Array<[string, string]>, targetLabels: Record<str
   return [...labels].sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
-/** A stored series and, with the recording rules loaded, the rule's series it is summed into. */
+/** A stored series and, with the recording rules loaded, the rules' series it is summed into. */
 interface Named {
   key: string;
-  recorded: string | null;
+  recorded: readonly string[];
 }
 
 /**
@@ -81,7 +81,7 @@ export function backfillText(
   targets: ScrapeTarget[],
   labelsOf: (t: ScrapeTarget) => Record<string, string>,
   times: readonly number[],
-  recorded?: (name: string, labels: Array<[string, string]>) => string | null,
+  recorded?: (name: string, labels: Array<[string, string]>) => readonly string[],
 ): string {
   const series = new Map<string, string[]>();
   const sums = new Map<string, Map<number, number>>();
@@ -101,16 +101,16 @@ export function backfillText(
         if (name === undefined) {
           const s = parseSample(line);
           const labels = s ? storedLabels(s.labels, targetLabels) : [];
-          named.set(raw, (name = s ? { key: `${s.name}{${labels.map(([k, v]) => `${k}="${v}"`).join(',')}}`, recorded: recorded?.(s.name, labels) ?? null } : null));
+          named.set(raw, (name = s ? { key: `${s.name}{${labels.map(([k, v]) => `${k}="${v}"`).join(',')}}`, recorded: recorded?.(s.name, labels) ?? [] } : null));
         }
         if (name === null) continue;
         const value = line.slice(space + 1);
         let samples = series.get(name.key);
         if (!samples) series.set(name.key, (samples = []));
         samples.push(`${name.key} ${value} ${ts}`);
-        if (name.recorded) {
-          let sum = sums.get(name.recorded);
-          if (!sum) sums.set(name.recorded, (sum = new Map()));
+        for (const into of name.recorded) {
+          let sum = sums.get(into);
+          if (!sum) sums.set(into, (sum = new Map()));
           sum.set(at, (sum.get(at) ?? 0) + Number(value));
         }
       }

@@ -8,7 +8,7 @@ import type { World } from '../world';
 import { startExporter, type Exporter } from './exporter';
 import { findPrometheus, INSTALL_HINT, startPrometheus, type PrometheusServer } from './server';
 import { backfillText, createBlocks, EOF, findPromtool, scrapeTimes } from './backfill';
-import { recordedSeries, workloadRuleGroups } from './rules';
+import { recordedSeries, recordingRuleGroups, type RecordingRules } from './rules';
 import { fileSdGroups, scrapeTargets, targetLabels, type ScrapeTarget } from './targets';
 
 export interface LabPrometheusOptions {
@@ -21,10 +21,11 @@ export interface LabPrometheusOptions {
   /** Ready only once every target has been scraped (tests of 1 m windows; see server.ts scraped). */
   waitForScrapes?: boolean;
   /**
-   * Load Istio's workload-level recording rules (rules.ts), evaluated every scrape interval, their past
-   * backfilled with the rest; default true. False: a Prometheus as the addon installs it, without them.
+   * Load the recording rules (rules.ts), evaluated every scrape interval, their past backfilled with the
+   * rest: Istio's workload-level rules and Isthmus's pair rule (true, the default), Istio's only ('istio'),
+   * or none (false: a Prometheus as the addon installs it).
    */
-  recordingRules?: boolean;
+  recordingRules?: RecordingRules;
 }
 
 export interface LabPrometheus {
@@ -55,14 +56,14 @@ export async function startLabPrometheus(world: World, opts: LabPrometheusOption
     const clusters = world.clusters().map((c) => c.name);
     const rules = opts.recordingRules ?? true;
     const history = backfiller(world, bin, scrapeIntervalS, opts.backfillS ?? 3600, rules);
-    const ruleGroups = rules ? workloadRuleGroups(scrapeIntervalS) : undefined;
+    const ruleGroups = (clusterLabel: boolean) => (rules ? recordingRuleGroups(scrapeIntervalS, rules, clusterLabel) : undefined);
     const byCluster = new Map<string, { exporter: Exporter; server: PrometheusServer }>();
     let global: PrometheusServer | null = null;
     const starts = clusters.map(async (cluster) => {
       const exporter = await startExporter(world, cluster);
       exporters.push(exporter);
       const targets = scrapeTargets(world, cluster);
-      const server = await startPrometheus({ bin, name: cluster, scrapeIntervalS, ruleGroups, externalLabels: { cluster }, backfill: history.of(targets, false), targets: fileSdGroups(targets, exporter.address, false) });
+      const server = await startPrometheus({ bin, name: cluster, scrapeIntervalS, ruleGroups: ruleGroups(false), externalLabels: { cluster }, backfill: history.of(targets, false), targets: fileSdGroups(targets, exporter.address, false) });
       servers.push(server);
       byCluster.set(cluster, { exporter, server });
     });
@@ -72,7 +73,7 @@ export async function startLabPrometheus(world: World, opts: LabPrometheusOption
           bin,
           name: 'global',
           scrapeIntervalS,
-          ruleGroups,
+          ruleGroups: ruleGroups(true),
           externalLabels: { replica: 'lab' },
           backfill: history.of(
             clusters.flatMap((c) => scrapeTargets(world, c)),
@@ -124,7 +125,7 @@ export async function startLabPrometheus(world: World, opts: LabPrometheusOption
  * the last two minutes, every 15 s (or the scrape interval, if longer) before (backfill.ts scrapeTimes).
  * Without promtool, or when it fails, the servers start empty and notice() says why.
  */
-function backfiller(world: World, prometheusBin: string, scrapeIntervalS: number, seconds: number, rules: boolean) {
+function backfiller(world: World, prometheusBin: string, scrapeIntervalS: number, seconds: number, rules: RecordingRules) {
   const promtool = seconds > 0 ? findPromtool(prometheusBin) : null;
   const now = Date.now();
   const times = scrapeTimes({ fromMs: now - seconds * 1000, toMs: now, stepMs: Math.max(scrapeIntervalS, 15) * 1000, recentMs: 120_000, recentStepMs: scrapeIntervalS * 1000 });
@@ -134,7 +135,7 @@ function backfiller(world: World, prometheusBin: string, scrapeIntervalS: number
       promtool
         ? async (dataDir: string) => {
             try {
-              const text = backfillText(world, targets, (t) => targetLabels(t, clusterLabel), times, rules ? recordedSeries : undefined);
+              const text = backfillText(world, targets, (t) => targetLabels(t, clusterLabel), times, rules ? recordedSeries(rules, clusterLabel) : undefined);
               if (text !== EOF) await createBlocks(promtool, text, dataDir);
             } catch (err) {
               notice = `${err instanceof Error ? err.message : String(err)}; the lab's Prometheus starts without history`;

@@ -49,12 +49,15 @@ export function exporterPath(t: Pick<ScrapeTarget, 'namespace' | 'pod' | 'port' 
 /** The job of Istio's addon config that scrapes annotated pods. */
 export const SCRAPE_JOB = 'kubernetes-pods';
 
+/** The label naming the cluster in the global Prometheus. */
+export const CLUSTER_LABEL = 'cluster';
+
 /**
  * The labels a target's series get: `instance` (the pod's address), `namespace`, `pod` and the pod's
  * labels (as the addon's relabelling does); with `clusterLabel` (the global Prometheus) also `cluster`.
  */
 export function targetLabels(t: ScrapeTarget, clusterLabel: boolean): Record<string, string> {
-  return { ...t.labels, instance: `${t.podIP}:${t.port}`, namespace: t.namespace, pod: t.pod, ...(clusterLabel ? { cluster: t.cluster } : {}) };
+  return { ...t.labels, instance: `${t.podIP}:${t.port}`, namespace: t.namespace, pod: t.pod, ...(clusterLabel ? { [CLUSTER_LABEL]: t.cluster } : {}) };
 }
 
 /** A file_sd target group per pod, scraped through the cluster's exporter listener. */
