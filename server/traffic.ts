@@ -1,6 +1,6 @@
 import 'server-only';
-import { buildFlowLatency, buildFlows, buildMatrix, latencyMatrix, mergeFlows, mergeOnce } from '@/lib/traffic/flows';
-import { flowQueries, historyQueries, istiodQueries, NONE_RECORDED, PART_LABEL, stepSeconds, windowSeconds, type HistoryTarget } from '@/lib/traffic/promql';
+import { buildFlowLatency, buildFlows, buildMatrix, latencyMatrix, mergeFlows, mergeOnce, pairP99Matrix } from '@/lib/traffic/flows';
+import { flowQueries, historyQueries, istiodQueries, NONE_RECORDED, PART_LABEL, recordingsIn, stepSeconds, windowSeconds, type HistoryTarget } from '@/lib/traffic/promql';
 import type {
   HistoryRange,
   IstiodHistoryCluster,
@@ -50,6 +50,17 @@ async function eachCluster<T>(registry: Registry, clusters: ClusterHandle[], wha
   return results.map((r, i): Outcome<T> => (r.ok ? r.data : { status: trafficStatus(knownPrometheus(registry, clusters[i]), r.error), data: null }));
 }
 
+/** A cluster's answer and the query it answered. */
+interface Read<T> {
+  data: T;
+  query: string;
+}
+
+/** The outcome with the recordings its query read said in the cluster's status. */
+function sayingRecordings<T>(o: Outcome<Read<T>>): Outcome<T> {
+  return o.data ? { status: { ...o.status, recordings: recordingsIn(o.data.query) }, data: o.data.data } : { status: o.status, data: null };
+}
+
 /** Without flags, a missing Service everywhere means "not configured" rather than N errors. */
 function configuration(registry: Registry, statuses: TrafficClusterStatus[]) {
   const configured = explicitlyConfigured(registry) || statuses.some((s) => s.ok || s.errors[0]?.kind !== 'not-found');
@@ -58,14 +69,14 @@ function configuration(registry: Registry, statuses: TrafficClusterStatus[]) {
 
 /** One round trip: requests and TCP bytes, told apart by PART_LABEL. */
 async function readRates(source: ClusterPrometheus, deadline: Deadline, window: TrafficWindow) {
-  const recorded = await recordingsFor(source, window, deadline);
-  const rates = await promQuery(source.target, flowQueries(source.target.scope, window, recorded).rates, deadline);
+  const query = flowQueries(source.target.scope, window, await recordingsFor(source, window, deadline)).rates;
+  const rates = await promQuery(source.target, query, deadline);
   const part = (name: string) => rates.filter((s) => s.metric[PART_LABEL] === name);
-  return buildFlows({ requests: part('requests'), tcpSent: part('sent'), tcpReceived: part('received') });
+  return { data: buildFlows({ requests: part('requests'), tcpSent: part('sent'), tcpReceived: part('received') }), query };
 }
 
 export async function getTraffic(registry: Registry, window: TrafficWindow): Promise<TrafficResponse> {
-  const outcomes = await eachCluster(registry, registry.clusters, `traffic:${window}`, (s, d) => readRates(s, d, window));
+  const outcomes = (await eachCluster(registry, registry.clusters, `traffic:${window}`, (s, d) => readRates(s, d, window))).map(sayingRecordings);
   const statuses = outcomes.map((o) => o.status);
   const flows = mergeFlows(outcomes.flatMap((o) => (o.data ? [o.data] : [])));
   return { window, ...configuration(registry, statuses), clusters: statuses, flows, matrix: buildMatrix(flows), generatedAt: new Date().toISOString() };
@@ -73,22 +84,24 @@ export async function getTraffic(registry: Registry, window: TrafficWindow): Pro
 
 /**
  * The latency histograms: many times the series of the rates, so a request of their own (see promql.ts).
- * by=pair asks only what the matrix's p99 needs.
+ * by=pair asks only what the matrix's p99 needs: Prometheus computes it per cluster pair.
  */
 export async function getTrafficLatency(registry: Registry, window: TrafficWindow, by: LatencyBy = 'flow'): Promise<TrafficLatencyResponse> {
-  const outcomes = await eachCluster(registry, registry.clusters, `traffic-latency:${window}:${by}`, async (s, d) => {
+  const read = async (s: ClusterPrometheus, d: Deadline) => {
     const queries = flowQueries(s.target.scope, window, await recordingsFor(s, window, d));
-    return promQuery(s.target, by === 'pair' ? queries.pairLatency : queries.latency, d);
-  });
+    const query = by === 'pair' ? queries.pairP99 : queries.latency;
+    return { data: await promQuery(s.target, query, d), query };
+  };
+  const outcomes = (await eachCluster(registry, registry.clusters, `traffic-latency:${window}:${by}`, read)).map(sayingRecordings);
   const statuses = outcomes.map((o) => o.status);
-  const buckets = outcomes.flatMap((o) => (o.data ? [o.data] : []));
+  const answers = outcomes.flatMap((o) => (o.data ? [o.data] : []));
   return {
     window,
     by,
     ...configuration(registry, statuses),
     clusters: statuses,
-    flows: by === 'flow' ? mergeOnce(buckets.map(buildFlowLatency)) : [],
-    matrix: latencyMatrix(buckets),
+    flows: by === 'flow' ? mergeOnce(answers.map(buildFlowLatency)) : [],
+    matrix: by === 'flow' ? latencyMatrix(answers) : pairP99Matrix(answers),
     generatedAt: new Date().toISOString(),
   };
 }

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultScenarioPath, startLab, type Lab } from '@/lab/index';
 import { createWorld, loadScenario, type LabWorld } from '@/lab/model';
 import { computeFlows } from '@/lab/traffic/flows';
+import { DURATION_BUCKETS_MS, latencyCdf } from '@/lab/traffic/latency';
+import { histogramQuantile } from '@/lib/traffic/quantile';
 import type { IstiodHistoryResponse, TrafficFlow, TrafficHistoryResponse, TrafficLatencyResponse, TrafficResponse } from '@/lib/types/traffic';
 import { GET as trafficGET } from '@/app/api/traffic/route';
 import { GET as latencyGET } from '@/app/api/traffic/latency/route';
@@ -62,6 +64,39 @@ function expected(of: LabWorld = world): Map<Key, { rps: number; errorRps: numbe
     out.set(k, { rps: v.rps + f.rps, errorRps: v.errorRps + (f.responseCode >= 500 ? f.rps : 0) });
   }
   return out;
+}
+
+/**
+ * The scenario's p99 per cluster pair as Istio's buckets can tell it: its flows' latency distributions
+ * (what the proxies count into the buckets; a sidecar-less caller's as its callee sees it), weighted by
+ * their rates, through the 0.99 quantile of those buckets.
+ */
+function expectedPairP99(of: LabWorld = world): Map<string, number | null> {
+  type Part = { rps: number; latency: { p50: number; p99: number } };
+  const pairs = new Map<string, Part[]>();
+  for (const f of computeFlows(of.mesh, Date.now())) {
+    const scale = f.source.proxy ? 1 : 0.8;
+    const k = `${f.source.proxy ? f.source.cluster : 'unknown'} → ${f.destination?.cluster ?? 'unknown'}`;
+    pairs.set(k, [...(pairs.get(k) ?? []), { rps: f.rps, latency: { p50: f.spec.latencyMs.p50 * scale, p99: f.spec.latencyMs.p99 * scale } }]);
+  }
+  const sum = (parts: Part[], of: (p: Part) => number) => parts.reduce((s, p) => s + of(p), 0);
+  return new Map(
+    [...pairs].map(([k, flows]) => [
+      k,
+      histogramQuantile(0.99, [...DURATION_BUCKETS_MS.map((le) => ({ le, value: sum(flows, (f) => f.rps * latencyCdf(f.latency, le)) })), { le: Infinity, value: sum(flows, (f) => f.rps) }]),
+    ]),
+  );
+}
+
+/** Every cell's p99 within ±20 % of the scenario's. */
+function expectScenarioP99(l: TrafficLatencyResponse, of: LabWorld = world) {
+  const want = expectedPairP99(of);
+  const got = new Map(l.matrix.map((c) => [`${c.sourceCluster} → ${c.destinationCluster}`, c.p99Ms]));
+  expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+  for (const [cell, p99] of want) {
+    expect(got.get(cell), cell).toBeGreaterThanOrEqual(p99! * 0.8);
+    expect(got.get(cell), cell).toBeLessThanOrEqual(p99! * 1.2);
+  }
 }
 
 function setEnv(extra: Record<string, string> = {}) {
@@ -115,7 +150,10 @@ function expectScenarioRates(flows: TrafficFlow[], of: LabWorld = world) {
   }
 }
 
-/** Per cluster, the workload-level recordings Isthmus learnt its Prometheus holds for a 1 m window. */
+/** What the lab's rules record and Isthmus reads (the seed has no TCP flows). */
+const RECORDED = ['cluster_pair:istio_request_duration_milliseconds_bucket', 'workload:istio_request_duration_milliseconds_bucket', 'workload:istio_requests_total'];
+
+/** Per cluster, the recordings Isthmus learnt its Prometheus holds for a 1 m window. */
 function recordingsRead(): string[][] {
   return getRegistry().clusters.map((c) => [...(c.state.prometheusRecordings.peek()?.get('1m') ?? [])].sort());
 }
@@ -134,45 +172,43 @@ describe('with and without Istio’s workload-level recording rules', () => {
     await rawLab?.stop();
   });
 
-  it('the same flows’ rates, errors and p99 from the recordings as from the raw series', async () => {
+  it('the same flows’ rates, errors and p99 from the recordings as from the raw series, the scenario’s', async () => {
     resetClusterState();
     setEnv();
-    const recorded = { rates: await traffic(), latency: await latency() };
+    const recorded = { rates: await traffic(), latency: await latency(), pairs: await latency('1m', 'pair') };
     // Rules loaded, and what a 1 m window reads learnt from each Prometheus (the seed has no TCP flows).
-    expect(recordingsRead()).toEqual([
-      ['istio_request_duration_milliseconds_bucket', 'istio_requests_total'],
-      ['istio_request_duration_milliseconds_bucket', 'istio_requests_total'],
-    ]);
+    expect(recordingsRead()).toEqual([RECORDED, RECORDED]);
     resetClusterState();
     setEnv({ ISTHMUS_KUBECONFIG: rawLab.kubeconfigPath });
     try {
-      const raw = { rates: await traffic(), latency: await latency() };
+      const raw = { rates: await traffic(), latency: await latency(), pairs: await latency('1m', 'pair') };
       expect(recordingsRead()).toEqual([[], []]);
       expectScenarioRates(recorded.rates.flows);
       expectScenarioRates(raw.rates.flows, rawWorld);
-      const cells = (l: TrafficLatencyResponse) => new Map(l.matrix.map((c) => [`${c.sourceCluster} → ${c.destinationCluster}`, c.p99Ms]));
-      const [withRules, without] = [cells(recorded.latency), cells(raw.latency)];
-      expect([...withRules.keys()].sort()).toEqual([...without.keys()].sort());
-      for (const [cell, p99] of without) {
-        expect(p99, cell).toBeGreaterThan(0);
-        expect(withRules.get(cell), cell).toBeGreaterThan(p99! * 0.8);
-        expect(withRules.get(cell), cell).toBeLessThan(p99! * 1.2);
-      }
+      // The matrix's p99: from the pair recording, from the workload buckets and from the raw ones.
+      const said = (l: TrafficLatencyResponse) => l.clusters.map((c) => c.recordings);
+      expect(said(recorded.pairs)).toEqual([['cluster_pair:istio_request_duration_milliseconds_bucket'], ['cluster_pair:istio_request_duration_milliseconds_bucket']]);
+      expect(said(recorded.latency)).toEqual([['workload:istio_request_duration_milliseconds_bucket'], ['workload:istio_request_duration_milliseconds_bucket']]);
+      expect([...said(raw.pairs), ...said(raw.latency)]).toEqual([[], [], [], []]);
+      expectScenarioP99(recorded.pairs);
+      expectScenarioP99(recorded.latency);
+      expectScenarioP99(raw.pairs, rawWorld);
+      expectScenarioP99(raw.latency, rawWorld);
     } finally {
       resetClusterState();
       setEnv();
     }
   });
 
-  it('a counter’s recording younger than a window is not read for it (it would under-report the rate); the buckets’ is', async () => {
+  it('a counter’s recording younger than a window is not read for it (it would under-report the rate); the buckets’ are', async () => {
     resetClusterState();
     setEnv();
     await traffic('1h');
     // Backfilled an hour and recording since: every window is covered, a 6 h chart's rates are not.
     for (const c of getRegistry().clusters) {
       const read = c.state.prometheusRecordings.peek()!;
-      for (const span of ['1m', '5m', '15m', '1h'] as const) expect([...read.get(span)!].sort(), span).toEqual(['istio_request_duration_milliseconds_bucket', 'istio_requests_total']);
-      expect([...read.get('6h')!]).toEqual(['istio_request_duration_milliseconds_bucket']);
+      for (const span of ['1m', '5m', '15m', '1h'] as const) expect([...read.get(span)!].sort(), span).toEqual(RECORDED);
+      expect([...read.get('6h')!].sort()).toEqual(['cluster_pair:istio_request_duration_milliseconds_bucket', 'workload:istio_request_duration_milliseconds_bucket']);
     }
   });
 });
@@ -247,6 +283,9 @@ describe('traffic from one Prometheus per cluster', () => {
         expect(global.get(k)!.rps, k).toBeGreaterThan(v.rps * 0.9);
         expect(global.get(k)!.rps, k).toBeLessThan(v.rps * 1.1);
       }
+      // The matrix's p99 from the global store's pair recording, which keeps the cluster label.
+      expectScenarioP99(await latency('1m', 'pair'));
+      expect(recordingsRead()).toEqual([RECORDED, RECORDED]);
     } finally {
       setEnv();
     }

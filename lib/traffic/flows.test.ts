@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFlowLatency, buildFlows, buildMatrix, latencyMatrix, mergeFlows } from './flows';
+import { buildFlowLatency, buildFlows, buildMatrix, latencyMatrix, mergeFlows, pairP99Matrix } from './flows';
 
 const flowLabels = (sourceCluster: string, destinationCluster: string) => ({
   source_cluster: sourceCluster,
@@ -56,5 +56,15 @@ describe('latency', () => {
     // 20/s in all (10 slow from sleep, taken once, from the first source; 10 fast from curl): the 99th percentile is in the slow half.
     expect(matrix[0].p99Ms).toBeCloseTo(10 + 90 * (19.8 - 10) / 10, 6);
     expect(matrix[1].p99Ms).toBeCloseTo(9.9, 6);
+  });
+
+  it('p99 per cluster pair as the sources computed it: unknown kept, a pair two sources answer taken from the first', () => {
+    const p99 = (source: string, destination: string, value: number) => ({ metric: { source_cluster: source, destination_cluster: destination }, value });
+    const matrix = pairP99Matrix([[p99('cluster2', 'unknown', 5), p99('cluster1', 'cluster2', 40)], [p99('cluster1', 'cluster2', 90), p99('unknown', 'cluster2', 12)]]);
+    expect(matrix).toEqual([
+      { sourceCluster: 'cluster1', destinationCluster: 'cluster2', p99Ms: 40 },
+      { sourceCluster: 'cluster2', destinationCluster: 'unknown', p99Ms: 5 },
+      { sourceCluster: 'unknown', destinationCluster: 'cluster2', p99Ms: 12 },
+    ]);
   });
 });

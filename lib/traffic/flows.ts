@@ -118,6 +118,20 @@ export function buildMatrix(flows: readonly TrafficFlow[]): TrafficMatrixCell[] 
 }
 
 /**
+ * The matrix's p99 as each source's Prometheus computed it per cluster pair (promql.ts pairP99: a pair
+ * is wholly in one source). A pair answered by two sources (two contexts of one cluster, or a store
+ * answering for both) is kept from the first, as in mergeOnce.
+ */
+export function pairP99Matrix(perCluster: ReadonlyArray<readonly Sample[]>): TrafficLatencyResponse['matrix'] {
+  const cells = new Map<string, TrafficLatencyResponse['matrix'][number]>();
+  for (const { metric, value } of perCluster.flat()) {
+    const k = pairKey(metric);
+    if (!cells.has(k)) cells.set(k, { sourceCluster: metric.source_cluster || 'unknown', destinationCluster: metric.destination_cluster || 'unknown', p99Ms: value });
+  }
+  return [...cells.values()].sort(byPair);
+}
+
+/**
  * p99 per source cluster × destination cluster from every source's bucket rates (percentiles do not add
  * up from flows; bucket rates do). A flow reported by two sources counts once, as in mergeOnce.
  */

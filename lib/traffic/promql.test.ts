@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { flowQueries, historyQueries, NONE_RECORDED, recordedBySpan, recordedProbe, type Recorded } from './promql';
+import { flowQueries, historyQueries, NONE_RECORDED, PAIR_LATENCY_RECORDING, recordedBySpan, recordedProbe, recordingsIn, type Recorded } from './promql';
 
-const ALL: Recorded = new Set(['istio_requests_total', 'istio_request_duration_milliseconds_bucket', 'istio_tcp_sent_bytes_total', 'istio_tcp_received_bytes_total']);
+const WORKLOAD: Recorded = new Set(['workload:istio_requests_total', 'workload:istio_request_duration_milliseconds_bucket', 'workload:istio_tcp_sent_bytes_total', 'workload:istio_tcp_received_bytes_total']);
 
 /** The metric names a query reads (selectors' names, before their `{`). */
 function metricsOf(query: string): string[] {
@@ -20,17 +20,40 @@ describe('flowQueries', () => {
   });
 
   it('reads the workload-level recordings the source has, the same selectors and aggregation, and the raw metrics of the others', () => {
-    const recorded = flowQueries(',cluster=~"c1"', '1m', ALL);
+    const recorded = flowQueries(',cluster=~"c1"', '1m', WORKLOAD);
     const raw = flowQueries(',cluster=~"c1"', '1m', NONE_RECORDED);
     expect(metricsOf(recorded.rates)).toEqual(['workload:istio_requests_total', 'workload:istio_tcp_received_bytes_total', 'workload:istio_tcp_sent_bytes_total']);
     expect(recorded.latency).toBe(raw.latency.replaceAll('istio_request_duration_milliseconds_bucket{', 'workload:istio_request_duration_milliseconds_bucket{'));
-    expect(recorded.pairLatency).toBe(
-      'sum by (le, source_cluster, source_workload, destination_cluster) (rate(workload:istio_request_duration_milliseconds_bucket{reporter="source",cluster=~"c1"}[1m])) or ' +
-        'sum by (le, source_cluster, source_workload, destination_cluster) (rate(workload:istio_request_duration_milliseconds_bucket{reporter="destination",source_workload="unknown",cluster=~"c1"}[1m]))',
+    expect(recorded.pairP99).toBe(
+      'histogram_quantile(0.99, sum by (le, source_cluster, destination_cluster) (' +
+        'sum by (le, source_cluster, source_workload, destination_cluster) (rate(workload:istio_request_duration_milliseconds_bucket{reporter="source",cluster=~"c1"}[1m])) or ' +
+        'sum by (le, source_cluster, source_workload, destination_cluster) (rate(workload:istio_request_duration_milliseconds_bucket{reporter="destination",source_workload="unknown",cluster=~"c1"}[1m]))))',
     );
-    const some = flowQueries('', '1m', new Set(['istio_requests_total']));
+    expect(raw.pairP99).toBe(recorded.pairP99.replaceAll('workload:', ''));
+    const some = flowQueries('', '1m', new Set(['workload:istio_requests_total'] as const));
     expect(metricsOf(some.rates)).toEqual(['istio_tcp_received_bytes_total', 'istio_tcp_sent_bytes_total', 'workload:istio_requests_total']);
     expect(metricsOf(some.latency)).toEqual(['istio_request_duration_milliseconds_bucket']);
+  });
+});
+
+describe('flowQueries with the pair recording', () => {
+  it('the matrix’s p99 reads it, the callee’s reports of sidecar-less callers by source_cluster; nothing else does', () => {
+    const q = flowQueries('', '5m', new Set([...WORKLOAD, PAIR_LATENCY_RECORDING]));
+    expect(q.pairP99).toBe(
+      'histogram_quantile(0.99, sum by (le, source_cluster, destination_cluster) (rate(cluster_pair:istio_request_duration_milliseconds_bucket{reporter="source"}[5m])) or ' +
+        'sum by (le, source_cluster, destination_cluster) (rate(cluster_pair:istio_request_duration_milliseconds_bucket{reporter="destination",source_cluster="unknown"}[5m])))',
+    );
+    const workload = flowQueries('', '5m', WORKLOAD);
+    expect([q.rates, q.latency]).toEqual([workload.rates, workload.latency]);
+    // Without Istio's recordings the flows read the raw metrics, the matrix's p99 still the pair recording.
+    const pairOnly = flowQueries('', '5m', new Set([PAIR_LATENCY_RECORDING]));
+    expect(metricsOf(pairOnly.latency)).toEqual(['istio_request_duration_milliseconds_bucket']);
+    expect(pairOnly.pairP99).toBe(q.pairP99);
+    // What an answer says it read.
+    expect(recordingsIn(q.pairP99)).toEqual([PAIR_LATENCY_RECORDING]);
+    expect(recordingsIn(workload.pairP99)).toEqual(['workload:istio_request_duration_milliseconds_bucket']);
+    expect(recordingsIn(q.rates)).toEqual(['workload:istio_requests_total', 'workload:istio_tcp_sent_bytes_total', 'workload:istio_tcp_received_bytes_total']);
+    expect(recordingsIn(flowQueries('', '5m', NONE_RECORDED).pairP99)).toEqual([]);
   });
 });
 
@@ -40,7 +63,7 @@ describe('historyQueries', () => {
   it('workload and service lines read the recordings when there are some', () => {
     for (const scope of ['workload', 'service'] as const) {
       const raw = historyQueries({ ...target, scope }, '', '5m');
-      const recorded = historyQueries({ ...target, scope }, '', '5m', ALL);
+      const recorded = historyQueries({ ...target, scope }, '', '5m', WORKLOAD);
       expect(recorded.map((q) => [q.direction, q.metric])).toEqual(raw.map((q) => [q.direction, q.metric]));
       for (const [i, q] of recorded.entries()) {
         expect(metricsOf(q.query).every((m) => m.startsWith('workload:')), q.query).toBe(true);
@@ -50,7 +73,7 @@ describe('historyQueries', () => {
   });
 
   it('pod lines read the raw metrics: the recordings have no pod label', () => {
-    const pod = historyQueries({ ...target, scope: 'pod', name: 'helloworld-v2-abc' }, '', '5m', ALL);
+    const pod = historyQueries({ ...target, scope: 'pod', name: 'helloworld-v2-abc' }, '', '5m', WORKLOAD);
     expect(pod).toHaveLength(6);
     for (const q of pod) {
       expect(metricsOf(q.query).some((m) => m.startsWith('workload:')), q.query).toBe(false);
@@ -60,10 +83,11 @@ describe('historyQueries', () => {
 });
 
 describe('recordedProbe and recordedBySpan', () => {
-  it('asks which recordings are held now (the counters and the +Inf bucket only) and how far back the counters go', () => {
+  it('asks which recordings are held now (the counters and the +Inf buckets only) and how far back the counters go', () => {
     const q = recordedProbe(',cluster=~"c1"', ['1m', '6h']);
-    const held = '{__name__=~"workload:(istio_requests_total|istio_request_duration_milliseconds_bucket|istio_tcp_sent_bytes_total|istio_tcp_received_bytes_total)",le=~"|[+]Inf",cluster=~"c1"}';
-    const counters = '{__name__=~"workload:(istio_requests_total|istio_tcp_sent_bytes_total|istio_tcp_received_bytes_total)",cluster=~"c1"}';
+    const held =
+      '{__name__=~"workload:istio_requests_total|workload:istio_request_duration_milliseconds_bucket|workload:istio_tcp_sent_bytes_total|workload:istio_tcp_received_bytes_total|cluster_pair:istio_request_duration_milliseconds_bucket",le=~"|[+]Inf",cluster=~"c1"}';
+    const counters = '{__name__=~"workload:istio_requests_total|workload:istio_tcp_sent_bytes_total|workload:istio_tcp_received_bytes_total",cluster=~"c1"}';
     expect(q).toBe(
       `label_replace(count by (__name__) (${held}), "isthmus_part", "now", "", "") or ` +
         `label_replace(count by (__name__) (${counters} offset 1m), "isthmus_part", "1m", "", "") or ` +
@@ -71,17 +95,19 @@ describe('recordedProbe and recordedBySpan', () => {
     );
   });
 
-  it('reads the counters’ recordings for a span only once they reach back that far, the buckets whenever held', () => {
-    const sample = (name: string, part: string) => ({ metric: { __name__: `workload:${name}`, isthmus_part: part } });
+  it('reads the counters’ recordings for a span only once they reach back that far, the buckets’ whenever held', () => {
+    const sample = (name: string, part: string) => ({ metric: { __name__: name, isthmus_part: part } });
     const probe = [
-      sample('istio_requests_total', 'now'),
-      sample('istio_request_duration_milliseconds_bucket', 'now'),
-      sample('istio_requests_total', '1m'),
-      sample('istio_tcp_sent_bytes_total', '1m'), // gone since: not held now
+      sample('workload:istio_requests_total', 'now'),
+      sample('workload:istio_request_duration_milliseconds_bucket', 'now'),
+      sample(PAIR_LATENCY_RECORDING, 'now'),
+      sample('workload:istio_requests_total', '1m'),
+      sample('workload:istio_tcp_sent_bytes_total', '1m'), // gone since: not held now
+      sample('istio_requests_total', 'now'), // not a recording
     ];
     const by = recordedBySpan(probe, ['1m', '1h']);
-    expect([...by.get('1m')!].sort()).toEqual(['istio_request_duration_milliseconds_bucket', 'istio_requests_total']);
-    expect([...by.get('1h')!]).toEqual(['istio_request_duration_milliseconds_bucket']);
+    expect([...by.get('1m')!].sort()).toEqual([PAIR_LATENCY_RECORDING, 'workload:istio_request_duration_milliseconds_bucket', 'workload:istio_requests_total']);
+    expect([...by.get('1h')!].sort()).toEqual([PAIR_LATENCY_RECORDING, 'workload:istio_request_duration_milliseconds_bucket']);
     expect([...recordedBySpan([], ['1m']).get('1m')!]).toEqual([]);
   });
 });

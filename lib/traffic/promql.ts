@@ -14,42 +14,59 @@ import type { HistoryRange, HistoryScope, TrafficWindow } from '../types/traffic
 /** A label matcher added to every selector (the global store's cluster label), or "". */
 export type Scope = string;
 
-/**
- * The metrics a source also holds as Istio's workload-level recording rules record them
- * (`workload:<metric>` = `sum without(instance, namespace, pod) (<metric>)`, istio.io's Observability Best
- * Practices): every label of a flow is kept, the pods are summed, so a query reads about pods-per-workload
- * times fewer series. Flow and workload/service queries read them where they cover the span asked;
- * pod queries need the `pod` label and read the raw metrics.
- */
-export type Recorded = ReadonlySet<RecordableMetric>;
-
 export const RECORDABLE_METRICS = ['istio_requests_total', 'istio_request_duration_milliseconds_bucket', 'istio_tcp_sent_bytes_total', 'istio_tcp_received_bytes_total'] as const;
 export type RecordableMetric = (typeof RECORDABLE_METRICS)[number];
+
+/**
+ * Isthmus's own recording (docs/metrics.md gives the rule): the duration buckets summed per reporter ×
+ * source cluster × destination cluster × le, what the matrix's p99 reads: a few dozen series where the
+ * raw histogram has thousands.
+ */
+export const PAIR_LATENCY_RECORDING = 'cluster_pair:istio_request_duration_milliseconds_bucket';
+
+/**
+ * A recording a source may hold: Istio's workload-level ones (`workload:<metric>` = `sum without(instance,
+ * namespace, pod) (<metric>)`, istio.io's Observability Best Practices: every label of a flow kept, the
+ * pods summed, so a query reads about pods-per-workload times fewer series), and Isthmus's pair one.
+ */
+export type Recording = `workload:${RecordableMetric}` | typeof PAIR_LATENCY_RECORDING;
+export const RECORDINGS: readonly Recording[] = [...RECORDABLE_METRICS.map((m): Recording => `workload:${m}`), PAIR_LATENCY_RECORDING];
+
+/**
+ * The recordings to read instead of the raw metrics. Flow and workload/service queries read them where
+ * they cover the span asked; pod queries need the `pod` label and read the raw metrics.
+ */
+export type Recorded = ReadonlySet<Recording>;
+
+/** The recordings a query reads (what an answer says it read). */
+export function recordingsIn(query: string): Recording[] {
+  return RECORDINGS.filter((r) => query.includes(`${r}{`));
+}
 
 /** Nothing recorded: every query reads the raw metrics. */
 export const NONE_RECORDED: Recorded = new Set();
 
 /** The series to read for `metric`: its workload-level recording when the source has one. */
 function series(metric: RecordableMetric, recorded: Recorded): string {
-  return recorded.has(metric) ? `workload:${metric}` : metric;
+  return recorded.has(`workload:${metric}`) ? `workload:${metric}` : metric;
 }
 
 /** A window of the flows, or a chart's range: how far back a query reads. */
 export type Span = TrafficWindow | HistoryRange;
 
-/** Counters whose rate a recording younger than the window would under-report (rate divides by the whole window). */
-const RATE_RECORDINGS = ['istio_requests_total', 'istio_tcp_sent_bytes_total', 'istio_tcp_received_bytes_total'] as const;
+/** Counters' recordings whose rate a recording younger than the window would under-report (rate divides by the whole window). */
+const RATE_RECORDINGS: readonly Recording[] = ['workload:istio_requests_total', 'workload:istio_tcp_sent_bytes_total', 'workload:istio_tcp_received_bytes_total'];
 
 /**
  * Which recordings the source holds now, and how far back the counters' go: one instant query, its
  * parts told apart by PART_LABEL ("now", or a span). Counted over the small series sets only: the
- * counters (one series per flow and answer) and the histogram's `le="+Inf"` bucket (a twentieth of it;
+ * counters (one series per flow and answer) and the histograms' `le="+Inf"` bucket (a twentieth of each;
  * counting every bucket costs as much as reading them: ~0.4 s of Prometheus CPU in bench:metrics).
  */
 export function recordedProbe(scope: Scope, spans: readonly Span[]): string {
   // One selector per part: `or` between vectors told apart only by their names would drop all but the first.
-  const held = `{__name__=~"workload:(${RECORDABLE_METRICS.join('|')})",le=~"|[+]Inf"${scope}}`;
-  const counters = `{__name__=~"workload:(${RATE_RECORDINGS.join('|')})"${scope}}`;
+  const held = `{__name__=~"${RECORDINGS.map(regexLiteral).join('|')}",le=~"|[+]Inf"${scope}}`;
+  const counters = `{__name__=~"${RATE_RECORDINGS.map(regexLiteral).join('|')}"${scope}}`;
   return [tagged(`count by (__name__) (${held})`, PART_LABEL, 'now'), ...spans.map((span) => tagged(`count by (__name__) (${counters} offset ${span})`, PART_LABEL, span))].join(' or ');
 }
 
@@ -61,11 +78,11 @@ export function recordedProbe(scope: Scope, spans: readonly Span[]): string {
 export function recordedBySpan(probe: ReadonlyArray<{ metric: Record<string, string> }>, spans: readonly Span[]): Map<Span, Recorded> {
   const at = (part: string) => new Set(probe.filter((s) => s.metric[PART_LABEL] === part).map((s) => s.metric.__name__));
   const now = at('now');
-  const held = RECORDABLE_METRICS.filter((m) => now.has(`workload:${m}`));
+  const held = RECORDINGS.filter((r) => now.has(r));
   return new Map(
     spans.map((span) => {
       const then = at(span);
-      return [span, new Set(held.filter((m) => !(RATE_RECORDINGS as readonly string[]).includes(m) || then.has(`workload:${m}`)))];
+      return [span, new Set(held.filter((r) => !RATE_RECORDINGS.includes(r) || then.has(r)))];
     }),
   );
 }
@@ -112,11 +129,12 @@ function requestsOnce(metric: string, extra: string, scope: Scope, window: strin
 /**
  * requestsOnce summed by `by`, each side aggregated before the `or`: `or` matches whole label sets, and
  * on the raw series (Istio's ~40 labels each, twenty per flow for a histogram) that costs Prometheus
- * more than the aggregation. Only for a `by` that holds source_workload: the two sides then never share
- * a group (a caller's own proxy always knows its workload), so `or` adds them up.
+ * more than the aggregation. Only for a `by` that holds `unknownCaller` (the label a caller without a
+ * sidecar has as "unknown": source_workload, or source_cluster in the pair recording): the two sides then
+ * never share a group (a caller's own proxy always knows its workload and cluster), so `or` adds them up.
  */
-function sumOnce(by: string, metric: string, scope: Scope, window: string): string {
-  return `sum by (${by}) (rate(${metric}{reporter="source"${scope}}[${window}])) or sum by (${by}) (rate(${metric}{reporter="destination",source_workload="unknown"${scope}}[${window}]))`;
+function sumOnce(by: string, metric: string, scope: Scope, window: string, unknownCaller = 'source_workload'): string {
+  return `sum by (${by}) (rate(${metric}{reporter="source"${scope}}[${window}])) or sum by (${by}) (rate(${metric}{reporter="destination",${unknownCaller}="unknown"${scope}}[${window}]))`;
 }
 
 /** Errors: HTTP 5xx, or a gRPC status other than OK on a non-5xx answer. */
@@ -157,11 +175,17 @@ export const flowQueries = (scope: Scope, window: TrafficWindow, recorded: Recor
    */
   latency: sumOnce(`le, ${flowBy}`, series('istio_request_duration_milliseconds_bucket', recorded), scope, window),
   /**
-   * The same buckets summed per cluster pair (and caller workload, which keeps the two sides of the
-   * `or` apart): all the matrix's p99 needs. It reads the same series, but answers a fraction of the
-   * labels and series: in bench:metrics 47 KiB a source instead of 173, the matrix's p99 25-35 % sooner.
+   * The matrix's p99 per source cluster × destination cluster, computed by Prometheus: each pair is wholly
+   * in one source (a caller's proxy reports in its own cluster, a sidecar-less caller's callee in its),
+   * so the answer is a series per pair instead of twenty buckets of it. Read from the pair recording where
+   * the source has it (a few dozen series); else the buckets are summed per pair and caller workload first
+   * (which keeps the two sides of the `or` apart), from the workload recording or the raw metric.
    */
-  pairLatency: sumOnce('le, source_cluster, source_workload, destination_cluster', series('istio_request_duration_milliseconds_bucket', recorded), scope, window),
+  pairP99: `histogram_quantile(0.99, ${
+    recorded.has(PAIR_LATENCY_RECORDING)
+      ? sumOnce('le, source_cluster, destination_cluster', PAIR_LATENCY_RECORDING, scope, window, 'source_cluster')
+      : `sum by (le, source_cluster, destination_cluster) (${sumOnce('le, source_cluster, source_workload, destination_cluster', series('istio_request_duration_milliseconds_bucket', recorded), scope, window)})`
+  })`,
 });
 
 export interface HistoryTarget {

@@ -24,6 +24,12 @@ export interface TrafficClusterStatus extends ClusterStatus {
   source: PrometheusSourceKind;
   /** Where, for people: "http://prom:9090", "istio-system/prometheus:9090 via the API server". */
   sourceLabel: string;
+  /**
+   * /api/traffic and /api/traffic/latency, when answered: the recordings read instead of the raw metrics
+   * (`workload:istio_requests_total`, `cluster_pair:istio_request_duration_milliseconds_bucket`…; empty:
+   * the raw metrics), docs/metrics.md.
+   */
+  recordings?: string[];
 }
 
 /**
