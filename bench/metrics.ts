@@ -13,9 +13,10 @@
  * the learnt Istio cluster IDs, the kept-alive TLS connections to the API servers, the topology. Warm:
  * served from the short cache. Also printed: the CPU the lab's Prometheus servers spent per cold call
  * (they share this machine's cores; in a real mesh each cluster's Prometheus has its own).
- * Each Prometheus loads Istio's workload-level recording rules (lab/prometheus/rules.ts) unless `--rules 0`;
+ * Each Prometheus loads the recording rules (lab/prometheus/rules.ts): Istio's workload-level ones and
+ * Isthmus's pair rule (`--rules all`, the default), Istio's only (`--rules istio`) or none (`--rules none`);
  * the bench prints which recordings Isthmus found and read (docs/metrics.md).
- *   npm run bench:metrics [-- --clusters 20 --latency 100 --runs 15 --scrape 10 --rules 1]
+ *   npm run bench:metrics [-- --clusters 20 --latency 100 --runs 15 --scrape 10 --rules all]
  * Goal (issue 13): cold p50 ≤ 1.5 × L + 50 ms at N = 20, L = 100.
  */
 import fs from 'node:fs';
@@ -23,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startLabProcess } from '../e2e/lab-process';
 import { arg, percentile, runMain, runUnderReactServer } from './common';
+import { prometheusProcesses } from './prometheus-processes';
 
 runUnderReactServer(__filename);
 
@@ -32,7 +34,7 @@ async function main() {
   const runs = arg('runs', 15);
   // Every proxy is a target: the lab computes each answer, so a gentle interval keeps it responsive.
   const scrapeS = arg('scrape', 10);
-  const rules = arg('rules', 1) !== 0;
+  const rules = rulesArg();
 
   const { buildRegistry } = await import('../server/k8s/registry');
   const { loadConfig } = await import('../server/config');
@@ -42,13 +44,13 @@ async function main() {
   const { edgeTraffic } = await import('../lib/traffic/edges');
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-bench-metrics-'));
-  console.log(`starting the lab: ${N} clusters, one real Prometheus each (scrape ${scrapeS} s), ${rules ? 'with' : 'without'} Istio's recording rules…`);
+  console.log(`starting the lab: ${N} clusters, one real Prometheus each (scrape ${scrapeS} s), recording rules: ${rules}…`);
   const lab = await startLabProcess({
     kubeconfigOut: path.join(dir, 'kubeconfig'),
     // Two minutes of history, not an hour (an hour of N clusters' histograms takes long to write): the
     // timed 1 m window is covered from the start, the recordings included (Isthmus reads those only
     // once they reach back a whole window).
-    extraArgs: ['--scale', `clusters=${N},namespaces=1,pods=${N * 13},traffic=1`, '--scrape-interval', String(scrapeS), '--backfill', '120', ...(rules ? [] : ['--no-recording-rules'])],
+    extraArgs: ['--scale', `clusters=${N},namespaces=1,pods=${N * 13},traffic=1`, '--scrape-interval', String(scrapeS), '--backfill', '120', ...{ all: [], istio: ['--istio-recording-rules-only'], none: ['--no-recording-rules'] }[rules]],
     readyMs: 300_000,
   });
   try {
@@ -71,7 +73,7 @@ async function main() {
     const failed = [...first.traffic.clusters, ...firstLatency.clusters].filter((c) => !c.ok);
     const read = registry.clusters.map((c) => [...(c.state.prometheusRecordings.peek()?.get('1m') ?? [])].sort().join(', ') || 'none (raw metrics)');
     const kinds = [...new Set(read)].map((r) => `${r} (${read.filter((x) => x === r).length} clusters)`);
-    console.log(`recording rules ${rules ? 'loaded' : 'not loaded'}; recordings read for the 1 m window: ${kinds.join('; ')}`);
+    console.log(`recording rules: ${rules}; recordings read for the 1 m window: ${kinds.join('; ')}`);
     console.log(
       `${first.traffic.flows.length} flows, ${first.traffic.matrix.length} matrix cells, ${first.edges.size} edges with traffic, ${firstLatency.matrix.length} cells with p99; ` +
         `${failed.length} cluster reads failed${failed.length ? `: ${failed[0].errors[0]?.message}` : ''}`,
@@ -102,7 +104,7 @@ async function main() {
     const flowLatencyCold = await time(flowLatency, forget);
     const pageCold = await time(() => Promise.all([rates(), latency()]), forget);
     const warm = await time(() => Promise.all([rates(), latency()]), () => {});
-    console.log(`\n${N} clusters, Prometheus +${L} ms, recording rules ${rules ? 'on' : 'off'}, ${runs} runs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; goal: cold p50 ≤ ${goal} ms`);
+    console.log(`\n${N} clusters, Prometheus +${L} ms, recording rules: ${rules}, ${runs} runs, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; goal: cold p50 ≤ ${goal} ms`);
     row('rates (edges, matrix rps/err), cold', ratesCold);
     row('latency (matrix p99), cold', latencyCold);
     row('latency per flow (and matrix p99), cold', flowLatencyCold);
@@ -116,28 +118,17 @@ async function main() {
   }
 }
 
+/** `--rules all|istio|none`. */
+function rulesArg(): 'all' | 'istio' | 'none' {
+  const i = process.argv.indexOf('--rules');
+  const v = i >= 0 ? process.argv[i + 1] : 'all';
+  if (v !== 'all' && v !== 'istio' && v !== 'none') throw new Error('--rules must be all, istio or none');
+  return v;
+}
+
 /** CPU time (ms) spent so far by the `prometheus` processes under the lab's process. */
 function prometheusCpuMs(labPid: number): number {
-  const procs = fs
-    .readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .flatMap((pid) => {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const close = stat.lastIndexOf(')');
-        const fields = stat.slice(close + 2).split(' '); // from field 3 (state) on
-        return [{ pid: Number(pid), comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
-      } catch {
-        return []; // exited meanwhile
-      }
-    });
-  const under = new Set([labPid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of procs) if (!under.has(p.pid) && under.has(p.ppid)) (under.add(p.pid), (grew = true));
-  }
-  const hz = 100; // USER_HZ on Linux
-  return procs.filter((p) => under.has(p.pid) && p.comm === 'prometheus').reduce((sum, p) => sum + (p.ticks * 1000) / hz, 0);
+  return prometheusProcesses(labPid).reduce((sum, p) => sum + p.cpuMs, 0);
 }
 
 runMain(main);
