@@ -31,7 +31,7 @@ export function GraphCanvas({
   selected,
   matches,
   onSelect,
-  onPainted,
+  onDrawn,
   ref,
 }: {
   elements: GraphElement[];
@@ -40,8 +40,8 @@ export function GraphCanvas({
   /** Node ids found by name: highlighted, the first one centred. */
   matches: string[];
   onSelect(id: string | null): void;
-  /** Called once, when the graph is first on screen. */
-  onPainted?(): void;
+  /** Called once, when the whole graph is on screen (a large mesh's first frame has its boxes only). */
+  onDrawn?(): void;
   ref?: Ref<GraphCanvasHandle>;
 }) {
   const containerRef = useRef<HTMLDivElement>(null);
@@ -58,8 +58,8 @@ export function GraphCanvas({
 
   useEffect(() => {
     onSelectRef.current = onSelect;
-    canvas.current.onFirstPaint = () => onPainted?.();
-  }, [onSelect, onPainted]);
+    canvas.current.onDrawn = () => onDrawn?.();
+  }, [onSelect, onDrawn]);
 
   // Create the instance once the first data is there (its size picks the renderer's options).
   const haveData = elements.length > 0;

@@ -52,11 +52,11 @@ export function TopologyView() {
   const view = useMemo(() => parseViewState(params), [params]);
   useEarlyTopology();
   const topology = useTopology(view.level, view.scope ?? '');
-  // Checks and traffic only mark up the graph: asked once it is drawn, so at fleet size their work
-  // (seconds of the server's time) does not hold back the graph's code and data.
-  const [painted, setPainted] = useState(false);
-  const onPainted = useCallback(() => setPainted(true), []);
-  const traffic = useTraffic(view.window, painted);
+  // Checks and traffic only mark up the graph: asked once all of it is drawn, so at fleet size their work
+  // (seconds of the server's time) holds back neither the graph's code and data nor its drawing.
+  const [drawn, setDrawn] = useState(false);
+  const onDrawn = useCallback(() => setDrawn(true), []);
+  const traffic = useTraffic(view.window, drawn);
   const canvas = useRef<GraphCanvasHandle>(null);
 
 
@@ -72,7 +72,7 @@ export function TopologyView() {
   const nodes = topology.data?.nodes;
   const edges = topology.data?.edges;
   const filterKey = JSON.stringify([view.clusters, view.namespaces, view.hiddenNamespaces, view.crossOnly]);
-  const checks = useChecks(painted);
+  const checks = useChecks(drawn);
   // react-query keeps `findings` the same array while equal (structural sharing): the graph is not rebuilt on every poll.
   const findings = checks.data?.findings;
   const marks = useMemo(() => (findings ? topologyMarks(findings) : null), [findings]);
@@ -229,7 +229,7 @@ export function TopologyView() {
           <div className="relative min-h-0 flex-1">
           {topology.isPending && <Skeleton className="h-full w-full" label="loading the topology" />}
           {nodes && nodes.length > 0 && (
-            <GraphCanvas ref={canvas} elements={elements} layout={view.layout} selected={selected} matches={matches} onSelect={onSelect} onPainted={onPainted} />
+            <GraphCanvas ref={canvas} elements={elements} layout={view.layout} selected={selected} matches={matches} onSelect={onSelect} onDrawn={onDrawn} />
           )}
           {nodes && nodes.length === 0 && (
             <div className="p-4">
