@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BadResponseError } from '@/lib/istio/errors';
 import { createWorld, loadScenario, scaleScenario } from '@/lab/model/index';
-import { encodePod, MESSAGES, podListBody, RUNTIME_TYPE_META_FIELDS, statusBody, UNKNOWN_FIELDS, type FieldSpec } from '@/lab/kube/protobuf';
+import { EncodeError, encodePod, MESSAGES, podListBody, RUNTIME_TYPE_META_FIELDS, statusBody, UNKNOWN_FIELDS, type FieldSpec } from '@/lab/kube/protobuf';
 import { expired } from '@/lab/kube/status';
 import type { KubeObject } from '@/lab/world';
 import { PODS } from '@/server/cache/kinds';
@@ -170,6 +170,13 @@ describe('pods in protobuf: the decoder reads what the JSON path keeps', () => {
     expect(JSON.parse(statusJsonFromProtobuf(Buffer.concat(statusBody({ ...status })))!)).toEqual({ kind: 'Status', message: status.message, reason: 'Expired', code: 410 });
     expect(statusJsonFromProtobuf(protobufList([]))).toBeNull(); // a PodList is not a Status
     expect(statusJsonFromProtobuf(Buffer.from('{"kind":"Status"}'))).toBeNull();
+  });
+
+  it("the lab's encoder refuses what its table does not know (its list is then answered in JSON)", () => {
+    const pod = (spec: Record<string, unknown>) => ({ metadata: { name: 'p', namespace: 'ns', uid: 'u', resourceVersion: '1', creationTimestamp: '2024-01-01T00:00:00Z' }, spec });
+    expect(() => encodePod(pod({ containers: [{ name: 'a', resources: { limits: { cpu: '1' } } }] }))).toThrow(new EncodeError('spec.containers[0].resources: no field of Container in the lab\'s protobuf table'));
+    expect(() => encodePod(pod({ containers: [{ name: 'a', ports: [{ containerPort: 'http' }] }] }))).toThrow(new EncodeError('spec.containers[0].ports[0].containerPort: expected an integer'));
+    expect(() => encodePod(pod({ nodeName: 'n' }))).not.toThrow();
   });
 
   it('carries the list metadata (resourceVersion, continue) and an empty list', () => {
