@@ -8,9 +8,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultScenarioPath, startLab, type Lab } from '@/lab/index';
-import { createWorld, loadScenario, type LabWorld } from '@/lab/model';
+import { createWorld, parseScenario, type LabWorld } from '@/lab/model';
 import { computeFlows } from '@/lab/traffic/flows';
 import { DURATION_BUCKETS_MS, latencyCdf } from '@/lab/traffic/latency';
 import { histogramQuantile } from '@/lib/traffic/quantile';
@@ -59,7 +60,7 @@ function measured(flows: TrafficFlow[]): Map<Key, { rps: number; errorRps: numbe
 function expected(of: LabWorld = world): Map<Key, { rps: number; errorRps: number }> {
   const out = new Map<Key, { rps: number; errorRps: number }>();
   for (const f of computeFlows(of.mesh, Date.now())) {
-    const k = keyOf(f.source.cluster, `${f.service.name}.${f.service.namespace}`, f.destination?.cluster ?? 'unknown', f.destination?.owner ?? 'unknown');
+    const k = keyOf(f.source.proxy ? f.source.cluster : 'unknown', `${f.service.name}.${f.service.namespace}`, f.destination?.cluster ?? 'unknown', f.destination?.owner ?? 'unknown');
     const v = out.get(k) ?? { rps: 0, errorRps: 0 };
     out.set(k, { rps: v.rps + f.rps, errorRps: v.errorRps + (f.responseCode >= 500 ? f.rps : 0) });
   }
@@ -117,7 +118,13 @@ async function startTrafficLab(of: LabWorld, options: { global: boolean; recordi
 }
 
 function seedWorld(): LabWorld {
-  const scenario = loadScenario(defaultScenarioPath);
+  const seed = parseYaml(fs.readFileSync(defaultScenarioPath, 'utf8'));
+  // A caller without a sidecar: only its callee reports it, with source_workload and source_cluster "unknown".
+  seed.namespaces.push({ name: 'legacy', injection: false });
+  seed.workloads.push({ name: 'curl', namespace: 'legacy', cluster: 'cluster1', app: 'curl', age: '30m' });
+  // Its p99 as the callee sees it (× 0.8, ~75 ms) mid-bucket (50-100 ms): near a bound a few requests move it by 20 %.
+  seed.traffic.push({ from: { cluster: 'cluster1', namespace: 'legacy', app: 'curl' }, to: 'details.default', rps: 4, latencyMs: { p50: 20, p99: 94 } });
+  const scenario = parseScenario(seed);
   scenario.faults.push({ type: 'eastwest-pending', cluster: 'cluster1', pending: true });
   return createWorld(scenario);
 }
@@ -257,15 +264,14 @@ describe('traffic from one Prometheus per cluster', () => {
     expect(l.matrix.some((c) => c.sourceCluster === 'cluster2' && c.destinationCluster === 'unknown')).toBe(true);
   });
 
-  it('by=pair answers the matrix’s p99 alone, the same as from the flows’ buckets', async () => {
+  it('by=pair answers the matrix’s p99 alone, as the flows’ buckets do: the scenario’s', async () => {
     const [byFlow, byPair] = [await latency('5m'), await latency('5m', 'pair')];
     expect(byPair.by).toBe('pair');
     expect(byPair.flows).toEqual([]);
-    expect(byPair.matrix.map((c) => `${c.sourceCluster} → ${c.destinationCluster}`)).toEqual(byFlow.matrix.map((c) => `${c.sourceCluster} → ${c.destinationCluster}`));
-    for (const [i, cell] of byPair.matrix.entries()) {
-      expect(cell.p99Ms, cell.destinationCluster).toBeGreaterThan(byFlow.matrix[i].p99Ms! * 0.9);
-      expect(cell.p99Ms, cell.destinationCluster).toBeLessThan(byFlow.matrix[i].p99Ms! * 1.1);
-    }
+    // Not compared with each other closer than with the scenario: a pair's p99 near a bucket bound (50 ms)
+    // moves by 10-15 % between two reads as a few requests land on either side of it.
+    expectScenarioP99(byFlow);
+    expectScenarioP99(byPair);
   });
 
   it('the global store (one Prometheus, `cluster` label) gives the same numbers', async () => {
