@@ -4,6 +4,7 @@
  * deterministic, linear-time shelf packing of leaves inside namespaces inside clusters, applied
  * through cytoscape's `preset` layout.
  */
+import { compareStrings } from '../format/compare';
 import type { GraphElement } from './elements';
 import type { LayoutName } from './view-state';
 
@@ -130,7 +131,9 @@ export function boxesGeometry(elements: readonly GraphElement[]): { positions: R
     list.push(el.data.id);
     childrenOf.set(el.data.parent, list);
   }
-  const byPlacement = (a: Rect, b: Rect) => Number(a.leaf) - Number(b.leaf) || a.id.localeCompare(b.id);
+  // Byte order, not localeCompare: the first localeCompare sets up the locale's collator (~40 ms of a
+  // fleet's first paint, before anything is drawn), and ids are machine names.
+  const byPlacement = (a: Rect, b: Rect) => Number(a.leaf) - Number(b.leaf) || compareStrings(a.id, b.id);
   const build = (id: string): Rect => {
     const kids = childrenOf.get(id);
     if (!kids) return { id, w: LEAF_W, h: LEAF_H, children: [], leaf: true };
