@@ -3,9 +3,12 @@
  * decoder (server/k8s/protobuf.ts, pod-protobuf.ts) use Kubernetes' field numbers, not numbers they
  * merely agree on (checked against the generated.proto files in test/fixtures/kubernetes); the decoder
  * reads from the encoder's bytes exactly what the JSON path keeps of every lab pod; malformed bodies are
- * BadResponseErrors naming the field.
+ * BadResponseErrors naming the field; and Google's protoc, given Kubernetes' .proto files, reads the
+ * lab's bytes with no unknown field and writes bytes the server's decoder reads.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BadResponseError } from '@/lib/istio/errors';
@@ -199,7 +202,7 @@ const varint = (n: number): number[] => {
 const len = (field: number, bytes: number[] | Buffer): number[] => [...varint(field * 8 + 2), ...varint(bytes.length), ...bytes];
 const str = (field: number, s: string) => len(field, [...Buffer.from(s)]);
 /** The envelope around a PodList's raw bytes (runtime.Unknown of v1 PodList). */
-const envelope = (raw: number[], kind = 'PodList', extra: number[] = []) => Buffer.from([0x6b, 0x38, 0x73, 0x00, ...len(1, [...str(1, 'v1'), ...str(2, kind)]), ...len(2, raw), ...extra]);
+const envelope = (raw: number[] | Buffer, kind = 'PodList', extra: number[] = []) => Buffer.from([0x6b, 0x38, 0x73, 0x00, ...len(1, [...str(1, 'v1'), ...str(2, kind)]), ...len(2, [...raw]), ...extra]);
 /** A PodList with one pod made of the given Pod message bytes. */
 const onePod = (pod: number[]) => envelope(len(2, pod));
 
@@ -266,5 +269,113 @@ describe('malformed protobuf is a BadResponseError naming the field', () => {
   it('skips fields not kept without looking into them (any content, every wire type)', () => {
     const unknown = [...len(99, [0xff, 0xff]), ...varint(50 * 8), 0x96, 0x01, ...varint(40 * 8 + 1), ...Array<number>(8).fill(0), ...varint(41 * 8 + 5), 0, 0, 0, 0];
     expect(decodedPods(onePod([...unknown, ...meta([...unknown, ...str(1, 'p')])]))).toStrictEqual([{ metadata: { name: 'p' } }]);
+  });
+});
+
+/* ------------------------------------------------------------------ Google's protoc as the other side */
+
+const PROTOC = '/usr/bin/protoc';
+const hasProtoc = fs.existsSync(PROTOC);
+if (!hasProtoc) console.warn(`protoc tests skipped: ${PROTOC} is not installed (apt-get install protobuf-compiler)`);
+
+/** The fixtures laid out as their imports name them (k8s.io/api/core/v1/generated.proto…), for protoc's -I. */
+function protoRoot(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'isthmus-proto-'));
+  const layout: Record<string, string> = {
+    'core-v1-generated.proto': 'k8s.io/api/core/v1',
+    'meta-v1-generated.proto': 'k8s.io/apimachinery/pkg/apis/meta/v1',
+    'runtime-generated.proto': 'k8s.io/apimachinery/pkg/runtime',
+    'runtime-schema-generated.proto': 'k8s.io/apimachinery/pkg/runtime/schema',
+    'intstr-generated.proto': 'k8s.io/apimachinery/pkg/util/intstr',
+    'resource-generated.proto': 'k8s.io/apimachinery/pkg/api/resource',
+  };
+  for (const [file, dir] of Object.entries(layout)) {
+    fs.mkdirSync(path.join(root, dir), { recursive: true });
+    fs.copyFileSync(path.join(import.meta.dirname, 'fixtures/kubernetes', file), path.join(root, dir, 'generated.proto'));
+  }
+  return root;
+}
+
+function protoc(root: string, mode: 'decode' | 'encode', message: string, input: Buffer | string): Buffer {
+  const r = spawnSync(PROTOC, ['-I', root, `--${mode}=${message}`, 'k8s.io/api/core/v1/generated.proto'], { input, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`protoc --${mode} ${message}: ${r.stderr.toString().slice(0, 500)}`);
+  return r.stdout;
+}
+
+describe.skipIf(!hasProtoc)("Google's protoc with Kubernetes' .proto files reads the lab's bytes and writes the server's", () => {
+  const root = hasProtoc ? protoRoot() : '';
+
+  it("decodes the lab's pod lists of the seed scenario with no field it does not know", () => {
+    const world = createWorld(scenarios.seed());
+    for (const cluster of world.clusters()) {
+      const items = world.list(cluster.name, POD_TYPE);
+      const parts = podListBody({ resourceVersion: '42', continue: 'next' }, items.map((p) => encodePod(p)));
+      const envelopeText = protoc(root, 'decode', 'k8s.io.apimachinery.pkg.runtime.Unknown', Buffer.concat(parts).subarray(4)).toString();
+      expect(envelopeText).toMatch(/^typeMeta \{\n {2}apiVersion: "v1"\n {2}kind: "PodList"\n\}\nraw: ".*"\ncontentEncoding: ""\ncontentType: ""\n$/s);
+      const text = protoc(root, 'decode', 'k8s.io.api.core.v1.PodList', Buffer.concat(parts.slice(2, -1))).toString();
+      // A field number or wire type the schema does not have would print as "<number>: <value>".
+      expect(text.match(/^\s*\d+:.*$/m)).toBeNull();
+      expect(text).toContain('metadata {\n  resourceVersion: "42"\n  continue: "next"\n}');
+      for (const pod of items) expect(text).toContain(`name: "${pod.metadata.name}"`);
+      expect(text).toMatch(/httpGet \{\n\s+path: "\/ready"\n\s+port \{\n\s+type: 0\n\s+intVal: 8080/);
+      expect(text).toMatch(/creationTimestamp \{\n\s+seconds: \d+/);
+    }
+  });
+
+  it('the server decodes what protoc encodes from a pod in text format', () => {
+    const podText = `items {
+  metadata {
+    name: "istiod-1" generateName: "istiod-" namespace: "istio-system" uid: "u-1" resourceVersion: "7"
+    creationTimestamp { seconds: 1700000000 }
+    labels { key: "app" value: "istiod" } labels { key: "istio.io/rev" value: "default" }
+    annotations { key: "prometheus.io/port" value: "15014" }
+    ownerReferences { apiVersion: "apps/v1" kind: "ReplicaSet" name: "istiod-abc" uid: "u-2" controller: true }
+    finalizers: "x"
+  }
+  spec {
+    containers { name: "discovery" image: "docker.io/istio/pilot:1.24.0" args: "discovery" ports { containerPort: 15010 protocol: "TCP" }
+      env { name: "CLUSTER_ID" value: "c1" } env { name: "EMPTY" value: "" } }
+    initContainers { name: "init" image: "busybox" }
+    nodeName: "node-1" hostNetwork: true serviceAccountName: "istiod" terminationGracePeriodSeconds: 30 priority: 0
+  }
+  status {
+    phase: "Running" podIP: "10.0.0.7" podIPs { ip: "10.0.0.7" } hostIP: "192.168.0.1"
+    conditions { type: "Ready" status: "True" lastTransitionTime { seconds: 1700000010 } }
+    containerStatuses { name: "discovery" ready: true restartCount: 0 state { running { startedAt { seconds: 1700000005 } } } }
+  }
+}
+items { metadata { name: "app-1" namespace: "default" annotations { key: "big" value: "skipped" } labels { key: "app" value: "app" } }
+  spec { containers { name: "app" image: "app:1" env { name: "A" value: "b" } } containers { name: "istio-proxy" image: "proxyv2" } } }
+metadata { resourceVersion: "99" }`;
+    const raw = protoc(root, 'encode', 'k8s.io.api.core.v1.PodList', podText);
+    expect(decodedPods(envelope(raw))).toStrictEqual([
+      {
+        metadata: {
+          name: 'istiod-1',
+          namespace: 'istio-system',
+          labels: { app: 'istiod', 'istio.io/rev': 'default' },
+          annotations: { 'prometheus.io/port': '15014' },
+          ownerReferences: [{ kind: 'ReplicaSet', name: 'istiod-abc', controller: true }],
+        },
+        spec: {
+          containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.24.0', env: [{ name: 'CLUSTER_ID', value: 'c1' }, { name: 'EMPTY' }] }],
+          initContainers: [{ name: 'init', image: 'busybox' }],
+          nodeName: 'node-1',
+          hostNetwork: true,
+        },
+        status: { phase: 'Running', podIP: '10.0.0.7', conditions: [{ type: 'Ready', status: 'True' }] },
+      },
+      {
+        metadata: { name: 'app-1', namespace: 'default', labels: { app: 'app' }, annotations: { big: 'skipped' } },
+        spec: { containers: [{ name: 'app', image: 'app:1', env: [{ name: 'A', value: 'b' }] }, { name: 'istio-proxy', image: 'proxyv2' }] },
+      },
+    ]);
+    // As the cache reads them: the app pod without what keep() does not read of it.
+    const page = keepProtobufPage(PODS, envelope(raw), WHAT);
+    expect(page.metadata).toEqual({ resourceVersion: '99' });
+    expect(page.kept.map(([key, entry]) => [key, entry.istiodClusterId ?? null, entry.hasSidecar])).toEqual([
+      ['istio-system/istiod-1', 'c1', false],
+      ['default/app-1', null, true],
+    ]);
   });
 });
