@@ -12,35 +12,44 @@ import { clusterTopology, keptClustersLevel, keptLevelSizes, type KeptPart } fro
 export type TopologyQuery = Omit<TopologyScope, 'level'> & { level: TopologyLevel | null };
 
 interface View {
-  response: Omit<TopologyResponse, 'generatedAt'>;
+  response: Omit<TopologyResponse, 'generatedAt' | 'clusters'>;
   /**
    * The JSON's UTF-8 bytes up to its closing brace, serialized and encoded on first send and only kept so
    * (13 MB at 50 clusters' workloads took 10 ms per request to encode; the string is not kept beside
-   * them). Each answer ends them with its own generatedAt.
+   * them). Each answer ends them with the clusters' statuses and its own generatedAt.
    */
   bytes: Uint8Array<ArrayBuffer> | null;
 }
 
 /**
- * The last graph answered: every cluster's kept part (server/topology-part.ts) for the snapshots it came
- * from, the graph with every edge (built on first need: the default view of a fleet, the clusters level,
- * is counted from the parts without it), and every view of it asked since (level and scope): while the
- * caches hold the same snapshots (nothing changed), nothing is rebuilt or serialized again. At 50,000
- * pods building every edge takes hundreds of ms.
+ * The last graph answered: every cluster's kept part (server/topology-part.ts), the graph with every
+ * edge (built on first need: the default view of a fleet, the clusters level, is counted from the parts
+ * without it), and every view of it asked since (level and scope): while the parts are the same
+ * (no object changed), nothing is rebuilt or serialized again. At 50,000 pods building every edge takes
+ * hundreds of ms.
  */
 interface Graph {
-  snapshots: ClusterSnapshot[];
   kept: KeptPart[];
   full: Topology | null;
-  clusters: ClusterStatus[];
   views: Map<string, View>;
   sizes: Map<string, Record<TopologyLevel, number>>;
 }
 
-let last: Graph | null = null;
+/**
+ * The clusters' statuses of the last snapshots, apart from the graph: a snapshot also changes when only
+ * a cluster's state does (an Istio kind synced, a watch reconnected), and the graph then stays as it was.
+ */
+interface Statuses {
+  snapshots: ClusterSnapshot[];
+  clusters: ClusterStatus[];
+  /** `,"clusters":[…]`, encoded on first send. */
+  bytes: Uint8Array<ArrayBuffer> | null;
+}
 
-const sameSnapshots = (a: ClusterSnapshot[], b: ClusterSnapshot[]) => a.length === b.length && a.every((s, i) => s === b[i]);
-const sameParts = (a: KeptPart[], b: KeptPart[]) => a.length === b.length && a.every((k, i) => k === b[i]);
+let last: Graph | null = null;
+let lastStatuses: Statuses | null = null;
+
+const same = <T>(a: T[], b: T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** The graph with every edge (buildTopology's), built once per set of parts. */
 function fullGraph(graph: Graph): Topology {
@@ -56,15 +65,14 @@ function sizesOf(graph: Graph, scope: { cluster: string | null; namespace: strin
   return sizes;
 }
 
-async function view(registry: Registry, query: TopologyQuery): Promise<View> {
+async function view(registry: Registry, query: TopologyQuery): Promise<{ entry: View; statuses: Statuses }> {
   const snapshots = await getSnapshots(registry);
-  if (!last || !sameSnapshots(last.snapshots, snapshots)) {
-    const kept = registry.clusters.map((c, i) => clusterTopology(c, registry).of(snapshots[i]));
-    const clusters = registry.clusters.map((c, i) => snapshotStatus(c, snapshots[i]));
-    // Only a cluster's state moved (its watch reconnected, an Istio kind synced): the graph is the same.
-    const full = last && sameParts(last.kept, kept) ? last.full : null;
-    last = { snapshots, kept, full, clusters, views: new Map(), sizes: new Map() };
+  if (!lastStatuses || !same(lastStatuses.snapshots, snapshots)) {
+    lastStatuses = { snapshots, clusters: registry.clusters.map((c, i) => snapshotStatus(c, snapshots[i])), bytes: null };
   }
+  const statuses = lastStatuses;
+  const kept = registry.clusters.map((c, i) => clusterTopology(c, registry).of(snapshots[i]));
+  if (!last || !same(last.kept, kept)) last = { kept, full: null, views: new Map(), sizes: new Map() };
   const graph = last;
   const scope = { cluster: query.cluster ?? null, namespace: query.namespace ?? null };
   const scopeKey = JSON.stringify([scope.cluster, scope.namespace]);
@@ -77,10 +85,10 @@ async function view(registry: Registry, query: TopologyQuery): Promise<View> {
   if (!entry) {
     const whole = level === 'clusters' && !scope.cluster && !scope.namespace;
     const topology = whole ? keptClustersLevel(graph.kept) : topologyAtLevel(fullGraph(graph), { ...scope, level });
-    entry = { response: { level, levelSizes: sizes, ...topology, clusters: graph.clusters }, bytes: null };
+    entry = { response: { level, levelSizes: sizes, ...topology }, bytes: null };
     graph.views.set(key, entry);
   }
-  return entry;
+  return { entry, statuses };
 }
 
 /*
@@ -91,15 +99,17 @@ async function view(registry: Registry, query: TopologyQuery): Promise<View> {
 
 /** The cross-cluster graph at a level: every cluster's snapshot through the pure builders in lib/topology. */
 export async function getTopology(registry: Registry, query: TopologyQuery = { level: 'workloads' }): Promise<TopologyResponse> {
-  return { ...(await view(registry, query)).response, generatedAt: new Date().toISOString() };
+  const { entry, statuses } = await view(registry, query);
+  return { ...entry.response, clusters: statuses.clusters, generatedAt: new Date().toISOString() };
 }
 
-/** getTopology as JSON in UTF-8 bytes (what the route sends): the view's kept bytes, then this answer's generatedAt. */
+/** getTopology as JSON in UTF-8 bytes (what the route sends): the view's kept bytes, the clusters' statuses, then this answer's generatedAt. */
 export async function getTopologyBytes(registry: Registry, query: TopologyQuery = { level: 'workloads' }): Promise<Uint8Array<ArrayBuffer>[]> {
-  const entry = await view(registry, query);
+  const { entry, statuses } = await view(registry, query);
   if (!entry.bytes) {
     const json = new TextEncoder().encode(JSON.stringify(entry.response));
     entry.bytes = json.slice(0, json.byteLength - 1); // without the closing brace
   }
-  return [entry.bytes, new TextEncoder().encode(`,"generatedAt":${JSON.stringify(new Date().toISOString())}}`)];
+  statuses.bytes ??= new TextEncoder().encode(`,"clusters":${JSON.stringify(statuses.clusters)}`);
+  return [entry.bytes, statuses.bytes, new TextEncoder().encode(`,"generatedAt":${JSON.stringify(new Date().toISOString())}}`)];
 }

@@ -15,6 +15,7 @@ import { loadConfig } from '@/server/config';
 import { resetClusterState } from '@/server/k8s/cluster-state';
 import { buildRegistry, getRegistry, type Registry } from '@/server/k8s/registry';
 import { getSnapshots } from '@/server/snapshot';
+import { getTopologyBytes } from '@/server/topology';
 import { CLUSTER1, CLUSTER2 } from './api-helpers';
 
 let lab: Lab;
@@ -82,6 +83,20 @@ describe('watch-fed cache', () => {
     await until('a bookmark', () => Number(cache.services.resourceVersion) > servicesRv);
     const again = await getSnapshots(registry, [registry.get(CLUSTER2)!]);
     expect(again[0].pods.filter((p) => p.labels.app === 'sleep')).toHaveLength(2);
+  });
+
+  it('a cluster whose state moved but not its objects keeps the topology graph: only the statuses are new', async () => {
+    const cache = clusterCache(registry.get(CLUSTER2)!);
+    await until('every kind synced', () => cache.watch().state === 'synced');
+    const [graph, statuses] = await getTopologyBytes(registry, { level: 'workloads' });
+    const [before] = await getSnapshots(registry, [registry.get(CLUSTER2)!]);
+    cache.destinationRules.syncedAt! += 1; // what a relist of an Istio kind moves, its objects the same
+    const [after] = await getSnapshots(registry, [registry.get(CLUSTER2)!]);
+    expect(after).not.toBe(before);
+    expect(after.pods).toBe(before.pods);
+    const [graphAgain, statusesAgain] = await getTopologyBytes(registry, { level: 'workloads' });
+    expect(graphAgain).toBe(graph);
+    expect(statusesAgain).not.toBe(statuses);
   });
 
   it('resumes after the API server restarts, from its resourceVersion, with what changed meanwhile', async () => {
