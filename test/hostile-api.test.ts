@@ -86,7 +86,14 @@ async function readBesideHostile<T>(route: () => Promise<Response>, seedPart: (b
 beforeAll(async () => {
   lab = await startSeedLab();
   process.env.ISTHMUS_DEADLINE_MS = String(DEADLINE);
-  baseline.clusters = (await call<ClustersResponse>(clustersGET())).body;
+  // The seed clusters' settled answer: /api/clusters answers once the topology's kinds are listed, and
+  // its watch state says syncing until the Istio kinds are too (which a read beside slow hostile
+  // clusters always finds done).
+  for (let i = 0; i < 50; i++) {
+    baseline.clusters = (await call<ClustersResponse>(clustersGET())).body;
+    if (seedOnly(baseline.clusters.clusters).every((c) => c.watch?.state === 'synced')) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   freshState();
   baseline.mesh = (await call<MeshResponse>(meshGET())).body;
   freshState();
