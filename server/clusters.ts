@@ -48,7 +48,8 @@ export async function getClusters(registry: Registry): Promise<ClustersResponse>
   const deadline = createDeadline(deadlineMs);
   const [versions, snapshots] = await Promise.all([
     fanOut(registry.clusters, 'version', kubernetesVersion(registry), { deadlineMs, cacheMs, source: 'the API server' }),
-    Promise.all(registry.clusters.map((c) => clusterSnapshot(c, deadline))),
+    // Every kind: the answer shows each cluster's watch state, synced only once the Istio kinds are too.
+    Promise.all(registry.clusters.map((c) => clusterSnapshot(c, deadline, 'all'))),
   ]);
   return {
     clusters: registry.clusters.map((c, i): ClusterInfo => {

@@ -8,12 +8,12 @@ import type { ClusterHandle, Registry } from './k8s/registry';
 /**
  * One cluster as plain data for topology and target resolution (namespaces, services, pods, gateways),
  * served from the cluster's watch-fed cache. Before the cache has synced the kinds the snapshot is built
- * from, the call waits, up to the deadline; then the cluster is answered as `syncing` (its watch state
- * says so, its lists are empty).
+ * from (`all`: every kind, for a caller that shows the watch state), the call waits, up to the deadline;
+ * then the cluster is answered as `syncing` (its watch state says so, its lists are empty).
  */
-export async function clusterSnapshot(cluster: ClusterHandle, deadline: Deadline): Promise<ClusterSnapshot> {
+export async function clusterSnapshot(cluster: ClusterHandle, deadline: Deadline, kinds: 'graph' | 'all' = 'graph'): Promise<ClusterSnapshot> {
   const cache = clusterCache(cluster);
-  await cache.ready(deadline, 'graph');
+  await cache.ready(deadline, kinds);
   return snapshotNow(cluster);
 }
 
