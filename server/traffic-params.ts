@@ -1,5 +1,5 @@
 import 'server-only';
-import { DEFAULT_HISTORY_RANGE, DEFAULT_TRAFFIC_WINDOW, HISTORY_RANGES, LATENCY_BY, TRAFFIC_WINDOWS, type HistoryRange, type HistoryScope, type LatencyBy, type TrafficWindow } from '@/lib/types/traffic';
+import { DEFAULT_HISTORY_RANGE, DEFAULT_TRAFFIC_WINDOW, HISTORY_RANGES, LATENCY_BY, TRAFFIC_P99, TRAFFIC_WINDOWS, type HistoryRange, type HistoryScope, type LatencyBy, type TrafficP99, type TrafficWindow } from '@/lib/types/traffic';
 import { BadRequest, configuredCluster, validNamespace, validPodName } from './http';
 import type { Registry } from './k8s/registry';
 
@@ -14,6 +14,7 @@ function oneOf<T extends string>(url: URL, name: string, allowed: readonly T[], 
 
 export const trafficWindow = (url: URL): TrafficWindow => oneOf(url, 'window', TRAFFIC_WINDOWS, DEFAULT_TRAFFIC_WINDOW);
 export const historyRange = (url: URL): HistoryRange => oneOf(url, 'range', HISTORY_RANGES, DEFAULT_HISTORY_RANGE);
+export const trafficP99 = (url: URL): TrafficP99 => oneOf(url, 'p99', TRAFFIC_P99, 'none');
 export const latencyBy = (url: URL): LatencyBy => oneOf(url, 'by', LATENCY_BY, 'flow');
 
 export async function historyTarget(registry: Registry, url: URL) {

@@ -1,6 +1,6 @@
 import 'server-only';
-import { buildFlowLatency, buildFlows, buildMatrix, latencyMatrix, mergeFlows, mergeOnce, pairP99Matrix } from '@/lib/traffic/flows';
-import { flowQueries, historyQueries, istiodQueries, NONE_RECORDED, PART_LABEL, recordingsIn, stepSeconds, windowSeconds, type HistoryTarget } from '@/lib/traffic/promql';
+import { buildFlowLatency, buildFlows, buildMatrix, latencyMatrix, mergeFlows, mergeOnce, pairP99Matrix, withPairP99 } from '@/lib/traffic/flows';
+import { flowQueries, historyQueries, istiodQueries, NONE_RECORDED, PAIR_LATENCY_RECORDING, PART_LABEL, ratesQuery, recordingsIn, stepSeconds, windowSeconds, type HistoryTarget } from '@/lib/traffic/promql';
 import type {
   HistoryRange,
   IstiodHistoryCluster,
@@ -10,6 +10,7 @@ import type {
   TrafficClusterStatus,
   TrafficHistoryResponse,
   TrafficLatencyResponse,
+  TrafficP99,
   TrafficResponse,
   TrafficSeries,
   TrafficWindow,
@@ -67,19 +68,31 @@ function configuration(registry: Registry, statuses: TrafficClusterStatus[]) {
   return { configured, hint: configured ? null : missingHint(registry) };
 }
 
-/** One round trip: requests and TCP bytes, told apart by PART_LABEL. */
-async function readRates(source: ClusterPrometheus, deadline: Deadline, window: TrafficWindow) {
-  const query = flowQueries(source.target.scope, window, await recordingsFor(source, window, deadline)).rates;
+/** One round trip: requests and TCP bytes, and the pairs' p99 when asked and recorded, told apart by PART_LABEL. */
+async function readRates(source: ClusterPrometheus, deadline: Deadline, window: TrafficWindow, p99: TrafficP99) {
+  const query = ratesQuery(source.target.scope, window, await recordingsFor(source, window, deadline), p99 === 'pair');
   const rates = await promQuery(source.target, query, deadline);
   const part = (name: string) => rates.filter((s) => s.metric[PART_LABEL] === name);
-  return { data: buildFlows({ requests: part('requests'), tcpSent: part('sent'), tcpReceived: part('received') }), query };
+  return { data: { flows: buildFlows({ requests: part('requests'), tcpSent: part('sent'), tcpReceived: part('received') }), pairP99: part('p99') }, query };
 }
 
-export async function getTraffic(registry: Registry, window: TrafficWindow): Promise<TrafficResponse> {
-  const outcomes = (await eachCluster(registry, registry.clusters, `traffic:${window}`, (s, d) => readRates(s, d, window))).map(sayingRecordings);
+export async function getTraffic(registry: Registry, window: TrafficWindow, p99: TrafficP99 = 'none'): Promise<TrafficResponse> {
+  const outcomes = (await eachCluster(registry, registry.clusters, `traffic:${window}:${p99}`, (s, d) => readRates(s, d, window, p99))).map(sayingRecordings);
   const statuses = outcomes.map((o) => o.status);
-  const flows = mergeFlows(outcomes.flatMap((o) => (o.data ? [o.data] : [])));
-  return { window, ...configuration(registry, statuses), clusters: statuses, flows, matrix: buildMatrix(flows), generatedAt: new Date().toISOString() };
+  const answers = outcomes.flatMap((o) => (o.data ? [o.data] : []));
+  const flows = mergeFlows(answers.map((a) => a.flows));
+  const matrix = buildMatrix(flows);
+  // Complete when every cluster that answered read the pair recording in its rates query.
+  const p99Complete = p99 === 'pair' && statuses.every((s) => !s.ok || s.recordings?.includes(PAIR_LATENCY_RECORDING));
+  return {
+    window,
+    ...configuration(registry, statuses),
+    clusters: statuses,
+    flows,
+    matrix: p99 === 'pair' ? withPairP99(matrix, answers.map((a) => a.pairP99)) : matrix,
+    p99Complete,
+    generatedAt: new Date().toISOString(),
+  };
 }
 
 /**

@@ -29,9 +29,9 @@ const DEADLINE_MS = 2500;
 let lab: Lab;
 let world: LabWorld;
 
-async function traffic(window = '1m'): Promise<TrafficResponse> {
+async function traffic(window = '1m', p99 = 'none'): Promise<TrafficResponse> {
   clearReadings();
-  const res = await trafficGET(apiRequest(`/api/traffic?window=${window}`));
+  const res = await trafficGET(apiRequest(`/api/traffic?window=${window}&p99=${p99}`));
   expect(res.status).toBe(200);
   return (await res.json()) as TrafficResponse;
 }
@@ -89,8 +89,8 @@ function expectedPairP99(of: LabWorld = world): Map<string, number | null> {
   );
 }
 
-/** Every cell's p99 within ±20 % of the scenario's. */
-function expectScenarioP99(l: TrafficLatencyResponse, of: LabWorld = world) {
+/** Every cell's p99 within ±20 % of the scenario's (/api/traffic/latency's matrix, or /api/traffic's with p99=pair). */
+function expectScenarioP99(l: { matrix: Array<{ sourceCluster: string; destinationCluster: string; p99Ms?: number | null }> }, of: LabWorld = world) {
   const want = expectedPairP99(of);
   const got = new Map(l.matrix.map((c) => [`${c.sourceCluster} → ${c.destinationCluster}`, c.p99Ms]));
   expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
@@ -182,13 +182,13 @@ describe('with and without Istio’s workload-level recording rules', () => {
   it('the same flows’ rates, errors and p99 from the recordings as from the raw series, the scenario’s', async () => {
     resetClusterState();
     setEnv();
-    const recorded = { rates: await traffic(), latency: await latency(), pairs: await latency('1m', 'pair') };
+    const recorded = { rates: await traffic(), latency: await latency(), pairs: await latency('1m', 'pair'), combined: await traffic('1m', 'pair') };
     // Rules loaded, and what a 1 m window reads learnt from each Prometheus (the seed has no TCP flows).
     expect(recordingsRead()).toEqual([RECORDED, RECORDED]);
     resetClusterState();
     setEnv({ ISTHMUS_KUBECONFIG: rawLab.kubeconfigPath });
     try {
-      const raw = { rates: await traffic(), latency: await latency(), pairs: await latency('1m', 'pair') };
+      const raw = { rates: await traffic(), latency: await latency(), pairs: await latency('1m', 'pair'), combined: await traffic('1m', 'pair') };
       expect(recordingsRead()).toEqual([[], []]);
       expectScenarioRates(recorded.rates.flows);
       expectScenarioRates(raw.rates.flows, rawWorld);
@@ -201,6 +201,16 @@ describe('with and without Istio’s workload-level recording rules', () => {
       expectScenarioP99(recorded.latency);
       expectScenarioP99(raw.pairs, rawWorld);
       expectScenarioP99(raw.latency, rawWorld);
+      // p99=pair: the pair recording's p99 in the rates' own answer, complete; without the recording the rates alone.
+      expect(recorded.combined.p99Complete).toBe(true);
+      expect(recorded.combined.clusters.map((c) => c.recordings?.includes('cluster_pair:istio_request_duration_milliseconds_bucket'))).toEqual([true, true]);
+      expectScenarioRates(recorded.combined.flows);
+      expectScenarioP99(recorded.combined);
+      expect(recorded.rates.p99Complete).toBe(false);
+      expect(recorded.rates.matrix.every((c) => c.p99Ms === undefined)).toBe(true);
+      expect(raw.combined.p99Complete).toBe(false);
+      expect(raw.combined.matrix.map((c) => c.p99Ms)).toEqual(raw.combined.matrix.map(() => null));
+      expectScenarioRates(raw.combined.flows, rawWorld);
     } finally {
       resetClusterState();
       setEnv();
@@ -291,6 +301,9 @@ describe('traffic from one Prometheus per cluster', () => {
       }
       // The matrix's p99 from the global store's pair recording, which keeps the cluster label.
       expectScenarioP99(await latency('1m', 'pair'));
+      const combined = await traffic('1m', 'pair');
+      expect(combined.p99Complete).toBe(true);
+      expectScenarioP99(combined);
       expect(recordingsRead()).toEqual([RECORDED, RECORDED]);
     } finally {
       setEnv();

@@ -40,9 +40,11 @@ export function Overview() {
   const [trafficWindow, setTrafficWindow] = useState<TrafficWindow>(DEFAULT_TRAFFIC_WINDOW);
   // Traffic waits for the first cluster's mesh: a slow cluster's traffic request must not take one of
   // the browser's few connections before the healthy clusters' cards.
-  const traffic = useTraffic(trafficWindow, mesh.data !== undefined);
-  // Side by side with the rates (not after them), and not asked again once no Prometheus was found.
-  const latency = useTrafficLatency(trafficWindow, mesh.data !== undefined && traffic.data?.configured !== false);
+  // The matrix's p99 comes with the rates where every source holds the pair recording (one round trip
+  // each); only otherwise is /api/traffic/latency asked, after the rates said so.
+  const traffic = useTraffic(trafficWindow, mesh.data !== undefined, 'pair');
+  const latency = useTrafficLatency(trafficWindow, traffic.data !== undefined && traffic.data.configured && !traffic.data.p99Complete);
+  const p99 = traffic.data?.p99Complete ? traffic.data.matrix : latency.data?.window === trafficWindow ? latency.data.matrix : undefined;
   // With Prometheus, history comes from it; without, the page records what it saw since it opened.
   const prometheus = traffic.data?.configured === true;
   // Record each new answer once, while rendering it (React's "adjust state on prop change" pattern).
@@ -112,7 +114,7 @@ export function Overview() {
         {prometheus ? (
           <Panel id="traffic" title="Cluster-to-cluster traffic" actions={<TrafficWindowSelect value={trafficWindow} onChange={setTrafficWindow} />}>
             <TrafficStatus configured hint={null} clusters={traffic.data!.clusters} />
-            <TrafficMatrix traffic={traffic.data!} latency={latency.data?.window === trafficWindow ? latency.data : undefined} />
+            <TrafficMatrix traffic={traffic.data!} p99={p99} />
           </Panel>
         ) : (
           <Panel id="history" title="Since this page opened">

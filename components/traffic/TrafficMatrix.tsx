@@ -1,7 +1,7 @@
 'use client';
 
 import { formatErrorPercent, formatRps, trafficHealth, ERROR_THRESHOLDS } from '@/lib/traffic/edges';
-import type { TrafficLatencyResponse, TrafficMatrixCell, TrafficResponse } from '@/lib/types/traffic';
+import type { TrafficMatrixCell, TrafficResponse } from '@/lib/types/traffic';
 
 const HEALTH_TONE = {
   idle: 'text-slate-400',
@@ -10,21 +10,24 @@ const HEALTH_TONE = {
   fail: 'bg-red-50 font-semibold text-red-900 dark:bg-red-950/50 dark:text-red-200',
 } as const;
 
+/** A cell's p99, from the rates' answer (p99=pair) or /api/traffic/latency?by=pair. */
+type PairP99 = Pick<TrafficMatrixCell, 'sourceCluster' | 'destinationCluster' | 'p99Ms'>;
+
 /** Istio cluster IDs as rows (callers) and columns (destinations); "unknown" last. */
 function axes(cells: TrafficMatrixCell[], known: string[]) {
   const order = (ids: Iterable<string>) => [...new Set(ids)].sort((a, b) => (a === 'unknown' ? 1 : b === 'unknown' ? -1 : a.localeCompare(b)));
   return { rows: order([...known, ...cells.map((c) => c.sourceCluster)]), columns: order([...known, ...cells.map((c) => c.destinationCluster)]) };
 }
 
-/** "p99 …" while the latency histograms are still being read (they come after the rates), "–" without data. */
-function p99Text(latency: TrafficLatencyResponse | undefined, source: string, destination: string): string {
-  if (!latency) return '…';
-  const p99 = latency.matrix.find((c) => c.sourceCluster === source && c.destinationCluster === destination)?.p99Ms ?? null;
+/** "p99 …" while the matrix's p99 is still being read (/api/traffic/latency, after the rates), "–" without data. */
+function p99Text(matrix: PairP99[] | undefined, source: string, destination: string): string {
+  if (!matrix) return '…';
+  const p99 = matrix.find((c) => c.sourceCluster === source && c.destinationCluster === destination)?.p99Ms ?? null;
   return p99 === null ? '–' : `${Math.round(p99)} ms`;
 }
 
 /** Requests/s, error % and p99 for every source cluster × destination cluster over the window. */
-export function TrafficMatrix({ traffic, latency }: { traffic: TrafficResponse; latency: TrafficLatencyResponse | undefined }) {
+export function TrafficMatrix({ traffic, p99 }: { traffic: TrafficResponse; p99: PairP99[] | undefined }) {
   const known = traffic.clusters.map((c) => c.clusterId ?? c.cluster);
   const { rows, columns } = axes(traffic.matrix, known);
   const cell = (s: string, d: string) => traffic.matrix.find((c) => c.sourceCluster === s && c.destinationCluster === d);
@@ -58,7 +61,7 @@ export function TrafficMatrix({ traffic, latency }: { traffic: TrafficResponse; 
                       <>
                         <span className="block">{formatRps(c.rps)} rps</span>
                         <span className="block">{formatErrorPercent(c)} err</span>
-                        <span className="block" data-testid="matrix-p99">p99 {p99Text(latency, s, d)}</span>
+                        <span className="block" data-testid="matrix-p99">p99 {p99Text(p99, s, d)}</span>
                       </>
                     ) : unavailable.has(s) ? (
                       <span title="this cluster's Prometheus could not be read">unavailable</span>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import type { HistoryRange, HistoryScope, IstiodHistoryResponse, TrafficHistoryResponse, TrafficLatencyResponse, TrafficResponse, TrafficWindow } from '@/lib/types/traffic';
+import type { HistoryRange, HistoryScope, IstiodHistoryResponse, TrafficHistoryResponse, TrafficLatencyResponse, TrafficP99, TrafficResponse, TrafficWindow } from '@/lib/types/traffic';
 import { fetchJson } from './fetch-json';
 import { usePollOptions } from './queries';
 
@@ -10,8 +10,9 @@ import { usePollOptions } from './queries';
 const enc = encodeURIComponent;
 
 export const trafficUrls = {
-  traffic: (window: TrafficWindow) => `/api/traffic?window=${window}`,
-  /** The matrix's p99 only (by=pair): the page shows no per-flow percentiles. */
+  /** p99 `pair`: the matrix's p99 with the rates where the sources hold the pair recording. */
+  traffic: (window: TrafficWindow, p99: TrafficP99 = 'none') => `/api/traffic?window=${window}${p99 === 'pair' ? '&p99=pair' : ''}`,
+  /** The matrix's p99 only (by=pair), for when the rates' answer did not complete it. */
   latency: (window: TrafficWindow) => `/api/traffic/latency?window=${window}&by=pair`,
   history: (p: HistoryParams) =>
     `/api/traffic/history?scope=${p.scope}&cluster=${enc(p.cluster)}&namespace=${enc(p.namespace)}&name=${enc(p.name)}${p.version ? `&version=${enc(p.version)}` : ''}&window=${p.window}&range=${p.range}`,
@@ -29,18 +30,18 @@ export interface HistoryParams {
 }
 
 /** `enabled` false holds the request back (a page asks for its primary data first: browsers open few connections per host). */
-export function useTraffic(window: TrafficWindow, enabled = true) {
+export function useTraffic(window: TrafficWindow, enabled = true, p99: TrafficP99 = 'none') {
   const poll = usePollOptions();
   return useQuery({
-    queryKey: ['traffic', window],
-    queryFn: ({ signal }) => fetchJson<TrafficResponse>(trafficUrls.traffic(window), signal),
+    queryKey: ['traffic', window, p99],
+    queryFn: ({ signal }) => fetchJson<TrafficResponse>(trafficUrls.traffic(window, p99), signal),
     enabled,
     ...poll,
     placeholderData: (prev) => prev,
   });
 }
 
-/** Latency percentiles (the matrix's p99): a request of its own, so the rates never wait for it. */
+/** The matrix's p99 on its own route (by=pair): for sources that could not send it with the rates. */
 export function useTrafficLatency(window: TrafficWindow, enabled = true) {
   const poll = usePollOptions();
   return useQuery({

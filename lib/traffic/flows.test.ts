@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFlowLatency, buildFlows, buildMatrix, latencyMatrix, mergeFlows, pairP99Matrix } from './flows';
+import { buildFlowLatency, buildFlows, buildMatrix, latencyMatrix, mergeFlows, pairP99Matrix, withPairP99 } from './flows';
 
 const flowLabels = (sourceCluster: string, destinationCluster: string) => ({
   source_cluster: sourceCluster,
@@ -65,6 +65,17 @@ describe('latency', () => {
       { sourceCluster: 'cluster1', destinationCluster: 'cluster2', p99Ms: 40 },
       { sourceCluster: 'cluster2', destinationCluster: 'unknown', p99Ms: 5 },
       { sourceCluster: 'unknown', destinationCluster: 'cluster2', p99Ms: 12 },
+    ]);
+  });
+
+  it('puts the sources’ pair p99 on the rates’ matrix: the first source’s, null for a pair no source computed', () => {
+    const p99 = (source: string, destination: string, value: number) => ({ metric: { source_cluster: source, destination_cluster: destination }, value });
+    const cell = (sourceCluster: string, destinationCluster: string) => ({ sourceCluster, destinationCluster, rps: 10, errorRps: 1 });
+    const matrix = withPairP99([cell('cluster1', 'cluster2'), cell('cluster1', 'unknown'), cell('cluster2', 'cluster1')], [[p99('cluster1', 'cluster2', 40), p99('cluster1', 'unknown', 3)], [p99('cluster1', 'cluster2', 90)]]);
+    expect(matrix).toEqual([
+      { ...cell('cluster1', 'cluster2'), p99Ms: 40 },
+      { ...cell('cluster1', 'unknown'), p99Ms: 3 },
+      { ...cell('cluster2', 'cluster1'), p99Ms: null },
     ]);
   });
 });

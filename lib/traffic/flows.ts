@@ -131,6 +131,12 @@ export function pairP99Matrix(perCluster: ReadonlyArray<readonly Sample[]>): Tra
   return [...cells.values()].sort(byPair);
 }
 
+/** The matrix's cells with the p99 the sources computed per pair (pairP99Matrix), null where none did. */
+export function withPairP99(matrix: readonly TrafficMatrixCell[], perCluster: ReadonlyArray<readonly Sample[]>): TrafficMatrixCell[] {
+  const p99 = new Map(pairP99Matrix(perCluster).map((c) => [pairKey({ source_cluster: c.sourceCluster, destination_cluster: c.destinationCluster }), c.p99Ms]));
+  return matrix.map((c) => ({ ...c, p99Ms: p99.get(pairKey({ source_cluster: c.sourceCluster, destination_cluster: c.destinationCluster })) ?? null }));
+}
+
 /**
  * p99 per source cluster × destination cluster from every source's bucket rates (percentiles do not add
  * up from flows; bucket rates do). A flow reported by two sources counts once, as in mergeOnce.

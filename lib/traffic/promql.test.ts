@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flowQueries, historyQueries, NONE_RECORDED, PAIR_LATENCY_RECORDING, recordedBySpan, recordedProbe, recordingsIn, type Recorded } from './promql';
+import { flowQueries, historyQueries, NONE_RECORDED, PAIR_LATENCY_RECORDING, ratesQuery, recordedBySpan, recordedProbe, recordingsIn, type Recorded } from './promql';
 
 const WORKLOAD: Recorded = new Set(['workload:istio_requests_total', 'workload:istio_request_duration_milliseconds_bucket', 'workload:istio_tcp_sent_bytes_total', 'workload:istio_tcp_received_bytes_total']);
 
@@ -54,6 +54,19 @@ describe('flowQueries with the pair recording', () => {
     expect(recordingsIn(workload.pairP99)).toEqual(['workload:istio_request_duration_milliseconds_bucket']);
     expect(recordingsIn(q.rates)).toEqual(['workload:istio_requests_total', 'workload:istio_tcp_sent_bytes_total', 'workload:istio_tcp_received_bytes_total']);
     expect(recordingsIn(flowQueries('', '5m', NONE_RECORDED).pairP99)).toEqual([]);
+  });
+});
+
+describe('ratesQuery', () => {
+  it('sends the matrix’s p99 with the rates, tagged, only when asked and the source holds the pair recording', () => {
+    const pair: Recorded = new Set([...WORKLOAD, PAIR_LATENCY_RECORDING]);
+    const q = flowQueries(',cluster=~"c1"', '5m', pair);
+    expect(ratesQuery(',cluster=~"c1"', '5m', pair, true)).toBe(`${q.rates} or label_replace(${q.pairP99}, "isthmus_part", "p99", "", "")`);
+    expect(recordingsIn(ratesQuery('', '5m', pair, true))).toContain(PAIR_LATENCY_RECORDING);
+    // Not asked (the topology), or no pair recording (the bucket query would make the rates wait): the rates alone.
+    expect(ratesQuery('', '5m', pair, false)).toBe(flowQueries('', '5m', pair).rates);
+    expect(ratesQuery('', '5m', WORKLOAD, true)).toBe(flowQueries('', '5m', WORKLOAD).rates);
+    expect(ratesQuery('', '5m', NONE_RECORDED, true)).toBe(flowQueries('', '5m', NONE_RECORDED).rates);
   });
 });
 

@@ -188,6 +188,18 @@ export const flowQueries = (scope: Scope, window: TrafficWindow, recorded: Recor
   })`,
 });
 
+/**
+ * What GET /api/traffic sends a source: the rates, and with `withP99` the matrix's p99 in the same answer
+ * (PART_LABEL "p99") when the source holds the pair recording: a few dozen series more, and the overview's
+ * matrix complete in one round trip per source (bench:metrics: a second round trip beside the first costs
+ * more than the bigger answer, docs/metrics.md). Without the recording, the rates alone: the bucket
+ * query would make them wait (/api/traffic/latency?by=pair has it).
+ */
+export function ratesQuery(scope: Scope, window: TrafficWindow, recorded: Recorded, withP99: boolean): string {
+  const q = flowQueries(scope, window, recorded);
+  return withP99 && recorded.has(PAIR_LATENCY_RECORDING) ? `${q.rates} or ${tagged(q.pairP99, PART_LABEL, 'p99')}` : q.rates;
+}
+
 export interface HistoryTarget {
   scope: HistoryScope;
   namespace: string;

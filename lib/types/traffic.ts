@@ -69,6 +69,8 @@ export interface TrafficMatrixCell {
   destinationCluster: string;
   rps: number;
   errorRps: number;
+  /** Asked with `p99=pair`: the pair's p99 in ms from the source's pair recording, null when not in the answer. */
+  p99Ms?: number | null;
 }
 
 /** What every traffic route answers besides its data: each cluster's metrics source, and whether any is configured. */
@@ -85,7 +87,16 @@ export interface TrafficResponse extends PrometheusAnswer {
   window: TrafficWindow;
   flows: TrafficFlow[];
   matrix: TrafficMatrixCell[];
+  /**
+   * True when asked with `p99=pair` and every cluster that answered sent its pairs' p99 with the rates
+   * (it holds the pair recording): the matrix is complete without /api/traffic/latency.
+   */
+  p99Complete: boolean;
 }
+
+/** `?p99=` of GET /api/traffic: `pair` adds the matrix's p99 where a source can send it with the rates. */
+export const TRAFFIC_P99 = ['none', 'pair'] as const;
+export type TrafficP99 = (typeof TRAFFIC_P99)[number];
 
 /** Latency percentiles in ms from istio_request_duration_milliseconds; null without data. */
 export interface LatencyPercentiles {
