@@ -89,6 +89,15 @@ async function main() {
       await sleep(50);
     }
     report('first complete topology after server start', `${firstComplete.toFixed(0)} ms`, `≤ ${GOALS.firstCompleteMs} ms`, firstComplete <= GOALS.firstCompleteMs);
+    // The topology waits only for the kinds it is built from; the Istio kinds are listed after them. Warm
+    // figures are taken once every kind of every cluster is listed (what "warm" means), not during that.
+    for (;;) {
+      const c = (await (await fetch(`${baseURL}/api/clusters`)).json()) as ClustersResponse;
+      if (c.clusters.every((x) => x.watch?.state === 'synced')) break;
+      if (performance.now() - started > 300_000) throw new Error('the watch caches did not all sync within 300 s');
+      await sleep(50);
+    }
+    report('every kind of every cluster listed (watch state synced) after server start', `${(performance.now() - started).toFixed(0)} ms`, '', null);
 
     const defaultAnswer = await fetch(`${baseURL}/api/topology`);
     const defaultText = await defaultAnswer.text();
