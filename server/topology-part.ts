@@ -130,9 +130,13 @@ export function keptClustersLevel(kept: KeptPart[]): Topology {
   );
 }
 
-/** The unscoped levelSizes of the whole graph, summed over the kept parts. */
-export function keptLevelSizes(kept: KeptPart[]): Record<TopologyLevel, number> {
+/**
+ * levelSizes of the whole graph, summed over the kept parts (each node counts for itself): unscoped from
+ * each part's kept sizes, for a cluster or namespace counted again.
+ */
+export function keptLevelSizes(kept: KeptPart[], scope: { cluster: string | null; namespace: string | null } = { cluster: null, namespace: null }): Record<TopologyLevel, number> {
+  const whole = !scope.cluster && !scope.namespace;
   const sizes = { workloads: 0, namespaces: 0, clusters: 0 };
-  for (const k of kept) for (const [level, n] of Object.entries(k.levelSizes()) as Array<[TopologyLevel, number]>) sizes[level] += n;
+  for (const k of kept) for (const [level, n] of Object.entries(whole ? k.levelSizes() : levelSizes(k.part, scope)) as Array<[TopologyLevel, number]>) sizes[level] += n;
   return sizes;
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { ClusterSnapshot } from '@/lib/mesh/snapshot';
 import { buildFromParts, type Topology } from '@/lib/topology/build';
-import { fittingLevel, levelSizes, topologyAtLevel, type TopologyScope } from '@/lib/topology/levels';
+import { fittingLevel, topologyAtLevel, type TopologyScope } from '@/lib/topology/levels';
 import type { ClusterStatus, TopologyLevel, TopologyResponse } from '@/lib/types/api';
 import { snapshotStatus } from './cluster-status';
 import type { Registry } from './k8s/registry';
@@ -57,14 +57,6 @@ function fullGraph(graph: Graph): Topology {
   return graph.full;
 }
 
-/** Nodes drawn at each level: summed over the clusters' parts (kept for the whole graph, counted for a scope). */
-function sizesOf(graph: Graph, scope: { cluster: string | null; namespace: string | null }): Record<TopologyLevel, number> {
-  if (!scope.cluster && !scope.namespace) return keptLevelSizes(graph.kept);
-  const sizes = { workloads: 0, namespaces: 0, clusters: 0 };
-  for (const { part } of graph.kept) for (const [level, n] of Object.entries(levelSizes(part, scope)) as Array<[TopologyLevel, number]>) sizes[level] += n;
-  return sizes;
-}
-
 async function view(registry: Registry, query: TopologyQuery): Promise<{ entry: View; statuses: Statuses }> {
   const snapshots = await getSnapshots(registry);
   if (!lastStatuses || !same(lastStatuses.snapshots, snapshots)) {
@@ -77,7 +69,7 @@ async function view(registry: Registry, query: TopologyQuery): Promise<{ entry: 
   const scope = { cluster: query.cluster ?? null, namespace: query.namespace ?? null };
   const scopeKey = JSON.stringify([scope.cluster, scope.namespace]);
   let sizes = graph.sizes.get(scopeKey);
-  if (!sizes) graph.sizes.set(scopeKey, (sizes = sizesOf(graph, scope)));
+  if (!sizes) graph.sizes.set(scopeKey, (sizes = keptLevelSizes(graph.kept, scope)));
   // No level asked: the most detailed that fits, the same view (and bytes) as asking for it by name.
   const level = query.level ?? fittingLevel(sizes);
   const key = JSON.stringify([level, scope.cluster, scope.namespace]);
