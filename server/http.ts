@@ -21,8 +21,7 @@ export function json(data: unknown, status = 200): Response {
  */
 export const COMPRESS_MAX_CHARS = 1024 * 1024;
 
-/** A JSON response from an already serialized body (text, or its UTF-8 bytes). */
-/** JSON already serialized: a string, its UTF-8 bytes, or those in parts (sent one after the other, never copied together). */
+/** A JSON response from an already serialized body: a string, its UTF-8 bytes, or those in parts (sent one after the other, never copied together). */
 export function jsonText(body: string | Uint8Array<ArrayBuffer> | Uint8Array<ArrayBuffer>[], status = 200): Response {
   const size = typeof body === 'string' ? body.length : Array.isArray(body) ? body.reduce((n, part) => n + part.byteLength, 0) : body.byteLength;
   const cacheControl = size > COMPRESS_MAX_CHARS ? 'no-store, no-transform' : NO_STORE['Cache-Control'];

@@ -74,7 +74,6 @@ export const ISTIO_CONFIGMAPS = declareKind({
   keep: (cm): KubeConfigMap => ({ metadata: { name: cm.metadata?.name, namespace: cm.metadata?.namespace }, data: { ...(cm.data ?? {}) } }),
 });
 
-/** Every kind the cache keeps, by name: how a list parser in a worker thread (list-parsers.ts) finds the declaration it is told of. */
 /** Istio Gateways (the mesh checks: which ports the east-west gateway opens, istiod exposed). Optional: a cluster without Istio's CRDs has none. */
 export const ISTIO_GATEWAYS = declareKind({
   name: 'gateways.networking.istio.io',
@@ -104,4 +103,5 @@ export const DESTINATION_RULES = declareKind({
   }),
 });
 
+/** Every kind the cache keeps, by name: how a list parser in a worker thread (list-parsers.ts) finds the declaration it is told of. */
 export const CACHED_KINDS = new Map<string, KindDeclaration<unknown>>([NAMESPACES, PODS, SERVICES, ISTIO_CONFIGMAPS, ISTIO_GATEWAYS, DESTINATION_RULES].map((k) => [k.name, k]));
