@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startLabProcess } from '../e2e/lab-process';
 import { arg, percentile, runMain, runUnderReactServer } from './common';
-import { prometheusProcesses } from './prometheus-processes';
+import { prometheusCpuMs, prometheusProcesses } from './prometheus-processes';
 
 runUnderReactServer(__filename);
 
@@ -91,7 +91,7 @@ async function main() {
     }
     for (const [name, times] of groups) console.log(`rule group ${name}: last evaluation p50 ${ms(percentile(times, 50))} ms per server, every ${scrapeS} s`);
     const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    const cpu = () => prometheusProcesses(lab.child.pid!).reduce((sum, p) => sum + p.cpuMs, 0);
+    const cpu = () => prometheusCpuMs(lab.child.pid!);
     const c0 = cpu();
     await idle(30_000);
     console.log(`the ${urls.length} servers idle (scrapes and rules): ${((cpu() - c0) / 30_000).toFixed(2)} cores`);

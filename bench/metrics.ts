@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startLabProcess } from '../e2e/lab-process';
 import { arg, percentile, runMain, runUnderReactServer } from './common';
-import { prometheusProcesses } from './prometheus-processes';
+import { prometheusCpuMs } from './prometheus-processes';
 
 runUnderReactServer(__filename);
 
@@ -144,11 +144,6 @@ function rulesArg(): 'all' | 'istio' | 'none' {
   const v = i >= 0 ? process.argv[i + 1] : 'all';
   if (v !== 'all' && v !== 'istio' && v !== 'none') throw new Error('--rules must be all, istio or none');
   return v;
-}
-
-/** CPU time (ms) spent so far by the `prometheus` processes under the lab's process. */
-function prometheusCpuMs(labPid: number): number {
-  return prometheusProcesses(labPid).reduce((sum, p) => sum + p.cpuMs, 0);
 }
 
 runMain(main);

@@ -17,8 +17,7 @@ export function prometheusProcesses(labPid: number): PrometheusProcess[] {
         const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
         const close = stat.lastIndexOf(')');
         const fields = stat.slice(close + 2).split(' '); // from field 3 (state) on
-        const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-        return [{ pid: Number(pid), comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), cmdline }];
+        return [{ pid: Number(pid), comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
       } catch {
         return []; // exited meanwhile
       }
@@ -31,5 +30,21 @@ export function prometheusProcesses(labPid: number): PrometheusProcess[] {
   const hz = 100; // USER_HZ on Linux
   return procs
     .filter((p) => under.has(p.pid) && p.comm === 'prometheus')
-    .map((p) => ({ pid: p.pid, cpuMs: (p.ticks * 1000) / hz, url: `http://${p.cmdline.find((a) => a.startsWith('--web.listen-address='))?.split('=')[1] ?? ''}` }));
+    .map((p) => ({ pid: p.pid, cpuMs: (p.ticks * 1000) / hz, url: `http://${listenAddress(p.pid)}` }));
+}
+
+/** A Prometheus process's --web.listen-address (its command line is read for the Prometheus processes only). */
+function listenAddress(pid: number): string {
+  let cmdline: string[] = [];
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    // exited meanwhile
+  }
+  return cmdline.find((a) => a.startsWith('--web.listen-address='))?.split('=')[1] ?? '';
+}
+
+/** CPU time (ms) spent so far by the `prometheus` processes under the lab's process. */
+export function prometheusCpuMs(labPid: number): number {
+  return prometheusProcesses(labPid).reduce((sum, p) => sum + p.cpuMs, 0);
 }

@@ -59,7 +59,6 @@ export function TopologyView() {
   const traffic = useTraffic(view.window, drawn);
   const canvas = useRef<GraphCanvasHandle>(null);
 
-
   const setView = useCallback(
     (patch: Partial<ViewState>) => {
       const query = viewStateQuery({ ...view, ...patch });
@@ -121,7 +120,6 @@ export function TopologyView() {
 
   const nodeCount = elements.filter((e) => e.group === 'nodes').length;
   const edgeCount = elements.length - nodeCount;
-
 
   return (
     <main className="flex h-[calc(100vh-4rem)] min-h-[480px] flex-col gap-2 py-1">

@@ -79,7 +79,7 @@ function drawnNodes(cy: Core, parents: ReadonlyMap<string, string | undefined>):
   );
 }
 
-export const parentsOf = (elements: readonly GraphElement[]) => new Map(elements.flatMap((el) => (el.group === 'nodes' ? [[el.data.id, el.data.parent] as const] : [])));
+const parentsOf = (elements: readonly GraphElement[]) => new Map(elements.flatMap((el) => (el.group === 'nodes' ? [[el.data.id, el.data.parent] as const] : [])));
 
 /** Parents before children, nodes before edges: cytoscape wants referenced ids to exist. */
 function insertionOrder(els: GraphElement[]): ElementDefinition[] {
@@ -95,7 +95,7 @@ export function centerOnNode(cy: Core, id: string): void {
 }
 
 /** The header's theme choice (html.dark / html.light), else the OS setting. */
-export function prefersDark(): boolean {
+function prefersDark(): boolean {
   if (typeof window === 'undefined') return false;
   const c = document.documentElement.classList;
   return c.contains('dark') || (!c.contains('light') && window.matchMedia('(prefers-color-scheme: dark)').matches);

@@ -12,7 +12,7 @@
  */
 
 /** A field's type: a scalar, a string map, or another message of the table (by its key in MESSAGES). */
-export type FieldType = 'string' | 'bool' | 'int32' | 'int64' | 'map<string,string>' | (string & {});
+type FieldType = 'string' | 'bool' | 'int32' | 'int64' | 'map<string,string>' | (string & {});
 
 export interface FieldSpec {
   /** The field number in Kubernetes' .proto. */
@@ -21,7 +21,7 @@ export interface FieldSpec {
   repeated?: true;
 }
 
-export interface MessageSpec {
+interface MessageSpec {
   /** The message's full protobuf name. */
   proto: string;
   /** By JSON name (Kubernetes' .proto names its fields as their JSON). */
@@ -200,7 +200,7 @@ export const UNKNOWN_FIELDS = { typeMeta: 1, raw: 2, contentEncoding: 3, content
 export const RUNTIME_TYPE_META_FIELDS = { apiVersion: 1, kind: 2 } as const;
 
 /** The magic that starts every protobuf body of the API server. */
-export const PROTOBUF_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
+const PROTOBUF_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
 
 /** An object the table cannot encode (a field it does not know, a value of the wrong type). */

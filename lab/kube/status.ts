@@ -59,7 +59,8 @@ export function sendJson(res: ServerResponse, code: number, body: unknown): void
 
 /** A JSON body already serialized. */
 export function sendJsonText(res: ServerResponse, code: number, text: string | Buffer): void {
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.setHeader('Content-Type', 'application/json'); // set, as sendParts does, so the request log reads it back
+  res.writeHead(code, { 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
   res.end(text);
 }
 

@@ -54,8 +54,7 @@ function readPod(r: ProtoReader, whole: (pod: KubePod) => boolean): KubePod {
   for (let t = r.tag(); t !== 0; t = r.tag()) {
     switch (t >>> 3) {
       case F.Pod.metadata:
-        pod.metadata = r.message(t, 'metadata', (m) => readMetadata(m, whole));
-        full = whole({ metadata: pod.metadata });
+        ({ metadata: pod.metadata, whole: full } = r.message(t, 'metadata', (m) => readMetadata(m, whole)));
         break;
       case F.Pod.spec:
         pod.spec = r.message(t, 'spec', full ? readSpec : readSpecLight);
@@ -70,7 +69,8 @@ function readPod(r: ProtoReader, whole: (pod: KubePod) => boolean): KubePod {
   return pod;
 }
 
-function readMetadata(r: ProtoReader, whole: (pod: KubePod) => boolean): Metadata {
+/** A pod's metadata, and whether the pod is read whole (its annotations then read too). */
+function readMetadata(r: ProtoReader, whole: (pod: KubePod) => boolean): { metadata: Metadata; whole: boolean } {
   const m: Metadata = {};
   const start = r.pos;
   let labels: Record<string, string> | undefined;
@@ -98,8 +98,9 @@ function readMetadata(r: ProtoReader, whole: (pod: KubePod) => boolean): Metadat
     }
   }
   if (labels) m.labels = labels;
-  if (hasAnnotations && whole({ metadata: m })) m.annotations = readAnnotations(r, start);
-  return m;
+  const isWhole = whole({ metadata: m });
+  if (hasAnnotations && isWhole) m.annotations = readAnnotations(r, start);
+  return { metadata: m, whole: isWhole };
 }
 
 /** The annotations of the metadata message that starts at `start`, read again once the pod is known to be read whole. */

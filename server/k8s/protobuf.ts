@@ -20,10 +20,10 @@ export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
 /** What we ask a list of a kind that has a protobuf decoder for: protobuf, JSON if the server has no protobuf for it (as client-go). */
 export const PROTOBUF_OR_JSON = `${PROTOBUF_CONTENT_TYPE}, application/json`;
 
-export const WIRE_VARINT = 0;
-export const WIRE_FIXED64 = 1;
-export const WIRE_LEN = 2;
-export const WIRE_FIXED32 = 5;
+const WIRE_VARINT = 0;
+const WIRE_FIXED64 = 1;
+const WIRE_LEN = 2;
+const WIRE_FIXED32 = 5;
 
 const MAGIC = [0x6b, 0x38, 0x73, 0x00]; // "k8s\0"
 

@@ -19,6 +19,8 @@ import type { ClusterPrometheus } from './sources';
 export type Recordings = ReadonlyMap<Span, Recorded>;
 
 const SPANS: readonly Span[] = [...new Set<Span>([...TRAFFIC_WINDOWS, ...HISTORY_RANGES])];
+/** The spans, shortest first: a chart takes the first that reaches back far enough. */
+const SPANS_BY_LENGTH = [...SPANS].sort((a, b) => windowSeconds(a) - windowSeconds(b));
 
 /** What a failed probe leaves: nothing recorded (the raw metrics answer, or say why they cannot), read again next time. */
 const PROBE_FAILED: Recordings = new Map();
@@ -53,6 +55,5 @@ export async function recordingsFor(source: ClusterPrometheus, span: Span, deadl
  */
 export function recordingsForChart(source: ClusterPrometheus, range: HistoryRange, window: TrafficWindow, deadline: Deadline): Promise<Recorded> {
   const needed = windowSeconds(range) + windowSeconds(window);
-  const bySeconds = [...SPANS].sort((a, b) => windowSeconds(a) - windowSeconds(b));
-  return recordingsFor(source, bySeconds.find((s) => windowSeconds(s) >= needed) ?? bySeconds[bySeconds.length - 1], deadline);
+  return recordingsFor(source, SPANS_BY_LENGTH.find((s) => windowSeconds(s) >= needed) ?? SPANS_BY_LENGTH[SPANS_BY_LENGTH.length - 1], deadline);
 }
