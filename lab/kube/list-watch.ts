@@ -205,13 +205,18 @@ function listPage(ctx: ListWatchContext, url: URL, r: ResourceRequest): { items:
   return { items, listMeta };
 }
 
+/** Whether a list of the kind is answered in protobuf: the client prefers it, asks no Table, and the lab encodes the kind. */
+function answersProtobuf(req: IncomingMessage, type: ResourceType): boolean {
+  return hasProtobuf(type) && !wantsTable(req) && prefersProtobuf(req);
+}
+
 /**
  * A list's error (refused by RBAC, a bad or expired continue token) in what its answer would have been:
  * protobuf for a client that prefers it for a kind the lab encodes (the API server negotiates a
  * Status as any other object), else JSON.
  */
 export function sendListStatus(req: IncomingMessage, res: ServerResponse, type: ResourceType, status: st.StatusBody): void {
-  if (hasProtobuf(type) && !wantsTable(req) && prefersProtobuf(req)) return st.sendParts(res, status.code, PROTOBUF_CONTENT_TYPE, statusBody({ ...status }));
+  if (answersProtobuf(req, type)) return st.sendParts(res, status.code, PROTOBUF_CONTENT_TYPE, statusBody({ ...status }));
   st.sendStatus(res, status);
 }
 
@@ -220,7 +225,7 @@ export function serveList(ctx: ListWatchContext, req: IncomingMessage, res: Serv
   if ('kind' in page) return sendListStatus(req, res, r.type, page);
   const { items, listMeta } = page;
   if (wantsTable(req)) return st.sendJson(res, 200, toTable(r.type, items, listMeta, includeObject(url)));
-  if (hasProtobuf(r.type) && prefersProtobuf(req)) {
+  if (answersProtobuf(req, r.type)) {
     const messages = items.map((o) => ctx.rendered.protobuf(r.type, o));
     if (messages.every((m): m is Buffer => m !== null)) return st.sendParts(res, 200, PROTOBUF_CONTENT_TYPE, podListBody(listMeta, messages));
   }
